@@ -1,0 +1,188 @@
+"""The `migration-agent` command line.
+
+Exit codes (see `agent.exit_codes`): 0 ok, 1 findings or failed verification,
+2 bad input or usage, 3 infrastructure unavailable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+from rich.console import Console
+
+from agent import embedded
+from agent.config import ConfigError, LogFormat, Settings, load_settings
+from agent.exit_codes import ExitCode
+from agent.structured_logging import configure_logging
+
+__all__ = ["app", "main"]
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 findings or failed verification; 2 bad input or usage; "
+    "3 a server (PostgreSQL, NATS) unavailable."
+)
+
+
+def fail(code: ExitCode, message: str) -> NoReturn:
+    err.print(f"migration-agent: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise click.exceptions.Exit(int(code))
+
+
+def settings() -> Settings:
+    return click.get_current_context().find_object(Settings) or _missing_settings()
+
+
+def _missing_settings() -> NoReturn:
+    raise RuntimeError("settings are read by the root command before any subcommand runs")
+
+
+@click.group(
+    name="migration-agent",
+    help="Turn YAML table definitions into safe, verified PostgreSQL migrations.\n\n"
+    + EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where embedded servers keep their data [default: ./.agent].",
+)
+@click.option(
+    "--log-format", type=click.Choice([f.value for f in LogFormat]), help="Log line format."
+)
+@click.option("--log-level", help="debug, info, warning or error.")
+@click.pass_context
+def app(
+    ctx: click.Context, data_dir: Path | None, log_format: str | None, log_level: str | None
+) -> None:
+    try:
+        loaded = load_settings(
+            {"data_dir": data_dir, "log_format": log_format, "log_level": log_level}
+        )
+    except ConfigError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    ctx.obj = loaded
+    configure_logging(loaded.log_format, loaded.log_level)
+
+
+@app.group("servers")
+def servers_app() -> None:
+    """Start, inspect and stop the embedded PostgreSQL and NATS."""
+
+
+@app.group("migrate")
+def migrate_app() -> None:
+    """Apply migrations to a real database (runner)."""
+
+
+@app.group("memory")
+def memory_app() -> None:
+    """Inspect and maintain the agent's layered memory."""
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+# ---------------------------------------------------------------- servers
+
+
+def _print_servers(infos: list[embedded.ServerInfo], as_json: bool) -> None:
+    if as_json:
+        out.print_json(json.dumps([info.to_json() for info in infos]))
+        return
+    for info in infos:
+        mode = "kept running" if info.pinned else f"on demand, {len(info.users)} user(s)"
+        out.print(f"{info.name:<9} up  {info.url}  pid {info.pid}  ({mode})", highlight=False)
+
+
+@servers_app.command("start")
+@json_option
+def servers_start(as_json: bool) -> None:
+    """Start both servers (or reuse running ones); they stay up until `servers stop`."""
+    try:
+        infos = embedded.start(settings().data_dir)
+    except embedded.EmbeddedError as error:
+        fail(ExitCode.INFRASTRUCTURE, str(error))
+    _print_servers(infos, as_json)
+
+
+@servers_app.command("status")
+@json_option
+def servers_status(as_json: bool) -> None:
+    """Show which embedded servers run, with their URLs. Exit 3 unless both run."""
+    infos = embedded.running(settings().data_dir)
+    _print_servers(infos, as_json)
+    running = {info.name for info in infos}
+    for name in embedded.SERVER_NAMES:
+        if name not in running and not as_json:
+            out.print(f"{name:<9} down", highlight=False)
+    if len(running) < len(embedded.SERVER_NAMES):
+        raise click.exceptions.Exit(int(ExitCode.INFRASTRUCTURE))
+
+
+@servers_app.command("stop")
+def servers_stop() -> None:
+    """Stop the embedded servers of the data directory."""
+    for info in embedded.stop(settings().data_dir):
+        out.print(f"{info.name:<9} stopped (pid {info.pid})", highlight=False)
+
+
+# ---------------------------------------------------------------- commands still to come
+
+
+def _not_yet(issue: int) -> NoReturn:
+    fail(ExitCode.BAD_INPUT, f"this command is not available yet (tracked in issue {issue})")
+
+
+def _placeholder(group: click.Group, name: str, summary: str, issue: int) -> None:
+    @group.command(name, help=summary, context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args: tuple[str, ...]) -> None:
+        _not_yet(issue)
+
+
+for _group, _name, _summary, _issue in [
+    (app, "diff", "Diff two schema versions into safe, reversible ALTER migrations.", 5),
+    (app, "verify", "Prove migrations on a scratch database.", 4),
+    (app, "import", "Read a database back into YAML schema files.", 4),
+    (app, "lint", "Lint SQL migrations for lock hazards, data loss and RLS gaps.", 6),
+    (app, "codegen", "Generate TypeScript, Prisma, TypeORM, pydantic, seed data, docs.", 8),
+    (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),
+    (app, "submit", "Publish a job over NATS and wait for its result.", 10),
+    (app, "logs", "Show or follow the activity log.", 10),
+    (migrate_app, "status", "List applied, pending and changed migration files.", 7),
+    (migrate_app, "plan", "Print exactly what up or down would run.", 7),
+    (migrate_app, "up", "Apply pending migrations.", 7),
+    (migrate_app, "down", "Roll back applied migrations.", 7),
+    (migrate_app, "verify", "Check the checksums of applied files.", 7),
+    (memory_app, "recall", "Recall memories ranked by tier, importance and recency.", 9),
+    (memory_app, "list", "List memories.", 9),
+    (memory_app, "forget", "Forget one memory, explicitly and logged.", 9),
+    (memory_app, "export", "Export memories as JSON lines.", 9),
+    (memory_app, "import", "Import memories from JSON lines.", 9),
+    (memory_app, "maintain", "Run the memory lifecycle (fold recent, expire medium).", 9),
+]:
+    _placeholder(_group, _name, _summary, _issue)
+
+
+def main() -> None:
+    try:
+        code = app.main(prog_name="migration-agent", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.UsageError as error:
+        where = f"{error.ctx.command_path}: " if error.ctx else ""
+        err.print(f"{where}{error.format_message()}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(int(ExitCode.BAD_INPUT))
+    except click.ClickException as error:
+        err.print(f"migration-agent: {error.format_message()}", markup=False, soft_wrap=True)
+        sys.exit(int(ExitCode.BAD_INPUT))
+    except click.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,98 @@
+"""Settings from the environment, overridden by command-line flags.
+
+Every server URL is optional: when one is missing the agent starts its own
+embedded server (see `agent.embedded`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = ["ConfigError", "LogFormat", "ScratchBackend", "Settings", "load_settings"]
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; the message names the setting."""
+
+
+class ScratchBackend(StrEnum):
+    EMBEDDED = "embedded"
+    SERVER = "server"
+    TESTCONTAINERS = "testcontainers"
+
+
+class LogFormat(StrEnum):
+    AUTO = "auto"
+    JSON = "json"
+    CONSOLE = "console"
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    database_url: str | None = None
+    scratch_database_url: str | None = None
+    scratch_backend: ScratchBackend = ScratchBackend.EMBEDDED
+    nats_url: str | None = None
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".agent")
+    log_format: LogFormat = LogFormat.AUTO
+    log_level: str = "info"
+
+    @field_validator("database_url", "scratch_database_url")
+    @classmethod
+    def _postgres_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("must start with postgresql:// or postgres://")
+        return value or None
+
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: str | None) -> str | None:
+        if value and not all(
+            part.strip().startswith(("nats://", "tls://", "ws://", "wss://"))
+            for part in value.split(",")
+        ):
+            raise ValueError("must be nats://host:port (comma-separated for a cluster)")
+        return value or None
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.lower() not in {"debug", "info", "warning", "error"}:
+            raise ValueError("must be one of debug, info, warning, error")
+        return value.lower()
+
+
+_ENVIRONMENT = {
+    "database_url": "DATABASE_URL",
+    "scratch_database_url": "SCRATCH_DATABASE_URL",
+    "scratch_backend": "SCRATCH_BACKEND",
+    "nats_url": "NATS_URL",
+    "data_dir": "AGENT_DATA_DIR",
+    "log_format": "AGENT_LOG_FORMAT",
+    "log_level": "AGENT_LOG_LEVEL",
+}
+
+
+def load_settings(
+    overrides: Mapping[str, object] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Environment first, then explicit overrides (CLI flags); `None` overrides are ignored."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {
+        field: environ[name] for field, name in _ENVIRONMENT.items() if environ.get(name)
+    }
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        source = _ENVIRONMENT.get(field, field)
+        raise ConfigError(f"{source}: {first['msg']}") from None

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.config import ConfigError, ScratchBackend, load_settings
+
+
+def test_environment_then_flags() -> None:
+    settings = load_settings(
+        {"nats_url": "nats://10.0.0.1:4222", "data_dir": None},
+        {"DATABASE_URL": "postgresql://u@h/db", "NATS_URL": "nats://a:1", "SCRATCH_BACKEND": "server"},
+    )
+    assert settings.database_url == "postgresql://u@h/db"
+    assert settings.nats_url == "nats://10.0.0.1:4222"
+    assert settings.scratch_backend is ScratchBackend.SERVER
+    assert settings.data_dir == Path.cwd() / ".agent"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DATABASE_URL", "mysql://x"), ("NATS_URL", "http://x"), ("SCRATCH_BACKEND", "docker")],
+)
+def test_bad_setting_names_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_settings(environ={variable: value})
