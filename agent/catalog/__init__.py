@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from agent.catalog.compare import Difference, compare
 from agent.catalog.fingerprint import canonical_json, fingerprint
 from agent.catalog.introspect import SchemaNotFoundError, read_catalog
 from agent.catalog.model import (
@@ -24,6 +25,7 @@ __all__ = [
     "Catalog",
     "Column",
     "Constraint",
+    "Difference",
     "EnumType",
     "Function",
     "Grant",
@@ -35,6 +37,7 @@ __all__ = [
     "Trigger",
     "View",
     "canonical_json",
+    "compare",
     "fingerprint",
     "named",
     "read_catalog",
