@@ -25,21 +25,6 @@ __all__ = ["Difference", "DifferenceKind", "compare"]
 
 DifferenceKind = Literal["missing", "extra", "changed"]
 
-_CHILDREN = frozenset(
-    {
-        "tables",
-        "views",
-        "functions",
-        "sequences",
-        "enums",
-        "columns",
-        "constraints",
-        "indexes",
-        "policies",
-        "triggers",
-        "grants",
-    }
-)
 _KIND_WORDS: dict[type[BaseModel], str] = {
     m.Table: "table",
     m.View: "view",
@@ -118,7 +103,7 @@ def _diff_object(first: BaseModel, second: BaseModel, where: _Where) -> Iterator
     nested: list[Difference] = []
     for field in type(first).model_fields:
         a, b = getattr(first, field), getattr(second, field)
-        if field in _CHILDREN:
+        if _are_children(a, b):
             nested.extend(_diff_children(a, b, where, getattr(first, "name", None)))
         elif a != b:
             scalar.append(_changed(where, field, a, b))
@@ -126,6 +111,11 @@ def _diff_object(first: BaseModel, second: BaseModel, where: _Where) -> Iterator
         scalar = [d for d in scalar if not d.path.endswith("/ definition")]
     yield from scalar
     yield from nested
+
+
+def _are_children(a: Any, b: Any) -> bool:
+    """Tuples of objects (tables, columns, ...) rather than of names or values."""
+    return isinstance(a, tuple) and any(isinstance(x, BaseModel) for x in (*a, *b))
 
 
 def _diff_children(
