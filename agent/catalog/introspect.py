@@ -136,6 +136,9 @@ def _table(row: Row, children: Children) -> m.Table:
     return m.Table(
         name=name,
         partitioned=row["kind"] == "p",
+        partition_key=row["partition_key"],
+        partition_of=row["partition_of"],
+        partition_bound=row["partition_bound"],
         unlogged=row["unlogged"],
         rls_enabled=row["rls_enabled"],
         rls_forced=row["rls_forced"],

@@ -156,8 +156,14 @@ class Grant(_Frozen):
 
 
 class Table(_Frozen):
+    """A table; a partitioned one has `partition_key` (`RANGE (received_at)`), a
+    partition names its parent in `partition_of` and its bound in `partition_bound`."""
+
     name: str
     partitioned: bool = False
+    partition_key: str | None = None
+    partition_of: str | None = None
+    partition_bound: str | None = None
     unlogged: bool = False
     rls_enabled: bool = False
     rls_forced: bool = False

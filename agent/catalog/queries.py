@@ -30,6 +30,13 @@ SELECT c.relname::text AS name, c.relkind::text AS kind, c.relpersistence = 'u' 
        c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
        coalesce(c.reloptions, '{{}}') AS options,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       (SELECT CASE WHEN pn.nspname = $1 THEN pc.relname::text
+                    ELSE pn.nspname || '.' || pc.relname END
+          FROM pg_inherits h JOIN pg_class pc ON pc.oid = h.inhparent
+          JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+         WHERE h.inhrelid = c.oid AND c.relispartition) AS partition_of,
+       pg_get_expr(c.relpartbound, c.oid, true) AS partition_bound,
        obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c {_IN_SCHEMA}
 WHERE {_RELATION_KINDS} AND {_NOT_EXTENSION.format(catalog="pg_class", oid="c.oid")}
