@@ -320,3 +320,18 @@ async def test_virtual_generated_column_and_identity_by_default(db: asyncpg.Conn
     assert columns[0] == Column(name="id", type="integer", not_null=True, identity="by default")
     assert columns[2] == Column(name="w2", type="integer", generated="virtual",
                                 generated_expression="w * 2")
+
+
+async def test_names_that_need_quoting(db: asyncpg.Connection) -> None:
+    await db.execute(
+        'CREATE SCHEMA "Sales Data";'
+        ' CREATE TABLE "Sales Data"."Order" ("Id" int PRIMARY KEY, "Total" int DEFAULT 0);'
+        ' CREATE INDEX "By Total" ON "Sales Data"."Order" ("Total")'
+    )
+    catalog = await read_catalog(db, "Sales Data")
+    table = catalog.table("Order")
+    assert [c.name for c in table.columns] == ["Id", "Total"]
+    assert named(table.indexes, "By Total").keys == ('"Total"',)  # an expression, as written
+    assert named(table.indexes, "By Total").definition == (
+        'CREATE INDEX "By Total" ON "Order" USING btree ("Total")'
+    )
