@@ -153,9 +153,12 @@ async def test_reading_inside_a_transaction_sees_it_and_leaves_it_open(
     built_db: asyncpg.Connection,
 ) -> None:
     async with built_db.transaction():
-        await built_db.execute("CREATE TABLE pallets (pallet_id uuid PRIMARY KEY)")
+        await built_db.execute("SET LOCAL search_path = pg_catalog")
+        await built_db.execute("CREATE TABLE public.pallets (pallet_id uuid PRIMARY KEY)")
         inside = await read_catalog(built_db)
         assert built_db.is_in_transaction()
+        assert await built_db.fetchval("SHOW search_path") == "pg_catalog"
+        await built_db.execute("SET LOCAL search_path = public")
         await built_db.execute("CREATE INDEX pallets_extra ON pallets (pallet_id)")
     assert "pallets" in [t.name for t in inside.tables]
     assert [i.name for i in (await read_catalog(built_db)).table("pallets").indexes] == [
