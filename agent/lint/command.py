@@ -1,0 +1,110 @@
+"""`migration-agent lint FILES...`: static rules, optionally a lock trace on a scratch database.
+
+Exit codes: 0 clean (or only findings below --fail-on), 1 findings at the failing level
+or a statement that failed in the trace, 2 unreadable file or invalid SQL, 3 PostgreSQL
+unavailable for --trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from agent.exit_codes import ExitCode
+from agent.lint.engine import FileReport, Report, lint_parsed
+from agent.lint.model import Severity
+from agent.lint.render import FORMATS, render
+from agent.lint.render.json_format import report_json
+from agent.lint.render.trace_text import render_trace_text
+from agent.lint.source import SourceFile, SqlSyntaxError, parse_source
+from agent.lint.trace import FileTrace, TraceError, clone_schema_sql, trace_sources
+
+__all__ = ["lint_command", "lint_paths"]
+
+
+def _fail(code: ExitCode, message: str) -> NoReturn:
+    click.echo(f"migration-agent lint: {message}", err=True)
+    raise click.exceptions.Exit(int(code))
+
+
+def _read(path: Path) -> SourceFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        _fail(ExitCode.BAD_INPUT, f"{path}: cannot read: {error}")
+    try:
+        return parse_source(str(path), text)
+    except SqlSyntaxError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
+
+
+def lint_paths(paths: Sequence[Path]) -> tuple[list[SourceFile], Report]:
+    sources = [_read(p) for p in paths]
+    reports: list[FileReport] = [lint_parsed(s) for s in sources]
+    return sources, Report(tuple(reports))
+
+
+def _settings() -> object:
+    from agent.config import ConfigError, Settings, load_settings
+
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Settings) if context else None
+    try:
+        return found or load_settings()
+    except ConfigError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
+
+
+def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[FileTrace]:
+    from agent import embedded
+    from agent.config import Settings
+    from agent.runtime import scratch_postgres_url
+
+    settings = _settings()
+    assert isinstance(settings, Settings)
+    try:
+        setup = clone_schema_sql(database_url) if database_url else None
+        with scratch_postgres_url(settings) as server_url:
+            return asyncio.run(trace_sources(server_url, sources, setup))
+    except (TraceError, embedded.EmbeddedError, OSError) as error:
+        _fail(ExitCode.INFRASTRUCTURE, str(error))
+
+
+def _output(report: Report, traces: list[FileTrace] | None, output_format: str) -> str:
+    if traces is None:
+        return render(report, output_format)
+    if output_format == "json":
+        payload = {**report_json(report), "trace": [t.to_json() for t in traces]}
+        return json.dumps(payload, indent=2) + "\n"
+    if output_format == "text":
+        return render(report, output_format) + "\n" + render_trace_text(traces)
+    return render(report, output_format)
+
+
+@click.command("lint")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--fail-on", type=click.Choice([s.value for s in Severity]), default="error",
+              show_default=True, help="Lowest severity that makes the exit code 1.")
+@click.option("--trace", is_flag=True,
+              help="Also run the files in order on a scratch database and report locks taken.")
+@click.option("--database-url", help="With --trace: clone this database's schema (no rows) first.")
+def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trace: bool,
+                 database_url: str | None) -> None:
+    """Lint SQL migrations for lock hazards, data loss and RLS gaps.
+
+    Exit codes: 0 ok; 1 findings at --fail-on level (or a statement failed in the trace);
+    2 unreadable file or invalid SQL; 3 PostgreSQL unavailable for --trace.
+    """
+    sources, report = lint_paths(files)
+    traces = _run_trace(sources, database_url) if trace else None
+    click.echo(_output(report, traces, output_format), nl=False)
+    failed_trace = traces is not None and any(t.failed for t in traces)
+    if report.fails(Severity(fail_on)) or failed_trace:
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))

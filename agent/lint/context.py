@@ -1,0 +1,247 @@
+"""What the linter knows when it reaches a statement: the file so far and the whole file.
+
+`Context.advance()` runs after the rules have seen a statement and folds it in:
+tables created, transaction state, timeouts set, backups taken, locks held.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType, TransactionStmtKind, VariableSetKind
+
+from agent.lint.effects import Locks, locks_of, may_run_long
+from agent.lint.locks import LockMode
+from agent.lint.facts import FileFacts, gather_facts
+from agent.lint.nodes import alter_commands, func_name, table_name, walk
+from agent.lint.source import SourceFile, Statement
+
+__all__ = ["BACKUP_PREFIX", "Context", "work_under_lock", "new_context"]
+
+BACKUP_PREFIX = "_backup_"
+TIMEOUTS = ("lock_timeout", "statement_timeout")
+_TK = TransactionStmtKind
+_BEGIN = frozenset({_TK.TRANS_STMT_BEGIN, _TK.TRANS_STMT_START})
+_END = frozenset({_TK.TRANS_STMT_COMMIT, _TK.TRANS_STMT_ROLLBACK})
+
+
+@dataclass(slots=True)
+class Context:
+    source: SourceFile
+    facts: FileFacts
+    down: bool
+    destructive_ok: bool
+    implicit_transaction: bool
+    index: int = 0
+    depth: int = 0
+    in_transaction: bool = False
+    timeouts: dict[str, bool] = field(default_factory=dict)
+    local_timeouts: set[str] = field(default_factory=set)
+    backups: set[str] = field(default_factory=set)
+    held: Locks = field(default_factory=dict)
+    altered: dict[str, int] = field(default_factory=dict)
+    not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    validated_not_null: set[tuple[str, str]] = field(default_factory=set)
+    work_under_exclusive: int = 0
+    current_locks: Locks = field(default_factory=dict)
+    current_long: bool = False
+    history: list[tuple[Locks, bool]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    # ------------------------------------------------------------ questions for rules
+
+    def created_here(self, table: str) -> bool:
+        """Whether an earlier statement of this file created the table (so it is empty)."""
+        created_at = self.facts.created.get(table)
+        return created_at is not None and created_at <= self.index
+
+    def has_timeout(self, name: str) -> bool:
+        return self.timeouts.get(name, False)
+
+    def statement_index(self, offset: int) -> int | None:
+        if not self._starts:
+            self._starts = [s.start for s in self.source.statements]
+        position = bisect.bisect_right(self._starts, offset) - 1
+        return position if position >= 0 else None
+
+    def exclusive_held(self) -> list[str]:
+        """Existing tables this transaction holds ACCESS EXCLUSIVE on, before this statement."""
+        return [t for t, mode in self.held.items() if mode == LockMode.ACCESS_EXCLUSIVE]
+
+    def later(self) -> tuple[Statement, ...]:
+        return self.source.statements[self.index + 1 :]
+
+    def earlier(self) -> tuple[Statement, ...]:
+        return self.source.statements[: self.index]
+
+    # ------------------------------------------------------------ folding a statement in
+
+    def enter(self, statement: Statement) -> None:
+        """Prepare for the rules to look at `statement`."""
+        self.index = statement.index
+        locks = locks_of(statement.node)
+        self.current_locks = {t: m for t, m in locks.items() if not self.created_here(t)}
+        self.current_long = bool(self.current_locks) and may_run_long(statement.node)
+
+    def advance(self, statement: Statement) -> None:
+        node = statement.node
+        self.history.append((self.current_locks, self.current_long))
+        if isinstance(node, ast.TransactionStmt):
+            self._transaction(node)
+        else:
+            self._timeouts(node)
+            self._backups(node)
+            self._not_null_checks(node)
+            self._locks(node)
+        self.index = statement.index + 1
+
+    def _transaction(self, node: ast.TransactionStmt) -> None:
+        if node.kind in _BEGIN:
+            self.depth += 1
+            self.in_transaction = True
+        elif node.kind in _END:
+            self.depth = 0
+            self.in_transaction = False
+            self._end_transaction()
+
+    def _end_transaction(self) -> None:
+        self.held.clear()
+        self.altered.clear()
+        self.work_under_exclusive = 0
+        for name in self.local_timeouts:
+            self.timeouts[name] = False
+        self.local_timeouts.clear()
+
+    def _timeouts(self, node: ast.Node) -> None:
+        for name, value, local in _timeout_settings(node):
+            self.timeouts[name] = value
+            if local:
+                self.local_timeouts.add(name)
+
+    def _backups(self, node: ast.Node) -> None:
+        target, query = _backup_target(node)
+        if target.startswith(BACKUP_PREFIX):
+            self.backups.update(table_name(r) for r in walk(query) if isinstance(r, ast.RangeVar))
+
+    def _not_null_checks(self, node: ast.Node) -> None:
+        table = table_name(getattr(node, "relation", None))
+        for command in alter_commands(node):
+            if command.subtype == AlterTableType.AT_ValidateConstraint and command.name:
+                checked = self.not_null_checks.get(command.name)
+                if checked:
+                    self.validated_not_null.add(checked)
+            constraint = command.def_
+            if isinstance(constraint, ast.Constraint):
+                self._note_not_null_check(table, constraint)
+
+    def _note_not_null_check(self, table: str, constraint: ast.Constraint) -> None:
+        column = _not_null_column(constraint)
+        if column is None:
+            return
+        if constraint.conname:
+            self.not_null_checks[constraint.conname] = (table, column)
+        if not constraint.skip_validation:
+            self.validated_not_null.add((table, column))
+
+    def _locks(self, node: ast.Node) -> None:
+        if work_under_lock(node, self.exclusive_held()):
+            self.work_under_exclusive += 1
+        if isinstance(node, ast.AlterTableStmt):
+            table = table_name(node.relation)
+            self.altered[table] = self.altered.get(table, 0) + 1
+        for table, mode in self.current_locks.items():
+            if mode > self.held.get(table, 0):
+                self.held[table] = mode
+        if not self.in_transaction:
+            self._end_transaction()
+
+
+def work_under_lock(node: ast.Node, exclusive: list[str]) -> bool:
+    """Whether the statement does work while `exclusive` tables are fully locked.
+
+    SET, COMMENT and transaction control are not work; another ALTER of a locked table is
+    counted by the several-alters rule instead.
+    """
+    if not exclusive or isinstance(node, ast.VariableSetStmt | ast.CommentStmt):
+        return False
+    if isinstance(node, ast.TransactionStmt):
+        return False
+    return not (isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in exclusive)
+
+
+def _const_text(node: ast.Node | None) -> str | None:
+    value = getattr(node, "val", None)
+    if isinstance(value, ast.String):
+        return value.sval
+    if isinstance(value, ast.Integer | ast.Float):
+        return str(getattr(value, "ival", None) or getattr(value, "fval", "0"))
+    return None
+
+
+def _is_on(value: str | None) -> bool:
+    return value is not None and value.strip() not in ("", "0")
+
+
+def _timeout_settings(node: ast.Node) -> list[tuple[str, bool, bool]]:
+    """(name, set to a non-zero value, SET LOCAL) for every timeout the statement sets."""
+    if isinstance(node, ast.VariableSetStmt) and node.name in TIMEOUTS:
+        if node.kind != VariableSetKind.VAR_SET_VALUE:
+            return [(node.name, False, bool(node.is_local))]
+        value = _const_text(node.args[0]) if node.args else None
+        return [(node.name, _is_on(value), bool(node.is_local))]
+    if isinstance(node, ast.SelectStmt):
+        return [s for s in map(_set_config, walk(node.targetList)) if s is not None]
+    return []
+
+
+def _set_config(node: object) -> tuple[str, bool, bool] | None:
+    if not isinstance(node, ast.FuncCall) or func_name(node) != "set_config":
+        return None
+    args = [_const_text(a) for a in node.args or ()]
+    if len(args) != 3 or args[0] not in TIMEOUTS:
+        return None
+    return str(args[0]), _is_on(args[1]), args[2] in ("true", "t", "on")
+
+
+def _backup_target(node: ast.Node) -> tuple[str, ast.Node | None]:
+    if isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+        return table_name(node.into.rel), node.query
+    if isinstance(node, ast.InsertStmt):
+        return table_name(node.relation), node.selectStmt
+    if isinstance(node, ast.SelectStmt) and node.intoClause is not None:
+        return table_name(node.intoClause.rel), node.fromClause
+    return "", None
+
+
+def _not_null_column(constraint: ast.Constraint) -> str | None:
+    """`col` when the constraint is exactly CHECK (col IS NOT NULL)."""
+    if constraint.contype != ConstrType.CONSTR_CHECK:
+        return None
+    test = constraint.raw_expr
+    if not isinstance(test, ast.NullTest) or test.nulltesttype != 1:
+        return None
+    ref = test.arg
+    if not isinstance(ref, ast.ColumnRef) or not isinstance(ref.fields[-1], ast.String):
+        return None
+    return str(ref.fields[-1].sval)
+
+
+def _is_down(source: SourceFile) -> bool:
+    name = source.name.lower()
+    marked = source.has_marker("direction", "down")
+    return marked or name.endswith(("_down.sql", ".down.sql"))
+
+
+def new_context(source: SourceFile) -> Context:
+    facts = gather_facts(source)
+    implicit = not source.has_marker("no-transaction") and not facts.transaction_control
+    return Context(
+        source=source,
+        facts=facts,
+        down=_is_down(source),
+        destructive_ok=source.has_marker("destructive"),
+        implicit_transaction=implicit,
+        in_transaction=implicit,
+    )

@@ -1,0 +1,76 @@
+"""Run every rule over every statement of a file, then apply the inline ignores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.lint.context import new_context
+from agent.lint.model import Finding, Severity
+from agent.lint.registry import Registry
+from agent.lint.source import SourceFile, parse_source
+from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
+
+__all__ = ["FileReport", "Report", "lint_parsed", "lint_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    path: str
+    source: SourceFile = field(repr=False)
+    findings: tuple[Finding, ...]
+    suppressed: tuple[tuple[Finding, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "statements": len(self.source.statements),
+            "findings": [f.to_json() for f in self.findings],
+            "suppressed": [{**f.to_json(), "reason": r} for f, r in self.suppressed],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    files: tuple[FileReport, ...]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for file in self.files for f in file.findings]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def fails(self, fail_on: Severity) -> bool:
+        return any(f.severity.rank >= fail_on.rank for f in self.findings)
+
+
+def _rules() -> Registry:
+    from agent.lint.rules import RULES
+
+    return RULES
+
+
+def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.offset, f.code)))
+
+
+def lint_parsed(source: SourceFile, rules: Registry | None = None) -> FileReport:
+    rules = rules if rules is not None else _rules()
+    context = new_context(source)
+    raw: list[Finding] = []
+    for statement in source.statements:
+        context.enter(statement)
+        for rule in rules:
+            raw.extend(rule.check(statement, context))
+        context.advance(statement)
+    ignores = read_ignores(source)
+    kept, suppressed = apply_ignores(raw, ignores)
+    kept.extend(marker_findings(ignores, rules, context))
+    return FileReport(source.path, source, _ordered(kept), tuple(suppressed))
+
+
+def lint_source(path: str, text: str, rules: Registry | None = None) -> FileReport:
+    """Lint one migration's text; raises `SqlSyntaxError` when it does not parse."""
+    return lint_parsed(parse_source(path, text), rules)

@@ -1,0 +1,118 @@
+"""The linter's data: severities, findings and the shape of a rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from agent.lint.context import Context
+    from agent.lint.source import Statement
+
+__all__ = ["Check", "Finding", "Rule", "Severity"]
+
+DOCS_DIR = "docs/rules"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def rank(self) -> int:
+        return 2 if self is Severity.ERROR else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic: which rule, where exactly, what happens, and what to do instead."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    column: int
+    offset: int
+    why: str
+    instead: str
+    statement: int | None = None
+    fix: str | None = None
+
+    @property
+    def doc(self) -> str:
+        return f"{DOCS_DIR}/{self.code}-{self.name}.md"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "offset": self.offset,
+            "statement": self.statement,
+            "why": self.why,
+            "instead": self.instead,
+            "fix": self.fix,
+            "doc": self.doc,
+        }
+
+
+Check = Callable[["Statement", "Context"], Iterable[Finding]]
+
+
+def _no_check(statement: Statement, context: Context) -> Iterable[Finding]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A check with a stable code; `bad` and `good` are SQL examples that the tests run.
+
+    `message` is a template formatted with the keyword arguments given to `at()`.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    why: str
+    instead: str
+    bad: str
+    good: str
+    check: Check = field(default=_no_check, compare=False, repr=False)
+
+    def at(
+        self,
+        context: Context,
+        offset: int,
+        *,
+        fix: str | None = None,
+        **values: object,
+    ) -> Finding:
+        """A finding of this rule at a character offset of the current file."""
+        line, column = context.source.position(offset)
+        return Finding(
+            code=self.code,
+            name=self.name,
+            severity=self.severity,
+            message=self.message.format(**values),
+            path=context.source.path,
+            line=line,
+            column=column,
+            offset=offset,
+            why=self.why,
+            instead=self.instead,
+            statement=context.statement_index(offset),
+            fix=fix,
+        )
+
+    @property
+    def doc(self) -> str:
+        return f"{DOCS_DIR}/{self.code}-{self.name}.md"

@@ -1,0 +1,93 @@
+"""Helpers the rule modules share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from pglast import ast
+from pglast.enums import AlterTableType, ConstrType
+from pglast.stream import RawStream
+
+from agent.lint.context import Context
+from agent.lint.model import Check, Finding, Rule
+from agent.lint.nodes import (
+    alter_commands,
+    column_defs,
+    location,
+    string_values,
+    table_constraints,
+    table_name,
+    type_name,
+)
+from agent.lint.source import Statement
+
+__all__ = [
+    "deparse",
+    "existing_table",
+    "foreign_keys",
+    "relation_at",
+    "target_table",
+    "type_rule_check",
+    "typed_columns",
+]
+
+
+def target_table(statement: Statement) -> str:
+    """The table a statement works on (its `relation`), or ''."""
+    return table_name(getattr(statement.node, "relation", None))
+
+
+def existing_table(statement: Statement, context: Context) -> str:
+    """The statement's table when it existed before this file ('' for a new one)."""
+    table = target_table(statement)
+    return "" if not table or context.created_here(table) else table
+
+
+def relation_at(statement: Statement) -> int:
+    """Where to point: the statement's relation name, else its start."""
+    relation = getattr(statement.node, "relation", None)
+    return location(relation, statement.start) if isinstance(relation, ast.Node) else statement.start
+
+
+def deparse(node: ast.Node, **changes: object) -> str:
+    """The statement as SQL after setting some of its fields (for suggested fixes)."""
+    copy = type(node)(node())
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    return str(RawStream()(copy))
+
+
+def typed_columns(statement: Statement) -> Iterator[tuple[str, ast.TypeName, int]]:
+    """(column, type, position) for columns created, added or retyped by the statement."""
+    node = statement.node
+    for column in column_defs(node):
+        if column.typeName is not None:
+            yield column.colname, column.typeName, location(column, statement.start)
+    for command in alter_commands(node, AlterTableType.AT_AlterColumnType):
+        column = command.def_
+        if isinstance(column, ast.ColumnDef) and column.typeName is not None:
+            at = location(column.typeName, relation_at(statement))
+            yield command.name, column.typeName, at
+
+
+def type_rule_check(rule_of: Callable[[], Rule], matches: Callable[[ast.TypeName], bool]) -> Check:
+    """A check that flags every column whose type `matches`."""
+
+    def check(statement: Statement, context: Context) -> Iterator[Finding]:
+        for column, type_node, at in typed_columns(statement):
+            if matches(type_node):
+                yield rule_of().at(context, at, column=column, type=type_name(type_node))
+
+    return check
+
+
+def foreign_keys(statement: Statement) -> Iterator[tuple[ast.Constraint, tuple[str, ...]]]:
+    """Foreign keys the statement adds, with their referencing columns."""
+    node = statement.node
+    for constraint in table_constraints(node):
+        if constraint.contype == ConstrType.CONSTR_FOREIGN:
+            yield constraint, tuple(string_values(constraint.fk_attrs))
+    for column in column_defs(node):
+        for constraint in column.constraints or ():
+            if constraint.contype == ConstrType.CONSTR_FOREIGN:
+                yield constraint, (column.colname,)

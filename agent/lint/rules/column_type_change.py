@@ -1,0 +1,62 @@
+"""MA108: ALTER COLUMN ... TYPE on an existing table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import ast
+from pglast.enums import AlterTableType
+
+from agent.lint.context import Context
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import alter_commands, type_name
+from agent.lint.rules._common import existing_table, relation_at
+from agent.lint.source import Statement
+
+__all__ = ["RULE"]
+
+# Targets that are binary-compatible with the usual sources (varchar(n) -> text/varchar).
+_FREE_TARGETS = frozenset({"text", "varchar"})
+
+
+def _rewrites(column: ast.ColumnDef) -> bool:
+    free = type_name(column.typeName) in _FREE_TARGETS and not column.typeName.typmods
+    return column.raw_default is not None or not free
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    table = existing_table(statement, context)
+    if not table:
+        return
+    for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
+        column = command.def_
+        if isinstance(column, ast.ColumnDef) and _rewrites(column):
+            new_type = type_name(column.typeName)
+            yield RULE.at(context, relation_at(statement), table=table, column=command.name,
+                          type=new_type)
+
+
+RULE = Rule(
+    code="MA108",
+    name="column-type-change",
+    severity=Severity.ERROR,
+    message=(
+        "changing {table}.{column} to {type} can rewrite the table and all its indexes under "
+        "ACCESS EXCLUSIVE, blocking reads and writes"
+    ),
+    why=(
+        "Unless the old and new types are binary-compatible (varchar to text, a longer "
+        "varchar), PostgreSQL rewrites every row and rebuilds every index while the table is "
+        "fully locked."
+    ),
+    instead=(
+        "Expand and contract: add a new column of the new type, keep it filled by a trigger, "
+        "backfill in batches by primary-key range, switch readers, then drop the old column."
+    ),
+    bad="ALTER TABLE lots ALTER COLUMN quantity TYPE numeric(12, 3);",
+    good=(
+        "SET lock_timeout = '2s';\n"
+        "ALTER TABLE lots ALTER COLUMN lot_code TYPE text;"
+    ),
+    check=check,
+)

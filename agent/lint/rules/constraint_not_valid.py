@@ -1,0 +1,58 @@
+"""MA104: a CHECK or FOREIGN KEY added to an existing table without NOT VALID."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast.enums import ConstrType
+
+from agent.lint.context import Context
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import location, table_constraints
+from agent.lint.rules._common import existing_table
+from agent.lint.source import Statement
+
+__all__ = ["RULE"]
+
+_KINDS = {ConstrType.CONSTR_CHECK: "CHECK", ConstrType.CONSTR_FOREIGN: "FOREIGN KEY"}
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    table = existing_table(statement, context)
+    if not table:
+        return
+    for constraint in table_constraints(statement.node):
+        kind = _KINDS.get(constraint.contype)
+        if kind and not constraint.skip_validation:
+            at = location(constraint, statement.start)
+            yield RULE.at(context, at, kind=kind, table=table)
+
+
+RULE = Rule(
+    code="MA104",
+    name="constraint-not-valid",
+    severity=Severity.ERROR,
+    message=(
+        "adding a {kind} to {table} checks every existing row while holding a lock that "
+        "blocks writes"
+    ),
+    why=(
+        "Without NOT VALID, PostgreSQL validates all rows inside the ALTER TABLE, keeping the "
+        "table (and for a foreign key, the referenced table) locked against writes for the "
+        "whole scan."
+    ),
+    instead=(
+        "Add the constraint with NOT VALID (new rows are checked at once), then in a later "
+        "statement or migration run ALTER TABLE ... VALIDATE CONSTRAINT, which only takes "
+        "SHARE UPDATE EXCLUSIVE."
+    ),
+    bad=(
+        "ALTER TABLE lots ADD CONSTRAINT lots_qty_positive CHECK (quantity > 0);"
+    ),
+    good=(
+        "-- agent:no-transaction\nSET lock_timeout = '2s';\n"
+        "ALTER TABLE lots ADD CONSTRAINT lots_qty_positive CHECK (quantity > 0) NOT VALID;\n"
+        "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_positive;"
+    ),
+    check=check,
+)

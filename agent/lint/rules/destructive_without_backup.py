@@ -1,0 +1,62 @@
+"""MA608: a statement that destroys data with no backup taken earlier in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import ast
+from pglast.enums import AlterTableType
+
+from agent.lint.context import Context
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import alter_commands, table_name
+from agent.lint.rules._common import existing_table
+from agent.lint.rules.drop_table import dropped_tables
+from agent.lint.source import Statement
+
+__all__ = ["RULE"]
+
+
+def _destroyed(statement: Statement, context: Context) -> list[tuple[str, str]]:
+    """(table, what) pairs of existing data the statement destroys."""
+    node = statement.node
+    if isinstance(node, ast.TruncateStmt):
+        tables = [table_name(r) for r in node.relations or ()]
+        return [(t, "TRUNCATE") for t in tables if not context.created_here(t)]
+    table = existing_table(statement, context)
+    if table and any(alter_commands(node, AlterTableType.AT_DropColumn)):
+        return [(table, "DROP COLUMN")]
+    return [(t, "DROP TABLE") for t in dropped_tables(statement, context)]
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    for table, what in _destroyed(statement, context):
+        if table not in context.backups:
+            yield RULE.at(context, statement.start, table=table, what=what)
+
+
+RULE = Rule(
+    code="MA608",
+    name="destructive-without-backup",
+    severity=Severity.ERROR,
+    message="{what} destroys data of {table} and nothing earlier in this file copies it to a _backup_ table",
+    why=(
+        "Dropped or truncated data is gone; a down migration can recreate the column or table "
+        "but not its contents (the irreversible migration lesson)."
+    ),
+    instead=(
+        "Copy first, in the same migration: CREATE TABLE _backup_<table>_<yyyymmdd> AS "
+        "SELECT <key>, <column> FROM <table>; (or INSERT INTO an existing _backup_ table)."
+    ),
+    bad=(
+        "-- agent:destructive lot_number unused since release 2025.12\n"
+        "SET lock_timeout = '2s';\nALTER TABLE lots DROP COLUMN lot_number;"
+    ),
+    good=(
+        "-- agent:destructive lot_number unused since release 2025.12\n"
+        "SET lock_timeout = '2s';\n"
+        "CREATE TABLE _backup_lots_lot_number AS SELECT lot_id, lot_number FROM lots;\n"
+        "ALTER TABLE lots DROP COLUMN lot_number;"
+    ),
+    check=check,
+)

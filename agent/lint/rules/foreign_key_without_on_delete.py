@@ -1,0 +1,50 @@
+"""MA601: a foreign key with no ON DELETE behaviour chosen."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from agent.lint.context import Context
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import location, table_name
+from agent.lint.rules._common import foreign_keys
+from agent.lint.source import Statement
+
+__all__ = ["RULE"]
+
+NO_ACTION = "a"
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    for constraint, columns in foreign_keys(statement):
+        if constraint.fk_del_action in (NO_ACTION, "\x00", ""):
+            yield RULE.at(context, location(constraint, statement.start),
+                          columns=", ".join(columns), parent=table_name(constraint.pktable))
+
+
+RULE = Rule(
+    code="MA601",
+    name="foreign-key-without-on-delete",
+    severity=Severity.ERROR,
+    message=(
+        "foreign key ({columns}) -> {parent} has no ON DELETE: deleting a {parent} row "
+        "fails at run time, or orphans rows once the key is dropped or deferred"
+    ),
+    why=(
+        "The default (NO ACTION) is not a decision, it is the absence of one: nobody said "
+        "whether children should go, stay, or block the delete (the broken foreign key lesson). "
+        "An explicit NO ACTION is treated the same, as it cannot be told apart from the default."
+    ),
+    instead="Say what happens: ON DELETE RESTRICT, CASCADE or SET NULL (col), and document why.",
+    bad=(
+        "CREATE TABLE lots (lot_id bigint PRIMARY KEY,\n"
+        "  material_id bigint NOT NULL REFERENCES materials (material_id));\n"
+        "CREATE INDEX idx_lots_material_id ON lots (material_id);"
+    ),
+    good=(
+        "CREATE TABLE lots (lot_id bigint PRIMARY KEY,\n"
+        "  material_id bigint NOT NULL REFERENCES materials (material_id) ON DELETE RESTRICT);\n"
+        "CREATE INDEX idx_lots_material_id ON lots (material_id);"
+    ),
+    check=check,
+)

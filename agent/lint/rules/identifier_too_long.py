@@ -1,0 +1,69 @@
+"""MA507: an identifier longer than PostgreSQL keeps (63 bytes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pglast import parser
+
+from agent.lint.context import Context
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.source import Statement
+
+__all__ = ["MAX_IDENTIFIER_BYTES", "RULE"]
+
+MAX_IDENTIFIER_BYTES = 63
+
+
+def _identifier(raw: str) -> str:
+    if raw.startswith('"') and raw.endswith('"'):
+        return raw[1:-1].replace('""', '"')
+    return raw.lower()
+
+
+def long_identifiers(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, name) of identifier tokens over the limit, read with the SQL lexer."""
+    if len(text) <= MAX_IDENTIFIER_BYTES:
+        return
+    for token in parser.scan(text):
+        if token.name != "IDENT" or token.end - token.start < MAX_IDENTIFIER_BYTES // 4:
+            continue
+        name = _identifier(text[token.start : token.end + 1])
+        if len(name.encode()) > MAX_IDENTIFIER_BYTES:
+            yield token.start, name
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    text = context.source.text[statement.start : statement.end]
+    for offset, name in long_identifiers(text):
+        yield RULE.at(context, statement.start + offset, name=name[:40] + "...",
+                      size=len(name.encode()))
+
+
+RULE = Rule(
+    code="MA507",
+    name="identifier-too-long",
+    severity=Severity.ERROR,
+    message=(
+        "identifier {name} is {size} bytes: PostgreSQL silently cuts it to 63, so the object "
+        "gets another name than the one written (and two such names can collide)"
+    ),
+    why=(
+        "Names longer than 63 bytes are truncated with only a NOTICE. Code, later migrations "
+        "and generated types that use the full name then miss the object, and two long names "
+        "sharing a 63-byte prefix clash."
+    ),
+    instead=(
+        "Shorten the name to at most 63 bytes; for generated names, cut and append a short "
+        "hash of the full name so it stays unique."
+    ),
+    bad=(
+        "CREATE INDEX CONCURRENTLY idx_storage_locations_tenant_id_location_type_zone_aisle_bin_is_active "
+        "ON storage_locations (tenant_id, location_type, zone, aisle);"
+    ),
+    good=(
+        "CREATE INDEX CONCURRENTLY idx_storage_locations_tenant_type_zone_3f9a "
+        "ON storage_locations (tenant_id, location_type, zone, aisle);"
+    ),
+    check=check,
+)

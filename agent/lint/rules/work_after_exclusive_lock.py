@@ -1,0 +1,47 @@
+"""MA305: more work in a transaction that already holds ACCESS EXCLUSIVE on a table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from agent.lint.context import Context, work_under_lock
+from agent.lint.model import Finding, Rule, Severity
+from agent.lint.source import Statement
+
+__all__ = ["RULE"]
+
+
+def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    held = context.exclusive_held()
+    if context.work_under_exclusive == 0 and work_under_lock(statement.node, held):
+        yield RULE.at(context, statement.start, tables=", ".join(sorted(held)))
+
+
+RULE = Rule(
+    code="MA305",
+    name="work-after-exclusive-lock",
+    severity=Severity.WARNING,
+    message=(
+        "this statement runs while the transaction still holds ACCESS EXCLUSIVE on {tables}: "
+        "reads and writes there wait for it too"
+    ),
+    why=(
+        "A lock is kept until the transaction ends. Whatever follows the statement that took "
+        "it (a backfill, a validation, an index build) extends the outage on that table."
+    ),
+    instead=(
+        "Commit right after the statement that needs ACCESS EXCLUSIVE and do the rest in the "
+        "next transaction or migration, or reorder so the short exclusive step comes last."
+    ),
+    bad=(
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
+        "ALTER TABLE lots ADD COLUMN lot_code text;\n"
+        "UPDATE lots SET lot_code = lot_number WHERE lot_id < 1000;\nCOMMIT;"
+    ),
+    good=(
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
+        "ALTER TABLE lots ADD COLUMN lot_code text;\nCOMMIT;\n"
+        "BEGIN;\nUPDATE lots SET lot_code = lot_number WHERE lot_id < 1000;\nCOMMIT;"
+    ),
+    check=check,
+)

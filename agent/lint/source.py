@@ -1,0 +1,122 @@
+"""A migration file parsed by libpg_query (pglast): statements, markers and positions.
+
+pglast reports `stmt_location` and node `location` values as character offsets into
+the Python string (it translates libpg_query's byte offsets), so a position is an
+offset into `SourceFile.text`; `position()` turns it into a 1-based line and column.
+Markers are `-- agent:...` comments, read from the lexer's comment list, never by
+searching the SQL text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from pglast import ast, parser
+
+__all__ = ["Marker", "SourceFile", "SqlSyntaxError", "Statement", "parse_source"]
+
+MARKER_PREFIX = "agent:"
+
+
+class SqlSyntaxError(ValueError):
+    """The file is not valid PostgreSQL; carries the position of the error."""
+
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path, self.line, self.column, self.reason = path, line, column, message
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    index: int
+    node: ast.Node
+    start: int
+    end: int
+
+    @property
+    def kind(self) -> str:
+        return type(self.node).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """An `-- agent:<verb> <argument>` comment."""
+
+    verb: str
+    argument: str
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    path: str
+    text: str
+    statements: tuple[Statement, ...]
+    markers: tuple[Marker, ...]
+    line_starts: tuple[int, ...] = field(repr=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    def line_text(self, line: int) -> str:
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start:end]
+
+    def has_marker(self, verb: str, argument: str | None = None) -> bool:
+        return any(
+            m.verb == verb and (argument is None or m.argument.lower() == argument)
+            for m in self.markers
+        )
+
+    @property
+    def name(self) -> str:
+        return PurePath(self.path).name
+
+
+def _line_starts(text: str) -> tuple[int, ...]:
+    starts = [0]
+    position = text.find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return tuple(starts)
+
+
+def _statements(path: str, text: str, starts: tuple[int, ...]) -> tuple[Statement, ...]:
+    try:
+        raw = parser.parse_sql(text)
+    except parser.ParseError as error:
+        offset = error.args[1] if len(error.args) > 1 else 0
+        line = bisect.bisect_right(starts, offset) - 1
+        column = offset - starts[line] + 1
+        raise SqlSyntaxError(path, line + 1, column, str(error.args[0])) from None
+    return tuple(
+        Statement(i, item.stmt, item.stmt_location, item.stmt_location + item.stmt_len)
+        for i, item in enumerate(raw)
+    )
+
+
+def _marker(comment: parser.Comment) -> Marker | None:
+    body = comment.str.removeprefix("--").strip()
+    if not body.startswith(MARKER_PREFIX):
+        return None
+    verb, _, argument = body.removeprefix(MARKER_PREFIX).partition(" ")
+    return Marker(verb.strip().lower(), argument.strip(), comment.match_location)
+
+
+def _markers(text: str) -> tuple[Marker, ...]:
+    if MARKER_PREFIX not in text:
+        return ()
+    found = (_marker(c) for c in parser.comments(text) if c.str.startswith("--"))
+    return tuple(m for m in found if m is not None)
+
+
+def parse_source(path: str, text: str) -> SourceFile:
+    """Parse a migration; raises `SqlSyntaxError` with file:line:col on invalid SQL."""
+    starts = _line_starts(text)
+    return SourceFile(path, text, _statements(path, text, starts), _markers(text), starts)
