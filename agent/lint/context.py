@@ -10,15 +10,21 @@ import bisect
 from dataclasses import dataclass, field
 
 from pglast import ast
-from pglast.enums import AlterTableType, ConstrType, TransactionStmtKind, VariableSetKind
+from pglast.enums import (
+    AlterTableType,
+    ConstrType,
+    NullTestType,
+    TransactionStmtKind,
+    VariableSetKind,
+)
 
 from agent.lint.effects import Locks, locks_of, may_run_long
-from agent.lint.locks import LockMode
 from agent.lint.facts import FileFacts, gather_facts
+from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, table_name, walk
 from agent.lint.source import SourceFile, Statement
 
-__all__ = ["BACKUP_PREFIX", "Context", "work_under_lock", "new_context"]
+__all__ = ["BACKUP_PREFIX", "Context", "new_context", "work_under_lock"]
 
 BACKUP_PREFIX = "_backup_"
 TIMEOUTS = ("lock_timeout", "statement_timeout")
@@ -205,7 +211,7 @@ def _set_config(node: object) -> tuple[str, bool, bool] | None:
     return str(args[0]), _is_on(args[1]), args[2] in ("true", "t", "on")
 
 
-def _backup_target(node: ast.Node) -> tuple[str, ast.Node | None]:
+def _backup_target(node: ast.Node) -> tuple[str, object]:
     if isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
         return table_name(node.into.rel), node.query
     if isinstance(node, ast.InsertStmt):
@@ -220,12 +226,13 @@ def _not_null_column(constraint: ast.Constraint) -> str | None:
     if constraint.contype != ConstrType.CONSTR_CHECK:
         return None
     test = constraint.raw_expr
-    if not isinstance(test, ast.NullTest) or test.nulltesttype != 1:
+    if not isinstance(test, ast.NullTest) or test.nulltesttype != NullTestType.IS_NOT_NULL:
         return None
     ref = test.arg
-    if not isinstance(ref, ast.ColumnRef) or not isinstance(ref.fields[-1], ast.String):
+    fields = ref.fields or () if isinstance(ref, ast.ColumnRef) else ()
+    if not fields or not isinstance(fields[-1], ast.String):
         return None
-    return str(ref.fields[-1].sval)
+    return str(fields[-1].sval)
 
 
 def _is_down(source: SourceFile) -> bool:

@@ -143,7 +143,7 @@ def _rename(node: ast.RenameStmt) -> Locks:
 
 
 def _lock(node: ast.LockStmt) -> Locks:
-    mode = LockMode(node.mode)
+    mode = LockMode(node.mode or LockMode.ACCESS_EXCLUSIVE)
     return {table_name(r): mode for r in node.relations or ()}
 
 

@@ -59,7 +59,7 @@ def _key_indexes(statement: ast.Node) -> list[tuple[str, tuple[str, ...]]]:
             found.append((table, tuple(string_values(item.keys))))
     for column in column_defs(statement):
         if any(c.contype in _KEY_TYPES for c in column.constraints or ()):
-            found.append((table, (column.colname,)))
+            found.append((table, (str(column.colname),)))
     return found
 
 

@@ -26,7 +26,7 @@ class LockMode(IntEnum):
     @classmethod
     def from_pg(cls, mode: str) -> LockMode:
         """From pg_locks.mode, e.g. `AccessExclusiveLock`."""
-        words = []
+        words: list[str] = []
         for char in mode.removesuffix("Lock"):
             if char.isupper() and words:
                 words.append("_")

@@ -39,7 +39,7 @@ def location(node: Any, default: int) -> int:
 
 
 def string_values(items: Any) -> list[str]:
-    return [item.sval for item in items or () if isinstance(item, ast.String)]
+    return [str(item.sval) for item in items or () if isinstance(item, ast.String)]
 
 
 def names(items: Any) -> str:
@@ -67,7 +67,8 @@ def walk(node: Any) -> Iterator[Any]:
     if not isinstance(node, ast.Node):
         return
     yield node
-    for slot in node.__slots__:
+    slots: Any = getattr(type(node), "__slots__", ())
+    for slot in slots:
         child = getattr(node, slot, None)
         if isinstance(child, ast.Node | tuple | list):
             yield from walk(child)

@@ -95,10 +95,13 @@ def _statements(path: str, text: str, starts: tuple[int, ...]) -> tuple[Statemen
         line = bisect.bisect_right(starts, offset) - 1
         column = offset - starts[line] + 1
         raise SqlSyntaxError(path, line + 1, column, str(error.args[0])) from None
-    return tuple(
-        Statement(i, item.stmt, item.stmt_location, item.stmt_location + item.stmt_len)
-        for i, item in enumerate(raw)
-    )
+    return tuple(_statement(i, item) for i, item in enumerate(raw))
+
+
+def _statement(index: int, raw: ast.RawStmt) -> Statement:
+    assert raw.stmt is not None
+    start = raw.stmt_location or 0
+    return Statement(index, raw.stmt, start, start + (raw.stmt_len or 0))
 
 
 def _marker(comment: parser.Comment) -> Marker | None:

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -143,7 +143,7 @@ async def scratch_database(server_url: str) -> AsyncIterator[str]:
 async def _connect(url: str) -> asyncpg.Connection:
     try:
         return await asyncpg.connect(url, timeout=15)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError) as error:
+    except (OSError, asyncpg.PostgresError, TimeoutError) as error:
         raise TraceError(f"cannot connect to PostgreSQL: {error}") from error
 
 
@@ -212,7 +212,15 @@ def _needs_autocommit(node: ast.Node) -> bool:
     return is_concurrent(node) or isinstance(node, ast.VacuumStmt | ast.CreatedbStmt)
 
 
-async def _in_transaction(connection: asyncpg.Connection, sql: str) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class _Measured:
+    locks: tuple[LockTaken, ...]
+    rewritten: tuple[str, ...]
+    duration_ms: float
+    transactional: bool = True
+
+
+async def _in_transaction(connection: asyncpg.Connection, sql: str) -> _Measured:
     async with connection.transaction():
         before = await _snapshot(connection)
         started = time.perf_counter()
@@ -221,8 +229,7 @@ async def _in_transaction(connection: asyncpg.Connection, sql: str) -> dict[str,
         rows = await connection.fetch(_LOCKS_SQL, connection.get_server_pid())
         after = await _snapshot(connection)
     names = {**before, **after}
-    return {"locks": _locks(rows, names), "rewritten": _rewritten(before, after),
-            "duration_ms": duration}
+    return _Measured(_locks(rows, names), _rewritten(before, after), duration)
 
 
 async def _sample_locks(observer: asyncpg.Connection, pid: int, seen: list[Any],
@@ -233,7 +240,7 @@ async def _sample_locks(observer: asyncpg.Connection, pid: int, seen: list[Any],
 
 
 async def _autocommit(connection: asyncpg.Connection, observer: asyncpg.Connection,
-                      sql: str) -> dict[str, Any]:
+                      sql: str) -> _Measured:
     before = await _snapshot(connection)
     seen: list[Any] = []
     done = asyncio.Event()
@@ -247,25 +254,25 @@ async def _autocommit(connection: asyncpg.Connection, observer: asyncpg.Connecti
         await sampler
     after = await _snapshot(connection)
     names = {**before, **after}
-    return {"locks": _locks(seen, names), "rewritten": _rewritten(before, after),
-            "duration_ms": duration, "transactional": False}
+    return _Measured(_locks(seen, names), _rewritten(before, after), duration, False)
 
 
 async def _trace_statement(connection: asyncpg.Connection, observer: asyncpg.Connection,
                            source: SourceFile, statement: Statement) -> StatementTrace:
     sql = source.text[statement.start : statement.end]
     line, column = source.position(statement.start)
-    base = {"index": statement.index, "line": line, "column": column, "sql": sql}
+    base = StatementTrace(statement.index, line, column, sql)
     if isinstance(statement.node, ast.TransactionStmt):
-        return StatementTrace(**base, skipped="transaction control: each statement runs alone")
+        return replace(base, skipped="transaction control: each statement runs alone")
     try:
         if _needs_autocommit(statement.node):
             measured = await _autocommit(connection, observer, sql)
         else:
             measured = await _in_transaction(connection, sql)
     except asyncpg.PostgresError as error:
-        return StatementTrace(**base, error=f"{type(error).__name__}: {error}")
-    return StatementTrace(**base, **measured)
+        return replace(base, error=f"{type(error).__name__}: {error}")
+    return replace(base, locks=measured.locks, rewritten=measured.rewritten,
+                   duration_ms=measured.duration_ms, transactional=measured.transactional)
 
 
 # ---------------------------------------------------------------- files

@@ -52,7 +52,11 @@ def sarif_log(report: Report) -> dict[str, Any]:
     results = [_result(f, index, None) for f in report.findings]
     for file in report.files:
         results.extend(_result(f, index, reason) for f, reason in file.suppressed)
-    driver = {"name": "migration-agent-lint", "version": "0.1.0", "rules": [_rule(r) for r in rules]}
+    driver = {
+        "name": "migration-agent-lint",
+        "version": "0.1.0",
+        "rules": [_rule(r) for r in rules],
+    }
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

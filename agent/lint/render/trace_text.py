@@ -24,7 +24,8 @@ def _statement(trace: StatementTrace) -> list[str]:
     lines = [head, f"           {trace.duration_ms:.1f} ms, {rewrite}{how}"]
     for lock in trace.locks:
         blocks = ", ".join(lock.blocks) or "nothing ordinary"
-        lines.append(f"           {lock.mode.label} on {lock.relation} ({lock.kind}); blocks {blocks}")
+        held = f"{lock.mode.label} on {lock.relation} ({lock.kind})"
+        lines.append(f"           {held}; blocks {blocks}")
     return lines
 
 

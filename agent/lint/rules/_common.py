@@ -46,7 +46,9 @@ def existing_table(statement: Statement, context: Context) -> str:
 def relation_at(statement: Statement) -> int:
     """Where to point: the statement's relation name, else its start."""
     relation = getattr(statement.node, "relation", None)
-    return location(relation, statement.start) if isinstance(relation, ast.Node) else statement.start
+    if isinstance(relation, ast.Node):
+        return location(relation, statement.start)
+    return statement.start
 
 
 def deparse(node: ast.Node, **changes: object) -> str:
@@ -62,12 +64,12 @@ def typed_columns(statement: Statement) -> Iterator[tuple[str, ast.TypeName, int
     node = statement.node
     for column in column_defs(node):
         if column.typeName is not None:
-            yield column.colname, column.typeName, location(column, statement.start)
+            yield str(column.colname), column.typeName, location(column, statement.start)
     for command in alter_commands(node, AlterTableType.AT_AlterColumnType):
-        column = command.def_
-        if isinstance(column, ast.ColumnDef) and column.typeName is not None:
-            at = location(column.typeName, relation_at(statement))
-            yield command.name, column.typeName, at
+        retyped = command.def_
+        if isinstance(retyped, ast.ColumnDef) and retyped.typeName is not None:
+            at = location(retyped.typeName, relation_at(statement))
+            yield str(command.name), retyped.typeName, at
 
 
 def type_rule_check(rule_of: Callable[[], Rule], matches: Callable[[ast.TypeName], bool]) -> Check:
@@ -90,4 +92,4 @@ def foreign_keys(statement: Statement) -> Iterator[tuple[ast.Constraint, tuple[s
     for column in column_defs(node):
         for constraint in column.constraints or ():
             if constraint.contype == ConstrType.CONSTR_FOREIGN:
-                yield constraint, (column.colname,)
+                yield constraint, (str(column.colname),)

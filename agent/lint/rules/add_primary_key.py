@@ -47,7 +47,8 @@ RULE = Rule(
     good=(
         "-- agent:no-transaction\nSET lock_timeout = '2s';\n"
         "CREATE UNIQUE INDEX CONCURRENTLY lot_events_pkey ON lot_events (event_id);\n"
-        "ALTER TABLE lot_events ADD CONSTRAINT lot_events_pkey PRIMARY KEY USING INDEX lot_events_pkey;"
+        "ALTER TABLE lot_events ADD CONSTRAINT lot_events_pkey PRIMARY KEY USING INDEX "
+        "lot_events_pkey;"
     ),
     check=check,
 )

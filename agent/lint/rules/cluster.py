@@ -26,7 +26,10 @@ RULE = Rule(
     code="MA114",
     name="cluster",
     severity=Severity.ERROR,
-    message="CLUSTER rewrites {target} in index order under ACCESS EXCLUSIVE, blocking reads and writes",
+    message=(
+        "CLUSTER rewrites {target} in index order under ACCESS EXCLUSIVE, blocking reads and "
+        "writes"
+    ),
     why=(
         "CLUSTER builds a sorted copy of the table and its indexes while the table is fully "
         "locked, for as long as the copy takes."
@@ -36,6 +39,9 @@ RULE = Rule(
         "a BRIN or covering index often gives the locality without reordering."
     ),
     bad="CLUSTER lots USING idx_lots_material_id;",
-    good="-- agent:no-transaction\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_lots_created_brin ON lots USING brin (created_at);",
+    good=(
+        "-- agent:no-transaction\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY "
+        "idx_lots_created_brin ON lots USING brin (created_at);"
+    ),
     check=check,
 )

@@ -20,7 +20,8 @@ _FREE_TARGETS = frozenset({"text", "varchar"})
 
 
 def _rewrites(column: ast.ColumnDef) -> bool:
-    free = type_name(column.typeName) in _FREE_TARGETS and not column.typeName.typmods
+    typmods = column.typeName.typmods if column.typeName is not None else None
+    free = type_name(column.typeName) in _FREE_TARGETS and not typmods
     return column.raw_default is not None or not free
 
 

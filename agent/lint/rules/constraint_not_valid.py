@@ -22,7 +22,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     if not table:
         return
     for constraint in table_constraints(statement.node):
-        kind = _KINDS.get(constraint.contype)
+        kind = _KINDS.get(ConstrType(constraint.contype or 0))
         if kind and not constraint.skip_validation:
             at = location(constraint, statement.start)
             yield RULE.at(context, at, kind=kind, table=table)

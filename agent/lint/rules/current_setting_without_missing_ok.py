@@ -26,7 +26,7 @@ def _missing_ok(call: ast.FuncCall) -> bool:
     value = getattr(flag, "val", None)
     if isinstance(value, ast.Boolean):
         return bool(value.boolval)
-    return isinstance(value, ast.String) and value.sval.lower() in _TRUE
+    return isinstance(value, ast.String) and str(value.sval).lower() in _TRUE
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -34,9 +34,9 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     if not isinstance(node, ast.CreatePolicyStmt | ast.AlterPolicyStmt):
         return
     for call in walk((node.qual, node.with_check)):
-        if isinstance(call, ast.FuncCall) and func_name(call) == "current_setting":
-            if not _missing_ok(call):
-                yield RULE.at(context, location(call, statement.start), policy=node.policy_name)
+        is_call = isinstance(call, ast.FuncCall) and func_name(call) == "current_setting"
+        if is_call and not _missing_ok(call):
+            yield RULE.at(context, location(call, statement.start), policy=node.policy_name)
 
 
 RULE = Rule(
@@ -64,7 +64,8 @@ RULE = Rule(
     good=(
         "CREATE POLICY bins_tenant_isolation ON bins FOR ALL\n"
         "  USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid)\n"
-        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);"
+        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), "
+        "'')::uuid);"
     ),
     check=check,
 )

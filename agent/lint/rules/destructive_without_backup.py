@@ -39,7 +39,10 @@ RULE = Rule(
     code="MA608",
     name="destructive-without-backup",
     severity=Severity.ERROR,
-    message="{what} destroys data of {table} and nothing earlier in this file copies it to a _backup_ table",
+    message=(
+        "{what} destroys data of {table} and nothing earlier in this file copies it to a "
+        "_backup_ table"
+    ),
     why=(
         "Dropped or truncated data is gone; a down migration can recreate the column or table "
         "but not its contents (the irreversible migration lesson)."

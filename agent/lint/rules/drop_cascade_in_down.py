@@ -39,7 +39,10 @@ RULE = Rule(
         "whatever else depends on the object today, so the rollback destroys more than the "
         "migration created; it must fail loudly instead."
     ),
-    instead="DROP ... RESTRICT (the default), after dropping the migration's own dependents explicitly.",
+    instead=(
+        "DROP ... RESTRICT (the default), after dropping the migration's own dependents "
+        "explicitly."
+    ),
     bad="-- agent:direction down\nDROP TABLE IF EXISTS storage_locations CASCADE;",
     good="-- agent:direction down\nDROP TABLE IF EXISTS storage_locations RESTRICT;",
     check=check,

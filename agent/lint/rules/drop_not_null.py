@@ -40,6 +40,9 @@ RULE = Rule(
         "give the column a default."
     ),
     bad="ALTER TABLE lots ALTER COLUMN supplier_id DROP NOT NULL;",
-    good="SET lock_timeout = '2s';\nALTER TABLE lots ALTER COLUMN supplier_id SET DEFAULT '00000000-0000-0000-0000-000000000000';",
+    good=(
+        "SET lock_timeout = '2s';\nALTER TABLE lots ALTER COLUMN supplier_id SET DEFAULT "
+        "'00000000-0000-0000-0000-000000000000';"
+    ),
     check=check,
 )

@@ -35,7 +35,9 @@ RULE = Rule(
     code="MA202",
     name="drop-table",
     severity=Severity.ERROR,
-    message="dropping table {table} breaks every deployed query on it and deletes its rows for good",
+    message=(
+        "dropping table {table} breaks every deployed query on it and deletes its rows for good"
+    ),
     why=(
         "Code of the running release still reads and writes the table; once dropped, the data "
         "exists only in backups (the irreversible migration lesson)."

@@ -10,7 +10,14 @@ from pglast.enums import ConstrType
 from agent.lint.context import Context
 from agent.lint.facts import TENANT_COLUMN
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import column_constraints, column_defs, location, string_values, table_constraints, walk
+from agent.lint.nodes import (
+    column_constraints,
+    column_defs,
+    location,
+    string_values,
+    table_constraints,
+    walk,
+)
 from agent.lint.rules._common import target_table
 from agent.lint.source import Statement
 
@@ -36,7 +43,7 @@ def _global_keys(statement: Statement) -> Iterator[tuple[int, str]]:
     for column in column_defs(node):
         for constraint in column_constraints(column, ConstrType.CONSTR_UNIQUE):
             if column.colname != TENANT_COLUMN:
-                yield location(constraint, statement.start), column.colname
+                yield location(constraint, statement.start), str(column.colname)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:

@@ -58,7 +58,8 @@ RULE = Rule(
         "hash of the full name so it stays unique."
     ),
     bad=(
-        "CREATE INDEX CONCURRENTLY idx_storage_locations_tenant_id_location_type_zone_aisle_bin_is_active "
+        "CREATE INDEX CONCURRENTLY "
+        "idx_storage_locations_tenant_id_location_type_zone_aisle_bin_is_active "
         "ON storage_locations (tenant_id, location_type, zone, aisle);"
     ),
     good=(

@@ -44,8 +44,16 @@ RULE = Rule(
         "COMMIT then ends the outer transaction, so a later failure can no longer roll back "
         "the earlier statements."
     ),
-    instead="Use one BEGIN ... COMMIT per file, or SAVEPOINT name / RELEASE SAVEPOINT name inside it.",
-    bad="BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);\nBEGIN;\nCREATE TABLE b (b_id bigint PRIMARY KEY);\nCOMMIT;\nCOMMIT;",
-    good="BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);\nSAVEPOINT b;\nCREATE TABLE b (b_id bigint PRIMARY KEY);\nRELEASE SAVEPOINT b;\nCOMMIT;",
+    instead=(
+        "Use one BEGIN ... COMMIT per file, or SAVEPOINT name / RELEASE SAVEPOINT name inside it."
+    ),
+    bad=(
+        "BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);\nBEGIN;\nCREATE TABLE b (b_id bigint "
+        "PRIMARY KEY);\nCOMMIT;\nCOMMIT;"
+    ),
+    good=(
+        "BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);\nSAVEPOINT b;\nCREATE TABLE b (b_id "
+        "bigint PRIMARY KEY);\nRELEASE SAVEPOINT b;\nCOMMIT;"
+    ),
     check=check,
 )

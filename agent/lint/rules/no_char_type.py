@@ -15,7 +15,7 @@ def _blank_padded(type_node: ast.TypeName) -> bool:
     return type_name(type_node) in ("bpchar", "char", "character")
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code="MA505",
     name="no-char-type",
     severity=Severity.WARNING,

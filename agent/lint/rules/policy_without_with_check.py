@@ -46,7 +46,8 @@ RULE = Rule(
     good=(
         "CREATE POLICY bins_tenant_isolation ON bins FOR ALL\n"
         "  USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid)\n"
-        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);"
+        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), "
+        "'')::uuid);"
     ),
     check=check,
 )

@@ -9,7 +9,14 @@ from pglast.enums import ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import INT_TYPES, column_defs, location, string_values, table_constraints, type_name
+from agent.lint.nodes import (
+    INT_TYPES,
+    column_defs,
+    location,
+    string_values,
+    table_constraints,
+    type_name,
+)
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]

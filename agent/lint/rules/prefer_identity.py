@@ -15,11 +15,13 @@ def _serial(type_node: ast.TypeName) -> bool:
     return type_name(type_node) in SERIAL_TYPES
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code="MA504",
     name="prefer-identity",
     severity=Severity.WARNING,
-    message="{column} is {type}: its sequence is a separate object with its own grants and ownership",
+    message=(
+        "{column} is {type}: its sequence is a separate object with its own grants and ownership"
+    ),
     why=(
         "serial is a macro for a sequence plus a default. The sequence needs its own grants, "
         "is not copied by CREATE TABLE LIKE, and explicit inserts silently desynchronise it."

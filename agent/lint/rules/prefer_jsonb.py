@@ -15,7 +15,7 @@ def _json(type_node: ast.TypeName) -> bool:
     return type_name(type_node) == "json"
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code="MA506",
     name="prefer-jsonb",
     severity=Severity.WARNING,

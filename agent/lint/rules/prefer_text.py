@@ -15,11 +15,13 @@ def _limited_varchar(type_node: ast.TypeName) -> bool:
     return type_name(type_node) == "varchar" and bool(type_node.typmods)
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code="MA502",
     name="prefer-text",
     severity=Severity.WARNING,
-    message="{column} is varchar(n): changing the limit later needs ALTER TYPE under ACCESS EXCLUSIVE",
+    message=(
+        "{column} is varchar(n): changing the limit later needs ALTER TYPE under ACCESS EXCLUSIVE"
+    ),
     why=(
         "text and varchar are stored the same way. A length limit inside the type can only be "
         "changed by ALTER COLUMN TYPE, which fully locks the table; a CHECK constraint can be "

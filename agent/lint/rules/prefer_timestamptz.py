@@ -15,11 +15,13 @@ def _naive(type_node: ast.TypeName) -> bool:
     return type_name(type_node) == "timestamp"
 
 
-RULE = Rule(
+RULE: Rule = Rule(
     code="MA503",
     name="prefer-timestamptz",
     severity=Severity.WARNING,
-    message="{column} is timestamp without time zone: the same instant reads differently per session",
+    message=(
+        "{column} is timestamp without time zone: the same instant reads differently per session"
+    ),
     why=(
         "A naive timestamp stores wall-clock digits with no zone. Sessions and servers in other "
         "zones, and daylight-saving changes, silently shift what the value means."

@@ -16,7 +16,8 @@ __all__ = ["RULE"]
 
 
 def _concurrent(node: ast.ReindexStmt) -> bool:
-    return any(isinstance(p, ast.DefElem) and p.defname == "concurrently" for p in node.params or ())
+    params = node.params or ()
+    return any(isinstance(p, ast.DefElem) and p.defname == "concurrently" for p in params)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:

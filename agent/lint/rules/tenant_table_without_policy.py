@@ -47,7 +47,8 @@ RULE = Rule(
         "ALTER TABLE bins FORCE ROW LEVEL SECURITY;\n"
         "CREATE POLICY bins_tenant_isolation ON bins FOR ALL\n"
         "  USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid)\n"
-        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);"
+        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), "
+        "'')::uuid);"
     ),
     check=check,
 )

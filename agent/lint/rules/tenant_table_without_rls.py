@@ -58,7 +58,8 @@ RULE = Rule(
         "ALTER TABLE bins ENABLE ROW LEVEL SECURITY;\n"
         "CREATE POLICY bins_tenant_isolation ON bins FOR ALL\n"
         "  USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid)\n"
-        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);"
+        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), "
+        "'')::uuid);"
     ),
     good=(
         "CREATE TABLE bins (bin_id uuid PRIMARY KEY, tenant_id uuid NOT NULL);\n"
@@ -66,7 +67,8 @@ RULE = Rule(
         "ALTER TABLE bins FORCE ROW LEVEL SECURITY;\n"
         "CREATE POLICY bins_tenant_isolation ON bins FOR ALL\n"
         "  USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid)\n"
-        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);"
+        "  WITH CHECK (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), "
+        "'')::uuid);"
     ),
     check=check,
 )

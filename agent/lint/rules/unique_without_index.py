@@ -41,7 +41,8 @@ RULE = Rule(
     ),
     instead=(
         "CREATE UNIQUE INDEX CONCURRENTLY the index first, then "
-        "ALTER TABLE ... ADD CONSTRAINT name UNIQUE USING INDEX index_name (a quick catalog change)."
+        "ALTER TABLE ... ADD CONSTRAINT name UNIQUE USING INDEX index_name (a quick catalog "
+        "change)."
     ),
     bad="ALTER TABLE lots ADD CONSTRAINT lots_code_key UNIQUE (tenant_id, lot_code);",
     good=(

@@ -20,5 +20,8 @@ RULE = Rule(
         "`agent:direction up|down`, `agent:destructive`."
     ),
     bad="-- agent:no-transactions\nCREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);",
-    good="-- agent:no-transaction\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);",
+    good=(
+        "-- agent:no-transaction\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY "
+        "idx_lots_sku ON lots (sku);"
+    ),
 )

@@ -41,7 +41,8 @@ RULE = Rule(
     bad="UPDATE lots SET lot_code = lot_number;",
     good=(
         "UPDATE lots SET lot_code = lot_number\n"
-        "WHERE lot_id IN (SELECT lot_id FROM lots WHERE lot_code IS NULL ORDER BY lot_id LIMIT 1000);"
+        "WHERE lot_id IN (SELECT lot_id FROM lots WHERE lot_code IS NULL ORDER BY lot_id LIMIT "
+        "1000);"
     ),
     check=check,
 )

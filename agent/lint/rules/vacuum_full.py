@@ -16,7 +16,7 @@ __all__ = ["RULE"]
 
 def _full(node: ast.VacuumStmt) -> bool:
     options = node.options or ()
-    return node.is_vacuumcmd and any(getattr(o, "defname", "") == "full" for o in options)
+    return bool(node.is_vacuumcmd) and any(getattr(o, "defname", "") == "full" for o in options)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:

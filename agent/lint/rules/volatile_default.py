@@ -8,8 +8,8 @@ from pglast import ast
 from pglast.enums import ConstrType
 
 from agent.lint.context import Context
-from agent.lint.model import Finding, Rule, Severity
 from agent.lint.effects import volatile_call
+from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import column_constraints, column_defs, location
 from agent.lint.rules._common import existing_table
 from agent.lint.source import Statement
