@@ -12,34 +12,20 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
-from rich.console import Console
 
 from agent import embedded
-from agent.config import ConfigError, LogFormat, Settings, load_settings
+from agent.commands.common import err, fail, json_option, out, settings
+from agent.commands.generate import generate_command
+from agent.config import ConfigError, LogFormat, load_settings
 from agent.exit_codes import ExitCode
 from agent.structured_logging import configure_logging
 
 __all__ = ["app", "main"]
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 findings or failed verification; 2 bad input or usage; "
     "3 a server (PostgreSQL, NATS) unavailable."
 )
-
-
-def fail(code: ExitCode, message: str) -> NoReturn:
-    err.print(f"migration-agent: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise click.exceptions.Exit(int(code))
-
-
-def settings() -> Settings:
-    return click.get_current_context().find_object(Settings) or _missing_settings()
-
-
-def _missing_settings() -> NoReturn:
-    raise RuntimeError("settings are read by the root command before any subcommand runs")
 
 
 @click.group(
@@ -86,7 +72,7 @@ def memory_app() -> None:
     """Inspect and maintain the agent's layered memory."""
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+app.add_command(generate_command)
 
 
 # ---------------------------------------------------------------- servers

@@ -89,7 +89,8 @@ class Context:
         self.index = statement.index
         locks = locks_of(statement.node)
         self.current_locks = {t: m for t, m in locks.items() if not self.created_here(t)}
-        self.current_long = bool(self.current_locks) and may_run_long(statement.node)
+        long = may_run_long(statement.node, self.validated_not_null)
+        self.current_long = bool(self.current_locks) and long
 
     def advance(self, statement: Statement) -> None:
         node = statement.node

@@ -7,7 +7,7 @@ reads or writes, and whether a timeout was set before it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from pglast import ast
@@ -184,7 +184,7 @@ def volatile_call(expression: Any) -> str | None:
     return None
 
 
-_SCANNING_COMMANDS = frozenset({_AT.AT_AlterColumnType, _AT.AT_SetNotNull, _AT.AT_AddIdentity})
+_SCANNING_COMMANDS = frozenset({_AT.AT_AlterColumnType, _AT.AT_AddIdentity})
 _INDEXED = (ConstrType.CONSTR_PRIMARY, ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_EXCLUSION)
 
 
@@ -208,18 +208,25 @@ def _column_fills_rows(column: ast.ColumnDef) -> bool:
     return False
 
 
-def _alter_runs_long(node: ast.AlterTableStmt) -> bool:
+def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]]) -> bool:
     if any(alter_commands(node, *_SCANNING_COMMANDS)):
+        return True
+    table = table_name(node.relation)
+    if any((table, c.name) not in proven for c in alter_commands(node, _AT.AT_SetNotNull)):
         return True
     if any(_constraint_scans(c) for c in table_constraints(node)):
         return True
     return any(_column_fills_rows(c) for c in column_defs(node))
 
 
-def may_run_long(statement: ast.Node) -> bool:
-    """Whether the statement reads or rewrites the whole table while holding its lock."""
+def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = ()) -> bool:
+    """Whether the statement reads or rewrites the whole table while holding its lock.
+
+    `proven` holds (table, column) pairs a validated CHECK (col IS NOT NULL) covers, for
+    which SET NOT NULL skips its scan.
+    """
     if isinstance(statement, ast.AlterTableStmt):
-        return _alter_runs_long(statement)
+        return _alter_runs_long(statement, proven)
     if isinstance(statement, ast.IndexStmt | ast.ReindexStmt | ast.RefreshMatViewStmt):
         return True
     return isinstance(statement, ast.VacuumStmt | ast.ClusterStmt)

@@ -1,0 +1,132 @@
+"""`migration-agent generate`: YAML schemas to create migrations (and optionally prove them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agent.commands.common import (
+    err,
+    fail,
+    json_option,
+    now_option,
+    out,
+    parse_now,
+    run_async,
+    settings,
+)
+from agent.embedded import EmbeddedError
+from agent.exit_codes import ExitCode
+from agent.jobs.generate import (
+    GenerateOutcome,
+    existing_migrations,
+    generate_migrations,
+    verify_generated,
+)
+from agent.migrate.files import MigrationFileError, existing_versions, write_files
+from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.plan.planner import PlanError
+from agent.runtime import scratch_postgres_url
+from agent.schema import LoadedSchema, SchemaError, load_schema_dir
+from agent.verify.roundtrip import RoundTripReport
+from agent.verify.scratch import ScratchError
+
+__all__ = ["generate_command", "load_or_exit"]
+
+
+def load_or_exit(directory: Path) -> LoadedSchema:
+    try:
+        return load_schema_dir(directory)
+    except SchemaError as error:
+        for diagnostic in error.diagnostics:
+            err.print(str(diagnostic), markup=False)
+        count = sum(not d.warning for d in error.diagnostics)
+        fail(ExitCode.BAD_INPUT, f"{count} error(s) in {directory}; nothing was written")
+
+
+@click.command("generate")
+@click.argument("schemas_dir", type=click.Path(path_type=Path), default="schemas")
+@click.option("-o", "--output", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Migrations folder [default: the project's migrations_dir].")
+@now_option
+@click.option("--verify", is_flag=True,
+              help="Prove the new migrations on a scratch database first: up, down, up again.")
+@json_option
+def generate_command(
+    schemas_dir: Path, migrations_dir: Path | None, now: str | None, verify: bool, as_json: bool
+) -> None:
+    """Write up/down migrations for tables in SCHEMAS_DIR that the migrations do not build yet."""
+    loaded = load_or_exit(schemas_dir)
+    target = migrations_dir or Path(_project_migrations_dir(schemas_dir))
+    try:
+        old = read_snapshot(target)
+        outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target))
+    except (PlanError, SnapshotError) as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    report = _verify(target, loaded, outcome) if verify and outcome.migrations else None
+    if report is not None and not report.passed:
+        _print(outcome, report, [], as_json)
+        fail(ExitCode.FINDINGS, "verification failed; no file was written")
+    written = _write(target, outcome)
+    _print(outcome, report, written, as_json)
+
+
+def _project_migrations_dir(schemas_dir: Path) -> str:
+    from agent.schema.model import ProjectFile
+    from agent.schema.yaml_source import read_source_file, read_yaml_bytes
+
+    project_file = schemas_dir / "project.yaml"
+    if not project_file.exists():
+        return "migrations"
+    data = read_yaml_bytes(project_file, read_source_file(project_file)).data or {}
+    return ProjectFile.model_validate(data).project.migrations_dir
+
+
+def _verify(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome) -> RoundTripReport:
+    try:
+        with scratch_postgres_url(settings()) as server_url:
+            return run_async(verify_generated(
+                server_url, loaded.schema.app_role, existing_migrations(target), outcome
+            ))
+    except (EmbeddedError, ScratchError, OSError) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"scratch PostgreSQL unavailable: {error}")
+
+
+def _write(target: Path, outcome: GenerateOutcome) -> list[Path]:
+    if not outcome.migrations:
+        return []
+    try:
+        written = write_files(target, outcome.files())
+        snapshot = target / outcome.snapshot_file.name
+        staging = snapshot.with_suffix(".tmp")
+        staging.write_text(outcome.snapshot, encoding="utf-8")
+        staging.replace(snapshot)
+    except (MigrationFileError, OSError) as error:
+        fail(ExitCode.INFRASTRUCTURE, str(error))
+    return written
+
+
+def _print(
+    outcome: GenerateOutcome, report: RoundTripReport | None, written: list[Path], as_json: bool
+) -> None:
+    if as_json:
+        payload = outcome.model_dump(exclude={"snapshot"})
+        payload["written"] = [str(p) for p in written]
+        payload["verification"] = report.model_dump() if report else None
+        out.print_json(data=payload)
+        return
+    for warning in outcome.warnings:
+        err.print(warning, markup=False)
+    if not outcome.migrations:
+        out.print("Nothing to generate: the migrations already build this schema.")
+        return
+    out.print(f"Tables: {', '.join(outcome.tables) or 'none'}; "
+              f"indexes: {outcome.index_count}; policies: {outcome.policy_count}; "
+              f"warnings: {len(outcome.warnings)}")
+    for path in written:
+        out.print(f"  wrote {path}", markup=False)
+    if report is not None:
+        for step in report.steps:
+            mark = "ok  " if step.passed else "FAIL"
+            out.print(f"  {mark} {step.name} ({step.duration_ms:.0f} ms) {step.detail}", markup=False)

@@ -1,0 +1,124 @@
+"""The generate job: YAML schema to migration files, shared by the CLI and the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import asyncpg
+from pydantic import BaseModel
+
+from agent.migrate.files import NewFile, next_versions, parse_name
+from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
+from agent.plan.planner import Migration, plan
+from agent.schema.load import LoadedSchema
+from agent.schema.tables import Schema
+from agent.sql.migration_file import FileNames, render_down, render_up
+from agent.verify.roundtrip import MigrationText, RoundTripReport, apply_sql, verify_round_trip
+from agent.verify.scratch import ScratchProvider
+
+__all__ = [
+    "GenerateOutcome",
+    "GeneratedMigration",
+    "existing_migrations",
+    "generate_migrations",
+    "verify_generated",
+]
+
+
+class GeneratedMigration(BaseModel):
+    version: str
+    slug: str
+    title: str
+    up_name: str
+    down_name: str
+    up_sql: str
+    down_sql: str
+    destructive_down: bool
+
+
+class GenerateOutcome(BaseModel):
+    migrations: list[GeneratedMigration]
+    warnings: list[str]
+    tables: list[str]
+    index_count: int
+    policy_count: int
+    snapshot: str
+
+    def files(self) -> list[NewFile]:
+        found = []
+        for migration in self.migrations:
+            found += [NewFile(migration.up_name, migration.up_sql),
+                      NewFile(migration.down_name, migration.down_sql)]
+        return found
+
+    @property
+    def snapshot_file(self) -> NewFile:
+        return NewFile(SNAPSHOT_FILE, self.snapshot)
+
+
+def generate_migrations(
+    loaded: LoadedSchema, old: Schema, now: dt.datetime, existing_versions: Sequence[str]
+) -> GenerateOutcome:
+    """Plan from `old` to the loaded schema and render each migration; writes nothing."""
+    planned = plan(old, loaded.schema)
+    versions = next_versions(len(planned), now, existing_versions)
+    by_slug = {m.slug: f"{v}_{m.slug}" for v, m in zip(versions, planned, strict=True)}
+    date = now.astimezone(dt.UTC).strftime("%Y-%m-%d")
+    rendered = [_render(m, v, by_slug, date) for v, m in zip(versions, planned, strict=True)]
+    created = [t for t in loaded.schema.tables if old.table(t.name) is None]
+    return GenerateOutcome(
+        migrations=rendered,
+        warnings=[str(w) for w in loaded.warnings],
+        tables=[t.name for t in created],
+        index_count=sum(len(t.indexes) for t in created),
+        policy_count=sum(len(t.policies) for t in created),
+        snapshot=snapshot_text(loaded.schema),
+    )
+
+
+def _render(migration: Migration, version: str, by_slug: dict[str, str], date: str) -> GeneratedMigration:
+    stem = f"{version}_{migration.slug}"
+    names = FileNames(
+        up=f"{stem}.sql",
+        down=f"{stem}_down.sql",
+        dependencies=tuple(by_slug[s] for s in migration.depends_on if s in by_slug),
+        date=date,
+    )
+    down_sql = render_down(migration, names)
+    return GeneratedMigration(
+        version=version, slug=migration.slug, title=migration.title, up_name=names.up,
+        down_name=names.down, up_sql=render_up(migration, names), down_sql=down_sql,
+        destructive_down="-- agent:destructive" in down_sql.split("\n\n", 1)[0],
+    )
+
+
+def existing_migrations(directory: Path) -> list[MigrationText]:
+    """The up/down pairs already in a folder, oldest first: the state new migrations build on."""
+    pairs: dict[str, dict[str, str]] = {}
+    if directory.is_dir():
+        for path in sorted(directory.iterdir()):
+            parsed = parse_name(path.name)
+            if parsed:
+                version, slug, down = parsed
+                pairs.setdefault(f"{version}_{slug}", {})["down" if down else "up"] = path.read_text()
+    return [MigrationText(stem, files.get("up", ""), files.get("down", ""))
+            for stem, files in sorted(pairs.items())]
+
+
+async def verify_generated(
+    server_url: str, app_role: str, baseline: list[MigrationText], outcome: GenerateOutcome
+) -> RoundTripReport:
+    """Up, down, up of the new migrations on a scratch database already at the baseline."""
+    provider = ScratchProvider(server_url)
+    await provider.ensure_role(app_role)
+    new = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in outcome.migrations]
+    async with provider.database() as url:
+        connection = await asyncpg.connect(url)
+        try:
+            for migration in baseline:
+                await apply_sql(connection, migration.name, migration.up_sql)
+            return await verify_round_trip(connection, new)
+        finally:
+            await connection.close()

@@ -1,0 +1,167 @@
+"""plan(old, new): the ordered migrations that turn one resolved schema into another.
+
+Creating is diffing from nothing: `plan(Schema(), schema)`. Tables are created
+in the order of their foreign keys; a key that closes a reference cycle is left
+out of its table and added by a later migration, once both tables exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.plan.operations import (
+    AddForeignKey,
+    CreateFunction,
+    CreateIndex,
+    CreatePolicy,
+    CreateTable,
+    CreateTrigger,
+    EnableRowLevelSecurity,
+    Operation,
+    SetComment,
+)
+from agent.schema.tables import UPDATED_AT_FUNCTION, ForeignKey, Schema, Table
+
+__all__ = ["Migration", "PlanError", "plan"]
+
+
+class PlanError(ValueError):
+    """The change cannot be planned (yet); the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One migration file pair: a slug for its name, a title, and its operations."""
+
+    slug: str
+    title: str
+    operations: tuple[Operation, ...]
+    purpose: str | None = None
+    depends_on: tuple[str, ...] = ()
+    """Slugs of migrations of the same plan that must run first."""
+    transactional: bool = True
+    phase: str = "expand"
+    deploy: str = "before-app"
+
+    @property
+    def destructive(self) -> bool:
+        return any(op.destructive for op in self.operations)
+
+    def reverse_operations(self) -> tuple[Operation, ...]:
+        return tuple(op.reverse() for op in reversed(self.operations))
+
+
+@dataclass
+class _Order:
+    tables: list[Table] = field(default_factory=list)
+    deferred: dict[str, list[ForeignKey]] = field(default_factory=dict)
+
+
+def plan(old: Schema, new: Schema) -> list[Migration]:
+    old_names = {t.name for t in old.tables}
+    new_names = {t.name for t in new.tables}
+    _refuse_changes(old, new, old_names & new_names)
+    if old_names - new_names:
+        dropped = ", ".join(sorted(old_names - new_names))
+        raise PlanError(f"tables {dropped} would be dropped: use `diff --allow-destructive` (issue 5)")
+    added = [t for t in new.tables if t.name not in old_names]
+    order = _creation_order(added, existing=old_names)
+    needs_function = new.needs_updated_at_function and not old.needs_updated_at_function
+    migrations = [_create_migration(t, order, needs_function) for t in order.tables]
+    if needs_function:
+        migrations = _with_function_first(migrations)
+    migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
+    return migrations
+
+
+def _refuse_changes(old: Schema, new: Schema, kept: set[str]) -> None:
+    changed = sorted(name for name in kept if old.table(name) != new.table(name))
+    if changed:
+        raise PlanError(
+            f"tables {', '.join(changed)} changed: changes to existing tables are planned by "
+            "`migration-agent diff` (issue 5)"
+        )
+
+
+def _creation_order(tables: list[Table], existing: set[str]) -> _Order:
+    """Kahn's order by foreign keys, alphabetical among equals; a cycle defers keys."""
+    order = _Order()
+    created = set(existing)
+    pending = {t.name: t for t in tables}
+    while pending:
+        ready = [t for t in pending.values() if _parents(t) <= created | {t.name}]
+        chosen = min(ready or pending.values(), key=lambda t: t.name)
+        if not ready:
+            later = [fk for fk in chosen.foreign_keys if fk.ref_table not in created | {chosen.name}]
+            order.deferred[chosen.name] = later
+        order.tables.append(chosen)
+        created.add(chosen.name)
+        del pending[chosen.name]
+    return order
+
+
+def _parents(table: Table) -> set[str]:
+    return {fk.ref_table for fk in table.foreign_keys}
+
+
+def _create_migration(table: Table, order: _Order, with_function: bool) -> Migration:
+    deferred = order.deferred.get(table.name, [])
+    inline = tuple(fk for fk in table.foreign_keys if fk not in deferred)
+    operations: list[Operation] = [CreateTable(table, inline)]
+    operations += [CreateIndex(table.name, index) for index in table.indexes]
+    operations += [CreateTrigger(table.name, trigger) for trigger in table.triggers]
+    if table.rls_enabled:
+        operations.append(EnableRowLevelSecurity(table.name, force=table.rls_forced))
+    operations += [CreatePolicy(table.name, policy) for policy in table.policies]
+    operations += _comments(table, inline)
+    earlier = {t.name for t in order.tables[: order.tables.index(table)]}
+    depends = tuple(
+        sorted({f"create_{fk.ref_table}" for fk in inline if fk.ref_table in earlier})
+    )
+    return Migration(
+        slug=f"create_{table.name}",
+        title=f"Create {table.name} table",
+        operations=tuple(operations),
+        purpose=table.comment,
+        depends_on=depends,
+    )
+
+
+def _comments(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[Operation]:
+    comments: list[Operation] = []
+    if table.comment:
+        comments.append(SetComment(table.name, "table", table.name, table.comment))
+    comments += [
+        SetComment(table.name, "column", c.name, c.comment) for c in table.columns if c.comment
+    ]
+    comments += _key_comments(table.name, foreign_keys)
+    return comments
+
+
+def _key_comments(table: str, foreign_keys: tuple[ForeignKey, ...]) -> list[Operation]:
+    return [SetComment(table, "constraint", fk.name, fk.comment) for fk in foreign_keys if fk.comment]
+
+
+def _with_function_first(migrations: list[Migration]) -> list[Migration]:
+    """The shared trigger function goes into the first migration that needs it."""
+    for i, migration in enumerate(migrations):
+        creates = [op for op in migration.operations if isinstance(op, CreateTrigger)]
+        if creates:
+            at = migration.operations.index(creates[0])
+            operations = (*migration.operations[:at], CreateFunction(UPDATED_AT_FUNCTION),
+                          *migration.operations[at:])
+            migrations[i] = Migration(**{**migration.__dict__, "operations": operations})
+            break
+    return migrations
+
+
+def _cycle_migration(table: str, keys: list[ForeignKey]) -> Migration:
+    operations: list[Operation] = [AddForeignKey(table, fk) for fk in keys]
+    operations += _key_comments(table, tuple(keys))
+    parents = {fk.ref_table for fk in keys} | {table}
+    return Migration(
+        slug=f"add_{table}_foreign_keys",
+        title=f"Add the foreign keys of {table} that close a reference cycle",
+        operations=tuple(operations),
+        depends_on=tuple(sorted(f"create_{name}" for name in parents)),
+    )

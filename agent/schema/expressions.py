@@ -1,0 +1,117 @@
+"""SQL expressions from YAML, parsed with libpg_query (pglast) before any use.
+
+A YAML expression must be exactly one scalar expression. It is parsed as the
+only target of `SELECT <text>`; anything that makes that more than one plain
+target (a second statement, a FROM, an alias, a comment trick) is refused.
+What reaches generated SQL is pglast's rendering of the parse tree, never the
+user's text, so nothing the parser did not understand can slip through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from pglast import ast, parser
+from pglast.stream import RawStream
+from pglast.visitors import Visitor
+
+__all__ = ["Expression", "ExpressionError", "ExpressionKind", "parse_expression"]
+
+
+class ExpressionKind(Enum):
+    CHECK = "check"
+    WHERE = "where"
+    DEFAULT = "default"
+    BACKFILL = "backfill"
+    POLICY = "policy"
+    INDEX = "index expression"
+
+
+_SUBQUERIES_ALLOWED = {ExpressionKind.POLICY, ExpressionKind.BACKFILL}
+_COLUMNS_FORBIDDEN = {ExpressionKind.DEFAULT}
+
+
+class ExpressionError(ValueError):
+    """The text is not one acceptable expression; the message says why."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    sql: str
+    """Canonical SQL rendered from the parse tree."""
+    columns: frozenset[str]
+    """Unqualified column names the expression reads."""
+    is_column: bool = False
+    """The whole expression is a single column reference."""
+
+
+_SELECT_CLAUSES = (
+    "distinctClause", "intoClause", "fromClause", "whereClause", "groupClause",
+    "havingClause", "windowClause", "valuesLists", "sortClause", "limitOffset",
+    "limitCount", "lockingClause", "withClause",
+)
+
+
+def parse_expression(text: object, kind: ExpressionKind) -> Expression:
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("must be a non-empty SQL expression (a string)")
+    node = _single_target(text)
+    columns = _ColumnCollector(kind).collect(node)
+    if columns and kind in _COLUMNS_FORBIDDEN:
+        raise ExpressionError(f"may not name columns ({', '.join(sorted(columns))})")
+    return Expression(RawStream()(node), frozenset(columns), isinstance(node, ast.ColumnRef))
+
+
+def _single_target(text: str) -> ast.Node:
+    try:
+        statements = parser.parse_sql(f"SELECT {text}")
+    except parser.ParseError as error:
+        raise ExpressionError(f"not a valid SQL expression: {error.args[0]}") from None
+    if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):
+        raise ExpressionError("must be one expression, not statements")
+    select = statements[0].stmt
+    if any(getattr(select, clause, None) for clause in _SELECT_CLAUSES) or select.op.value != 0:
+        raise ExpressionError("must be one expression; found a query clause after it")
+    targets = select.targetList or ()
+    if len(targets) != 1 or targets[0].name:
+        raise ExpressionError("must be exactly one expression")
+    return targets[0].val
+
+
+class _ColumnCollector(Visitor):  # type: ignore[misc]
+    def __init__(self, kind: ExpressionKind) -> None:
+        super().__init__()
+        self.kind = kind
+        self.columns: set[str] = set()
+
+    def collect(self, node: ast.Node) -> set[str]:
+        self(node)
+        return self.columns
+
+    def visit_ColumnRef(self, ancestors: object, node: ast.ColumnRef) -> None:
+        if self._inside_subquery(ancestors):
+            return
+        fields = node.fields
+        if len(fields) != 1 or not isinstance(fields[0], ast.String):
+            raise ExpressionError("columns must be named plainly, without a table or *")
+        self.columns.add(fields[0].sval)
+
+    def visit_SubLink(self, ancestors: object, node: ast.SubLink) -> None:
+        if self.kind not in _SUBQUERIES_ALLOWED:
+            raise ExpressionError(f"a {self.kind.value} may not contain a subquery")
+
+    def visit_ParamRef(self, ancestors: object, node: ast.ParamRef) -> None:
+        raise ExpressionError("may not contain parameters ($1)")
+
+    def _inside_subquery(self, ancestors: object) -> bool:
+        return any(isinstance(a, ast.SelectStmt) for a in _nodes(ancestors))
+
+
+def _nodes(ancestors: object) -> list[object]:
+    found = []
+    current = ancestors
+    while current is not None and getattr(current, "node", None) is not None:
+        found.append(current.node)  # type: ignore[attr-defined]
+        current = getattr(current, "parent", None)
+    return found

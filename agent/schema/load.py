@@ -1,0 +1,163 @@
+"""Schema folders (or inline files) to a validated, resolved `Schema`.
+
+Every error of a run is collected and raised together; warnings come back with
+the result. Nothing downstream runs when there is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from agent.schema.diagnostics import Diagnostic, KeyPath, Location, SchemaError
+from agent.schema.model import Entity, Project, ProjectFile
+from agent.schema.resolve import resolve
+from agent.schema.tables import Schema
+from agent.schema.yaml_source import SourceDocument, read_source_file, read_yaml_bytes
+
+__all__ = ["LoadedSchema", "load_schema_dir", "load_schema_sources"]
+
+PROJECT_FILE = "project.yaml"
+_KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\.ya?ml\Z")
+
+
+@dataclass
+class LoadedSchema:
+    schema: Schema
+    warnings: list[Diagnostic] = field(default_factory=list)
+    documents: dict[str, SourceDocument] = field(default_factory=dict)
+    """By file name: the raw data, kept for snapshots and imports."""
+
+
+def load_schema_dir(directory: Path) -> LoadedSchema:
+    if not directory.is_dir():
+        raise SchemaError([Diagnostic(Location(str(directory), 1, 1), (), "not a directory")])
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    sources: dict[str, bytes] = {}
+    errors: list[Diagnostic] = []
+    for path in files:
+        try:
+            sources[path.name] = read_source_file(path)
+        except SchemaError as error:
+            errors.extend(error.diagnostics)
+    if errors:
+        raise SchemaError(errors)
+    return load_schema_sources(sources)
+
+
+def load_schema_sources(sources: Mapping[str, bytes | str]) -> LoadedSchema:
+    """Validate and resolve files given by name; used for folders and for inline job payloads."""
+    errors: list[Diagnostic] = []
+    documents = _read_documents(sources, errors)
+    project = _project(documents.pop(PROJECT_FILE, None), errors)
+    entities = _entities(documents, errors)
+    if not entities and not errors:
+        errors.append(Diagnostic(Location("(schemas)", 1, 1), (), "no entity files found"))
+    if errors:
+        raise SchemaError(errors)
+    schema, diagnostics = resolve(project, entities)
+    problems = [d for d in diagnostics if not d.warning]
+    if problems:
+        raise SchemaError(diagnostics)
+    warnings = sorted((d for d in diagnostics if d.warning), key=Diagnostic.sort_key)
+    return LoadedSchema(schema, warnings, {doc.path.name: doc for _, doc in entities})
+
+
+def _read_documents(
+    sources: Mapping[str, bytes | str], errors: list[Diagnostic]
+) -> dict[str, SourceDocument]:
+    documents = {}
+    for name in sorted(sources):
+        raw = sources[name]
+        if not _KEBAB.match(name):
+            message = "entity files are named in kebab-case, like storage-locations.yaml"
+            errors.append(Diagnostic(Location(name, 1, 1), (), message))
+            continue
+        try:
+            documents[name] = read_yaml_bytes(
+                Path(name), raw.encode() if isinstance(raw, str) else raw
+            )
+        except SchemaError as error:
+            errors.extend(error.diagnostics)
+    return documents
+
+
+def _project(document: SourceDocument | None, errors: list[Diagnostic]) -> Project:
+    if document is None or document.data is None:
+        return Project()
+    parsed = _validate(ProjectFile, document, errors)
+    return parsed.project if isinstance(parsed, ProjectFile) else Project()
+
+
+def _entities(
+    documents: dict[str, SourceDocument], errors: list[Diagnostic]
+) -> list[tuple[Entity, SourceDocument]]:
+    entities = []
+    for document in documents.values():
+        entity = _validate(Entity, document, errors)
+        if isinstance(entity, Entity):
+            entities.append((entity, document))
+    return entities
+
+
+def _validate(
+    model: type[BaseModel], document: SourceDocument, errors: list[Diagnostic]
+) -> BaseModel | None:
+    if not isinstance(document.data, dict):
+        errors.append(document.diagnostic((), "the file must hold a mapping of keys"))
+        return None
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        errors.extend(_pydantic_diagnostics(error, document))
+        return None
+
+
+def _pydantic_diagnostics(error: ValidationError, document: SourceDocument) -> list[Diagnostic]:
+    by_path: dict[KeyPath, list[str]] = {}
+    for item in error.errors():
+        key_path = _key_path(document.data, item["loc"])
+        message = _message(item)
+        if message not in by_path.setdefault(key_path, []):
+            by_path[key_path].append(message)
+    return [document.diagnostic(path, " or ".join(messages)) for path, messages in by_path.items()]
+
+
+def _key_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
+    """Pydantic's location, minus the union member names it inserts."""
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and part < len(current)):
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and _is_field_name(part):
+            path.append(part)
+            current = None
+            continue
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _is_field_name(part: str) -> bool:
+    return bool(re.fullmatch(r"[a-z_]+", part))
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "literal_error":
+        expected = item.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}"
+    text = str(item["msg"])
+    text = text.removeprefix("Value error, ")
+    return text[0].lower() + text[1:] if text else text

@@ -1,0 +1,184 @@
+"""Pydantic models of the YAML language, exactly as `schema-format.md` writes it.
+
+These describe what a user may write. Meaning (the tenant column, audit columns,
+same-tenant keys, automatic indexes) is added later by `agent.schema.resolve`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "Check",
+    "Entity",
+    "ForeignKeyConstraint",
+    "ForeignKeyTarget",
+    "Index",
+    "Policy",
+    "Project",
+    "ProjectFile",
+    "Property",
+    "PropertyType",
+    "Reference",
+    "ReferentialAction",
+    "SqlValue",
+    "TenantSettings",
+    "UniqueConstraint",
+]
+
+PropertyType = Literal[
+    "uuid", "string", "text", "smallint", "integer", "bigint", "decimal", "float", "double",
+    "boolean", "date", "time", "timestamp", "interval", "json", "jsonb", "bytea", "inet",
+    "enum", "array",
+]
+ReferentialAction = Literal["CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"]
+IndexMethod = Literal["btree", "gin", "gist", "brin", "hash"]
+PolicyCommand = Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
+
+NUMERIC_TYPES = frozenset({"smallint", "integer", "bigint", "decimal", "float", "double"})
+TEXT_TYPES = frozenset({"string", "text"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SqlValue(_Strict):
+    """`{sql: "now()"}`: an expression, parsed before it is used."""
+
+    sql: str
+
+
+class TenantSettings(_Strict):
+    column: str = "tenant_id"
+    type: Literal["uuid", "bigint", "integer", "text"] = "uuid"
+    setting: str = "app.current_tenant_id"
+
+
+class Project(_Strict):
+    name: str = "wms"
+    postgres_min_version: int = Field(default=15, ge=15)
+    tenant: TenantSettings = Field(default_factory=TenantSettings)
+    app_role: str = "app_user"
+    migrations_dir: str = "migrations"
+
+
+class ProjectFile(_Strict):
+    project: Project = Field(default_factory=Project)
+
+
+class Reference(_Strict):
+    table: str
+    column: str | None = None
+    on_delete: ReferentialAction
+    on_update: ReferentialAction = "NO ACTION"
+    reason: str | None = None
+    same_tenant: bool = True
+
+
+def _literal_or_sql(value: Any) -> Any:
+    """A YAML literal, or `{sql: ...}`; other mappings stay JSON values (json defaults)."""
+    if isinstance(value, dict) and set(value) == {"sql"}:
+        return SqlValue.model_validate(value)
+    return value
+
+
+class Property(_Strict):
+    type: PropertyType
+    max_length: int | None = Field(default=None, gt=0, le=10_485_760)
+    min_length: int | None = Field(default=None, ge=0)
+    pattern: str | None = None
+    precision: int | None = Field(default=None, ge=1, le=1000)
+    scale: int | None = Field(default=None, ge=0, le=1000)
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    values: list[str] | None = None
+    items: Property | None = None
+    required: bool = False
+    default: Any = None
+    unique: bool | Literal["global"] = False
+    index: bool = False
+    references: Reference | None = None
+    description: str | None = None
+    renamed_from: str | None = None
+    backfill: Any = None
+
+    @field_validator("default", "backfill", mode="before")
+    @classmethod
+    def _sql_or_literal(cls, value: Any) -> Any:
+        return _literal_or_sql(value)
+
+    @property
+    def has_default(self) -> bool:
+        return "default" in self.model_fields_set and self.default is not None
+
+
+class Check(_Strict):
+    name: str | None = None
+    check: str
+
+
+class UniqueConstraint(_Strict):
+    name: str | None = None
+    unique: list[str] = Field(min_length=1)
+
+
+class ForeignKeyTarget(_Strict):
+    table: str
+    columns: list[str] | None = None
+    on_delete: ReferentialAction
+    on_update: ReferentialAction = "NO ACTION"
+    reason: str | None = None
+    same_tenant: bool = True
+
+
+class ForeignKeyBody(_Strict):
+    columns: list[str] = Field(min_length=1)
+    references: ForeignKeyTarget
+
+
+class ForeignKeyConstraint(_Strict):
+    name: str | None = None
+    foreign_key: ForeignKeyBody
+
+
+class Index(_Strict):
+    name: str | None = None
+    columns: list[str] = Field(min_length=1)
+    using: IndexMethod = "btree"
+    where: str | None = None
+    unique: bool = False
+    include: list[str] = Field(default_factory=list)
+
+
+class Policy(_Strict):
+    name: str
+    command: PolicyCommand = "ALL"
+    using: str | None = None
+    with_check: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    permissive: bool = True
+
+    @model_validator(mode="after")
+    def _has_an_expression(self) -> Policy:
+        if self.using is None and self.with_check is None:
+            raise ValueError("a policy needs `using`, `with_check` or both")
+        return self
+
+
+class Entity(_Strict):
+    version: Literal[1]
+    entity: str
+    table: str
+    description: str | None = None
+    tenant_scoped: bool = True
+    audit: bool = True
+    primary_key: str | None = None
+    properties: dict[str, Property] = Field(default_factory=dict)
+    constraints: list[Check | UniqueConstraint | ForeignKeyConstraint] = Field(
+        default_factory=list
+    )
+    indexes: list[Index] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)

@@ -1,0 +1,453 @@
+"""Validated entities to resolved tables: the meaning `schema-format.md` gives the YAML.
+
+Validation that needs more than one field (names, references, duplicates,
+expressions naming columns) happens here, where the whole schema is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.schema.columns import ColumnBuilder
+from agent.schema.diagnostics import Diagnostic, KeyPath
+from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
+from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.model import (
+    Check as CheckSpec,
+)
+from agent.schema.model import (
+    Entity,
+    ForeignKeyConstraint,
+    ForeignKeyTarget,
+    Project,
+    Property,
+    Reference,
+    UniqueConstraint,
+)
+from agent.schema.names import bounded_name, identifier_problem, is_pascal_case
+from agent.schema.resolve_indexes import resolve_indexes
+from agent.schema.tables import (
+    UPDATED_AT_FUNCTION,
+    Check,
+    Column,
+    ForeignKey,
+    Policy,
+    PrimaryKey,
+    Schema,
+    Table,
+    Trigger,
+    Unique,
+)
+from agent.schema.yaml_source import SourceDocument
+
+__all__ = ["resolve", "singular"]
+
+AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+def singular(table: str) -> str:
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if table.endswith(plural):
+            return table[: -len(plural)] + single
+    return table[:-1] if table.endswith("s") and not table.endswith("ss") else table
+
+
+@dataclass
+class _Draft:
+    """A table while it is being resolved."""
+
+    entity: Entity
+    document: SourceDocument
+    columns: list[Column] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    uniques: list[Unique] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    pk_column: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.entity.table
+
+    def has_column(self, name: str) -> bool:
+        return any(c.name == name for c in self.columns)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+class _Resolver:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.tenant = project.tenant.column
+        self.diagnostics: list[Diagnostic] = []
+        self.drafts: dict[str, _Draft] = {}
+
+    def error(self, draft: _Draft, path: KeyPath, message: str, *, warning: bool = False) -> None:
+        self.diagnostics.append(draft.document.diagnostic(path, message, warning=warning))
+
+    # ------------------------------------------------------------ tables and columns
+
+    def add_entity(self, entity: Entity, document: SourceDocument) -> None:
+        draft = _Draft(entity, document)
+        self._check_names(draft)
+        if entity.table in self.drafts:
+            other = self.drafts[entity.table].document.path.name
+            self.error(draft, ("table",), f"table {entity.table!r} is also defined in {other}")
+            return
+        self.drafts[entity.table] = draft
+        self._columns(draft)
+
+    def _check_names(self, draft: _Draft) -> None:
+        entity = draft.entity
+        if not is_pascal_case(entity.entity):
+            self.error(draft, ("entity",), f"{entity.entity!r} is not PascalCase")
+        clash = next((d for d in self.drafts.values() if d.entity.entity == entity.entity), None)
+        if clash:
+            self.error(draft, ("entity",), f"entity {entity.entity!r} is also defined in {clash.document.path.name}")
+        problem = identifier_problem(entity.table)
+        if problem:
+            self.error(draft, ("table",), problem)
+
+    def _columns(self, draft: _Draft) -> None:
+        entity = draft.entity
+        builder = ColumnBuilder(entity.table, draft.document, self.diagnostics)
+        draft.pk_column = entity.primary_key or f"{singular(entity.table)}_id"
+        draft.columns.append(self._primary_key_column(draft, builder))
+        if entity.tenant_scoped:
+            draft.columns.append(self._tenant_column())
+        for name, prop in entity.properties.items():
+            path: KeyPath = ("properties", name)
+            if name == draft.pk_column:
+                continue
+            self._add_property(draft, builder, name, prop, path)
+        if entity.audit:
+            draft.columns.extend(_audit_columns())
+
+    def _primary_key_column(self, draft: _Draft, builder: ColumnBuilder) -> Column:
+        name = draft.pk_column
+        problem = identifier_problem(name)
+        if problem:
+            self.error(draft, ("primary_key",), problem)
+        prop = draft.entity.properties.get(name)
+        if prop is None:
+            return Column(name=name, sql_type="UUID", not_null=True, default="gen_random_uuid()",
+                          property_type="uuid", implicit=True)
+        column, checks = builder.column(name, prop, ("properties", name))
+        draft.checks.extend(checks)
+        return column.model_copy(update={"not_null": True})
+
+    def _tenant_column(self) -> Column:
+        tenant_type = {"uuid": "UUID", "bigint": "BIGINT", "integer": "INTEGER", "text": "TEXT"}
+        kind = self.project.tenant.type
+        return Column(name=self.tenant, sql_type=tenant_type[kind], not_null=True,
+                      property_type=kind, implicit=True)
+
+    def _add_property(
+        self, draft: _Draft, builder: ColumnBuilder, name: str, prop: Property, path: KeyPath
+    ) -> None:
+        problem = identifier_problem(name)
+        if problem:
+            self.error(draft, path, problem)
+        reserved = self._implicit_reason(draft.entity, name)
+        if reserved:
+            self.error(draft, path, f"column {name!r} is added by {reserved}; remove it here")
+            return
+        column, checks = builder.column(name, prop, path)
+        draft.columns.append(column)
+        draft.checks.extend(checks)
+        if prop.backfill is not None:
+            builder.default_sql(prop, prop.backfill, (*path, "backfill"))
+
+    def _implicit_reason(self, entity: Entity, name: str) -> str | None:
+        if entity.tenant_scoped and name == self.tenant:
+            return "tenant_scoped: true"
+        if entity.audit and name in AUDIT_COLUMNS:
+            return "audit: true"
+        return None
+
+    # ------------------------------------------------------------ constraints
+
+    def constraints(self, draft: _Draft) -> None:
+        for name, prop in draft.entity.properties.items():
+            if prop.unique:
+                self._property_unique(draft, name, prop)
+            if prop.references:
+                self._reference(draft, name, prop, prop.references)
+        for i, spec in enumerate(draft.entity.constraints):
+            path: KeyPath = ("constraints", i)
+            if isinstance(spec, CheckSpec):
+                self._table_check(draft, spec, path)
+            elif isinstance(spec, UniqueConstraint):
+                self._table_unique(draft, spec, path)
+            elif isinstance(spec, ForeignKeyConstraint):
+                self._table_foreign_key(draft, spec, path)
+
+    def _property_unique(self, draft: _Draft, name: str, prop: Property) -> None:
+        per_tenant = prop.unique is True and draft.entity.tenant_scoped
+        if prop.unique == "global" and not draft.entity.tenant_scoped:
+            self.error(draft, ("properties", name, "unique"),
+                       "`unique: global` only differs from `true` on a tenant-scoped table",
+                       warning=True)
+        columns = (self.tenant, name) if per_tenant else (name,)
+        self._add_unique(draft, None, columns)
+
+    def _add_unique(self, draft: _Draft, name: str | None, columns: tuple[str, ...]) -> None:
+        if any(u.columns == columns for u in draft.uniques):
+            return
+        draft.uniques.append(
+            Unique(name=name or bounded_name(f"{draft.name}_{'_'.join(columns)}_key"), columns=columns)
+        )
+
+    def _table_check(self, draft: _Draft, spec: CheckSpec, path: KeyPath) -> None:
+        expression = self.expression(draft, spec.check, ExpressionKind.CHECK, (*path, "check"))
+        if expression is None:
+            return
+        columns = tuple(sorted(expression[1]))
+        name = spec.name or bounded_name(f"{draft.name}_{'_'.join(columns) or 'row'}_check")
+        draft.checks.append(Check(name=name, expression=expression[0]))
+
+    def _table_unique(self, draft: _Draft, spec: UniqueConstraint, path: KeyPath) -> None:
+        if self._known_columns(draft, spec.unique, (*path, "unique")):
+            self._add_unique(draft, spec.name, tuple(spec.unique))
+            if draft.entity.tenant_scoped and self.tenant not in spec.unique:
+                self.error(draft, (*path, "unique"),
+                           f"unique across all tenants; add {self.tenant} to make it per tenant",
+                           warning=True)
+
+    def _table_foreign_key(self, draft: _Draft, spec: ForeignKeyConstraint, path: KeyPath) -> None:
+        body = spec.foreign_key
+        if not self._known_columns(draft, body.columns, (*path, "foreign_key", "columns")):
+            return
+        self._foreign_key(draft, tuple(body.columns), body.references, spec.name,
+                          (*path, "foreign_key", "references"))
+
+    def _reference(self, draft: _Draft, name: str, prop: Property, ref: Reference) -> None:
+        target = ForeignKeyTarget(
+            table=ref.table, columns=[ref.column] if ref.column else None,
+            on_delete=ref.on_delete, on_update=ref.on_update, reason=ref.reason,
+            same_tenant=ref.same_tenant,
+        )
+        self._foreign_key(draft, (name,), target, None, ("properties", name, "references"))
+
+    def _foreign_key(
+        self, draft: _Draft, columns: tuple[str, ...], target: ForeignKeyTarget,
+        name: str | None, path: KeyPath,
+    ) -> None:
+        parent = self.drafts.get(target.table)
+        if parent is None:
+            self.error(draft, (*path, "table"), f"references unknown table {target.table!r}")
+            return
+        ref_columns = tuple(target.columns or (parent.pk_column,))
+        if not self._reference_fits(draft, parent, columns, ref_columns, target, path):
+            return
+        if target.reason is None:
+            self.error(draft, path, "no `reason`: say why this delete behaviour is right",
+                       warning=True)
+        same_tenant = (
+            target.same_tenant and draft.entity.tenant_scoped and parent.entity.tenant_scoped
+        )
+        if same_tenant:
+            self._add_unique(parent, None, (self.tenant, *ref_columns))
+        key_columns = (self.tenant, *columns) if same_tenant else columns
+        draft.foreign_keys.append(ForeignKey(
+            name=name or bounded_name(f"{draft.name}_{'_'.join(columns)}_fkey"),
+            columns=key_columns,
+            ref_table=parent.name,
+            ref_columns=(self.tenant, *ref_columns) if same_tenant else ref_columns,
+            on_delete=target.on_delete,
+            on_update=target.on_update,
+            set_null_columns=columns if same_tenant and target.on_delete in ("SET NULL", "SET DEFAULT") else (),
+            comment=target.reason,
+        ))
+
+    def _reference_fits(
+        self, draft: _Draft, parent: _Draft, columns: tuple[str, ...],
+        ref_columns: tuple[str, ...], target: ForeignKeyTarget, path: KeyPath,
+    ) -> bool:
+        if len(columns) != len(ref_columns):
+            self.error(draft, path, f"{len(columns)} column(s) cannot reference {len(ref_columns)}")
+            return False
+        for mine, theirs in zip(columns, ref_columns, strict=True):
+            child, referenced = draft.column(mine), parent.column(theirs)
+            if referenced is None:
+                self.error(draft, path, f"table {parent.name!r} has no column {theirs!r}")
+                return False
+            if child is None:
+                return False
+            if child.sql_type != referenced.sql_type:
+                self.error(draft, path, f"{mine} is {child.sql_type} but {parent.name}.{theirs} is {referenced.sql_type}")
+                return False
+            if target.on_delete == "SET NULL" and child.not_null:
+                self.error(draft, (*path, "on_delete"), f"SET NULL on required column {mine!r}")
+                return False
+            if target.on_delete == "SET DEFAULT" and child.default is None:
+                self.error(draft, (*path, "on_delete"), f"SET DEFAULT but {mine!r} has no default")
+                return False
+        if not self._is_key_of(parent, ref_columns):
+            self.error(draft, path, f"{parent.name}({', '.join(ref_columns)}) is not its primary key or a unique column")
+            return False
+        return True
+
+    def _is_key_of(self, parent: _Draft, columns: tuple[str, ...]) -> bool:
+        if columns == (parent.pk_column,):
+            return True
+        keys = {u.columns for u in parent.uniques} | self._declared_uniques(parent)
+        return columns in keys or (self.tenant, *columns) in keys
+
+    def _declared_uniques(self, parent: _Draft) -> set[tuple[str, ...]]:
+        found: set[tuple[str, ...]] = set()
+        for name, prop in parent.entity.properties.items():
+            if prop.unique:
+                per_tenant = prop.unique is True and parent.entity.tenant_scoped
+                found.add((self.tenant, name) if per_tenant else (name,))
+        for spec in parent.entity.constraints:
+            if isinstance(spec, UniqueConstraint):
+                found.add(tuple(spec.unique))
+        return found
+
+    # ------------------------------------------------------------ expressions and columns
+
+    def expression(
+        self, draft: _Draft, text: str, kind: ExpressionKind, path: KeyPath
+    ) -> tuple[str, frozenset[str]] | None:
+        try:
+            parsed = parse_expression(text, kind)
+        except ExpressionError as error:
+            self.error(draft, path, str(error))
+            return None
+        unknown = sorted(c for c in parsed.columns if not draft.has_column(c))
+        if unknown:
+            self.error(draft, path, f"names {', '.join(unknown)}, not a column of {draft.name}")
+            return None
+        return parsed.sql, parsed.columns
+
+    def _known_columns(self, draft: _Draft, columns: list[str], path: KeyPath) -> bool:
+        ok = True
+        for i, name in enumerate(columns):
+            if not draft.has_column(name):
+                self.error(draft, (*path, i), f"{draft.name} has no column {name!r}")
+                ok = False
+        if len(set(columns)) != len(columns):
+            self.error(draft, path, "a column is listed twice")
+            ok = False
+        return ok
+
+    # ------------------------------------------------------------ RLS and triggers
+
+    def policies(self, draft: _Draft) -> tuple[Policy, ...]:
+        found: list[Policy] = []
+        if draft.entity.tenant_scoped:
+            found.append(self._tenant_policy(draft.name))
+        for i, spec in enumerate(draft.entity.policies):
+            path: KeyPath = ("policies", i)
+            self._policy_shape(draft, spec.command, spec.using, spec.with_check, path)
+            using = self._policy_expression(draft, spec.using, (*path, "using"))
+            with_check = self._policy_expression(draft, spec.with_check, (*path, "with_check"))
+            for problem in filter(None, (identifier_problem(spec.name),
+                                         *(identifier_problem(r) for r in spec.roles if r != "public"))):
+                self.error(draft, path, problem)
+            found.append(Policy(name=spec.name, command=spec.command, permissive=spec.permissive,
+                                roles=tuple(sorted(spec.roles)), using=using, with_check=with_check))
+        return tuple(found)
+
+    def _policy_shape(
+        self, draft: _Draft, command: str, using: str | None, with_check: str | None, path: KeyPath
+    ) -> None:
+        if command == "INSERT" and using is not None:
+            self.error(draft, (*path, "using"), "an INSERT policy has only `with_check`")
+        if command in ("SELECT", "DELETE") and with_check is not None:
+            self.error(draft, (*path, "with_check"), f"a {command} policy has only `using`")
+
+    def _policy_expression(self, draft: _Draft, text: str | None, path: KeyPath) -> str | None:
+        if text is None:
+            return None
+        parsed = self.expression(draft, text, ExpressionKind.POLICY, path)
+        return parsed[0] if parsed else None
+
+    def _tenant_policy(self, table: str) -> Policy:
+        setting = quote_literal(self.project.tenant.setting)
+        cast = {"uuid": "uuid", "bigint": "bigint", "integer": "integer", "text": "text"}
+        text = (f"{quote_ident(self.tenant)} = NULLIF(current_setting({setting}, true), '')"
+                f"::{cast[self.project.tenant.type]}")
+        predicate = parse_expression(text, ExpressionKind.POLICY).sql
+        return Policy(name=bounded_name(f"{table}_tenant_isolation"), using=predicate,
+                      with_check=predicate)
+
+    def table(self, draft: _Draft) -> Table:
+        entity = draft.entity
+        indexes, index_warnings = resolve_indexes(
+            draft.name, entity, draft.columns, draft.pk_column, draft.uniques,
+            draft.foreign_keys, self.tenant, self.expression_for(draft),
+        )
+        for path, message, warning in index_warnings:
+            self.error(draft, path, message, warning=warning)
+        policies = self.policies(draft)
+        return Table(
+            name=draft.name, entity=entity.entity, comment=entity.description,
+            tenant_scoped=entity.tenant_scoped, audit=entity.audit, columns=tuple(draft.columns),
+            primary_key=PrimaryKey(name=bounded_name(f"{draft.name}_pkey"), columns=(draft.pk_column,)),
+            uniques=tuple(draft.uniques), checks=tuple(draft.checks),
+            foreign_keys=tuple(draft.foreign_keys), indexes=indexes,
+            rls_enabled=bool(policies), rls_forced=bool(policies), policies=policies,
+            triggers=(_updated_at_trigger(draft.name),) if entity.audit else (),
+            source_file=draft.document.path.name,
+        )
+
+    def expression_for(self, draft: _Draft):  # type: ignore[no-untyped-def]
+        def parse(text: str, kind: ExpressionKind, path: KeyPath) -> tuple[str, frozenset[str]] | None:
+            return self.expression(draft, text, kind, path)
+
+        return parse
+
+
+def _audit_columns() -> list[Column]:
+    return [
+        Column(name="created_at", sql_type="TIMESTAMPTZ", not_null=True, default="now()",
+               property_type="timestamp", implicit=True),
+        Column(name="created_by", sql_type="UUID", not_null=False, property_type="uuid", implicit=True),
+        Column(name="updated_at", sql_type="TIMESTAMPTZ", not_null=True, default="now()",
+               property_type="timestamp", implicit=True),
+        Column(name="updated_by", sql_type="UUID", not_null=False, property_type="uuid", implicit=True),
+    ]
+
+
+def _updated_at_trigger(table: str) -> Trigger:
+    return Trigger(name=bounded_name(f"{table}_updated_at"), timing="BEFORE", events=("UPDATE",),
+                   function=UPDATED_AT_FUNCTION)
+
+
+def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
+    """Tables, indexes and key constraints share one namespace per schema in PostgreSQL."""
+    seen: dict[str, str] = {}
+    for table in tables:
+        draft = resolver.drafts[table.name]
+        names = [table.name, table.primary_key.name, *(u.name for u in table.uniques),
+                 *(i.name for i in table.indexes)]
+        for name in names:
+            if (name in seen and seen[name] != table.name) or names.count(name) > 1:
+                resolver.error(draft, (), f"name {name!r} is used twice (tables, keys and indexes share one namespace)")
+            seen[name] = table.name
+        local = [c.name for c in table.checks] + [f.name for f in table.foreign_keys] + \
+            [u.name for u in table.uniques] + [table.primary_key.name]
+        for name in {n for n in local if local.count(n) > 1}:
+            resolver.error(draft, ("constraints",), f"constraint name {name!r} is used twice")
+        policy_names = [p.name for p in table.policies]
+        for name in {n for n in policy_names if policy_names.count(n) > 1}:
+            resolver.error(draft, ("policies",), f"policy name {name!r} is used twice")
+
+
+def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> tuple[Schema, list[Diagnostic]]:
+    resolver = _Resolver(project)
+    for entity, document in entities:
+        resolver.add_entity(entity, document)
+    for draft in resolver.drafts.values():
+        resolver.constraints(draft)
+    tables = [resolver.table(draft) for draft in resolver.drafts.values()]
+    _check_namespace(tables, resolver)
+    schema = Schema(
+        project_name=project.name, tenant_column=project.tenant.column,
+        tenant_setting=project.tenant.setting, app_role=project.app_role,
+        postgres_min_version=project.postgres_min_version,
+        tables=tuple(sorted(tables, key=lambda t: t.name)),
+    )
+    return schema, resolver.diagnostics

@@ -1,0 +1,146 @@
+"""The resolved schema: every table as PostgreSQL will hold it.
+
+This is what the YAML means once the implicit parts are spelled out: the tenant
+column, audit columns and trigger, same-tenant composite keys, generated
+constraint names and the indexes the agent adds by itself. Planning, rendering,
+comparison with a catalog and code generation all read this form.
+Expressions here are canonical SQL produced by pglast, never raw YAML text.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "UPDATED_AT_FUNCTION",
+    "Check",
+    "Column",
+    "ForeignKey",
+    "Index",
+    "Policy",
+    "PrimaryKey",
+    "Schema",
+    "Table",
+    "Trigger",
+    "Unique",
+]
+
+UPDATED_AT_FUNCTION = "update_updated_at_column"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Column(_Frozen):
+    name: str
+    sql_type: str
+    """As migrations write it: `VARCHAR(20)`, `DECIMAL(12, 3)`, `TIMESTAMPTZ`."""
+    not_null: bool
+    default: str | None = None
+    comment: str | None = None
+    property_type: str
+    """The YAML type (`enum`, `string`, `timestamp`...), for code generation."""
+    enum_values: tuple[str, ...] = ()
+    array_of: str | None = None
+    implicit: bool = False
+    """Added by the agent (primary key, tenant or audit column), not written in `properties`."""
+
+
+class PrimaryKey(_Frozen):
+    name: str
+    columns: tuple[str, ...]
+
+
+class Unique(_Frozen):
+    name: str
+    columns: tuple[str, ...]
+
+
+class Check(_Frozen):
+    name: str
+    expression: str
+    columns: tuple[str, ...] = ()
+    """The column(s) the check is about; empty for table checks."""
+
+
+class ForeignKey(_Frozen):
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str
+    on_update: str = "NO ACTION"
+    set_null_columns: tuple[str, ...] = ()
+    """`ON DELETE SET NULL (col)`: only these columns, not the tenant column."""
+    comment: str | None = None
+
+
+class Index(_Frozen):
+    name: str
+    method: str = "btree"
+    keys: tuple[str, ...]
+    """Column names or canonical expressions, in order."""
+    unique: bool = False
+    where: str | None = None
+    include: tuple[str, ...] = ()
+    automatic: bool = False
+
+
+class Policy(_Frozen):
+    name: str
+    command: str = "ALL"
+    permissive: bool = True
+    roles: tuple[str, ...] = ()
+    """Empty means PUBLIC."""
+    using: str | None = None
+    with_check: str | None = None
+
+
+class Trigger(_Frozen):
+    name: str
+    timing: str
+    events: tuple[str, ...]
+    function: str
+
+
+class Table(_Frozen):
+    name: str
+    entity: str
+    comment: str | None = None
+    tenant_scoped: bool
+    audit: bool
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    policies: tuple[Policy, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    source_file: str = ""
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+class Schema(_Frozen):
+    project_name: str = "wms"
+    tenant_column: str = "tenant_id"
+    tenant_setting: str = "app.current_tenant_id"
+    app_role: str = "app_user"
+    postgres_min_version: int = 15
+    tables: tuple[Table, ...] = ()
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    @property
+    def needs_updated_at_function(self) -> bool:
+        return any(t.audit for t in self.tables)

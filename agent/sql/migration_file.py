@@ -1,0 +1,137 @@
+"""A planned migration to the text of its up and down files, in the seed template's shape.
+
+Header comments (name, author, date, dependencies, rollback pointer), the
+`-- agent:` markers the runner and linter read, `BEGIN`/`COMMIT`, timeouts, and
+a banner per section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from agent.plan.operations import (
+    CreateTable,
+    DisableRowLevelSecurity,
+    DropTable,
+    Operation,
+    Section,
+    SetComment,
+)
+from agent.plan.planner import Migration
+from agent.sql.render import render
+
+__all__ = ["FileNames", "render_down", "render_up"]
+
+AUTHOR = "Database Migration Agent"
+LOCK_TIMEOUT = "2s"
+STATEMENT_TIMEOUT = "60s"
+_RULE = "-- " + "=" * 44
+_SECTION_TITLES = {
+    Section.TABLE: "Tables",
+    Section.CONSTRAINTS: "Constraints",
+    Section.INDEXES: "Indexes",
+    Section.TRIGGERS: "Triggers",
+    Section.ROW_LEVEL_SECURITY: "Row-Level Security",
+    Section.COMMENTS: "Comments (Documentation)",
+}
+
+
+@dataclass(frozen=True)
+class FileNames:
+    up: str
+    down: str
+    dependencies: tuple[str, ...]
+    date: str
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _banner(*lines: str) -> str:
+    return "\n".join([_RULE, *(f"-- {_one_line(line)}" for line in lines), _RULE])
+
+
+def _section_banner(op: Operation) -> str:
+    if isinstance(op, CreateTable):
+        purpose = op.table.comment
+        return _banner(f"Table: {op.table.name}", *([f"Purpose: {purpose}"] if purpose else []))
+    if isinstance(op, DropTable):
+        return _banner(f"Table: {op.table.name}")
+    return _banner(_SECTION_TITLES[op.section])
+
+
+def _body(operations: Iterable[Operation], transactional: bool) -> str:
+    parts: list[str] = []
+    current: object = None
+    for op in operations:
+        key = op.table_name if isinstance(op, CreateTable | DropTable) else op.section
+        if key != current:
+            parts.append(_section_banner(op))
+            current = key
+        parts.append(render(op))
+    timeouts = (
+        f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';\n"
+        f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}';"
+    )
+    if not transactional:
+        return "\n\n".join([timeouts.replace("LOCAL ", ""), *parts]) + "\n"
+    return "\n\n".join(["BEGIN;", timeouts, *parts, "COMMIT;"]) + "\n"
+
+
+def _header(lines: list[str], markers: list[str]) -> str:
+    return "\n".join([*(f"-- {_one_line(line)}" for line in lines), *markers]) + "\n\n"
+
+
+def _markers(migration: Migration, *, down: bool) -> list[str]:
+    markers = []
+    if not migration.transactional:
+        markers.append("-- agent:no-transaction")
+    if down:
+        markers.append("-- agent:direction down")
+    else:
+        markers += [f"-- agent:phase {migration.phase}", f"-- agent:deploy {migration.deploy}"]
+    destructive = migration.destructive if not down else _down_destroys(migration)
+    if destructive:
+        markers.append("-- agent:destructive")
+    return markers
+
+
+def _down_destroys(migration: Migration) -> bool:
+    return any(op.destructive for op in migration.reverse_operations())
+
+
+def render_up(migration: Migration, names: FileNames) -> str:
+    header = _header(
+        [
+            f"Migration: {migration.title}",
+            f"Author: {AUTHOR}",
+            f"Date: {names.date}",
+            f"Dependencies: {', '.join(names.dependencies) or 'None'}",
+            f"Rollback: {names.down}",
+        ],
+        _markers(migration, down=False),
+    )
+    return header + _body(migration.operations, migration.transactional)
+
+
+def render_down(migration: Migration, names: FileNames) -> str:
+    operations = _without_absorbed(migration.reverse_operations())
+    dropped = [op.table.name for op in operations if isinstance(op, DropTable)]
+    lines = [f"Rollback: {migration.title}", f"Reverts: {names.up}", f"Author: {AUTHOR}",
+             f"Date: {names.date}"]
+    if dropped:
+        lines.append(
+            f"WARNING: drops {', '.join(dropped)} with all rows; take a backup before running it."
+        )
+    return _header(lines, _markers(migration, down=True)) + _body(operations, migration.transactional)
+
+
+def _without_absorbed(operations: tuple[Operation, ...]) -> list[Operation]:
+    """Comments and RLS flags of a table dropped later in the same file go with the table."""
+    dropped = {op.table.name for op in operations if isinstance(op, DropTable)}
+    return [
+        op for op in operations
+        if not (isinstance(op, SetComment | DisableRowLevelSecurity) and op.table_name in dropped)
+    ]

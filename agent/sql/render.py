@@ -1,0 +1,248 @@
+"""Each operation type to SQL, through one dispatch table.
+
+Identifiers go through `quote_ident`, text through `quote_literal`, and every
+expression is the canonical rendering of a parse tree made in `agent.schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from agent.plan.operations import (
+    AddForeignKey,
+    CreateFunction,
+    CreateIndex,
+    CreatePolicy,
+    CreateTable,
+    CreateTrigger,
+    DisableRowLevelSecurity,
+    DropForeignKey,
+    DropFunction,
+    DropIndex,
+    DropPolicy,
+    DropTable,
+    DropTrigger,
+    EnableRowLevelSecurity,
+    Operation,
+    SetComment,
+)
+from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
+
+__all__ = ["column_list", "foreign_key_clause", "render"]
+
+INDENT = "    "
+_COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def column_list(names: tuple[str, ...]) -> str:
+    return ", ".join(quote_ident(name) for name in names)
+
+
+def _column(column: Column) -> str:
+    parts = [quote_ident(column.name), column.sql_type]
+    if column.not_null:
+        parts.append("NOT NULL")
+    if column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    return " ".join(parts)
+
+
+def foreign_key_clause(fk: ForeignKey) -> str:
+    clause = (
+        f"FOREIGN KEY ({column_list(fk.columns)}) "
+        f"REFERENCES {quote_ident(fk.ref_table)} ({column_list(fk.ref_columns)})"
+    )
+    only = f" ({column_list(fk.set_null_columns)})" if fk.set_null_columns else ""
+    clause += f" ON DELETE {fk.on_delete}{only}"
+    if fk.on_update != "NO ACTION":
+        clause += f" ON UPDATE {fk.on_update}"
+    return clause
+
+
+def _table_constraints(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[str]:
+    pk = table.primary_key
+    lines = [f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({column_list(pk.columns)})"]
+    lines += [f"CONSTRAINT {quote_ident(u.name)} UNIQUE ({column_list(u.columns)})" for u in table.uniques]
+    lines += [f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})" for c in table.checks]
+    lines += [f"CONSTRAINT {quote_ident(fk.name)} {foreign_key_clause(fk)}" for fk in foreign_keys]
+    return lines
+
+
+def _column_groups(table: Table) -> list[tuple[str, list[Column]]]:
+    pk = set(table.primary_key.columns)
+    audit = {"created_at", "created_by", "updated_at", "updated_by"} if table.audit else set()
+    tenant = {c.name for c in table.columns if c.implicit} - pk - audit
+    groups = [
+        ("Primary key", [c for c in table.columns if c.name in pk]),
+        ("Multi-tenant isolation", [c for c in table.columns if c.name in tenant]),
+        ("Columns", [c for c in table.columns if c.name not in pk | tenant | audit]),
+        ("Audit", [c for c in table.columns if c.name in audit and c.implicit]),
+    ]
+    return [(title, columns) for title, columns in groups if columns]
+
+
+def _create_table(op: CreateTable) -> str:
+    table = op.table
+    blocks = [[_column(c) for c in columns] for _, columns in _column_groups(table)]
+    titles = [title for title, _ in _column_groups(table)]
+    blocks.append(_table_constraints(table, op.foreign_keys))
+    titles.append("Constraints")
+    lines = []
+    for number, (title, block) in enumerate(zip(titles, blocks, strict=True)):
+        last_block = number == len(blocks) - 1
+        lines.append(f"{INDENT}-- {title}")
+        for i, line in enumerate(block):
+            last = last_block and i == len(block) - 1
+            lines.append(f"{INDENT}{line}{'' if last else ','}")
+        if not last_block:
+            lines.append("")
+    return f"CREATE TABLE {quote_ident(table.name)} (\n" + "\n".join(lines) + "\n);"
+
+
+def _drop_table(op: DropTable) -> str:
+    return f"DROP TABLE {quote_ident(op.table.name)} RESTRICT;"
+
+
+def _add_foreign_key(op: AddForeignKey) -> str:
+    table, fk = quote_ident(op.table), op.foreign_key
+    return (
+        f"ALTER TABLE {table}\n{INDENT}ADD CONSTRAINT {quote_ident(fk.name)} "
+        f"{foreign_key_clause(fk)} NOT VALID;\n"
+        f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(fk.name)};"
+    )
+
+
+def _drop_foreign_key(op: DropForeignKey) -> str:
+    return f"ALTER TABLE {quote_ident(op.table)} DROP CONSTRAINT {quote_ident(op.foreign_key.name)};"
+
+
+def index_key(key: str) -> str:
+    """Index keys are column names (snake_case by validation) or canonical expressions."""
+    return quote_ident(key) if _COLUMN_NAME.fullmatch(key) else f"({key})"
+
+
+def create_index_sql(table: str, index: Index, *, concurrently: bool = False) -> str:
+    head = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
+    head += " CONCURRENTLY" if concurrently else ""
+    using = f" USING {index.method}" if index.method != "btree" else ""
+    keys = ", ".join(index_key(k) for k in index.keys)
+    sql = f"{head} {quote_ident(index.name)}\n{INDENT}ON {quote_ident(table)}{using} ({keys})"
+    if index.include:
+        sql += f" INCLUDE ({column_list(index.include)})"
+    if index.where:
+        sql += f" WHERE {index.where}"
+    return sql + ";"
+
+
+def _create_index(op: CreateIndex) -> str:
+    return create_index_sql(op.table, op.index, concurrently=op.concurrently)
+
+
+def _drop_index(op: DropIndex) -> str:
+    concurrently = " CONCURRENTLY" if op.concurrently else ""
+    return f"DROP INDEX{concurrently} {quote_ident(op.index.name)};"
+
+
+def _create_function(op: CreateFunction) -> str:
+    return (
+        f"CREATE FUNCTION {quote_ident(op.name)}()\n"
+        "RETURNS trigger\n"
+        "LANGUAGE plpgsql\n"
+        "AS $$\n"
+        "BEGIN\n"
+        f"{INDENT}NEW.updated_at = now();\n"
+        f"{INDENT}RETURN NEW;\n"
+        "END;\n"
+        "$$;"
+    )
+
+
+def _drop_function(op: DropFunction) -> str:
+    return f"DROP FUNCTION {quote_ident(op.name)}();"
+
+
+def _create_trigger(op: CreateTrigger) -> str:
+    trigger = op.trigger
+    return (
+        f"CREATE TRIGGER {quote_ident(trigger.name)}\n"
+        f"{INDENT}{trigger.timing} {' OR '.join(trigger.events)} ON {quote_ident(op.table)}\n"
+        f"{INDENT}FOR EACH ROW\n"
+        f"{INDENT}EXECUTE FUNCTION {quote_ident(trigger.function)}();"
+    )
+
+
+def _drop_trigger(op: DropTrigger) -> str:
+    return f"DROP TRIGGER {quote_ident(op.trigger.name)} ON {quote_ident(op.table)};"
+
+
+def _enable_rls(op: EnableRowLevelSecurity) -> str:
+    table = quote_ident(op.table)
+    sql = f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;"
+    return sql + (f"\nALTER TABLE {table} FORCE ROW LEVEL SECURITY;" if op.force else "")
+
+
+def _disable_rls(op: DisableRowLevelSecurity) -> str:
+    table = quote_ident(op.table)
+    sql = f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY;\n" if op.force else ""
+    return sql + f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"
+
+
+def create_policy_sql(table: str, policy: Policy) -> str:
+    lines = [f"CREATE POLICY {quote_ident(policy.name)} ON {quote_ident(table)}"]
+    if not policy.permissive:
+        lines.append(f"{INDENT}AS RESTRICTIVE")
+    lines.append(f"{INDENT}FOR {policy.command}")
+    if policy.roles:
+        lines.append(f"{INDENT}TO {column_list(policy.roles)}")
+    if policy.using:
+        lines.append(f"{INDENT}USING ({policy.using})")
+    if policy.with_check:
+        lines.append(f"{INDENT}WITH CHECK ({policy.with_check})")
+    return "\n".join(lines) + ";"
+
+
+def _create_policy(op: CreatePolicy) -> str:
+    return create_policy_sql(op.table, op.policy)
+
+
+def _drop_policy(op: DropPolicy) -> str:
+    return f"DROP POLICY {quote_ident(op.policy.name)} ON {quote_ident(op.table)};"
+
+
+def _set_comment(op: SetComment) -> str:
+    text = "NULL" if op.text is None else quote_literal(op.text)
+    if op.target == "table":
+        return f"COMMENT ON TABLE {quote_ident(op.table)} IS\n{INDENT}{text};"
+    if op.target == "column":
+        return f"COMMENT ON COLUMN {quote_ident(op.table)}.{quote_ident(op.name)} IS\n{INDENT}{text};"
+    return f"COMMENT ON CONSTRAINT {quote_ident(op.name)} ON {quote_ident(op.table)} IS\n{INDENT}{text};"
+
+
+_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
+    CreateTable: _create_table,
+    DropTable: _drop_table,
+    AddForeignKey: _add_foreign_key,
+    DropForeignKey: _drop_foreign_key,
+    CreateIndex: _create_index,
+    DropIndex: _drop_index,
+    CreateFunction: _create_function,
+    DropFunction: _drop_function,
+    CreateTrigger: _create_trigger,
+    DropTrigger: _drop_trigger,
+    EnableRowLevelSecurity: _enable_rls,
+    DisableRowLevelSecurity: _disable_rls,
+    CreatePolicy: _create_policy,
+    DropPolicy: _drop_policy,
+    SetComment: _set_comment,
+}
+
+
+def render(operation: Operation) -> str:
+    try:
+        renderer = _RENDERERS[type(operation)]
+    except KeyError:
+        raise TypeError(f"no renderer for {type(operation).__name__}") from None
+    return renderer(operation)
