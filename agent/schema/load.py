@@ -133,7 +133,7 @@ def _key_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and part < len(current)):
+        if _can_descend(current, part):
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and _is_field_name(part):
             path.append(part)
@@ -143,6 +143,12 @@ def _key_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
             continue
         path.append(part)
     return tuple(path)
+
+
+def _can_descend(current: Any, part: int | str) -> bool:
+    if isinstance(current, dict):
+        return part in current
+    return isinstance(current, list) and isinstance(part, int) and part < len(current)
 
 
 def _is_field_name(part: str) -> bool:

@@ -275,7 +275,8 @@ class _Resolver:
             if child is None:
                 return False
             if child.sql_type != referenced.sql_type:
-                self.error(draft, path, f"{mine} is {child.sql_type} but {parent.name}.{theirs} is {referenced.sql_type}")
+                theirs_type = f"{parent.name}.{theirs} is {referenced.sql_type}"
+                self.error(draft, path, f"{mine} is {child.sql_type} but {theirs_type}")
                 return False
             if target.on_delete == "SET NULL" and child.not_null:
                 self.error(draft, (*path, "on_delete"), f"SET NULL on required column {mine!r}")
@@ -284,7 +285,8 @@ class _Resolver:
                 self.error(draft, (*path, "on_delete"), f"SET DEFAULT but {mine!r} has no default")
                 return False
         if not self._is_key_of(parent, ref_columns):
-            self.error(draft, path, f"{parent.name}({', '.join(ref_columns)}) is not its primary key or a unique column")
+            target_columns = f"{parent.name}({', '.join(ref_columns)})"
+            self.error(draft, path, f"{target_columns} is not its primary key or a unique column")
             return False
         return True
 

@@ -145,7 +145,8 @@ def _dedupe_declared(
         if wider is not None:
             kept.remove(index)
             path = next(p for i, p in declared if i is index)
-            work.warn(path, f"{index.name} is a prefix of {wider.name}, which serves the same queries; it is not created")
+            serves = "which serves the same queries; it is not created"
+            work.warn(path, f"{index.name} is a prefix of {wider.name}, {serves}")
     return kept
 
 
