@@ -74,6 +74,8 @@ def _row_security(facts: FileFacts, node: ast.AlterTableStmt) -> None:
 def _note(facts: FileFacts, index: int, node: ast.Node) -> None:
     if isinstance(node, ast.CreateStmt):
         facts.created.setdefault(table_name(node.relation), index)
+    if isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+        facts.created.setdefault(table_name(node.into.rel), index)
     if any(c.colname == TENANT_COLUMN for c in column_defs(node)):
         facts.tenant_tables.add(table_name(getattr(node, "relation", None)))
     if isinstance(node, ast.AlterTableStmt):

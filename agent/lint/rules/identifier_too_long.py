@@ -23,7 +23,7 @@ def _identifier(raw: str) -> str:
 
 def long_identifiers(text: str) -> Iterator[tuple[int, str]]:
     """(offset, name) of identifier tokens over the limit, read with the SQL lexer."""
-    if len(text) <= MAX_IDENTIFIER_BYTES:
+    if len(text.encode()) <= MAX_IDENTIFIER_BYTES:
         return
     for token in parser.scan(text):
         if token.name != "IDENT" or token.end - token.start < MAX_IDENTIFIER_BYTES // 4:

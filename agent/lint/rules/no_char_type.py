@@ -12,7 +12,7 @@ __all__ = ["RULE"]
 
 
 def _blank_padded(type_node: ast.TypeName) -> bool:
-    return type_name(type_node) in ("bpchar", "char", "character")
+    return type_name(type_node) == "bpchar"
 
 
 RULE: Rule = Rule(

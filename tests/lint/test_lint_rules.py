@@ -1,0 +1,186 @@
+"""Every rule flags its bad example and passes its good one, plus extra cases per rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agent.lint import RULES, DuplicateRuleError, Registry, Rule, Severity
+from tests.lint.lint_helpers import codes
+
+ALL = list(RULES)
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
+def test_rule_flags_its_bad_example(rule: Rule) -> None:
+    assert rule.code in codes(rule.bad)
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
+def test_rule_passes_its_good_example(rule: Rule) -> None:
+    assert rule.code not in codes(rule.good)
+
+
+# (code, SQL that must be flagged, SQL that must not be) beyond the documented examples.
+CASES = [
+    ("MA101", "CREATE UNIQUE INDEX u ON lots (sku);",
+     "CREATE TABLE lots (lot_id bigint PRIMARY KEY, sku text);\nCREATE INDEX i ON lots (sku);"),
+    ("MA102", "DROP INDEX IF EXISTS a, b;",
+     "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX ia ON t (a);\nDROP INDEX ia;"),
+    ("MA103", "REINDEX INDEX idx_lots_sku;", "REINDEX (CONCURRENTLY) INDEX idx_lots_sku;"),
+    ("MA104",
+     "ALTER TABLE lots ADD CONSTRAINT fk FOREIGN KEY (supplier_id) REFERENCES suppliers "
+     "(supplier_id) ON DELETE RESTRICT;",
+     "ALTER TABLE lots ADD CONSTRAINT fk FOREIGN KEY (supplier_id) REFERENCES suppliers "
+     "(supplier_id) ON DELETE RESTRICT NOT VALID;"),
+    ("MA105", "ALTER TABLE lots ADD COLUMN code text UNIQUE;",
+     "CREATE TABLE lots (lot_id bigint PRIMARY KEY, code text);\n"
+     "ALTER TABLE lots ADD CONSTRAINT lots_code_key UNIQUE (code);"),
+    ("MA106", "ALTER TABLE lots ADD COLUMN lot_id bigint PRIMARY KEY;",
+     "CREATE TABLE t (a bigint NOT NULL);\nALTER TABLE t ADD PRIMARY KEY (a);"),
+    ("MA107",
+     "ALTER TABLE lots ADD CONSTRAINT c CHECK (supplier_id IS NOT NULL) NOT VALID;\n"
+     "ALTER TABLE lots ALTER COLUMN supplier_id SET NOT NULL;",
+     "ALTER TABLE lots ADD CONSTRAINT c CHECK (supplier_id IS NOT NULL);\n"
+     "ALTER TABLE lots ALTER COLUMN supplier_id SET NOT NULL;"),
+    ("MA108", "ALTER TABLE lots ALTER COLUMN code TYPE text USING code::text;",
+     "ALTER TABLE lots ALTER COLUMN code TYPE varchar;"),
+    ("MA109", "ALTER TABLE lots ADD COLUMN token text DEFAULT md5(random()::text);",
+     "ALTER TABLE lots ADD COLUMN qty int NOT NULL DEFAULT 0;"),
+    ("MA110", "ALTER TABLE lots ADD COLUMN qty int NOT NULL;",
+     "ALTER TABLE lots ADD COLUMN qty int NOT NULL DEFAULT 0;"),
+    ("MA111", "ALTER TABLE lots ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;",
+     "CREATE TABLE t (n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);"),
+    ("MA112", "ALTER TABLE lots ADD COLUMN t int GENERATED ALWAYS AS (a + b) STORED;",
+     "ALTER TABLE lots ADD COLUMN t int GENERATED ALWAYS AS (a + b) VIRTUAL;"),
+    ("MA113", "VACUUM (FULL, ANALYZE) lots;", "VACUUM lots;"),
+    ("MA114", "CLUSTER lots;", "ANALYZE lots;"),
+    ("MA115", "ALTER TABLE r ADD EXCLUDE USING gist (during WITH &&);",
+     "CREATE TABLE r (during tstzrange, EXCLUDE USING gist (during WITH &&));"),
+    ("MA116", "REFRESH MATERIALIZED VIEW totals;",
+     "CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;\nREFRESH MATERIALIZED VIEW totals;"),
+    ("MA201", "ALTER TABLE lots DROP COLUMN IF EXISTS a;",
+     "-- agent:direction down\nALTER TABLE lots DROP COLUMN a;"),
+    ("MA202", "DROP TABLE IF EXISTS lots;",
+     "CREATE TABLE tmp (a int);\nDROP TABLE tmp;"),
+    ("MA203", "DROP SCHEMA reporting;", "DROP VIEW IF EXISTS reporting_view;"),
+    ("MA204", "DROP DATABASE IF EXISTS x;", "SELECT 1;"),
+    ("MA205", "ALTER TABLE public.lots RENAME COLUMN a TO b;",
+     "CREATE TABLE t (a int);\nALTER TABLE t RENAME COLUMN a TO b;"),
+    ("MA206", "ALTER TABLE IF EXISTS lots RENAME TO inventory;",
+     "ALTER INDEX idx_a RENAME TO idx_b;"),
+    ("MA207", "ALTER TABLE lots ALTER supplier_id DROP NOT NULL;",
+     "-- agent:direction down\nALTER TABLE lots ALTER supplier_id DROP NOT NULL;"),
+    ("MA208", "TRUNCATE a, b CASCADE;", "TRUNCATE a, b;"),
+    ("MA209", "UPDATE lots SET a = 1;", "CREATE TABLE t (a int);\nUPDATE t SET a = 1;"),
+    ("MA210", "DELETE FROM lots;", "DELETE FROM lots WHERE lot_id = 1;"),
+    ("MA301", "CREATE INDEX CONCURRENTLY i ON lots (a);",
+     "-- agent:no-transaction\nCREATE INDEX CONCURRENTLY i ON lots (a);"),
+    ("MA302", "BEGIN;\nSTART TRANSACTION;\nCOMMIT;", "BEGIN;\nCOMMIT;\nBEGIN;\nCOMMIT;"),
+    ("MA303", "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;", "BEGIN;\nSELECT 1;\nROLLBACK;"),
+    ("MA304",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;",
+     "-- agent:no-transaction\nSET lock_timeout = '1s';\n"
+     "ALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;"),
+    ("MA305",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE TABLE other (x int);",
+     "SET lock_timeout = '1s';\nCREATE TABLE other (x int);\nALTER TABLE lots ADD a int;"),
+    ("MA401", "BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\nALTER TABLE lots ADD a int;",
+     "SELECT set_config('lock_timeout', '1s', false);\nALTER TABLE lots ADD a int;"),
+    ("MA401", "SET lock_timeout = 0;\nDROP TABLE lots;",
+     "CREATE TABLE lots (a int);\nCREATE INDEX i ON lots (a);"),
+    ("MA402", "SET lock_timeout = '1s';\nALTER TABLE lots ADD CONSTRAINT c CHECK (a > 0);",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD COLUMN a int;"),
+    ("MA501", "CREATE TABLE t (id serial PRIMARY KEY);",
+     "CREATE TABLE t (t_id bigint PRIMARY KEY, quantity integer);"),
+    ("MA501", "CREATE TABLE t (a bigint, parent_id int, FOREIGN KEY (parent_id) REFERENCES p "
+     "ON DELETE CASCADE);", "CREATE TABLE t (a bigint PRIMARY KEY, qty smallint);"),
+    ("MA502", "ALTER TABLE lots ALTER COLUMN code TYPE varchar(20);",
+     "ALTER TABLE lots ALTER COLUMN code TYPE varchar;"),
+    ("MA503", "ALTER TABLE lots ADD COLUMN at timestamp(3) without time zone;",
+     "ALTER TABLE lots ADD COLUMN at timestamp with time zone;"),
+    ("MA504", "CREATE TABLE t (a smallserial);", "CREATE TABLE t (a bigint);"),
+    ("MA505", "CREATE TABLE t (a character(3));", "CREATE TABLE t (a \"char\");"),
+    ("MA506", "ALTER TABLE lots ADD COLUMN a json;", "ALTER TABLE lots ADD COLUMN a jsonb;"),
+    ("MA507", f'CREATE TABLE t ("{"é" * 32}" int);', f'CREATE TABLE t ("{"é" * 31}" int);'),
+    ("MA601", "CREATE TABLE c (p bigint REFERENCES p ON DELETE NO ACTION);",
+     "CREATE TABLE c (p bigint REFERENCES p ON DELETE SET NULL);\nCREATE INDEX i ON c (p);"),
+    ("MA602",
+     "CREATE TABLE c (a bigint, b bigint, FOREIGN KEY (a, b) REFERENCES p ON DELETE CASCADE);\n"
+     "CREATE INDEX i ON c (a);",
+     "CREATE TABLE c (a bigint, b bigint, FOREIGN KEY (a, b) REFERENCES p ON DELETE CASCADE);\n"
+     "CREATE INDEX i ON c (b, a, a);"),
+    ("MA603", "ALTER TABLE lots ADD COLUMN tenant_id uuid;\n"
+     "CREATE POLICY p ON lots USING (true) WITH CHECK (true);",
+     "CREATE TABLE t (t_id uuid PRIMARY KEY, tenant uuid);"),
+    ("MA604", "CREATE TABLE t (tenant_id uuid);\nCREATE POLICY p ON other USING (true);",
+     "CREATE TABLE t (tenant_id uuid);\nCREATE POLICY p ON t USING (true) WITH CHECK (true);"),
+    ("MA605", "CREATE POLICY p ON t FOR INSERT TO app_user;",
+     "CREATE POLICY p ON t FOR SELECT USING (true);"),
+    ("MA606",
+     "CREATE POLICY p ON t USING (tenant_id = current_setting('x', false)::uuid) "
+     "WITH CHECK (true);",
+     "CREATE POLICY p ON t USING (tenant_id = current_setting('x', 'on')::uuid) "
+     "WITH CHECK (true);\nSELECT current_setting('y');"),
+    ("MA607", "-- agent:direction down\nALTER TABLE lots DROP CONSTRAINT c CASCADE;",
+     "DROP TABLE lots CASCADE;"),
+    ("MA608", "TRUNCATE lots;",
+     "INSERT INTO _backup_lots SELECT * FROM lots;\nTRUNCATE lots;"),
+    ("MA608",
+     "CREATE TABLE _backup_other AS TABLE other;\nDROP TABLE lots;",
+     "SELECT * INTO _backup_lots FROM lots;\nDROP TABLE lots;"),
+    ("MA609",
+     "CREATE TABLE t (t_id uuid PRIMARY KEY, tenant_id uuid, code text UNIQUE);",
+     "CREATE TABLE t (t_id uuid PRIMARY KEY, tenant_id uuid, code text);\n"
+     "CREATE UNIQUE INDEX u ON t (tenant_id, lower(code));"),
+    ("MA609",
+     "CREATE TABLE t (t_id uuid PRIMARY KEY, tenant_id uuid, code text);\n"
+     "CREATE UNIQUE INDEX u ON t (lower(code));",
+     "CREATE TABLE t (t_id uuid PRIMARY KEY, code text UNIQUE);"),
+]
+
+
+@pytest.mark.parametrize(("code", "bad", "good"), CASES, ids=[c[0] for c in CASES])
+def test_rule_case(code: str, bad: str, good: str) -> None:
+    assert code in codes(bad), bad
+    assert code not in codes(good), good
+
+
+def test_every_linting_rule_has_an_extra_case() -> None:
+    covered = {code for code, _, _ in CASES}
+    linting = {r.code for r in RULES if not r.code.startswith("MA0")}
+    assert linting <= covered
+
+
+def test_registering_a_code_twice_raises() -> None:
+    rule = next(iter(RULES))
+    registry = Registry([rule])
+    with pytest.raises(DuplicateRuleError, match=rule.code):
+        registry.register(rule)
+
+
+def test_registering_a_name_twice_raises() -> None:
+    rule = next(iter(RULES))
+    twin = Rule(code="MA999", name=rule.name, severity=Severity.ERROR, message="m", why="w",
+                instead="i", bad="", good="")
+    with pytest.raises(DuplicateRuleError, match=rule.name):
+        Registry([rule, twin])
+
+
+@pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
+def test_rule_metadata_is_complete(rule: Rule) -> None:
+    assert re.fullmatch(r"MA\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert "\n" not in rule.message
+    assert rule.why and rule.instead
+
+
+def test_codes_are_in_registry_order() -> None:
+    ordered = [r.code for r in RULES]
+    assert ordered == sorted(ordered)
+
+
+def test_destructive_rules_default_to_error() -> None:
+    destructive = ["MA201", "MA202", "MA203", "MA204", "MA208", "MA608"]
+    assert all(RULES[code].severity is Severity.ERROR for code in destructive)
