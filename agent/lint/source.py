@@ -104,18 +104,20 @@ def _statement(index: int, raw: ast.RawStmt) -> Statement:
     return Statement(index, raw.stmt, start, start + (raw.stmt_len or 0))
 
 
-def _marker(comment: parser.Comment) -> Marker | None:
-    body = comment.str.removeprefix("--").strip()
+def _marker(comment: str, offset: int) -> Marker | None:
+    body = comment.removeprefix("--").strip()
     if not body.startswith(MARKER_PREFIX):
         return None
     verb, _, argument = body.removeprefix(MARKER_PREFIX).partition(" ")
-    return Marker(verb.strip().lower(), argument.strip(), comment.match_location)
+    return Marker(verb.strip().lower(), argument.strip(), offset)
 
 
 def _markers(text: str) -> tuple[Marker, ...]:
+    """`-- agent:` comments, found by the SQL lexer (token offsets are exact)."""
     if MARKER_PREFIX not in text:
         return ()
-    found = (_marker(c) for c in parser.comments(text) if c.str.startswith("--"))
+    comments = (t for t in parser.scan(text) if t.name == "SQL_COMMENT")
+    found = (_marker(text[t.start : t.end + 1], t.start) for t in comments)
     return tuple(m for m in found if m is not None)
 
 

@@ -1,0 +1,76 @@
+"""The click command: formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from agent.lint.command import lint_command
+
+CLEAN = "CREATE TABLE t (t_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n"
+WARNING_ONLY = "CREATE TABLE t (t_id bigint PRIMARY KEY, payload json);\n"
+ERROR = "CREATE INDEX i ON lots (a);\n"
+
+
+def _run(tmp_path: Path, sql: str, *args: str) -> tuple[int, str]:
+    path = tmp_path / "001_m.sql"
+    path.write_text(sql, encoding="utf-8")
+    result = CliRunner().invoke(lint_command, [str(path), *args])
+    return result.exit_code, result.output
+
+
+def test_clean_file_exits_0(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, CLEAN)
+    assert code == 0 and "0 error(s), 0 warning(s)" in out
+
+
+def test_errors_exit_1(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, ERROR)
+    assert code == 1 and "MA101" in out
+
+
+def test_warnings_only_exit_0_unless_fail_on_warning(tmp_path: Path) -> None:
+    assert _run(tmp_path, WARNING_ONLY)[0] == 0
+    assert _run(tmp_path, WARNING_ONLY, "--fail-on", "warning")[0] == 1
+
+
+def test_json_format(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, ERROR, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["summary"]["errors"] == 2
+    assert {f["code"] for f in data["files"][0]["findings"]} == {"MA101", "MA401", "MA402"}
+
+
+def test_github_format(tmp_path: Path) -> None:
+    _, out = _run(tmp_path, ERROR, "--format", "github")
+    assert out.startswith("::error file=")
+
+
+def test_syntax_error_exits_2_with_position(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, "SELECT 1;\nCREATE TABEL x ();\n")
+    assert code == 2
+    assert "001_m.sql:2:8: syntax error" in out
+
+
+def test_unreadable_file_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(lint_command, [str(tmp_path / "missing.sql")])
+    assert result.exit_code == 2 and "cannot read" in result.output
+
+
+def test_several_files_are_all_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.sql").write_text(ERROR)
+    (tmp_path / "b.sql").write_text(ERROR)
+    result = CliRunner().invoke(lint_command, [str(tmp_path / "a.sql"), str(tmp_path / "b.sql")])
+    assert result.exit_code == 1
+    assert "a.sql:1:19" in result.output and "b.sql:1:19" in result.output
+
+
+def test_trace_with_unreachable_server_exits_3(tmp_path: Path) -> None:
+    path = tmp_path / "m.sql"
+    path.write_text(CLEAN)
+    env = {"SCRATCH_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/postgres"}
+    result = CliRunner(env=env).invoke(lint_command, [str(path), "--trace"])
+    assert result.exit_code == 3 and "cannot connect" in result.output

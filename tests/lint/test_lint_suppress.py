@@ -1,0 +1,52 @@
+"""Inline `-- agent:ignore CODE reason`: reason required, next statement only, unused reported."""
+
+from __future__ import annotations
+
+from agent.lint import lint_source
+from tests.lint.lint_helpers import codes
+
+INDEX = "CREATE INDEX i ON lots (a);"
+TIMEOUT = "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n"
+
+
+def test_ignore_with_reason_suppresses_and_is_kept_as_suppressed() -> None:
+    report = lint_source("m.sql", f"{TIMEOUT}-- agent:ignore MA101 lots has 12 rows\n{INDEX}")
+    assert [f.code for f in report.findings] == []
+    assert [(f.code, reason) for f, reason in report.suppressed] == [("MA101", "lots has 12 rows")]
+
+
+def test_ignore_without_reason_suppresses_nothing_and_is_reported() -> None:
+    found = codes(f"{TIMEOUT}-- agent:ignore MA101\n{INDEX}")
+    assert "MA101" in found and "MA001" in found
+
+
+def test_ignore_applies_only_to_the_next_statement() -> None:
+    sql = f"{TIMEOUT}-- agent:ignore MA101 small\nSELECT 1;\n{INDEX}"
+    found = codes(sql)
+    assert "MA101" in found
+    assert "MA002" in found
+
+
+def test_ignore_inside_a_statement_applies_to_it() -> None:
+    sql = f"{TIMEOUT}CREATE INDEX i\n-- agent:ignore MA101 tiny table\nON lots (a);"
+    assert codes(sql) == []
+
+
+def test_several_codes_in_one_ignore() -> None:
+    sql = "-- agent:ignore MA101,MA401,MA402 lookup table, 40 rows\n" + INDEX
+    assert codes(sql) == []
+
+
+def test_unknown_code_is_reported() -> None:
+    found = lint_source("m.sql", f"-- agent:ignore MA999 why not\n{TIMEOUT}")
+    assert [(f.code, "names no rule" in f.message) for f in found.findings] == [("MA002", True)]
+
+
+def test_unused_ignore_points_at_the_comment() -> None:
+    report = lint_source("m.sql", "SELECT 1;\n-- agent:ignore MA101 stale\nSELECT 2;")
+    (finding,) = report.findings
+    assert (finding.code, finding.line, finding.column) == ("MA002", 2, 1)
+
+
+def test_unknown_marker_is_reported() -> None:
+    assert codes("-- agent:ingore MA101 typo\nSELECT 1;") == ["MA003"]
