@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -25,6 +26,8 @@ from agent.lint.source import SourceFile, SqlSyntaxError, parse_source
 from agent.lint.trace import FileTrace, TraceError, clone_schema_sql, trace_sources
 
 __all__ = ["lint_command", "lint_paths"]
+
+T = TypeVar("T")
 
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
@@ -60,6 +63,16 @@ def _settings() -> object:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 
+def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """asyncio.run, in a worker thread when the caller already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[FileTrace]:
     from agent import embedded
     from agent.config import Settings
@@ -70,7 +83,7 @@ def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[File
     try:
         setup = clone_schema_sql(database_url) if database_url else None
         with scratch_postgres_url(settings) as server_url:
-            return asyncio.run(trace_sources(server_url, sources, setup))
+            return _run_async(lambda: trace_sources(server_url, sources, setup))
     except (TraceError, embedded.EmbeddedError, OSError) as error:
         _fail(ExitCode.INFRASTRUCTURE, str(error))
 

@@ -289,15 +289,26 @@ async def _trace_file(connection: asyncpg.Connection, observer: asyncpg.Connecti
     return trace
 
 
+async def _setup(url: str, sql: str) -> None:
+    """Run set-up SQL on its own session, so settings it makes (a dump's search_path) end."""
+    connection = await _connect(url)
+    try:
+        await connection.execute(sql)
+    except asyncpg.PostgresError as error:
+        raise TraceError(f"preparing the scratch database failed: {error}") from error
+    finally:
+        await connection.close()
+
+
 async def trace_sources(server_url: str, sources: Sequence[SourceFile],
                         setup_sql: str | None = None) -> list[FileTrace]:
     """Trace the files in order on a fresh scratch database (earlier files set up later ones)."""
     async with scratch_database(server_url) as url:
+        if setup_sql:
+            await _setup(url, setup_sql)
         connection = await _connect(url)
         observer = await _connect(url)
         try:
-            if setup_sql:
-                await connection.execute(setup_sql)
             return [await _trace_file(connection, observer, s) for s in sources]
         finally:
             await observer.close()
