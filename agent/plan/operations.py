@@ -75,6 +75,8 @@ class CreateTable(Operation):
 class DropTable(Operation):
     table: Table
     foreign_keys: tuple[ForeignKey, ...]
+    backup_as: str | None = None
+    """The table its rows are copied to first, so a later up can be followed by a restore."""
     destructive = True
 
     @property

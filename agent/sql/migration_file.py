@@ -8,7 +8,7 @@ a banner per section.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from agent.plan.operations import (
     CreateTable,
@@ -19,9 +19,12 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.plan.planner import Migration
+from agent.schema.names import bounded_name
 from agent.sql.render import render
 
-__all__ = ["FileNames", "render_down", "render_up"]
+__all__ = ["BACKUP_PREFIX", "FileNames", "backup_name", "render_down", "render_up"]
+
+BACKUP_PREFIX = "_backup_"
 
 AUTHOR = "Database Migration Agent"
 LOCK_TIMEOUT = "2s"
@@ -116,15 +119,25 @@ def render_up(migration: Migration, names: FileNames) -> str:
     return header + _body(migration.operations, migration.transactional)
 
 
+def backup_name(table: str, version: str) -> str:
+    return bounded_name(f"{BACKUP_PREFIX}{table}_{version}")
+
+
+def _with_backups(operations: list[Operation], version: str) -> list[Operation]:
+    return [
+        replace(op, backup_as=backup_name(op.table.name, version)) if isinstance(op, DropTable) else op
+        for op in operations
+    ]
+
+
 def render_down(migration: Migration, names: FileNames) -> str:
-    operations = _without_absorbed(migration.reverse_operations())
-    dropped = [op.table.name for op in operations if isinstance(op, DropTable)]
+    version = names.up.split("_", 1)[0]
+    operations = _with_backups(_without_absorbed(migration.reverse_operations()), version)
+    backups = [(op.table.name, op.backup_as) for op in operations if isinstance(op, DropTable)]
     lines = [f"Rollback: {migration.title}", f"Reverts: {names.up}", f"Author: {AUTHOR}",
              f"Date: {names.date}"]
-    if dropped:
-        lines.append(
-            f"WARNING: drops {', '.join(dropped)} with all rows; take a backup before running it."
-        )
+    for table, backup in backups:
+        lines.append(f"WARNING: drops {table}; its rows are copied to {backup} first.")
     return _header(lines, _markers(migration, down=True)) + _body(operations, migration.transactional)
 
 

@@ -103,7 +103,9 @@ def _create_table(op: CreateTable) -> str:
 
 
 def _drop_table(op: DropTable) -> str:
-    return f"DROP TABLE {quote_ident(op.table.name)} RESTRICT;"
+    table = quote_ident(op.table.name)
+    backup = f"CREATE TABLE {quote_ident(op.backup_as)} AS TABLE {table};\n" if op.backup_as else ""
+    return f"{backup}DROP TABLE {table} RESTRICT;"
 
 
 def _add_foreign_key(op: AddForeignKey) -> str:

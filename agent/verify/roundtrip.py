@@ -10,8 +10,16 @@ import asyncpg
 from pydantic import BaseModel
 
 from agent.catalog import Catalog, compare, fingerprint, read_catalog
+from agent.sql.migration_file import BACKUP_PREFIX
 
-__all__ = ["MigrationText", "RoundTripReport", "StepResult", "apply_sql", "verify_round_trip"]
+__all__ = [
+    "MigrationText",
+    "RoundTripReport",
+    "StepResult",
+    "apply_sql",
+    "verify_round_trip",
+    "without_backups",
+]
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,14 @@ async def _apply_all(
     return StepResult(name=step, passed=True, detail=f"{len(files)} file(s)", duration_ms=total)
 
 
+def without_backups(catalog: Catalog) -> Catalog:
+    """Backup tables that down migrations leave behind on purpose are not part of the schema."""
+    kept = tuple(t for t in catalog.tables if not t.name.startswith(BACKUP_PREFIX))
+    return catalog.model_copy(update={"tables": kept})
+
+
 def _same(expected: Catalog, actual: Catalog, step: str, what: str) -> StepResult:
-    differences = compare(expected, actual, labels=(what, "the database now"))
+    differences = compare(expected, without_backups(actual), labels=(what, "the database now"))
     if not differences:
         return StepResult(name=step, passed=True, detail=f"catalog equals {what}")
     listed = "; ".join(d.message for d in differences[:20])

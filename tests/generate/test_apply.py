@@ -9,7 +9,7 @@ import pytest
 
 from agent.catalog import compare, fingerprint, read_catalog
 from agent.jobs.generate import GenerateOutcome
-from agent.verify.roundtrip import apply_sql
+from agent.verify.roundtrip import apply_sql, without_backups
 from tests.generate.helpers import examples, generate
 
 pytestmark = pytest.mark.integration
@@ -36,8 +36,10 @@ async def test_up_down_up_restores_the_exact_catalog(db: asyncpg.Connection) -> 
     assert {t.name for t in after.tables} == {"lots", "storage_locations"}
     await apply_down(db, outcome)
     restored = await read_catalog(db)
-    assert compare(before, restored) == []
+    assert compare(before, without_backups(restored)) == []
     assert not restored.functions
+    assert {t.name for t in restored.tables} == {
+        "_backup_lots_20251205103001", "_backup_storage_locations_20251205103000"}
     await apply_up(db, outcome)
     assert fingerprint(await read_catalog(db)) == fingerprint(after)
 
@@ -127,3 +129,15 @@ async def test_updated_at_trigger_moves_the_timestamp(db: asyncpg.Connection) ->
         "VALUES ($1, 'Z', 'Zone', 'ZONE', '2000-01-01')", TENANT_A)
     await db.execute("UPDATE storage_locations SET location_name = 'Zone 1'")
     assert await db.fetchval("SELECT updated_at > '2001-01-01' FROM storage_locations")
+
+
+async def test_down_keeps_the_rows_in_a_backup_table(db: asyncpg.Connection) -> None:
+    outcome = generate(examples())
+    await apply_up(db, outcome)
+    await db.execute("ALTER TABLE storage_locations NO FORCE ROW LEVEL SECURITY")
+    await db.execute(
+        "INSERT INTO storage_locations (tenant_id, location_code, location_name, location_type) "
+        "VALUES ($1, 'A-01', 'Aisle', 'AISLE')", TENANT_A)
+    await apply_down(db, outcome)
+    assert await db.fetchval("SELECT location_code FROM _backup_storage_locations_20251205103000") == "A-01"
+    assert await db.fetchval("SELECT to_regclass('storage_locations')") is None

@@ -2,7 +2,7 @@
 -- Reverts: 20251205103000_create_storage_locations.sql
 -- Author: Database Migration Agent
 -- Date: 2025-12-05
--- WARNING: drops storage_locations with all rows; take a backup before running it.
+-- WARNING: drops storage_locations; its rows are copied to _backup_storage_locations_20251205103000 first.
 -- agent:direction down
 -- agent:destructive
 
@@ -39,6 +39,7 @@ DROP INDEX idx_storage_locations_tenant_id_parent_location_id;
 -- Table: storage_locations
 -- ============================================
 
+CREATE TABLE _backup_storage_locations_20251205103000 AS TABLE storage_locations;
 DROP TABLE storage_locations RESTRICT;
 
 COMMIT;

@@ -2,7 +2,7 @@
 -- Reverts: 20251205103001_create_lots.sql
 -- Author: Database Migration Agent
 -- Date: 2025-12-05
--- WARNING: drops lots with all rows; take a backup before running it.
+-- WARNING: drops lots; its rows are copied to _backup_lots_20251205103001 first.
 -- agent:direction down
 -- agent:destructive
 
@@ -45,6 +45,7 @@ DROP INDEX idx_lots_tenant_id_storage_location_id;
 -- Table: lots
 -- ============================================
 
+CREATE TABLE _backup_lots_20251205103001 AS TABLE lots;
 DROP TABLE lots RESTRICT;
 
 COMMIT;
