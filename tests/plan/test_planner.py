@@ -77,7 +77,7 @@ def test_unchanged_schema_plans_nothing() -> None:
 def test_changes_to_existing_tables_are_refused_with_a_pointer_to_diff() -> None:
     old = load({"a.yaml": _entity("alpha")}).schema
     new = load({"a.yaml": _entity("alpha").replace("type: text", "type: bigint")}).schema
-    with pytest.raises(PlanError, match="tables alpha changed: .*migration-agent diff"):
+    with pytest.raises(PlanError, match=r"tables alpha changed: .*migration-agent diff"):
         plan(old, new)
 
 
