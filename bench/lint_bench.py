@@ -1,0 +1,218 @@
+"""Lint benchmark: one generated corpus of migrations, linted by ours and by squawk.
+
+    python bench/lint_bench.py [--files 1200] [--seed 6]
+
+Builds >= 1000 migration files from varied templates (safe and unsafe ALTERs, creates
+with RLS, backfills, transactions, markers) in a temporary folder, then times, in one
+run: our linter as a process (`lint FILES --format json`, interpreter start included),
+our linter in-process (parse + rules only), and `squawk --reporter json` (the squawk-cli
+wheel) if it is installed. Prints the figures and writes bench/results/lint_bench.json
+with both wall times, the ratio, and the findings of each linter per file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "lint_bench.json"
+sys.path.insert(0, str(ROOT))
+
+TABLES = ["lots", "materials", "suppliers", "storage_locations", "lot_events", "receipts",
+          "shipments", "orders", "order_lines", "bins"]
+COLUMNS = ["lot_code", "supplier_id", "material_id", "quantity", "received_at", "note",
+           "weight", "status", "batch_no", "expires_on"]
+TYPES = ["text", "bigint", "integer", "uuid", "timestamptz", "timestamp", "varchar(40)",
+         "jsonb", "json", "numeric(12, 3)", "boolean", "char(2)"]
+
+ALTERS = [
+    "ALTER TABLE {t} ADD COLUMN {c} {ty};",
+    "ALTER TABLE {t} ADD COLUMN {c} {ty} NOT NULL DEFAULT {d};",
+    "ALTER TABLE {t} ADD COLUMN {c} uuid NOT NULL DEFAULT gen_random_uuid();",
+    "ALTER TABLE {t} ADD COLUMN {c} {ty} NOT NULL;",
+    "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty};",
+    "ALTER TABLE {t} ALTER COLUMN {c} SET NOT NULL;",
+    "ALTER TABLE {t} ALTER COLUMN {c} DROP NOT NULL;",
+    "ALTER TABLE {t} RENAME COLUMN {c} TO {c}_old;",
+    "ALTER TABLE {t} DROP COLUMN {c};",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_{c}_check CHECK ({c} IS NOT NULL) NOT VALID;",
+    "ALTER TABLE {t} VALIDATE CONSTRAINT {t}_{c}_check;",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_{c}_fk FOREIGN KEY ({c}) REFERENCES {t2} (id);",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_{c}_fk FOREIGN KEY ({c}) REFERENCES {t2} (id) "
+    "ON DELETE RESTRICT NOT VALID;",
+    "ALTER TABLE {t} ADD CONSTRAINT {t}_{c}_key UNIQUE ({c});",
+    "CREATE INDEX idx_{t}_{c} ON {t} ({c});",
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_{t}_{c} ON {t} ({c});",
+    "DROP INDEX idx_{t}_{c};",
+    "DROP INDEX CONCURRENTLY IF EXISTS idx_{t}_{c};",
+    "UPDATE {t} SET {c} = NULL;",
+    "UPDATE {t} SET {c} = {d} WHERE id IN (SELECT id FROM {t} WHERE {c} IS NULL "
+    "ORDER BY id LIMIT 1000);",
+    "DELETE FROM {t} WHERE created_at < now() - interval '1 year';",
+    "TRUNCATE {t} CASCADE;",
+    "DROP TABLE {t};",
+    "CREATE TABLE _backup_{t} AS TABLE {t};",
+    "COMMENT ON COLUMN {t}.{c} IS 'generated for the benchmark';",
+]
+
+
+def _create(rng: random.Random, table: str) -> list[str]:
+    columns = rng.sample(COLUMNS, 4)
+    body = ",\n  ".join(f"{c} {rng.choice(TYPES)}" for c in columns)
+    tenant = rng.random() < 0.7
+    lines = [f"CREATE TABLE {table} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+             + ("\n  tenant_id uuid NOT NULL," if tenant else "") + f"\n  {body}\n);"]
+    lines.append(f"CREATE INDEX idx_{table}_{columns[0]} ON {table} ({columns[0]});")
+    if tenant:
+        lines.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;")
+        if rng.random() < 0.6:
+            lines.append(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY;")
+        setting = rng.choice(["current_setting('app.tenant')",
+                              "NULLIF(current_setting('app.tenant', true), '')"])
+        check = f" WITH CHECK (tenant_id = {setting}::uuid)" if rng.random() < 0.5 else ""
+        lines.append(f"CREATE POLICY {table}_isolation ON {table} FOR ALL "
+                     f"USING (tenant_id = {setting}::uuid){check};")
+    return lines
+
+
+def _alter_file(rng: random.Random) -> list[str]:
+    lines: list[str] = []
+    if rng.random() < 0.5:
+        lines.append("SET lock_timeout = '2s';")
+    if rng.random() < 0.3:
+        lines.append("SET statement_timeout = '5min';")
+    for _ in range(rng.randint(2, 10)):
+        t, t2 = rng.sample(TABLES, 2)
+        template = rng.choice(ALTERS)
+        lines.append(template.format(t=t, t2=t2, c=rng.choice(COLUMNS), ty=rng.choice(TYPES),
+                                     d=rng.choice(["0", "''", "now()", "false"])))
+    return lines
+
+
+def _file(rng: random.Random, number: int) -> str:
+    header = [f"-- Migration {number:05d}, generated for the lint benchmark"]
+    marker = rng.random()
+    if marker < 0.15:
+        header.append("-- agent:no-transaction")
+    elif marker < 0.25:
+        header.append("-- agent:destructive contract step")
+    if rng.random() < 0.4:
+        body = _create(rng, f"{rng.choice(TABLES)}_{number}")
+    else:
+        body = _alter_file(rng)
+    if rng.random() < 0.3:
+        body = ["BEGIN;", *body, "COMMIT;"]
+    if rng.random() < 0.05:
+        body.insert(0, "-- agent:ignore MA101 small lookup table")
+    return "\n".join([*header, *body]) + "\n"
+
+
+def build_corpus(folder: Path, count: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for number in range(count):
+        path = folder / f"{20250101000000 + number}_bench_{number:05d}.sql"
+        path.write_text(_file(rng, number), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    return time.perf_counter() - started, done
+
+
+def run_ours(paths: list[Path]) -> dict[str, Any]:
+    script = ("import sys; from agent.lint.command import lint_command; "
+              "lint_command.main(sys.argv[1:], standalone_mode=True)")
+    seconds, done = _timed([sys.executable, "-c", script, "--format", "json", *map(str, paths)])
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"our linter failed ({done.returncode}): {done.stderr[-2000:]}")
+    report = json.loads(done.stdout)
+    per_file = {Path(f["path"]).name: sorted(x["code"] for x in f["findings"])
+                for f in report["files"]}
+    return {"seconds": seconds, "findings": per_file}
+
+
+def run_ours_in_process(paths: list[Path]) -> float:
+    from agent.lint import lint_parsed, parse_source
+
+    texts = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+    started = time.perf_counter()
+    for path, text in texts:
+        lint_parsed(parse_source(path, text))
+    return time.perf_counter() - started
+
+
+def run_squawk(paths: list[Path]) -> dict[str, Any] | None:
+    binary = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
+    if not Path(binary).exists():
+        return None
+    seconds, done = _timed([binary, "--reporter", "json", *map(str, paths)])
+    per_file: dict[str, list[str]] = defaultdict(list)
+    for violation in json.loads(done.stdout or "[]"):
+        per_file[Path(violation["file"]).name].append(violation["rule_name"])
+    findings = {p.name: sorted(per_file.get(p.name, [])) for p in paths}
+    return {"seconds": seconds, "findings": findings, "exit_code": done.returncode}
+
+
+def _total(findings: dict[str, list[str]]) -> int:
+    return sum(len(v) for v in findings.values())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1200)
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
+        paths = build_corpus(Path(folder), max(args.files, 1000), args.seed)
+        ours = run_ours(paths)
+        in_process = run_ours_in_process(paths)
+        squawk = run_squawk(paths)
+    ratio = ours["seconds"] / squawk["seconds"] if squawk else None
+    result = {
+        "files": len(paths),
+        "statements_per_file": "2-14",
+        "ours": {"wall_seconds": round(ours["seconds"], 4),
+                 "in_process_seconds": round(in_process, 4),
+                 "findings_total": _total(ours["findings"]), "findings": ours["findings"]},
+        "squawk": None if squawk is None else {
+            "wall_seconds": round(squawk["seconds"], 4),
+            "findings_total": _total(squawk["findings"]), "findings": squawk["findings"]},
+        "ratio_ours_to_squawk": None if ratio is None else round(ratio, 3),
+        "goal": "ours no slower than 2x squawk",
+        "goal_met": None if ratio is None else ratio <= 2.0,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    _print(result)
+
+
+def _print(result: dict[str, Any]) -> None:
+    ours, squawk = result["ours"], result["squawk"]
+    print(f"corpus: {result['files']} migration files")
+    print(f"ours:   {ours['wall_seconds']:.3f} s wall (process), "
+          f"{ours['in_process_seconds']:.3f} s in-process, {ours['findings_total']} findings")
+    if squawk is None:
+        print("squawk: not installed (pip install squawk-cli); no comparison")
+    else:
+        print(f"squawk: {squawk['wall_seconds']:.3f} s wall, {squawk['findings_total']} findings")
+        print(f"ratio ours/squawk: {result['ratio_ours_to_squawk']:.2f} "
+              f"(goal <= 2.0: {'met' if result['goal_met'] else 'not met'})")
+    print(f"written: {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
