@@ -106,10 +106,8 @@ def _file(rng: random.Random, number: int) -> str:
         header.append("-- agent:no-transaction")
     elif marker < 0.25:
         header.append("-- agent:destructive contract step")
-    if rng.random() < 0.4:
-        body = _create(rng, f"{rng.choice(TABLES)}_{number}")
-    else:
-        body = _alter_file(rng)
+    creating = rng.random() < 0.4
+    body = _create(rng, f"{rng.choice(TABLES)}_{number}") if creating else _alter_file(rng)
     if rng.random() < 0.3:
         body = ["BEGIN;", *body, "COMMIT;"]
     if rng.random() < 0.05:
