@@ -22,7 +22,8 @@ from agent.jobs.generate import (
     GenerateOutcome,
     existing_migrations,
     generate_migrations,
-    verify_generated,
+    new_migrations,
+    verify_migrations,
 )
 from agent.migrate.files import MigrationFileError, existing_versions, write_files
 from agent.migrate.snapshot import SnapshotError, read_snapshot
@@ -64,7 +65,7 @@ def generate_command(
         outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target))
     except (PlanError, SnapshotError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
-    report = _verify(target, loaded, outcome) if verify and outcome.migrations else None
+    report = _verify(target, loaded, outcome) if verify else None
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
@@ -84,11 +85,13 @@ def _project_migrations_dir(schemas_dir: Path) -> str:
 
 
 def _verify(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome) -> RoundTripReport:
+    """The new migrations on top of the existing ones; with nothing new, all of them from empty."""
+    baseline, new = existing_migrations(target), new_migrations(outcome)
+    if not new:
+        baseline, new = [], baseline
     try:
         with scratch_postgres_url(settings()) as server_url:
-            return run_async(verify_generated(
-                server_url, loaded.schema.app_role, existing_migrations(target), outcome
-            ))
+            return run_async(verify_migrations(server_url, loaded.schema.app_role, baseline, new))
     except (EmbeddedError, ScratchError, OSError) as error:
         fail(ExitCode.INFRASTRUCTURE, f"scratch PostgreSQL unavailable: {error}")
 
@@ -120,13 +123,13 @@ def _print(
         err.print(warning, markup=False)
     if not outcome.migrations:
         out.print("Nothing to generate: the migrations already build this schema.")
-        return
-    out.print(f"Tables: {', '.join(outcome.tables) or 'none'}; "
-              f"indexes: {outcome.index_count}; policies: {outcome.policy_count}; "
-              f"warnings: {len(outcome.warnings)}")
+    else:
+        out.print(f"Tables: {', '.join(outcome.tables)}; indexes: {outcome.index_count}; "
+                  f"policies: {outcome.policy_count}; warnings: {len(outcome.warnings)}")
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if report is not None:
+        out.print("Verification on a scratch database:")
         for step in report.steps:
             mark = "ok  " if step.passed else "FAIL"
             out.print(f"  {mark} {step.name} ({step.duration_ms:.0f} ms) {step.detail}", markup=False)

@@ -23,7 +23,8 @@ __all__ = [
     "GeneratedMigration",
     "existing_migrations",
     "generate_migrations",
-    "verify_generated",
+    "new_migrations",
+    "verify_migrations",
 ]
 
 
@@ -107,13 +108,16 @@ def existing_migrations(directory: Path) -> list[MigrationText]:
             for stem, files in sorted(pairs.items())]
 
 
-async def verify_generated(
-    server_url: str, app_role: str, baseline: list[MigrationText], outcome: GenerateOutcome
+def new_migrations(outcome: GenerateOutcome) -> list[MigrationText]:
+    return [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in outcome.migrations]
+
+
+async def verify_migrations(
+    server_url: str, app_role: str, baseline: list[MigrationText], new: list[MigrationText]
 ) -> RoundTripReport:
-    """Up, down, up of the new migrations on a scratch database already at the baseline."""
+    """Up, down, up of `new` on a scratch database already at the baseline."""
     provider = ScratchProvider(server_url)
     await provider.ensure_role(app_role)
-    new = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in outcome.migrations]
     async with provider.database() as url:
         connection = await asyncpg.connect(url)
         try:

@@ -1,0 +1,45 @@
+-- Rollback: Create storage_locations table
+-- Reverts: 20251205103000_create_storage_locations.sql
+-- Author: Database Migration Agent
+-- Date: 2025-12-05
+-- WARNING: drops storage_locations; its rows are copied to _backup_storage_locations_20251205103000 first.
+-- agent:direction down
+-- agent:destructive
+
+BEGIN;
+
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '60s';
+
+-- ============================================
+-- Row-Level Security
+-- ============================================
+
+DROP POLICY storage_locations_tenant_isolation ON storage_locations;
+
+-- ============================================
+-- Triggers
+-- ============================================
+
+DROP TRIGGER storage_locations_updated_at ON storage_locations;
+
+DROP FUNCTION update_updated_at_column();
+
+-- ============================================
+-- Indexes
+-- ============================================
+
+DROP INDEX idx_storage_locations_updated_at;
+
+DROP INDEX idx_storage_locations_tenant_id_location_type_zone;
+
+DROP INDEX idx_storage_locations_tenant_id_parent_location_id;
+
+-- ============================================
+-- Table: storage_locations
+-- ============================================
+
+CREATE TABLE _backup_storage_locations_20251205103000 AS TABLE storage_locations;
+DROP TABLE storage_locations RESTRICT;
+
+COMMIT;
