@@ -12,7 +12,9 @@ from agent.lint.source import Marker, SourceFile
 
 __all__ = ["KNOWN_VERBS", "Ignore", "apply_ignores", "marker_findings", "read_ignores"]
 
-KNOWN_VERBS = frozenset({"ignore", "no-transaction", "direction", "destructive"})
+KNOWN_VERBS = frozenset({
+    "ignore", "no-transaction", "direction", "destructive", "phase", "deploy",
+})
 
 
 @dataclass(slots=True)

@@ -50,3 +50,7 @@ def test_unused_ignore_points_at_the_comment() -> None:
 
 def test_unknown_marker_is_reported() -> None:
     assert codes("-- agent:ingore MA101 typo\nSELECT 1;") == ["MA003"]
+
+
+def test_markers_written_by_the_generator_are_known() -> None:
+    assert codes("-- agent:phase expand\n-- agent:deploy before-app\nSELECT 1;") == []

@@ -17,7 +17,8 @@ RULE = Rule(
     ),
     instead=(
         "Use one of `agent:ignore CODE reason`, `agent:no-transaction`, "
-        "`agent:direction up|down`, `agent:destructive`."
+        "`agent:direction up|down`, `agent:destructive`, `agent:phase ...`, "
+        "`agent:deploy ...`."
     ),
     bad="-- agent:no-transactions\nCREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);",
     good=(
