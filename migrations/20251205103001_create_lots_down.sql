@@ -12,36 +12,6 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
 
 -- ============================================
--- Row-Level Security
--- ============================================
-
-DROP POLICY lots_tenant_isolation ON lots;
-
--- ============================================
--- Triggers
--- ============================================
-
-DROP TRIGGER lots_updated_at ON lots;
-
--- ============================================
--- Indexes
--- ============================================
-
-DROP INDEX idx_lots_updated_at;
-
-DROP INDEX idx_lots_active;
-
-DROP INDEX idx_lots_attributes;
-
-DROP INDEX idx_lots_expiration_date;
-
-DROP INDEX idx_lots_tenant_id_quality_status_expiration_date;
-
-DROP INDEX idx_lots_material_id;
-
-DROP INDEX idx_lots_tenant_id_storage_location_id;
-
--- ============================================
 -- Table: lots
 -- ============================================
 

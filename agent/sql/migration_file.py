@@ -13,7 +13,11 @@ from dataclasses import dataclass, replace
 from agent.plan.operations import (
     CreateTable,
     DisableRowLevelSecurity,
+    DropFunction,
+    DropIndex,
+    DropPolicy,
     DropTable,
+    DropTrigger,
     Operation,
     Section,
     SetComment,
@@ -141,10 +145,17 @@ def render_down(migration: Migration, names: FileNames) -> str:
     return _header(lines, _markers(migration, down=True)) + _body(operations, migration.transactional)
 
 
+_GO_WITH_THE_TABLE = (SetComment, DisableRowLevelSecurity, DropIndex, DropPolicy, DropTrigger)
+
+
 def _without_absorbed(operations: tuple[Operation, ...]) -> list[Operation]:
-    """Comments and RLS flags of a table dropped later in the same file go with the table."""
+    """What a dropped table takes with it (indexes, policies, triggers, comments) is not dropped
+    first: each separate statement would only take one more ACCESS EXCLUSIVE lock. Functions its
+    triggers used are dropped after it."""
     dropped = {op.table.name for op in operations if isinstance(op, DropTable)}
-    return [
-        op for op in operations
-        if not (isinstance(op, SetComment | DisableRowLevelSecurity) and op.table_name in dropped)
-    ]
+    kept = [op for op in operations
+            if not (isinstance(op, _GO_WITH_THE_TABLE) and op.table_name in dropped)]
+    if not dropped:
+        return kept
+    functions = [op for op in kept if isinstance(op, DropFunction)]
+    return [op for op in kept if not isinstance(op, DropFunction)] + functions

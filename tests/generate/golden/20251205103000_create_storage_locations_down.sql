@@ -12,34 +12,16 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
 
 -- ============================================
--- Row-Level Security
--- ============================================
-
-DROP POLICY storage_locations_tenant_isolation ON storage_locations;
-
--- ============================================
--- Triggers
--- ============================================
-
-DROP TRIGGER storage_locations_updated_at ON storage_locations;
-
-DROP FUNCTION update_updated_at_column();
-
--- ============================================
--- Indexes
--- ============================================
-
-DROP INDEX idx_storage_locations_updated_at;
-
-DROP INDEX idx_storage_locations_tenant_id_location_type_zone;
-
-DROP INDEX idx_storage_locations_tenant_id_parent_location_id;
-
--- ============================================
 -- Table: storage_locations
 -- ============================================
 
 CREATE TABLE _backup_storage_locations_20251205103000 AS TABLE storage_locations;
 DROP TABLE storage_locations RESTRICT;
+
+-- ============================================
+-- Triggers
+-- ============================================
+
+DROP FUNCTION update_updated_at_column();
 
 COMMIT;
