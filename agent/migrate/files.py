@@ -73,15 +73,15 @@ def write_files(directory: Path, files: Sequence[NewFile]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for file in files:
-            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".staging-")
+            handle, staging_name = tempfile.mkstemp(dir=directory, prefix=".staging-")
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                 out.write(file.content)
-            os.chmod(temporary, 0o644)
-            staged.append((Path(temporary), directory / file.name))
-        for temporary, final in staged:
-            temporary.replace(final)
+            os.chmod(staging_name, 0o644)
+            staged.append((Path(staging_name), directory / file.name))
+        for staging, final in staged:
+            staging.replace(final)
     except OSError as error:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        for staging, _ in staged:
+            staging.unlink(missing_ok=True)
         raise MigrationFileError(f"cannot write to {directory}: {error.strerror}") from None
     return [final for _, final in staged]
