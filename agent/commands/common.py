@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -12,14 +13,29 @@ from rich.console import Console
 
 from agent.config import Settings
 from agent.exit_codes import ExitCode
+from agent.verify.report import VerificationReport
 
-__all__ = ["err", "fail", "json_option", "now_option", "out", "parse_now", "run_async", "settings"]
+__all__ = [
+    "err",
+    "fail",
+    "json_option",
+    "now_option",
+    "out",
+    "parse_now",
+    "print_report",
+    "progress_printer",
+    "rows_option",
+    "run_async",
+    "settings",
+]
 
 T = TypeVar("T")
 
 out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+rows_option = click.option("--rows", type=click.IntRange(min=10), default=10_000, show_default=True,
+                           help="Sample rows per table for the data checks of verification.")
 now_option = click.option(
     "--now",
     metavar="TIME",
@@ -51,3 +67,30 @@ def parse_now(value: str | None) -> dt.datetime:
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
+
+
+@contextlib.contextmanager
+def progress_printer() -> Iterator[Callable[[str], None]]:
+    """Step-by-step progress on a terminal (stderr); silent when output is piped."""
+    if not err.is_terminal:
+        yield lambda _message: None
+        return
+    with err.status("verifying on a scratch database") as status:
+        def show(message: str) -> None:
+            err.print(f"  {message}", markup=False)
+            status.update(message)
+
+        yield show
+
+
+def print_report(report: VerificationReport) -> None:
+    verdict = "passed" if report.passed else "FAILED"
+    out.print(f"Verification {verdict} on PostgreSQL {report.postgres_version}:", markup=False)
+    for step in report.steps:
+        mark = "skip" if step.skipped else ("ok  " if step.passed else "FAIL")
+        total = len(step.findings)
+        detail = step.skipped or f"{total - len(step.failures)}/{total} checks passed"
+        out.print(f"  {mark} {step.title} ({step.duration_ms:.0f} ms): {detail}", markup=False)
+        for finding in step.failures:
+            where = f"{finding.table}: " if finding.table else ""
+            out.print(f"       - {where}{finding.message}", markup=False)

@@ -13,6 +13,9 @@ from agent.commands.common import (
     now_option,
     out,
     parse_now,
+    print_report,
+    progress_printer,
+    rows_option,
     run_async,
     settings,
 )
@@ -30,7 +33,7 @@ from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.planner import PlanError
 from agent.runtime import scratch_postgres_url
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
-from agent.verify.roundtrip import RoundTripReport
+from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
 __all__ = ["generate_command", "load_or_exit"]
@@ -53,9 +56,10 @@ def load_or_exit(directory: Path) -> LoadedSchema:
 @now_option
 @click.option("--verify", is_flag=True,
               help="Prove the new migrations on a scratch database first: up, down, up again.")
+@rows_option
 @json_option
 def generate_command(
-    schemas_dir: Path, migrations_dir: Path | None, now: str | None, verify: bool, as_json: bool
+    schemas_dir: Path, migrations_dir: Path | None, now: str | None, verify: bool, rows: int, as_json: bool
 ) -> None:
     """Write up/down migrations for tables in SCHEMAS_DIR that the migrations do not build yet."""
     loaded = load_or_exit(schemas_dir)
@@ -65,7 +69,7 @@ def generate_command(
         outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target))
     except (PlanError, SnapshotError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
-    report = _verify(target, loaded, outcome) if verify else None
+    report = _verify(target, loaded, outcome, rows) if verify else None
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
@@ -84,14 +88,15 @@ def _project_migrations_dir(schemas_dir: Path) -> str:
     return ProjectFile.model_validate(data).project.migrations_dir
 
 
-def _verify(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome) -> RoundTripReport:
+def _verify(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome, rows: int) -> VerificationReport:
     """The new migrations on top of the existing ones; with nothing new, all of them from empty."""
     baseline, new = existing_migrations(target), new_migrations(outcome)
     if not new:
         baseline, new = [], baseline
     try:
-        with scratch_postgres_url(settings()) as server_url:
-            return run_async(verify_migrations(server_url, loaded.schema.app_role, baseline, new))
+        with scratch_postgres_url(settings()) as server_url, progress_printer() as progress:
+            return run_async(verify_migrations(server_url, loaded.schema, baseline, new,
+                                               rows_per_table=rows, progress=progress))
     except (EmbeddedError, ScratchError, OSError) as error:
         fail(ExitCode.INFRASTRUCTURE, f"scratch PostgreSQL unavailable: {error}")
 
@@ -111,12 +116,12 @@ def _write(target: Path, outcome: GenerateOutcome) -> list[Path]:
 
 
 def _print(
-    outcome: GenerateOutcome, report: RoundTripReport | None, written: list[Path], as_json: bool
+    outcome: GenerateOutcome, report: VerificationReport | None, written: list[Path], as_json: bool
 ) -> None:
     if as_json:
         payload = outcome.model_dump(exclude={"snapshot"})
         payload["written"] = [str(p) for p in written]
-        payload["verification"] = report.model_dump() if report else None
+        payload["verification"] = report.to_json_dict() if report else None
         out.print_json(data=payload)
         return
     for warning in outcome.warnings:
@@ -129,7 +134,4 @@ def _print(
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if report is not None:
-        out.print("Verification on a scratch database:")
-        for step in report.steps:
-            mark = "ok  " if step.passed else "FAIL"
-            out.print(f"  {mark} {step.name} ({step.duration_ms:.0f} ms) {step.detail}", markup=False)
+        print_report(report)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-import asyncpg
 from pydantic import BaseModel
 
 from agent.migrate.files import NewFile, next_versions, parse_name
@@ -15,8 +14,9 @@ from agent.plan.planner import Migration, plan
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Schema
 from agent.sql.migration_file import FileNames, render_down, render_up
-from agent.verify.roundtrip import MigrationText, RoundTripReport, apply_sql, verify_round_trip
-from agent.verify.scratch import ScratchProvider
+from agent.verify.apply import MigrationText
+from agent.verify.pipeline import Progress, run_pipeline
+from agent.verify.report import VerificationReport
 
 __all__ = [
     "GenerateOutcome",
@@ -113,16 +113,9 @@ def new_migrations(outcome: GenerateOutcome) -> list[MigrationText]:
 
 
 async def verify_migrations(
-    server_url: str, app_role: str, baseline: list[MigrationText], new: list[MigrationText]
-) -> RoundTripReport:
-    """Up, down, up of `new` on a scratch database already at the baseline."""
-    provider = ScratchProvider(server_url)
-    await provider.ensure_role(app_role)
-    async with provider.database() as url:
-        connection = await asyncpg.connect(url)
-        try:
-            for migration in baseline:
-                await apply_sql(connection, migration.name, migration.up_sql)
-            return await verify_round_trip(connection, new)
-        finally:
-            await connection.close()
+    server_url: str, schema: Schema, baseline: list[MigrationText], new: list[MigrationText],
+    *, rows_per_table: int = 10_000, progress: Progress = lambda _message: None,
+) -> VerificationReport:
+    """The full pipeline for `new` on a scratch database already at the baseline."""
+    return await run_pipeline(server_url, new, schema=schema, baseline=baseline,
+                              rows_per_table=rows_per_table, progress=progress)

@@ -9,7 +9,7 @@ import pytest
 
 from agent.catalog import compare, fingerprint, read_catalog
 from agent.jobs.generate import GenerateOutcome
-from agent.verify.roundtrip import apply_sql, without_backups
+from agent.verify.apply import apply_sql, without_backups
 from tests.generate.helpers import examples, generate
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 
 from agent.catalog import compare, read_catalog
-from agent.verify.roundtrip import apply_sql, without_backups
+from agent.verify.apply import apply_sql, without_backups
 from tests.generate.helpers import generate, load
 from tests.generate.synthetic import synthetic_schema
 

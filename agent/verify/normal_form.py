@@ -1,0 +1,73 @@
+"""One normal form for an expression as YAML wrote it and as PostgreSQL stores it.
+
+PostgreSQL rewrites what it stores: `x IN ('a', 'b')` comes back as
+`(x)::text = ANY ((ARRAY['a'::character varying, ...])::text[])`, `BETWEEN` as two
+comparisons, constants gain casts. Both sides are parsed with libpg_query and
+rewritten to the same shape before comparing, so equal meaning compares equal.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from pglast import ast, enums, parser
+from pglast.stream import RawStream
+
+__all__ = ["normal_form"]
+
+_TEXT_TYPES = {"text", "varchar", "bpchar", "character varying", "name"}
+
+
+@lru_cache(maxsize=4096)
+def normal_form(expression: str) -> str:
+    """Canonical text of `expression`; the input itself if it does not parse."""
+    try:
+        statement = parser.parse_sql(f"SELECT {expression}")[0].stmt
+    except parser.ParseError:
+        return expression
+    node = _rewrite(statement.targetList[0].val)
+    return str(RawStream()(node))
+
+
+def _rewrite(node: Any) -> Any:
+    if isinstance(node, tuple | list):
+        return tuple(_rewrite(item) for item in node)
+    if not isinstance(node, ast.Node):
+        return node
+    for name in node.__slots__:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.Node | tuple | list):
+            setattr(node, name, _rewrite(value))
+    return _simplify(node)
+
+
+def _simplify(node: ast.Node) -> ast.Node:
+    if isinstance(node, ast.TypeCast) and _drops_cast(node):
+        return node.arg
+    if isinstance(node, ast.A_Expr):
+        return _simplify_operator(node)
+    return node
+
+
+def _drops_cast(cast: ast.TypeCast) -> bool:
+    names = [n.sval for n in cast.typeName.names if isinstance(n, ast.String)]
+    is_array = bool(cast.typeName.arrayBounds)
+    return isinstance(cast.arg, ast.A_Const | ast.A_ArrayExpr) or (
+        bool(names) and names[-1] in _TEXT_TYPES and not is_array
+    ) or (is_array and isinstance(cast.arg, ast.A_ArrayExpr))
+
+
+def _simplify_operator(node: ast.A_Expr) -> ast.Node:
+    if node.kind == enums.A_Expr_Kind.AEXPR_OP_ANY and isinstance(node.rexpr, ast.A_ArrayExpr):
+        return ast.A_Expr(kind=enums.A_Expr_Kind.AEXPR_IN, name=node.name, lexpr=node.lexpr,
+                          rexpr=tuple(node.rexpr.elements or ()))
+    if node.kind == enums.A_Expr_Kind.AEXPR_BETWEEN and isinstance(node.rexpr, tuple | list):
+        low, high = node.rexpr
+        return ast.BoolExpr(boolop=enums.BoolExprType.AND_EXPR, args=(
+            ast.A_Expr(kind=enums.A_Expr_Kind.AEXPR_OP, name=(ast.String(sval=">="),),
+                       lexpr=node.lexpr, rexpr=low),
+            ast.A_Expr(kind=enums.A_Expr_Kind.AEXPR_OP, name=(ast.String(sval="<="),),
+                       lexpr=node.lexpr, rexpr=high),
+        ))
+    return node

@@ -1,0 +1,179 @@
+"""Does the database hold exactly what the YAML promised?
+
+Both sides are projected onto the same flat facts (`lots / column quantity / default`
+-> `0`), expressions in one normal form, and the facts are compared one by one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.catalog import Catalog
+from agent.catalog import Table as CatalogTable
+from agent.schema.tables import UPDATED_AT_FUNCTION, Schema, Table
+from agent.verify.normal_form import normal_form
+from agent.verify.report import Finding
+
+__all__ = ["catalog_facts", "compare_schema", "format_type", "schema_facts"]
+
+Facts = dict[str, str]
+
+_TYPES = {
+    "UUID": "uuid", "TEXT": "text", "SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
+    "REAL": "real", "DOUBLE PRECISION": "double precision", "BOOLEAN": "boolean", "DATE": "date",
+    "TIME": "time without time zone", "TIMESTAMPTZ": "timestamp with time zone",
+    "INTERVAL": "interval", "JSON": "json", "JSONB": "jsonb", "BYTEA": "bytea", "INET": "inet",
+    "DECIMAL": "numeric",
+}
+
+
+def format_type(sql_type: str) -> str:
+    """The migration's spelling of a type as PostgreSQL's format_type prints it."""
+    if sql_type.endswith("[]"):
+        return format_type(sql_type[:-2]) + "[]"
+    if match := re.fullmatch(r"VARCHAR\((\d+)\)", sql_type):
+        return f"character varying({match[1]})"
+    if match := re.fullmatch(r"DECIMAL\((\d+), (\d+)\)", sql_type):
+        return f"numeric({match[1]},{match[2]})"
+    return _TYPES.get(sql_type, sql_type.lower())
+
+
+def _expression(text: str | None) -> str:
+    return "-" if text is None else normal_form(text)
+
+
+def _on_delete(action: str, set_null_columns: tuple[str, ...]) -> str:
+    return f"{action} ({', '.join(set_null_columns)})" if set_null_columns else action
+
+
+def _table_facts(table: Table) -> Facts:
+    name = table.name
+    facts: Facts = {f"{name} / comment": table.comment or "-",
+                    f"{name} / column order": ", ".join(table.column_names),
+                    f"{name} / primary key": ", ".join(table.primary_key.columns),
+                    f"{name} / row level security": f"enabled={table.rls_enabled}, forced={table.rls_forced}"}
+    for column in table.columns:
+        prefix = f"{name} / column {column.name}"
+        facts[f"{prefix} / type"] = format_type(column.sql_type)
+        facts[f"{prefix} / not null"] = str(column.not_null)
+        facts[f"{prefix} / default"] = _expression(column.default)
+        facts[f"{prefix} / comment"] = column.comment or "-"
+    facts |= {f"{name} / unique {u.name}": ", ".join(u.columns) for u in table.uniques}
+    facts |= {f"{name} / check {c.name}": _expression(c.expression) for c in table.checks}
+    for fk in table.foreign_keys:
+        facts[f"{name} / foreign key {fk.name}"] = (
+            f"({', '.join(fk.columns)}) -> {fk.ref_table} ({', '.join(fk.ref_columns)}) "
+            f"on delete {_on_delete(fk.on_delete, fk.set_null_columns)}, on update {fk.on_update}")
+        facts[f"{name} / foreign key {fk.name} / comment"] = fk.comment or "-"
+    for index in table.indexes:
+        facts[f"{name} / index {index.name}"] = _index_fact(
+            index.method, index.unique, index.keys, index.include, index.where)
+    for policy in table.policies:
+        facts[f"{name} / policy {policy.name}"] = _policy_fact(
+            policy.command, policy.permissive, policy.roles or ("PUBLIC",), policy.using, policy.with_check)
+    facts |= {f"{name} / trigger {t.name}": f"{t.timing} {' OR '.join(t.events)} -> {t.function}"
+              for t in table.triggers}
+    return facts
+
+
+def _index_fact(method: str, unique: bool, keys: tuple[str, ...], include: tuple[str, ...],
+                where: str | None) -> str:
+    shape = f"{'unique ' if unique else ''}{method} ({', '.join(normal_form(k) for k in keys)})"
+    if include:
+        shape += f" include ({', '.join(include)})"
+    return shape + (f" where {normal_form(where)}" if where else "")
+
+
+def _policy_fact(command: str, permissive: bool, roles: tuple[str, ...], using: str | None,
+                 with_check: str | None) -> str:
+    kind = "permissive" if permissive else "restrictive"
+    return (f"{kind} for {command} to {', '.join(sorted(roles))}; using {_expression(using)}; "
+            f"with check {_expression(with_check)}")
+
+
+def schema_facts(schema: Schema) -> Facts:
+    facts: Facts = {f"table {t.name}": "present" for t in schema.tables}
+    for table in schema.tables:
+        facts |= _table_facts(table)
+    if schema.needs_updated_at_function:
+        facts[f"function {UPDATED_AT_FUNCTION}"] = "present"
+    return facts
+
+
+def _catalog_table_facts(table: CatalogTable) -> Facts:
+    name = table.name
+    facts: Facts = {f"{name} / comment": table.comment or "-",
+                    f"{name} / column order": ", ".join(c.name for c in table.columns),
+                    f"{name} / row level security": f"enabled={table.rls_enabled}, forced={table.rls_forced}"}
+    for column in table.columns:
+        prefix = f"{name} / column {column.name}"
+        facts[f"{prefix} / type"] = column.type
+        facts[f"{prefix} / not null"] = str(column.not_null)
+        facts[f"{prefix} / default"] = _expression(column.default)
+        facts[f"{prefix} / comment"] = column.comment or "-"
+    for constraint in table.constraints:
+        facts |= _constraint_facts(name, constraint)
+    for index in table.indexes:
+        if index.constraint is None:
+            facts[f"{name} / index {index.name}"] = _index_fact(
+                index.method, index.unique, index.keys, index.include, index.predicate)
+    for policy in table.policies:
+        facts[f"{name} / policy {policy.name}"] = _policy_fact(
+            policy.command, policy.permissive, policy.roles, policy.using, policy.with_check)
+    facts |= {f"{name} / trigger {t.name}": f"{t.timing} {' OR '.join(t.events)} -> {t.function}"
+              for t in table.triggers}
+    return facts
+
+
+def _constraint_facts(table: str, constraint: object) -> Facts:
+    from agent.catalog import Constraint
+
+    assert isinstance(constraint, Constraint)
+    columns = ", ".join(constraint.columns)
+    if constraint.kind == "primary":
+        return {f"{table} / primary key": columns}
+    if constraint.kind == "unique":
+        return {f"{table} / unique {constraint.name}": columns}
+    if constraint.kind == "check":
+        return {f"{table} / check {constraint.name}": _expression(constraint.expression)}
+    if constraint.kind == "foreign":
+        key = f"{table} / foreign key {constraint.name}"
+        return {key: (f"({columns}) -> {constraint.referenced_table} "
+                      f"({', '.join(constraint.referenced_columns)}) on delete {constraint.on_delete}, "
+                      f"on update {constraint.on_update}"),
+                f"{key} / comment": constraint.comment or "-"}
+    return {f"{table} / {constraint.kind} {constraint.name}": constraint.definition}
+
+
+def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_",)) -> Facts:
+    facts: Facts = {}
+    for table in catalog.tables:
+        if table.name.startswith(ignore_tables):
+            continue
+        facts[f"table {table.name}"] = "present"
+        facts |= _catalog_table_facts(table)
+    facts |= {f"function {f.name}": "present" for f in catalog.functions}
+    return facts
+
+
+def compare_schema(schema: Schema, catalog: Catalog) -> list[Finding]:
+    """One failed finding per fact that differs; one passed finding per table that matches."""
+    promised, found = schema_facts(schema), catalog_facts(catalog)
+    findings = [_difference(key, promised.get(key), found.get(key))
+                for key in sorted(promised.keys() | found.keys()) if promised.get(key) != found.get(key)]
+    failed_tables = {f.table for f in findings}
+    findings += [Finding(check="schema-compare", passed=True, table=t.name,
+                         message=f"{t.name} holds exactly what the YAML promises")
+                 for t in schema.tables if t.name not in failed_tables]
+    return findings
+
+
+def _difference(key: str, promised: str | None, found: str | None) -> Finding:
+    table = key.split(" / ", 1)[0].removeprefix("table ").removeprefix("function ")
+    if found is None:
+        message = f"missing {key}: the YAML promises {promised}"
+    elif promised is None:
+        message = f"{key} is in the database but not in the YAML ({found})"
+    else:
+        message = f"{key}: the YAML promises {promised}, the database has {found}"
+    return Finding(check="schema-compare", passed=False, table=table, message=message)
