@@ -82,6 +82,10 @@ class ColumnBuilder:
             property_type=prop.type,
             enum_values=tuple(prop.values or ()),
             array_of=prop.items.type if prop.items else None,
+            renamed_from=prop.renamed_from,
+            backfill=self.default_sql(prop, prop.backfill, (*path, "backfill"))
+            if prop.backfill is not None
+            else None,
         )
         return column, self._checks(name, prop, path)
 

@@ -155,8 +155,6 @@ class _Resolver:
         column, checks = builder.column(name, prop, path)
         draft.columns.append(column)
         draft.checks.extend(checks)
-        if prop.backfill is not None:
-            builder.default_sql(prop, prop.backfill, (*path, "backfill"))
 
     def _implicit_reason(self, entity: Entity, name: str) -> str | None:
         if entity.tenant_scoped and name == self.tenant:

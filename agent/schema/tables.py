@@ -45,6 +45,9 @@ class Column(_Frozen):
     array_of: str | None = None
     implicit: bool = False
     """Added by the agent (primary key, tenant or audit column), not written in `properties`."""
+    renamed_from: str | None = None
+    backfill: str | None = None
+    """The value rows that exist get when the column is added to a live table (canonical SQL)."""
 
 
 class PrimaryKey(_Frozen):
