@@ -13,7 +13,7 @@ from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
 from agent.plan.planner import Migration, plan
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Schema
-from agent.sql.migration_file import FileNames, render_down, render_up
+from agent.sql.migration_file import FileNames, bind_backups, render_down, render_up
 from agent.verify.apply import MigrationText
 from agent.verify.pipeline import Progress, run_pipeline
 from agent.verify.report import VerificationReport
@@ -45,6 +45,7 @@ class GenerateOutcome(BaseModel):
     tables: list[str]
     index_count: int
     policy_count: int
+    breaking: list[str] = []
     snapshot: str
 
     def files(self) -> list[NewFile]:
@@ -60,10 +61,11 @@ class GenerateOutcome(BaseModel):
 
 
 def generate_migrations(
-    loaded: LoadedSchema, old: Schema, now: dt.datetime, existing_versions: Sequence[str]
+    loaded: LoadedSchema, old: Schema, now: dt.datetime, existing_versions: Sequence[str],
+    *, allow_changes: bool = False, allow_destructive: bool = False,
 ) -> GenerateOutcome:
     """Plan from `old` to the loaded schema and render each migration; writes nothing."""
-    planned = plan(old, loaded.schema)
+    planned = plan(old, loaded.schema, allow_changes=allow_changes, allow_destructive=allow_destructive)
     versions = next_versions(len(planned), now, existing_versions)
     by_slug = {m.slug: f"{v}_{m.slug}" for v, m in zip(versions, planned, strict=True)}
     date = now.astimezone(dt.UTC).strftime("%Y-%m-%d")
@@ -75,11 +77,13 @@ def generate_migrations(
         tables=[t.name for t in created],
         index_count=sum(len(t.indexes) for t in created),
         policy_count=sum(len(t.policies) for t in created),
+        breaking=[item for m in planned for item in m.breaking],
         snapshot=snapshot_text(loaded.schema),
     )
 
 
 def _render(migration: Migration, version: str, by_slug: dict[str, str], date: str) -> GeneratedMigration:
+    migration = bind_backups(migration, version)
     stem = f"{version}_{migration.slug}"
     names = FileNames(
         up=f"{stem}.sql",

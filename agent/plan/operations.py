@@ -33,14 +33,15 @@ __all__ = [
 
 
 class Section(IntEnum):
-    """The seed's sequencing: tables, then constraints, indexes, triggers, RLS, comments."""
+    """The seed's sequencing: tables, data, constraints, indexes, triggers, RLS, comments."""
 
     TABLE = 1
-    CONSTRAINTS = 2
-    INDEXES = 3
-    TRIGGERS = 4
-    ROW_LEVEL_SECURITY = 5
-    COMMENTS = 6
+    DATA = 2
+    CONSTRAINTS = 3
+    INDEXES = 4
+    TRIGGERS = 5
+    ROW_LEVEL_SECURITY = 6
+    COMMENTS = 7
 
 
 @dataclass(frozen=True)

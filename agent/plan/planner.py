@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from agent.plan import alter_operations as alter
+from agent.plan.diff import PHASES, diff_table
+from agent.plan.errors import PlanError
 from agent.plan.operations import (
     AddForeignKey,
     CreateFunction,
@@ -16,17 +19,16 @@ from agent.plan.operations import (
     CreatePolicy,
     CreateTable,
     CreateTrigger,
+    DropFunction,
+    DropTable,
+    DropTrigger,
     EnableRowLevelSecurity,
     Operation,
     SetComment,
 )
 from agent.schema.tables import UPDATED_AT_FUNCTION, ForeignKey, Schema, Table
 
-__all__ = ["Migration", "PlanError", "plan"]
-
-
-class PlanError(ValueError):
-    """The change cannot be planned (yet); the message says which and why."""
+__all__ = ["Migration", "PlanError", "alter_migrations", "plan"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Migration:
     transactional: bool = True
     phase: str = "expand"
     deploy: str = "before-app"
+    statement_timeout: str = "60s"
+
+    breaking: tuple[str, ...] = ()
 
     @property
     def destructive(self) -> bool:
@@ -57,30 +62,83 @@ class _Order:
     deferred: dict[str, list[ForeignKey]] = field(default_factory=dict)
 
 
-def plan(old: Schema, new: Schema) -> list[Migration]:
+def plan(
+    old: Schema, new: Schema, *, allow_changes: bool = False, allow_destructive: bool = False
+) -> list[Migration]:
+    """Migrations from `old` to `new`: creates, then each changed table's phases, then drops."""
     old_names = {t.name for t in old.tables}
     new_names = {t.name for t in new.tables}
-    _refuse_changes(old, new, old_names & new_names)
-    if old_names - new_names:
-        dropped = ", ".join(sorted(old_names - new_names))
-        raise PlanError(f"tables {dropped} would be dropped: use `diff --allow-destructive` (issue 5)")
+    changed = sorted(name for name in old_names & new_names if old.table(name) != new.table(name))
+    if changed and not allow_changes:
+        raise PlanError(f"tables {', '.join(changed)} changed: changes to existing tables are planned by "
+                        "`migration-agent diff`")
+    dropped = sorted(old_names - new_names)
+    if dropped and not allow_destructive:
+        raise PlanError(f"tables {', '.join(dropped)} would be dropped: that is destructive; "
+                        "rerun `diff` with --allow-destructive (the rows are copied to a _backup_ table first)")
     added = [t for t in new.tables if t.name not in old_names]
     order = _creation_order(added, existing=old_names)
-    needs_function = new.needs_updated_at_function and not old.needs_updated_at_function
-    migrations = [_create_migration(t, order, needs_function) for t in order.tables]
-    if needs_function:
-        migrations = _with_function_first(migrations)
+    migrations = [_create_migration(t, order) for t in order.tables]
     migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
+    for name in changed:
+        migrations += alter_migrations(old.table(name), new.table(name), allow_destructive)  # type: ignore[arg-type]
+    migrations += [_drop_migration(old.table(name)) for name in reversed(dropped)]  # type: ignore[arg-type]
+    if new.needs_updated_at_function and not old.needs_updated_at_function:
+        migrations = _with_function_first(migrations)
+    if old.needs_updated_at_function and not new.needs_updated_at_function:
+        migrations = _with_function_dropped_last(migrations)
     return migrations
 
 
-def _refuse_changes(old: Schema, new: Schema, kept: set[str]) -> None:
-    changed = sorted(name for name in kept if old.table(name) != new.table(name))
-    if changed:
-        raise PlanError(
-            f"tables {', '.join(changed)} changed: changes to existing tables are planned by "
-            "`migration-agent diff` (issue 5)"
-        )
+_PHASE_SETTINGS = {
+    "expand": dict(transactional=True, phase="expand"),
+    "backfill": dict(transactional=False, phase="backfill", statement_timeout="0"),
+    "index": dict(transactional=False, phase="expand", statement_timeout="0"),
+    "validate": dict(transactional=False, phase="expand", statement_timeout="0"),
+    "contract": dict(transactional=False, phase="contract", deploy="after-app", statement_timeout="0"),
+}
+_PHASE_TITLES = {
+    "expand": "Expand {table}: new columns, sync triggers, checks added NOT VALID",
+    "backfill": "Backfill {table} in keyset batches, one commit per batch",
+    "index": "Build indexes of {table} concurrently",
+    "validate": "Validate the new constraints of {table} and set NOT NULL through checks",
+    "contract": "Contract {table}: remove what the application no longer uses",
+}
+
+
+def alter_migrations(old: Table, new: Table, allow_destructive: bool) -> list[Migration]:
+    changes = diff_table(old, new, allow_destructive=allow_destructive)
+    migrations: list[Migration] = []
+    for phase in PHASES:
+        operations = changes.phases[phase]
+        if phase == "contract":
+            operations = sorted(operations, key=_contract_order)
+        elif phase == "expand":
+            operations = sorted(operations, key=lambda op: op.section)
+        if operations:
+            migrations.append(Migration(
+                slug=f"{phase}_{new.name}", title=_PHASE_TITLES[phase].format(table=new.name),
+                operations=tuple(operations), purpose=new.comment,
+                depends_on=(migrations[-1].slug,) if migrations else (),
+                breaking=tuple(changes.breaking) if phase == "expand" or not migrations else (),
+                **_PHASE_SETTINGS[phase],  # type: ignore[arg-type]
+            ))
+    return migrations
+
+
+def _contract_order(operation: Operation) -> int:
+    """Constraints and indexes on a column go before the column; the sync trigger before either."""
+    if isinstance(operation, alter.DropSyncTrigger):
+        return 0
+    return 2 if isinstance(operation, alter.DropColumn) else 1
+
+
+def _drop_migration(table: Table) -> Migration:
+    return Migration(
+        slug=f"drop_{table.name}", title=f"Drop {table.name} (its rows are kept in a backup table)",
+        operations=(DropTable(table, table.foreign_keys),), phase="contract", deploy="after-app",
+        breaking=(f"table {table.name} is dropped",),
+    )
 
 
 def _creation_order(tables: list[Table], existing: set[str]) -> _Order:
@@ -104,7 +162,7 @@ def _parents(table: Table) -> set[str]:
     return {fk.ref_table for fk in table.foreign_keys}
 
 
-def _create_migration(table: Table, order: _Order, with_function: bool) -> Migration:
+def _create_migration(table: Table, order: _Order) -> Migration:
     deferred = order.deferred.get(table.name, [])
     inline = tuple(fk for fk in table.foreign_keys if fk not in deferred)
     operations: list[Operation] = [CreateTable(table, inline)]
@@ -150,6 +208,17 @@ def _with_function_first(migrations: list[Migration]) -> list[Migration]:
             at = migration.operations.index(creates[0])
             operations = (*migration.operations[:at], CreateFunction(UPDATED_AT_FUNCTION),
                           *migration.operations[at:])
+            migrations[i] = Migration(**{**migration.__dict__, "operations": operations})
+            break
+    return migrations
+
+
+def _with_function_dropped_last(migrations: list[Migration]) -> list[Migration]:
+    """The shared trigger function goes with the migration that removes its last user."""
+    for i in range(len(migrations) - 1, -1, -1):
+        migration = migrations[i]
+        if any(isinstance(op, DropTrigger | DropTable) for op in migration.operations):
+            operations = (*migration.operations, DropFunction(UPDATED_AT_FUNCTION))
             migrations[i] = Migration(**{**migration.__dict__, "operations": operations})
             break
     return migrations

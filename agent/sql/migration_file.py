@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from agent.plan.alter_operations import DropColumn
 from agent.plan.operations import (
     CreateTable,
     DisableRowLevelSecurity,
@@ -26,7 +27,7 @@ from agent.plan.planner import Migration
 from agent.schema.names import bounded_name
 from agent.sql.render import render
 
-__all__ = ["BACKUP_PREFIX", "FileNames", "backup_name", "render_down", "render_up"]
+__all__ = ["BACKUP_PREFIX", "FileNames", "backup_name", "bind_backups", "render_down", "render_up"]
 
 BACKUP_PREFIX = "_backup_"
 
@@ -36,6 +37,7 @@ STATEMENT_TIMEOUT = "60s"
 _RULE = "-- " + "=" * 44
 _SECTION_TITLES = {
     Section.TABLE: "Tables",
+    Section.DATA: "Data (batched backfill)",
     Section.CONSTRAINTS: "Constraints",
     Section.INDEXES: "Indexes",
     Section.TRIGGERS: "Triggers",
@@ -64,23 +66,26 @@ def _section_banner(op: Operation) -> str:
     if isinstance(op, CreateTable):
         purpose = op.table.comment
         return _banner(f"Table: {op.table.name}", *([f"Purpose: {purpose}"] if purpose else []))
-    if isinstance(op, DropTable):
-        return _banner(f"Table: {op.table.name}")
+    if isinstance(op, DropTable) or (op.section == Section.TABLE and op.table_name):
+        return _banner(f"Table: {op.table_name}")
     return _banner(_SECTION_TITLES[op.section])
 
 
-def _body(operations: Iterable[Operation], transactional: bool) -> str:
+def _body(operations: Iterable[Operation], transactional: bool, statement_timeout: str = STATEMENT_TIMEOUT) -> str:
     parts: list[str] = []
     current: object = None
     for op in operations:
+        sql = render(op)
+        if not sql:
+            continue
         key = op.table_name if isinstance(op, CreateTable | DropTable) else op.section
         if key != current:
             parts.append(_section_banner(op))
             current = key
-        parts.append(render(op))
+        parts.append(sql)
     timeouts = (
         f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';\n"
-        f"SET LOCAL statement_timeout = '{STATEMENT_TIMEOUT}';"
+        f"SET LOCAL statement_timeout = '{statement_timeout}';"
     )
     if not transactional:
         return "\n\n".join([timeouts.replace("LOCAL ", ""), *parts]) + "\n"
@@ -120,18 +125,28 @@ def render_up(migration: Migration, names: FileNames) -> str:
         ],
         _markers(migration, down=False),
     )
-    return header + _body(migration.operations, migration.transactional)
+    return header + _body(migration.operations, migration.transactional, migration.statement_timeout)
 
 
 def backup_name(table: str, version: str) -> str:
     return bounded_name(f"{BACKUP_PREFIX}{table}_{version}")
 
 
+def _with_backup(op: Operation, version: str) -> Operation:
+    if isinstance(op, DropTable) and op.backup_as is None:
+        return replace(op, backup_as=backup_name(op.table.name, version))
+    if isinstance(op, DropColumn) and op.backup_as is None:
+        return replace(op, backup_as=backup_name(f"{op.table}_{op.column.name}", version))
+    return op
+
+
 def _with_backups(operations: list[Operation], version: str) -> list[Operation]:
-    return [
-        replace(op, backup_as=backup_name(op.table.name, version)) if isinstance(op, DropTable) else op
-        for op in operations
-    ]
+    return [_with_backup(op, version) for op in operations]
+
+
+def bind_backups(migration: Migration, version: str) -> Migration:
+    """Name the backup of every drop, so the down migration knows where to restore from."""
+    return replace(migration, operations=tuple(_with_backups(list(migration.operations), version)))
 
 
 def render_down(migration: Migration, names: FileNames) -> str:
@@ -142,7 +157,8 @@ def render_down(migration: Migration, names: FileNames) -> str:
              f"Date: {names.date}"]
     for table, backup in backups:
         lines.append(f"WARNING: drops {table}; its rows are copied to {backup} first.")
-    return _header(lines, _markers(migration, down=True)) + _body(operations, migration.transactional)
+    body = _body(operations, migration.transactional, migration.statement_timeout)
+    return _header(lines, _markers(migration, down=True)) + body
 
 
 _GO_WITH_THE_TABLE = (SetComment, DisableRowLevelSecurity, DropIndex, DropPolicy, DropTrigger)

@@ -30,6 +30,7 @@ from agent.plan.operations import (
 )
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
+from agent.sql.render_alter import ALTER_RENDERERS
 
 __all__ = ["column_list", "foreign_key_clause", "render"]
 
@@ -240,6 +241,9 @@ _RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
     DropPolicy: _drop_policy,
     SetComment: _set_comment,
 }
+
+
+_RENDERERS.update(ALTER_RENDERERS)
 
 
 def render(operation: Operation) -> str:

@@ -1,0 +1,279 @@
+"""The changes between two versions of one table, as phased, reversible migrations.
+
+Phases, each its own migration so no slow step runs under a lock that blocks traffic:
+expand (one transaction: new nullable columns, sync triggers, NOT VALID checks, policies),
+backfill (batched, a commit per batch), index (built concurrently), validate (scans that
+let reads and writes go on, then SET NOT NULL through a validated check), and contract
+(after the application stops using what it removes: old columns, old constraints).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agent.plan import alter_operations as alter
+from agent.plan.errors import PlanError
+from agent.plan.operations import (
+    AddForeignKey,
+    CreateIndex,
+    CreatePolicy,
+    CreateTrigger,
+    DisableRowLevelSecurity,
+    DropForeignKey,
+    DropIndex,
+    DropPolicy,
+    DropTrigger,
+    EnableRowLevelSecurity,
+    Operation,
+    SetComment,
+)
+from agent.schema.names import bounded_name
+from agent.schema.tables import Check, Column, Table
+
+__all__ = ["PHASES", "TableChanges", "diff_table"]
+
+PHASES = ("expand", "backfill", "index", "validate", "contract")
+
+
+@dataclass
+class TableChanges:
+    table: str
+    phases: dict[str, list[Operation]] = field(default_factory=lambda: {p: [] for p in PHASES})
+    breaking: list[str] = field(default_factory=list)
+    """What application code must know: renamed, dropped, narrowed, newly required."""
+
+    def add(self, phase: str, *operations: Operation) -> None:
+        self.phases[phase].extend(operations)
+
+
+def _constant(expression: str | None) -> bool:
+    """A literal default: adding a NOT NULL column with it is a catalog-only change."""
+    return expression is not None and bool(
+        re.fullmatch(r"(-?[0-9.]+|true|false|'(?:[^']|'')*'(::[a-z]+)?)", expression))
+
+
+_WIDER_TEXT = re.compile(r"VARCHAR\((\d+)\)")
+_DECIMAL = re.compile(r"DECIMAL\((\d+), (\d+)\)")
+
+
+def is_widening(old: str, new: str) -> bool:
+    """True when PostgreSQL changes the type without rewriting or scanning the table."""
+    if old == new:
+        return True
+    if (a := _WIDER_TEXT.fullmatch(old)) and (new == "TEXT" or ((b := _WIDER_TEXT.fullmatch(new))
+                                                                and int(b[1]) >= int(a[1]))):
+        return True
+    if (a := _DECIMAL.fullmatch(old)) and (b := _DECIMAL.fullmatch(new)):
+        return a[2] == b[2] and int(b[1]) >= int(a[1])
+    return old.startswith("DECIMAL(") and new == "DECIMAL"
+
+
+class _Differ:
+    def __init__(self, old: Table, new: Table, allow_destructive: bool) -> None:
+        self.old, self.new = old, new
+        self.allow_destructive = allow_destructive
+        self.changes = TableChanges(new.name)
+        self.key = new.primary_key.columns[0]
+        self.key_type = new.column(self.key).sql_type
+
+    def refuse(self, message: str) -> None:
+        raise PlanError(f"{self.new.name}: {message}")
+
+    def destructive(self, what: str) -> None:
+        if not self.allow_destructive:
+            self.refuse(f"{what} is destructive; rerun with --allow-destructive "
+                        "(the data is copied to a _backup_ table first)")
+        self.changes.breaking.append(what)
+
+    # ------------------------------------------------------------ columns
+
+    def columns(self) -> None:
+        old_names = set(self.old.column_names)
+        matched: set[str] = set()
+        for column in self.new.columns:
+            if column.name in old_names:
+                matched.add(column.name)
+                self.changed_column(self.old.column(column.name), column)
+            elif column.renamed_from in old_names:
+                matched.add(column.renamed_from)
+                self.renamed_column(self.old.column(column.renamed_from), column)
+            else:
+                self.added_column(column)
+        for column in self.old.columns:
+            if column.name not in matched:
+                self.destructive(f"column {self.new.name}.{column.name} is dropped")
+                self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,)))
+
+    def added_column(self, column: Column) -> None:
+        table = self.new.name
+        if not column.not_null or _constant(column.default):
+            self.changes.add("expand", alter.AddColumn(table, column, (self.key,)))
+            return
+        fill = column.backfill or column.default
+        if fill is None:
+            self.refuse(f"required column {column.name} is added to a table that may hold rows: "
+                        "give it a `default` or a `backfill`")
+        self.changes.add("expand", alter.AddColumn(table, _nullable(column), (self.key,)))
+        if column.default is not None:
+            self.changes.add("expand", alter.SetColumnDefault(table, column.name, column.default, None))
+        self.changes.add("backfill", self._backfill(column.name, fill))
+        self._require(column.name)
+        self.changes.breaking.append(f"{table}.{column.name} is new and required: inserts must set it")
+
+    def renamed_column(self, old: Column, new: Column) -> None:
+        table = self.new.name
+        if not is_widening(old.sql_type, new.sql_type):
+            self.refuse(f"{old.name} -> {new.name} changes the type from {old.sql_type} to {new.sql_type}, "
+                        "which is not a widening; rename first, change the type in a later version")
+        self.changes.add("expand", alter.AddColumn(table, _nullable(new), (self.key,)),
+                         alter.CreateSyncTrigger(table, old.name, new.name))
+        if new.default is not None:
+            self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
+        self.changes.add("backfill", self._backfill(new.name, old.name))
+        if new.not_null:
+            self._require(new.name)
+        self.changes.add("contract", alter.DropSyncTrigger(table, old.name, new.name),
+                         alter.DropColumn(table, _nullable(old), primary_key=(self.key,),
+                                          refill_from=new.name, refill_not_null=old.not_null))
+        self.changes.breaking.append(f"{table}.{old.name} is renamed to {new.name}: switch reads and "
+                                     "writes before the contract migration runs")
+
+    def changed_column(self, old: Column, new: Column) -> None:
+        table = self.new.name
+        if old.sql_type != new.sql_type:
+            if not is_widening(old.sql_type, new.sql_type):
+                self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
+                            "widening: add a new column with renamed_from instead")
+            self.changes.add("expand", alter.AlterColumnType(table, new.name, new.sql_type, old.sql_type))
+        if old.default != new.default:
+            self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, old.default))
+        if old.not_null and not new.not_null:
+            self.changes.add("expand", alter.DropNotNull(table, new.name, self._not_null_check(new.name)))
+        if new.not_null and not old.not_null:
+            if new.backfill is not None:
+                self.changes.add("backfill", self._backfill(new.name, new.backfill))
+            self._require(new.name)
+            self.changes.breaking.append(f"{table}.{new.name} becomes required")
+        if old.comment != new.comment:
+            self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
+
+    def _backfill(self, column: str, expression: str) -> alter.Backfill:
+        return alter.Backfill(self.new.name, column, expression, self.key, self.key_type)
+
+    def _require(self, column: str) -> None:
+        self.changes.add("validate", alter.SetNotNull(self.new.name, column, self._not_null_check(column)))
+
+    def _not_null_check(self, column: str) -> str:
+        return bounded_name(f"{self.new.name}_{column}_not_null")
+
+    # ------------------------------------------------------------ constraints, indexes, policies
+
+    def checks(self) -> None:
+        old = {c.name: c for c in self.old.checks}
+        new = {c.name: c for c in self.new.checks}
+        table = self.new.name
+        for name, check in new.items():
+            if name not in old:
+                self.changes.add("expand", alter.AddCheck(table, check))
+                self.changes.add("validate", alter.ValidateConstraint(table, name))
+            elif old[name].expression != check.expression:
+                self._swap(old[name], check)
+        for name, check in old.items():
+            if name not in new:
+                self.changes.add("contract", alter.DropCheck(table, check, validated=True))
+
+    def _swap(self, old: Check, new: Check) -> None:
+        if set(old.columns) and self._removes_enum_values(old.columns[0]):
+            self.destructive(f"enum values of {self.new.name}.{old.columns[0]} are removed")
+        table, staged = self.new.name, bounded_name(f"{new.name}_next")
+        self.changes.add("expand", alter.AddCheck(table, new.model_copy(update={"name": staged})))
+        self.changes.add("validate", alter.ValidateConstraint(table, staged),
+                         alter.DropCheck(table, old, validated=True),
+                         alter.RenameConstraint(table, staged, new.name))
+
+    def _removes_enum_values(self, column: str) -> bool:
+        if column not in self.old.column_names or column not in self.new.column_names:
+            return False
+        return bool(set(self.old.column(column).enum_values) - set(self.new.column(column).enum_values))
+
+    def uniques(self) -> None:
+        old = {u.name: u for u in self.old.uniques}
+        new = {u.name: u for u in self.new.uniques}
+        for name, unique in new.items():
+            if old.get(name) != unique:
+                if name in old:
+                    self.changes.add("contract", alter.DropUnique(self.new.name, old[name]))
+                self.changes.add("index", alter.AddUnique(self.new.name, unique))
+        for name, unique in old.items():
+            if name not in new:
+                self.changes.add("contract", alter.DropUnique(self.new.name, unique))
+
+    def foreign_keys(self) -> None:
+        old = {f.name: f for f in self.old.foreign_keys}
+        new = {f.name: f for f in self.new.foreign_keys}
+        for name, key in new.items():
+            if old.get(name) != key:
+                if name in old:
+                    self.changes.add("validate", DropForeignKey(self.new.name, old[name]))
+                self.changes.add("validate", AddForeignKey(self.new.name, key))
+        for name, key in old.items():
+            if name not in new:
+                self.changes.add("contract", DropForeignKey(self.new.name, key))
+
+    def indexes(self) -> None:
+        old = {i.name: i for i in self.old.indexes}
+        new = {i.name: i for i in self.new.indexes}
+        for name, index in new.items():
+            if old.get(name) != index:
+                if name in old:
+                    self.changes.add("index", DropIndex(self.new.name, old[name], concurrently=True))
+                self.changes.add("index", CreateIndex(self.new.name, index, concurrently=True))
+        for name, index in old.items():
+            if name not in new:
+                self.changes.add("contract", DropIndex(self.new.name, index, concurrently=True))
+
+    def security(self) -> None:
+        table = self.new.name
+        if self.old.tenant_scoped != self.new.tenant_scoped:
+            self.refuse("turning tenant_scoped on or off is not planned yet; write that migration by hand")
+        if (self.old.rls_enabled, self.old.rls_forced) != (self.new.rls_enabled, self.new.rls_forced):
+            flip = EnableRowLevelSecurity(table, self.new.rls_forced) if self.new.rls_enabled \
+                else DisableRowLevelSecurity(table, self.old.rls_forced)
+            self.changes.add("expand", flip)
+        old = {p.name: p for p in self.old.policies}
+        new = {p.name: p for p in self.new.policies}
+        for name, policy in old.items():
+            if new.get(name) != policy:
+                self.changes.add("expand", DropPolicy(table, policy))
+        for name, policy in new.items():
+            if old.get(name) != policy:
+                self.changes.add("expand", CreatePolicy(table, policy))
+        if self.old.comment != self.new.comment:
+            self.changes.add("expand", SetComment(table, "table", table, self.new.comment, self.old.comment))
+
+    def triggers(self) -> None:
+        old = {t.name: t for t in self.old.triggers}
+        new = {t.name: t for t in self.new.triggers}
+        for name, trigger in new.items():
+            if name not in old:
+                self.changes.add("expand", CreateTrigger(self.new.name, trigger))
+        for name, trigger in old.items():
+            if name not in new:
+                self.changes.add("expand", DropTrigger(self.new.name, trigger))
+
+
+def _nullable(column: Column) -> Column:
+    return column.model_copy(update={"not_null": False, "default": None})
+
+
+def diff_table(old: Table, new: Table, *, allow_destructive: bool = False) -> TableChanges:
+    differ = _Differ(old, new, allow_destructive)
+    differ.columns()
+    differ.checks()
+    differ.uniques()
+    differ.foreign_keys()
+    differ.indexes()
+    differ.security()
+    differ.triggers()
+    return differ.changes

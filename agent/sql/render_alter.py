@@ -1,0 +1,186 @@
+"""SQL for the operations on live tables (`agent.plan.alter_operations`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agent.plan import alter_operations as alter
+from agent.plan.operations import Operation
+from agent.schema.literals import quote_ident
+from agent.schema.tables import Column
+
+__all__ = ["ALTER_RENDERERS"]
+
+INDENT = "    "
+
+
+def _table(op: Any) -> str:
+    return f"ALTER TABLE {quote_ident(op.table)}"
+
+
+def _column_definition(column: Column) -> str:
+    parts = [quote_ident(column.name), column.sql_type]
+    if column.not_null:
+        parts.append("NOT NULL")
+    if column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
+    return " ".join(parts)
+
+
+def _add_column(op: alter.AddColumn) -> str:
+    return f"{_table(op)} ADD COLUMN {_column_definition(op.column)};"
+
+
+def _drop_column(op: alter.DropColumn) -> str:
+    column = quote_ident(op.column.name)
+    backup = ""
+    if op.backup_as:
+        keys = ", ".join(quote_ident(k) for k in op.primary_key)
+        backup = (f"CREATE TABLE {quote_ident(op.backup_as)} AS\n{INDENT}SELECT {keys}, {column} "
+                  f"FROM {quote_ident(op.table)};\n")
+    return f"{backup}{_table(op)} DROP COLUMN {column};"
+
+
+def _restore_column(op: alter.RestoreColumn) -> str:
+    """A rollback path: correctness first, so one UPDATE rather than batches."""
+    nullable = op.column.model_copy(update={"not_null": False})
+    table, column = quote_ident(op.table), quote_ident(op.column.name)
+    lines = [f"{_table(op)} ADD COLUMN {_column_definition(nullable)};"]
+    if op.refill_from:
+        lines.append(f"UPDATE {table} SET {column} = {quote_ident(op.refill_from)};")
+    elif op.backup_as:
+        backup = quote_ident(op.backup_as)
+        match = " AND ".join(f"t.{quote_ident(k)} = b.{quote_ident(k)}" for k in op.primary_key)
+        lines.append(f"UPDATE {table} AS t SET {column} = b.{column}\n{INDENT}FROM {backup} AS b WHERE {match};")
+    if op.column.not_null or op.refill_not_null:
+        lines.append(f"{_table(op)} ALTER COLUMN {column} SET NOT NULL;")
+    if op.backup_as:
+        lines.append(f"DROP TABLE {quote_ident(op.backup_as)};")
+    return "\n".join(lines)
+
+
+def _alter_type(op: alter.AlterColumnType) -> str:
+    return f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type};"
+
+
+def _set_default(op: alter.SetColumnDefault) -> str:
+    action = "DROP DEFAULT" if op.default is None else f"SET DEFAULT {op.default}"
+    return f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} {action};"
+
+
+def _set_not_null(op: alter.SetNotNull) -> str:
+    check, column = quote_ident(op.check_name), quote_ident(op.column)
+    return "\n".join([
+        f"{_table(op)} ADD CONSTRAINT {check} CHECK ({column} IS NOT NULL) NOT VALID;",
+        f"{_table(op)} VALIDATE CONSTRAINT {check};",
+        f"{_table(op)} ALTER COLUMN {column} SET NOT NULL;",
+        f"{_table(op)} DROP CONSTRAINT {check};",
+    ])
+
+
+def _drop_not_null(op: alter.DropNotNull) -> str:
+    return f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} DROP NOT NULL;"
+
+
+def _add_check(op: alter.AddCheck) -> str:
+    name = quote_ident(op.check.name)
+    sql = f"{_table(op)}\n{INDENT}ADD CONSTRAINT {name} CHECK ({op.check.expression}) NOT VALID;"
+    return sql + (f"\n{_table(op)} VALIDATE CONSTRAINT {name};" if op.validate else "")
+
+
+def _rename_constraint(op: alter.RenameConstraint) -> str:
+    return f"{_table(op)} RENAME CONSTRAINT {quote_ident(op.old_name)} TO {quote_ident(op.new_name)};"
+
+
+def _drop_constraint_named(op: Any, name: str) -> str:
+    return f"{_table(op)} DROP CONSTRAINT {quote_ident(name)};"
+
+
+def _validate(op: alter.ValidateConstraint) -> str:
+    return f"{_table(op)} VALIDATE CONSTRAINT {quote_ident(op.name)};"
+
+
+def _add_unique(op: alter.AddUnique) -> str:
+    name, columns = quote_ident(op.unique.name), ", ".join(quote_ident(c) for c in op.unique.columns)
+    return (f"CREATE UNIQUE INDEX CONCURRENTLY {name}\n{INDENT}ON {quote_ident(op.table)} ({columns});\n"
+            f"{_table(op)} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};")
+
+
+def _create_sync_trigger(op: alter.CreateSyncTrigger) -> str:
+    name, old, new = quote_ident(op.name), quote_ident(op.old_column), quote_ident(op.new_column)
+    body = "\n".join([
+        "BEGIN",
+        "    IF TG_OP = 'INSERT' THEN",
+        f"        IF NEW.{new} IS NULL THEN NEW.{new} := NEW.{old}; ELSIF NEW.{old} IS NULL THEN NEW.{old} := NEW.{new}; END IF;",  # noqa: E501
+        f"    ELSIF NEW.{new} IS DISTINCT FROM OLD.{new} THEN",
+        f"        NEW.{old} := NEW.{new};",
+        f"    ELSIF NEW.{old} IS DISTINCT FROM OLD.{old} THEN",
+        f"        NEW.{new} := NEW.{old};",
+        "    END IF;",
+        "    RETURN NEW;",
+        "END;",
+    ])
+    return (f"CREATE FUNCTION {name}()\nRETURNS trigger\nLANGUAGE plpgsql\nAS $$\n{body}\n$$;\n\n"
+            f"CREATE TRIGGER {name}\n{INDENT}BEFORE INSERT OR UPDATE ON {quote_ident(op.table)}\n"
+            f"{INDENT}FOR EACH ROW\n{INDENT}EXECUTE FUNCTION {name}();")
+
+
+def _drop_sync_trigger(op: alter.DropSyncTrigger) -> str:
+    name = quote_ident(op.name)
+    return f"DROP TRIGGER {name} ON {quote_ident(op.table)};\nDROP FUNCTION {name}();"
+
+
+def _backfill(op: alter.Backfill) -> str:
+    table, column, key = quote_ident(op.table), quote_ident(op.column), quote_ident(op.key)
+    label = f"{op.table}.{op.column}".replace("'", "")
+    return "\n".join([
+        "DO $$",
+        "DECLARE",
+        f"    batch {op.key_type}[];",
+        f"    last_key {op.key_type};",
+        "    done bigint := 0;",
+        "BEGIN",
+        "    LOOP",
+        f"        SELECT array_agg({key} ORDER BY {key}) INTO batch FROM (",
+        f"            SELECT {key} FROM {table}",
+        f"            WHERE {column} IS NULL AND (last_key IS NULL OR {key} > last_key)",
+        f"            ORDER BY {key} LIMIT {op.batch_size}",
+        "        ) AS next_batch;",
+        "        EXIT WHEN batch IS NULL;",
+        f"        UPDATE {table} SET {column} = ({op.expression})",
+        f"            WHERE {key} = ANY (batch) AND {column} IS NULL;",
+        "        last_key := batch[array_length(batch, 1)];",
+        "        done := done + array_length(batch, 1);",
+        f"        RAISE NOTICE 'backfill {label}: % rows', done;",
+        "        COMMIT;",
+        *([f"        PERFORM pg_sleep({op.pause_ms / 1000:g});"] if op.pause_ms else []),
+        "    END LOOP;",
+        "END",
+        "$$;",
+    ])
+
+
+def _nothing(op: Operation) -> str:
+    return ""
+
+
+ALTER_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
+    alter.AddColumn: _add_column,
+    alter.DropColumn: _drop_column,
+    alter.RestoreColumn: _restore_column,
+    alter.AlterColumnType: _alter_type,
+    alter.SetColumnDefault: _set_default,
+    alter.SetNotNull: _set_not_null,
+    alter.DropNotNull: _drop_not_null,
+    alter.AddCheck: _add_check,
+    alter.DropCheck: lambda op: _drop_constraint_named(op, op.check.name),
+    alter.ValidateConstraint: _validate,
+    alter.RenameConstraint: _rename_constraint,
+    alter.AddUnique: _add_unique,
+    alter.DropUnique: lambda op: _drop_constraint_named(op, op.unique.name),
+    alter.CreateSyncTrigger: _create_sync_trigger,
+    alter.DropSyncTrigger: _drop_sync_trigger,
+    alter.Backfill: _backfill,
+    alter.Nothing: _nothing,
+}
