@@ -1,0 +1,107 @@
+"""The v1 -> v2 example of ../shared/examples/evolution on a real database holding rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from agent.catalog import compare, fingerprint, read_catalog
+from agent.jobs.generate import GenerateOutcome, generate_migrations
+from agent.plan.errors import PlanError
+from agent.schema import LoadedSchema, load_schema_dir
+from agent.schema.tables import Schema
+from agent.verify.apply import apply_sql, columns_by_name, without_backups
+from agent.verify.schema_compare import compare_schema
+
+EVOLUTION = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "evolution"
+if not EVOLUTION.exists():
+    EVOLUTION = Path(__file__).parent / "evolution"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+ROWS = 600
+DATA_CHECKSUM = (
+    "SELECT count(*), md5(string_agg(concat_ws('|', lot_id, tenant_id, lot_number, quantity, quality_status, "
+    "notes, storage_location_id), ',' ORDER BY lot_id)) FROM lots"
+)
+
+
+def _versions() -> tuple[LoadedSchema, LoadedSchema]:
+    return load_schema_dir(EVOLUTION / "v1"), load_schema_dir(EVOLUTION / "v2")
+
+
+def _diff(allow_destructive: bool = True) -> GenerateOutcome:
+    v1, v2 = _versions()
+    return generate_migrations(v2, v1.schema, NOW, ["20251205103001"], allow_changes=True,
+                               allow_destructive=allow_destructive)
+
+
+def test_the_diff_is_phased_and_names_what_breaks() -> None:
+    outcome = _diff()
+    assert [m.slug for m in outcome.migrations] == [
+        "expand_lots", "backfill_lots", "index_lots", "validate_lots", "contract_lots"]
+    assert outcome.breaking == [
+        "lots.lot_number is renamed to lot_code: switch reads and writes before the contract migration runs",
+        "lots.supplier_id is new and required: inserts must set it",
+        "column lots.notes is dropped",
+    ]
+    expand, backfill, index, validate, contract = outcome.migrations
+    assert "RENAME COLUMN" not in "".join(m.up_sql for m in outcome.migrations)
+    assert "-- agent:no-transaction" not in expand.up_sql and "BEGIN;" in expand.up_sql
+    assert "ADD CONSTRAINT lots_quantity_check CHECK (quantity >= 0) NOT VALID;" in expand.up_sql
+    assert "-- agent:no-transaction" in backfill.up_sql and "COMMIT;" in backfill.up_sql
+    assert "LIMIT" not in backfill.up_sql.split("ORDER BY lot_id LIMIT 5000")[0].split("UPDATE")[-1]
+    assert "CREATE INDEX CONCURRENTLY idx_lots_material_id" in index.up_sql
+    assert "UNIQUE USING INDEX lots_tenant_id_lot_code_key" in index.up_sql
+    assert "ALTER TABLE lots VALIDATE CONSTRAINT lots_supplier_id_not_null;" in validate.up_sql
+    assert "-- agent:deploy after-app" in contract.up_sql and "-- agent:destructive" in contract.up_sql
+    assert "CREATE TABLE _backup_lots_notes_20260101000004 AS" in contract.up_sql
+
+
+def test_destructive_changes_are_refused_unless_allowed() -> None:
+    with pytest.raises(PlanError, match="lots: column lots.notes is dropped is destructive"):
+        _diff(allow_destructive=False)
+
+
+def test_a_required_column_without_default_or_backfill_is_refused() -> None:
+    v1, v2 = _versions()
+    broken = v2.schema.model_copy(update={"tables": tuple(
+        t.model_copy(update={"columns": tuple(c.model_copy(update={"backfill": None}) for c in t.columns)})
+        for t in v2.schema.tables)})
+    with pytest.raises(PlanError, match="required column supplier_id .* give it a `default` or a `backfill`"):
+        generate_migrations(LoadedSchema(broken), v1.schema, NOW, [], allow_changes=True, allow_destructive=True)
+
+
+async def _load_v1_rows(db: asyncpg.Connection) -> None:
+    await db.execute("ALTER TABLE lots NO FORCE ROW LEVEL SECURITY")
+    await db.execute(f"""
+        INSERT INTO lots (tenant_id, lot_number, material_id, quantity, quality_status, notes)
+        SELECT CASE WHEN i % 2 = 0 THEN 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa'::uuid
+                    ELSE 'bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb'::uuid END,
+               'LOT-' || i, gen_random_uuid(), i,
+               (ARRAY['QUARANTINE', 'RELEASED', 'REJECTED'])[1 + i % 3], CASE WHEN i % 5 = 0 THEN 'note ' || i END
+        FROM generate_series(1, {ROWS}) AS i""")
+    await db.execute("ALTER TABLE lots FORCE ROW LEVEL SECURITY")
+
+
+@pytest.mark.integration
+async def test_v1_to_v2_keeps_the_data_and_rolls_back_to_the_exact_v1(db: asyncpg.Connection) -> None:
+    v1, v2 = _versions()
+    for migration in generate_migrations(v1, Schema(), NOW, []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await _load_v1_rows(db)
+    v1_catalog, v1_data = await read_catalog(db), await db.fetchrow(DATA_CHECKSUM)
+    outcome = _diff()
+    for migration in outcome.migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert [f.message for f in compare_schema(v2.schema, await read_catalog(db), column_order=False) if not f.passed] == []
+    assert await db.fetchval("SELECT count(*) FROM lots WHERE supplier_id = '00000000-0000-0000-0000-000000000000'") == ROWS
+    assert await db.fetchval("SELECT count(*) FROM lots WHERE lot_code = 'LOT-' || quantity::int") == ROWS
+    assert await db.fetchval("SELECT count(*) FROM _backup_lots_notes_20260101000004 WHERE notes IS NOT NULL") == ROWS // 5
+    for migration in reversed(outcome.migrations):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    restored = columns_by_name(without_backups(await read_catalog(db)))
+    assert compare(columns_by_name(v1_catalog), restored) == []
+    assert fingerprint(restored) == fingerprint(columns_by_name(v1_catalog))
+    assert tuple(await db.fetchrow(DATA_CHECKSUM)) == tuple(v1_data)
