@@ -15,6 +15,7 @@ import click
 
 from agent import embedded
 from agent.commands.common import err, fail, json_option, out, settings
+from agent.commands.diff import diff_command
 from agent.commands.generate import generate_command
 from agent.commands.verify import verify_command
 from agent.config import ConfigError, LogFormat, load_settings
@@ -75,6 +76,7 @@ def memory_app() -> None:
 
 
 app.add_command(generate_command)
+app.add_command(diff_command)
 app.add_command(lint_command)
 app.add_command(verify_command)
 
@@ -138,7 +140,6 @@ def _placeholder(group: click.Group, name: str, summary: str, issue: int) -> Non
 
 
 for _group, _name, _summary, _issue in [
-    (app, "diff", "Diff two schema versions into safe, reversible ALTER migrations.", 5),
     (app, "import", "Read a database back into YAML schema files.", 4),
     (app, "codegen", "Generate TypeScript, Prisma, TypeORM, pydantic, seed data, docs.", 8),
     (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),

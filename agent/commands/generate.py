@@ -33,10 +33,11 @@ from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.planner import PlanError
 from agent.runtime import scratch_postgres_url
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
+from agent.verify.apply import MigrationText
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
-__all__ = ["generate_command", "load_or_exit"]
+__all__ = ["emit", "generate_command", "load_or_exit", "project_migrations_dir"]
 
 
 def load_or_exit(directory: Path) -> LoadedSchema:
@@ -63,13 +64,19 @@ def generate_command(
 ) -> None:
     """Write up/down migrations for tables in SCHEMAS_DIR that the migrations do not build yet."""
     loaded = load_or_exit(schemas_dir)
-    target = migrations_dir or Path(_project_migrations_dir(schemas_dir))
+    target = migrations_dir or Path(project_migrations_dir(schemas_dir))
     try:
         old = read_snapshot(target)
         outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target))
     except (PlanError, SnapshotError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
-    report = _verify(target, loaded, outcome, rows) if verify else None
+    emit(target, loaded, outcome, existing_migrations(target) if verify else None, rows, as_json)
+
+
+def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
+         baseline: list[MigrationText] | None, rows: int, as_json: bool) -> None:
+    """Verify (when a baseline is given), then write the files, then report; shared with `diff`."""
+    report = _verify(loaded, outcome, baseline, rows) if baseline is not None else None
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
@@ -77,7 +84,7 @@ def generate_command(
     _print(outcome, report, written, as_json)
 
 
-def _project_migrations_dir(schemas_dir: Path) -> str:
+def project_migrations_dir(schemas_dir: Path) -> str:
     from agent.schema.model import ProjectFile
     from agent.schema.yaml_source import read_source_file, read_yaml_bytes
 
@@ -88,9 +95,10 @@ def _project_migrations_dir(schemas_dir: Path) -> str:
     return ProjectFile.model_validate(data).project.migrations_dir
 
 
-def _verify(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome, rows: int) -> VerificationReport:
-    """The new migrations on top of the existing ones; with nothing new, all of them from empty."""
-    baseline, new = existing_migrations(target), new_migrations(outcome)
+def _verify(loaded: LoadedSchema, outcome: GenerateOutcome, baseline: list[MigrationText],
+            rows: int) -> VerificationReport:
+    """The new migrations on top of the baseline; with nothing new, the baseline itself from empty."""
+    new = new_migrations(outcome)
     if not new:
         baseline, new = [], baseline
     try:
@@ -129,8 +137,13 @@ def _print(
     if not outcome.migrations:
         out.print("Nothing to generate: the migrations already build this schema.")
     else:
-        out.print(f"Tables: {', '.join(outcome.tables)}; indexes: {outcome.index_count}; "
-                  f"policies: {outcome.policy_count}; warnings: {len(outcome.warnings)}")
+        out.print(f"New tables: {', '.join(outcome.tables) or 'none'}; indexes: {outcome.index_count}; "
+                  f"policies: {outcome.policy_count}; migrations: {len(outcome.migrations)}; "
+                  f"warnings: {len(outcome.warnings)}")
+    if outcome.breaking:
+        out.print("Breaking changes for application code:")
+        for item in outcome.breaking:
+            out.print(f"  - {item}", markup=False)
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if report is not None:

@@ -1,0 +1,61 @@
+"""`migration-agent diff`: a change of the YAML into safe, reversible ALTER migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agent.commands.common import fail, json_option, now_option, parse_now, rows_option
+from agent.commands.generate import emit, load_or_exit, project_migrations_dir
+from agent.exit_codes import ExitCode
+from agent.jobs.generate import existing_migrations, generate_migrations, new_migrations
+from agent.migrate.files import existing_versions
+from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.plan.errors import PlanError
+from agent.schema.tables import Schema
+from agent.verify.apply import MigrationText
+
+__all__ = ["diff_command"]
+
+
+@click.command("diff")
+@click.option("--from", "from_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="The old schema folder [default: what the migrations folder records it builds].")
+@click.option("--to", "to_dir", type=click.Path(path_type=Path, file_okay=False), default="schemas",
+              show_default=True, help="The new schema folder.")
+@click.option("-o", "--output", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Migrations folder [default: the project's migrations_dir].")
+@click.option("--allow-destructive", is_flag=True,
+              help="Allow drops, narrowing and enum value removal (data is copied to _backup_ tables first).")
+@now_option
+@click.option("--verify", is_flag=True, help="Prove the migrations on a scratch database at the old schema first.")
+@rows_option
+@json_option
+def diff_command(from_dir: Path | None, to_dir: Path, migrations_dir: Path | None, allow_destructive: bool,
+                 now: str | None, verify: bool, rows: int, as_json: bool) -> None:
+    """Plan the change from the old schema to the new one as phased migrations:
+    expand, backfill, index, validate, contract (the last deploys after the application)."""
+    new = load_or_exit(to_dir)
+    target = migrations_dir or Path(project_migrations_dir(to_dir))
+    old, baseline = _old_schema(from_dir, target, parse_now(now))
+    try:
+        outcome = generate_migrations(new, old, parse_now(now), existing_versions(target),
+                                      allow_changes=True, allow_destructive=allow_destructive)
+    except PlanError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    emit(target, new, outcome, baseline if verify else None, rows, as_json)
+
+
+def _old_schema(from_dir: Path | None, target: Path, now: object) -> tuple[Schema, list[MigrationText]]:
+    """The old schema, and migrations that build it on an empty database (for verification)."""
+    if from_dir is None:
+        try:
+            return read_snapshot(target), existing_migrations(target)
+        except SnapshotError as error:
+            fail(ExitCode.BAD_INPUT, str(error))
+    old = load_or_exit(from_dir)
+    import datetime as dt
+
+    created = generate_migrations(old, Schema(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), [])
+    return old.schema, new_migrations(created)
