@@ -69,6 +69,12 @@ def is_widening(old: str, new: str) -> bool:
     return old.startswith("DECIMAL(") and new == "DECIMAL"
 
 
+def is_varchar_narrowing(old: str, new: str) -> bool:
+    """Shorter varchar: PostgreSQL refuses values that do not fit rather than cutting them."""
+    a, b = _WIDER_TEXT.fullmatch(old), _WIDER_TEXT.fullmatch(new)
+    return bool(a and b and int(b[1]) < int(a[1]))
+
+
 class _Differ:
     def __init__(self, old: Table, new: Table, allow_destructive: bool) -> None:
         self.old, self.new = old, new
@@ -80,10 +86,9 @@ class _Differ:
     def refuse(self, message: str) -> None:
         raise PlanError(f"{self.new.name}: {message}")
 
-    def destructive(self, what: str) -> None:
+    def destructive(self, what: str, safeguard: str = "the data is copied to a _backup_ table first") -> None:
         if not self.allow_destructive:
-            self.refuse(f"{what} is destructive; rerun with --allow-destructive "
-                        "(the data is copied to a _backup_ table first)")
+            self.refuse(f"{what}: destructive; rerun with --allow-destructive ({safeguard})")
         self.changes.breaking.append(what)
 
     # ------------------------------------------------------------ columns
@@ -142,10 +147,7 @@ class _Differ:
     def changed_column(self, old: Column, new: Column) -> None:
         table = self.new.name
         if old.sql_type != new.sql_type:
-            if not is_widening(old.sql_type, new.sql_type):
-                self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
-                            "widening: add a new column with renamed_from instead")
-            self.changes.add("expand", alter.AlterColumnType(table, new.name, new.sql_type, old.sql_type))
+            self._type_change(old, new)
         if old.default != new.default:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, old.default))
         if old.not_null and not new.not_null:
@@ -157,6 +159,18 @@ class _Differ:
             self.changes.breaking.append(f"{table}.{new.name} becomes required")
         if old.comment != new.comment:
             self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
+
+    def _type_change(self, old: Column, new: Column) -> None:
+        change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type)
+        if is_widening(old.sql_type, new.sql_type):
+            self.changes.add("expand", change)
+            return
+        if not is_varchar_narrowing(old.sql_type, new.sql_type):
+            self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
+                        "widening: add a new column with renamed_from instead")
+        self.destructive(f"{self.new.name}.{new.name} narrows from {old.sql_type} to {new.sql_type}",
+                         "it scans the table under ACCESS EXCLUSIVE and fails if a value is longer")
+        self.changes.add("contract", change)
 
     def _backfill(self, column: str, expression: str) -> alter.Backfill:
         return alter.Backfill(self.new.name, column, expression, self.key, self.key_type)
@@ -185,7 +199,8 @@ class _Differ:
 
     def _swap(self, old: Check, new: Check) -> None:
         if set(old.columns) and self._removes_enum_values(old.columns[0]):
-            self.destructive(f"enum values of {self.new.name}.{old.columns[0]} are removed")
+            self.destructive(f"enum values of {self.new.name}.{old.columns[0]} are removed",
+                             "validation fails while rows still hold a removed value")
         table, staged = self.new.name, bounded_name(f"{new.name}_next")
         self.changes.add("expand", alter.AddCheck(table, new.model_copy(update={"name": staged})))
         self.changes.add("validate", alter.ValidateConstraint(table, staged),

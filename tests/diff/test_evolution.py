@@ -60,7 +60,7 @@ def test_the_diff_is_phased_and_names_what_breaks() -> None:
 
 
 def test_destructive_changes_are_refused_unless_allowed() -> None:
-    with pytest.raises(PlanError, match=r"lots: column lots\.notes is dropped is destructive"):
+    with pytest.raises(PlanError, match=r"lots: column lots\.notes is dropped: destructive"):
         _diff(allow_destructive=False)
 
 
