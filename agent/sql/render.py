@@ -30,7 +30,7 @@ from agent.plan.operations import (
 )
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
-from agent.sql.render_alter import ALTER_RENDERERS
+from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING
 
 __all__ = ["column_list", "foreign_key_clause", "render"]
 
@@ -156,6 +156,10 @@ def _create_function(op: CreateFunction) -> str:
         "LANGUAGE plpgsql\n"
         "AS $$\n"
         "BEGIN\n"
+        f"{INDENT}-- A batched backfill is not an edit: it keeps updated_at as it was.\n"
+        f"{INDENT}IF current_setting({BACKFILL_SETTING}, true) = 'on' THEN\n"
+        f"{INDENT}{INDENT}RETURN NEW;\n"
+        f"{INDENT}END IF;\n"
         f"{INDENT}NEW.updated_at = now();\n"
         f"{INDENT}RETURN NEW;\n"
         "END;\n"

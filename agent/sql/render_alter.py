@@ -13,6 +13,8 @@ from agent.schema.tables import Column
 __all__ = ["ALTER_RENDERERS"]
 
 INDENT = "    "
+BACKFILL_SETTING = "'migration_agent.backfill'"
+"""Set by a backfill for its own transactions: the agent's triggers leave those rows alone."""
 
 
 def _table(op: Any) -> str:
@@ -111,6 +113,9 @@ def _create_sync_trigger(op: alter.CreateSyncTrigger) -> str:
     name, old, new = quote_ident(op.name), quote_ident(op.old_column), quote_ident(op.new_column)
     body = "\n".join([
         "BEGIN",
+        f"    IF current_setting({BACKFILL_SETTING}, true) = 'on' THEN",
+        "        RETURN NEW;",
+        "    END IF;",
         "    IF TG_OP = 'INSERT' THEN",
         f"        IF NEW.{new} IS NULL THEN NEW.{new} := NEW.{old}; ELSIF NEW.{old} IS NULL THEN NEW.{old} := NEW.{new}; END IF;",  # noqa: E501
         f"    ELSIF NEW.{new} IS DISTINCT FROM OLD.{new} THEN",
@@ -132,8 +137,12 @@ def _drop_sync_trigger(op: alter.DropSyncTrigger) -> str:
 
 
 def _backfill(op: alter.Backfill) -> str:
-    table, column, key = quote_ident(op.table), quote_ident(op.column), quote_ident(op.key)
-    label = f"{op.table}.{op.column}".replace("'", "")
+    table, key = quote_ident(op.table), quote_ident(op.key)
+    columns = [quote_ident(column) for column, _ in op.assignments]
+    pending = " OR ".join(f"{c} IS NULL" for c in columns)
+    sets = ",\n                ".join(
+        f"{c} = COALESCE({c}, ({expression}))" for c, (_, expression) in zip(columns, op.assignments, strict=True))
+    label = f"{op.table}: {', '.join(c for c, _ in op.assignments)}".replace("'", "")
     return "\n".join([
         "DO $$",
         "DECLARE",
@@ -144,12 +153,14 @@ def _backfill(op: alter.Backfill) -> str:
         "    LOOP",
         f"        SELECT array_agg({key} ORDER BY {key}) INTO batch FROM (",
         f"            SELECT {key} FROM {table}",
-        f"            WHERE {column} IS NULL AND (last_key IS NULL OR {key} > last_key)",
+        f"            WHERE ({pending}) AND (last_key IS NULL OR {key} > last_key)",
         f"            ORDER BY {key} LIMIT {op.batch_size}",
         "        ) AS next_batch;",
         "        EXIT WHEN batch IS NULL;",
-        f"        UPDATE {table} SET {column} = ({op.expression})",
-        f"            WHERE {key} = ANY (batch) AND {column} IS NULL;",
+        f"        PERFORM set_config({BACKFILL_SETTING}, 'on', true);",
+        f"        UPDATE {table}",
+        f"            SET {sets}",
+        f"            WHERE {key} = ANY (batch) AND ({pending});",
         "        last_key := batch[array_length(batch, 1)];",
         "        done := done + array_length(batch, 1);",
         f"        RAISE NOTICE 'backfill {label}: % rows', done;",

@@ -75,6 +75,10 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- A batched backfill is not an edit: it keeps updated_at as it was.
+    IF current_setting('migration_agent.backfill', true) = 'on' THEN
+        RETURN NEW;
+    END IF;
     NEW.updated_at = now();
     RETURN NEW;
 END;
