@@ -227,13 +227,14 @@ class DropSyncTrigger(CreateSyncTrigger):
 
 @dataclass(frozen=True)
 class Backfill(_OnTable):
-    """Fills `column` from `expression` where it is NULL, in keyset batches, one commit each."""
+    """Fills each column from its expression where it is NULL: one pass in keyset batches over
+    the primary key, a commit per batch, resumable (done rows are no longer NULL)."""
 
-    column: str
-    expression: str
+    assignments: tuple[tuple[str, str], ...]
+    """(column, expression) pairs; the expression may name other columns of the row."""
     key: str
     key_type: str
-    batch_size: int = 5_000
+    batch_size: int = 10_000
     pause_ms: int = 0
     section = Section.DATA
 

@@ -173,7 +173,14 @@ class _Differ:
         self.changes.add("contract", change)
 
     def _backfill(self, column: str, expression: str) -> alter.Backfill:
-        return alter.Backfill(self.new.name, column, expression, self.key, self.key_type)
+        return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type)
+
+    def merge_backfills(self) -> None:
+        """One pass over the table fills every new column: a table is read once, not once per column."""
+        backfills = [op for op in self.changes.phases["backfill"] if isinstance(op, alter.Backfill)]
+        if len(backfills) > 1:
+            assignments = tuple(pair for op in backfills for pair in op.assignments)
+            self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type)]
 
     def _require(self, column: str) -> None:
         self.changes.add("validate", alter.SetNotNull(self.new.name, column, self._not_null_check(column)))
@@ -291,4 +298,5 @@ def diff_table(old: Table, new: Table, *, allow_destructive: bool = False) -> Ta
     differ.indexes()
     differ.security()
     differ.triggers()
+    differ.merge_backfills()
     return differ.changes

@@ -61,7 +61,7 @@ CASES = {
         ["ALTER TABLE items DROP COLUMN weight;"]),
     "add required column with a backfill": (
         add_property("  batch:\n    type: text\n    required: true\n    backfill: {sql: \"'B-' || code\"}\n"),
-        ["ALTER TABLE items ADD COLUMN batch TEXT;", "UPDATE items SET batch = ('B-' || code)",
+        ["ALTER TABLE items ADD COLUMN batch TEXT;", "SET batch = COALESCE(batch, ('B-' || code))",
          "ADD CONSTRAINT items_batch_not_null CHECK (batch IS NOT NULL) NOT VALID;",
          "ALTER TABLE items VALIDATE CONSTRAINT items_batch_not_null;",
          "ALTER TABLE items ALTER COLUMN batch SET NOT NULL;"],
@@ -69,7 +69,7 @@ CASES = {
     "rename through expand and contract": (
         BASE.replace("  code:\n", "  item_code:\n    renamed_from: code\n"),
         ["ALTER TABLE items ADD COLUMN item_code VARCHAR(20);", "CREATE TRIGGER items_sync_code_item_code",
-         "UPDATE items SET item_code = (code)", "ALTER TABLE items DROP COLUMN code;"],
+         "SET item_code = COALESCE(item_code, (code))", "ALTER TABLE items DROP COLUMN code;"],
         ["ALTER TABLE items ADD COLUMN code VARCHAR(20);", "UPDATE items SET code = item_code;",
          "ALTER TABLE items ALTER COLUMN code SET NOT NULL;", "DROP TRIGGER items_sync_code_item_code ON items;"]),
     "widen a varchar": (
@@ -87,7 +87,7 @@ CASES = {
          "ALTER TABLE items ALTER COLUMN code SET NOT NULL;"]),
     "make a nullable column required": (
         BASE.replace("  qty:\n    type: integer\n", "  qty:\n    type: integer\n    required: true\n    backfill: 0\n"),
-        ["UPDATE items SET qty = (0)", "ALTER TABLE items VALIDATE CONSTRAINT items_qty_not_null;"],
+        ["SET qty = COALESCE(qty, (0))", "ALTER TABLE items VALIDATE CONSTRAINT items_qty_not_null;"],
         ["ALTER TABLE items ALTER COLUMN qty DROP NOT NULL;"]),
     "change a comment": (
         BASE.replace("description: free text", "description: notes from the floor"),
