@@ -9,6 +9,7 @@ database gets a fresh one cloned from a template, which is cheap.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -37,6 +38,7 @@ def embedded_data_dir() -> Iterator[Path]:
     path.chmod(0o755)
     yield path
     embedded.stop(path)
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -81,3 +81,14 @@ def test_generate_verify_proves_up_down_up_on_a_scratch_database(project: Path, 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok   apply down: compare" in result.stdout
     assert "ok   apply up again: compare" in result.stdout
+
+
+@pytest.mark.integration
+def test_a_configured_server_means_nothing_embedded_starts(project: Path, postgres_server_url: str) -> None:
+    data_dir = project / "agent-data"
+    result = run(project, "--data-dir", str(data_dir), "generate", "--now", NOW, "--verify", "--rows", "50",
+                 env={"SCRATCH_DATABASE_URL": postgres_server_url})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Verification passed" in result.stdout
+    assert not (data_dir / "postgres").exists()
+    assert not (data_dir / "postgres.json").exists()
