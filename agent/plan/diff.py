@@ -117,8 +117,8 @@ class _Differ:
             return
         fill = column.backfill or column.default
         if fill is None:
-            self.refuse(f"required column {column.name} is added to a table that may hold rows: "
-                        "give it a `default` or a `backfill`")
+            raise PlanError(f"{table}: required column {column.name} is added to a table that may hold rows: "
+                            "give it a `default` or a `backfill`")
         self.changes.add("expand", alter.AddColumn(table, _nullable(column), (self.key,)))
         if column.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, column.name, column.default, None))

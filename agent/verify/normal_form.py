@@ -23,7 +23,7 @@ _TEXT_TYPES = {"text", "varchar", "bpchar", "character varying", "name"}
 def normal_form(expression: str) -> str:
     """Canonical text of `expression`; the input itself if it does not parse."""
     try:
-        statement = parser.parse_sql(f"SELECT {expression}")[0].stmt
+        statement: Any = parser.parse_sql(f"SELECT {expression}")[0].stmt
     except parser.ParseError:
         return expression
     node = _rewrite(statement.targetList[0].val)
@@ -35,14 +35,14 @@ def _rewrite(node: Any) -> Any:
         return tuple(_rewrite(item) for item in node)
     if not isinstance(node, ast.Node):
         return node
-    for name in node.__slots__:
+    for name in getattr(node, "__slots__", ()):
         value = getattr(node, name, None)
         if isinstance(value, ast.Node | tuple | list):
             setattr(node, name, _rewrite(value))
     return _simplify(node)
 
 
-def _simplify(node: ast.Node) -> ast.Node:
+def _simplify(node: Any) -> Any:
     if isinstance(node, ast.TypeCast) and _drops_cast(node):
         return node.arg
     if isinstance(node, ast.A_Expr):
@@ -50,7 +50,7 @@ def _simplify(node: ast.Node) -> ast.Node:
     return node
 
 
-def _drops_cast(cast: ast.TypeCast) -> bool:
+def _drops_cast(cast: Any) -> bool:
     names = [n.sval for n in cast.typeName.names if isinstance(n, ast.String)]
     is_array = bool(cast.typeName.arrayBounds)
     return isinstance(cast.arg, ast.A_Const | ast.A_ArrayExpr) or (
@@ -58,7 +58,7 @@ def _drops_cast(cast: ast.TypeCast) -> bool:
     ) or (is_array and isinstance(cast.arg, ast.A_ArrayExpr))
 
 
-def _simplify_operator(node: ast.A_Expr) -> ast.Node:
+def _simplify_operator(node: Any) -> Any:
     if node.kind == enums.A_Expr_Kind.AEXPR_OP_ANY and isinstance(node.rexpr, ast.A_ArrayExpr):
         return ast.A_Expr(kind=enums.A_Expr_Kind.AEXPR_IN, name=node.name, lexpr=node.lexpr,
                           rexpr=tuple(node.rexpr.elements or ()))
