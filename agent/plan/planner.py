@@ -28,7 +28,7 @@ from agent.plan.operations import (
 )
 from agent.schema.tables import UPDATED_AT_FUNCTION, ForeignKey, Schema, Table
 
-__all__ = ["Migration", "PlanError", "alter_migrations", "plan"]
+__all__ = ["Migration", "PlanError", "alter_migrations", "creation_order", "plan"]
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,11 @@ def _creation_order(tables: list[Table], existing: set[str]) -> _Order:
         created.add(chosen.name)
         del pending[chosen.name]
     return order
+
+
+def creation_order(tables: list[Table]) -> list[Table]:
+    """Parents before children (alphabetical among equals; a cycle is cut where it closes)."""
+    return _creation_order(tables, existing=set()).tables
 
 
 def _parents(table: Table) -> set[str]:

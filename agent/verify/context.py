@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 
@@ -28,3 +29,5 @@ class VerifyContext:
     seed: int = 1
     figures: dict[str, float] = field(default_factory=dict)
     """Measurements steps report (rows loaded, milliseconds); copied into the report."""
+    sample: Any = None
+    """The `SampleData` the sample step loaded: keys per table and tenant."""

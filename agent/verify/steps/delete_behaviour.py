@@ -1,0 +1,95 @@
+"""Step: deleting a parent row does what each foreign key's `on_delete` promises.
+
+For every key: a fresh parent row and a child pointing at it (copies of sample rows),
+then `DELETE` of the parent, all in a savepoint that is rolled back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from agent.schema.literals import quote_ident
+from agent.schema.tables import ForeignKey, Table
+from agent.verify.context import TENANT_A, VerifyContext
+from agent.verify.report import Finding
+from agent.verify.rows import clone, unique_overrides
+
+__all__ = ["run"]
+
+
+class _Observed(Exception):
+    """Carries what happened out of the savepoint, which is then rolled back."""
+
+    def __init__(self, outcome: str) -> None:
+        self.outcome = outcome
+
+
+async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, key: ForeignKey,
+                   child_key: Any, parent_key: Any, tenant_column: str) -> str:
+    column = next(c for c in key.columns if c != tenant_column)
+    changes = {**unique_overrides(child, tenant_column), column: None}
+    if child.name == parent.name:
+        changes.pop(column)
+    new_parent = await clone(connection, parent, parent_key, unique_overrides(parent, tenant_column))
+    new_child = await clone(connection, child, child_key, {**changes, column: str(new_parent)})
+    try:
+        await connection.execute(
+            f"DELETE FROM {quote_ident(parent.name)} WHERE {quote_ident(parent.primary_key.columns[0])} = $1",
+            new_parent)
+    except asyncpg.IntegrityConstraintViolationError as error:
+        if error.sqlstate in ("23503", "23001"):  # NO ACTION, RESTRICT
+            return "refused"
+        raise
+    row = await connection.fetchrow(
+        f"SELECT * FROM {quote_ident(child.name)} WHERE {quote_ident(child.primary_key.columns[0])} = $1",
+        new_child)
+    if row is None:
+        return "deleted the child"
+    if row[column] is None:
+        return "nulled the reference" + ("" if tenant_column not in row or row[tenant_column] else " and the tenant")
+    return f"left the reference as {row[column]}"
+
+
+_EXPECTED = {
+    "CASCADE": "deleted the child",
+    "RESTRICT": "refused",
+    "NO ACTION": "refused",
+    "SET NULL": "nulled the reference",
+}
+
+
+async def _key(context: VerifyContext, child: Table, key: ForeignKey) -> Finding:
+    parent = context.schema.table(key.ref_table)
+    tenant = uuid.UUID(TENANT_A) if child.tenant_scoped else None
+    sample = context.sample
+    child_key = sample.some_key(child.name, tenant)
+    parent_key = sample.some_key(key.ref_table, tenant if parent and parent.tenant_scoped else None)
+    if parent is None or child_key is None or parent_key is None:
+        return Finding(check="delete", table=child.name, passed=False, message=f"{key.name}: no sample rows to try")
+    connection = context.connection
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema.tenant_column)
+    finally:
+        await transaction.rollback()
+    expected = _EXPECTED.get(key.on_delete, "left the reference as")
+    passed = outcome.startswith(expected) if key.on_delete != "SET DEFAULT" else outcome.startswith("left")
+    return Finding(check="delete", table=child.name, passed=passed,
+                   message=f"{key.name}: deleting a {key.ref_table} row {outcome}; the YAML promises "
+                           f"ON DELETE {key.on_delete}")
+
+
+async def run(context: VerifyContext) -> list[Finding]:
+    findings = []
+    for table in context.schema.tables:
+        for key in table.foreign_keys:
+            try:
+                findings.append(await _key(context, table, key))
+            except asyncpg.PostgresError as error:
+                findings.append(Finding(check="delete", table=table.name, passed=False,
+                                        message=f"{key.name}: the check stopped: {error}"))
+    return findings
