@@ -7,25 +7,24 @@ unavailable for --trace.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Callable, Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from agent.exit_codes import ExitCode
 from agent.lint.engine import FileReport, Report, lint_parsed
 from agent.lint.model import Severity
+from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
-from agent.lint.render.json_format import report_json
-from agent.lint.render.trace_text import render_trace_text
 from agent.lint.source import SourceFile, SqlSyntaxError, parse_source
-from agent.lint.trace import FileTrace, TraceError, clone_schema_sql, trace_sources
 
-__all__ = ["lint_command", "lint_paths"]
+if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace is given
+    from agent.lint.trace import FileTrace
+
+__all__ = ["lint_command", "lint_paths", "select_rules"]
 
 T = TypeVar("T")
 
@@ -46,9 +45,24 @@ def _read(path: Path) -> SourceFile:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 
-def lint_paths(paths: Sequence[Path]) -> tuple[list[SourceFile], Report]:
+def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Registry:
+    """The default rules plus `enable` minus `disable` (codes or names)."""
+    from agent.lint.engine import default_rules
+    from agent.lint.rules import RULES
+
+    if not enable and not disable:
+        return default_rules()
+    try:
+        return RULES.selected(enable, disable)
+    except UnknownRuleError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
+
+
+def lint_paths(
+    paths: Sequence[Path], rules: Registry | None = None
+) -> tuple[list[SourceFile], Report]:
     sources = [_read(p) for p in paths]
-    reports: list[FileReport] = [lint_parsed(s) for s in sources]
+    reports: list[FileReport] = [lint_parsed(s, rules) for s in sources]
     return sources, Report(tuple(reports))
 
 
@@ -65,6 +79,9 @@ def _settings() -> object:
 
 def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """asyncio.run, in a worker thread when the caller already runs an event loop."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -76,6 +93,7 @@ def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[FileTrace]:
     from agent import embedded
     from agent.config import Settings
+    from agent.lint.trace import TraceError, clone_schema_sql, trace_sources
     from agent.runtime import scratch_postgres_url
 
     settings = _settings()
@@ -91,6 +109,9 @@ def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[File
 def _output(report: Report, traces: list[FileTrace] | None, output_format: str) -> str:
     if traces is None:
         return render(report, output_format)
+    from agent.lint.render.json_format import report_json
+    from agent.lint.render.trace_text import render_trace_text
+
     if output_format == "json":
         payload = {**report_json(report), "trace": [t.to_json() for t in traces]}
         return json.dumps(payload, indent=2) + "\n"
@@ -108,14 +129,22 @@ def _output(report: Report, traces: list[FileTrace] | None, output_format: str) 
 @click.option("--trace", is_flag=True,
               help="Also run the files in order on a scratch database and report locks taken.")
 @click.option("--database-url", help="With --trace: clone this database's schema (no rows) first.")
+@click.option("--enable", "enable", multiple=True, metavar="CODE",
+              help="Also run this rule (code or name), e.g. one off by default. Repeatable.")
+@click.option("--disable", "disable", multiple=True, metavar="CODE",
+              help="Do not run this rule (code or name). Repeatable; wins over --enable.")
 def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trace: bool,
-                 database_url: str | None) -> None:
+                 database_url: str | None, enable: tuple[str, ...],
+                 disable: tuple[str, ...]) -> None:
     """Lint SQL migrations for lock hazards, data loss and RLS gaps.
 
+    Rules off by default (see docs/rules/README.md) run only with --enable CODE.
+
     Exit codes: 0 ok; 1 findings at --fail-on level (or a statement failed in the trace);
-    2 unreadable file or invalid SQL; 3 PostgreSQL unavailable for --trace.
+    2 unreadable file, invalid SQL or unknown rule; 3 PostgreSQL unavailable for --trace.
     """
-    sources, report = lint_paths(files)
+    rules = select_rules(enable, disable)
+    sources, report = lint_paths(files, rules)
     traces = _run_trace(sources, database_url) if trace else None
     click.echo(_output(report, traces, output_format), nl=False)
     failed_trace = traces is not None and any(t.failed for t in traces)

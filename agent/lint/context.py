@@ -14,6 +14,7 @@ from pglast.enums import (
     AlterTableType,
     ConstrType,
     NullTestType,
+    ObjectType,
     TransactionStmtKind,
     VariableSetKind,
 )
@@ -21,10 +22,10 @@ from pglast.enums import (
 from agent.lint.effects import Locks, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
-from agent.lint.nodes import alter_commands, func_name, table_name, walk
+from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
 from agent.lint.source import SourceFile, Statement
 
-__all__ = ["BACKUP_PREFIX", "Context", "new_context", "work_under_lock"]
+__all__ = ["BACKUP_PREFIX", "Context", "dropped_tables", "new_context", "work_under_lock"]
 
 BACKUP_PREFIX = "_backup_"
 TIMEOUTS = ("lock_timeout", "statement_timeout")
@@ -50,6 +51,7 @@ class Context:
     altered: dict[str, int] = field(default_factory=dict)
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
+    dropped: set[str] = field(default_factory=set)
     work_under_exclusive: int = 0
     current_locks: Locks = field(default_factory=dict)
     current_long: bool = False
@@ -73,8 +75,15 @@ class Context:
         return position if position >= 0 else None
 
     def exclusive_held(self) -> list[str]:
-        """Existing tables this transaction holds ACCESS EXCLUSIVE on, before this statement."""
-        return [t for t, mode in self.held.items() if mode == LockMode.ACCESS_EXCLUSIVE]
+        """Existing tables this transaction holds ACCESS EXCLUSIVE on, before this statement.
+
+        Tables created in this file are never in `held`; tables it has dropped are left out:
+        once the drop commits nobody waits on them, and no later statement works on them.
+        """
+        return [
+            t for t, mode in self.held.items()
+            if mode == LockMode.ACCESS_EXCLUSIVE and t not in self.dropped
+        ]
 
     def later(self) -> tuple[Statement, ...]:
         return self.source.statements[self.index + 1 :]
@@ -88,7 +97,9 @@ class Context:
         """Prepare for the rules to look at `statement`."""
         self.index = statement.index
         locks = locks_of(statement.node)
-        self.current_locks = {t: m for t, m in locks.items() if not self.created_here(t)}
+        self.current_locks = {
+            t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
+        }
         long = may_run_long(statement.node, self.validated_not_null)
         self.current_long = bool(self.current_locks) and long
 
@@ -153,8 +164,9 @@ class Context:
             self.validated_not_null.add((table, column))
 
     def _locks(self, node: ast.Node) -> None:
-        if work_under_lock(node, self.exclusive_held()):
+        if work_under_lock(node, self.exclusive_held(), self.current_locks):
             self.work_under_exclusive += 1
+        self.dropped.update(dropped_tables(node))
         if isinstance(node, ast.AlterTableStmt):
             table = table_name(node.relation)
             self.altered[table] = self.altered.get(table, 0) + 1
@@ -165,17 +177,47 @@ class Context:
             self._end_transaction()
 
 
-def work_under_lock(node: ast.Node, exclusive: list[str]) -> bool:
+# Statements that read or write rows, or run code that may: work whatever they lock.
+_DATA_STATEMENTS = (
+    ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
+    ast.CreateTableAsStmt, ast.CopyStmt, ast.DoStmt, ast.CallStmt, ast.RefreshMatViewStmt,
+)
+_DROPPED_KINDS = frozenset({ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW})
+
+
+def dropped_tables(node: ast.Node) -> list[str]:
+    """Tables (and materialized views) a DROP statement removes."""
+    if not isinstance(node, ast.DropStmt) or node.removeType not in _DROPPED_KINDS:
+        return []
+    return [names[-1] for names in map(string_values, node.objects or ()) if names]
+
+
+def _only_settings(node: ast.Node) -> bool:
+    """`SELECT set_config(...)` and the like: a SELECT that reads no table, only sets."""
+    if not isinstance(node, ast.SelectStmt) or node.fromClause:
+        return False
+    calls = [n for n in walk(node.targetList) if isinstance(n, ast.FuncCall)]
+    return bool(calls) and all(func_name(c) == "set_config" for c in calls)
+
+
+def work_under_lock(node: ast.Node, exclusive: list[str], locks: Locks) -> bool:
     """Whether the statement does work while `exclusive` tables are fully locked.
 
-    SET, COMMENT and transaction control are not work; another ALTER of a locked table is
-    counted by the several-alters rule instead.
+    `locks` are the statement's own locks on tables that existed before the file (not
+    created or dropped in it). Work reads or writes rows (DML, SELECT, CREATE TABLE AS,
+    COPY, DO, CALL), or locks an existing table, so it may scan it or wait in its lock
+    queue while the exclusive lock is still held. Catalog-only statements on other objects
+    are not work: SET, COMMENT, CREATE or DROP FUNCTION, a new table without foreign keys
+    to existing ones. Another ALTER of a locked table is counted by the several-alters
+    rule instead.
     """
-    if not exclusive or isinstance(node, ast.VariableSetStmt | ast.CommentStmt):
+    if not exclusive or isinstance(node, ast.TransactionStmt):
         return False
-    if isinstance(node, ast.TransactionStmt):
+    if isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in exclusive:
         return False
-    return not (isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in exclusive)
+    if isinstance(node, _DATA_STATEMENTS):
+        return not _only_settings(node)
+    return bool(locks)
 
 
 def _const_text(node: ast.Node | None) -> str | None:

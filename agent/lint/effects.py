@@ -56,9 +56,14 @@ def _merge(locks: Locks, table: str, mode: LockMode) -> None:
 
 
 def _foreign_key_targets(statement: ast.Node) -> Iterable[str]:
+    """Tables referenced by foreign keys the statement adds (table or column constraints)."""
     for constraint in table_constraints(statement):
         if constraint.contype == ConstrType.CONSTR_FOREIGN:
             yield table_name(constraint.pktable)
+    for column in column_defs(statement):
+        for constraint in column.constraints or ():
+            if constraint.contype == ConstrType.CONSTR_FOREIGN:
+                yield table_name(constraint.pktable)
 
 
 def _alter_command_mode(command: ast.AlterTableCmd) -> LockMode:

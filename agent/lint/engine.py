@@ -1,4 +1,8 @@
-"""Run every rule over every statement of a file, then apply the inline ignores."""
+"""Run the rules over every statement of a file, then apply the inline ignores.
+
+Each statement goes only to the rules whose `node_types` include its node class (or that
+declared none); the registry keeps that dispatch table per node class.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from agent.lint.registry import Registry
 from agent.lint.source import SourceFile, parse_source
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
 
-__all__ = ["FileReport", "Report", "lint_parsed", "lint_source"]
+__all__ = ["FileReport", "Report", "default_rules", "lint_parsed", "lint_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +50,16 @@ class Report:
         return any(f.severity.rank >= fail_on.rank for f in self.findings)
 
 
-def _rules() -> Registry:
-    from agent.lint.rules import RULES
+_DEFAULT: list[Registry] = []
 
-    return RULES
+
+def default_rules() -> Registry:
+    """The rules that run when none are chosen: those enabled by default."""
+    if not _DEFAULT:
+        from agent.lint.rules import RULES
+
+        _DEFAULT.append(RULES.selected())
+    return _DEFAULT[0]
 
 
 def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
@@ -57,13 +67,15 @@ def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
 
 
 def lint_parsed(source: SourceFile, rules: Registry | None = None) -> FileReport:
-    rules = rules if rules is not None else _rules()
+    """Lint a parsed file with `rules` (default: the rules enabled by default)."""
+    rules = rules if rules is not None else default_rules()
     context = new_context(source)
     raw: list[Finding] = []
+    checks_for = rules.checks_for
     for statement in source.statements:
         context.enter(statement)
-        for rule in rules:
-            raw.extend(rule.check(statement, context))
+        for check in checks_for(type(statement.node)):
+            raw.extend(check(statement, context))
         context.advance(statement)
     ignores = read_ignores(source)
     kept, suppressed = apply_ignores(raw, ignores)

@@ -76,6 +76,9 @@ class Rule:
     """A check with a stable code; `bad` and `good` are SQL examples that the tests run.
 
     `message` is a template formatted with the keyword arguments given to `at()`.
+    `enabled_by_default` False keeps the rule out of a plain run (`--enable CODE` turns it
+    on). `node_types` names the statement node classes `check` can report on; the engine
+    only calls `check` for those (empty: every statement).
     """
 
     code: str
@@ -87,6 +90,13 @@ class Rule:
     bad: str
     good: str
     check: Check = field(default=_no_check, compare=False, repr=False)
+    enabled_by_default: bool = True
+    node_types: tuple[type, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def checks_statements(self) -> bool:
+        """False for the marker rules, which the engine reports itself."""
+        return self.check is not _no_check
 
     def at(
         self,

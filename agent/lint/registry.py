@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from agent.lint.model import Rule
+from agent.lint.model import Check, Rule
 
-__all__ = ["DuplicateRuleError", "Registry"]
+__all__ = ["DuplicateRuleError", "Registry", "UnknownRuleError"]
 
 
 class DuplicateRuleError(RuntimeError):
     """Two rules share a code or a name."""
 
 
+class UnknownRuleError(KeyError):
+    """A code or name given to `--enable` / `--disable` that no rule has."""
+
+    def __str__(self) -> str:
+        return f"no rule has the code or name {self.args[0]!r}"
+
+
 class Registry:
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
         self._rules: dict[str, Rule] = {}
-        self._names: set[str] = set()
+        self._names: dict[str, Rule] = {}
+        self._checks: dict[type, tuple[Check, ...]] = {}
         for rule in rules:
             self.register(rule)
 
@@ -26,7 +34,8 @@ class Registry:
         if rule.name in self._names:
             raise DuplicateRuleError(f"rule name {rule.name} is registered twice")
         self._rules[rule.code] = rule
-        self._names.add(rule.name)
+        self._names[rule.name] = rule
+        self._checks.clear()
         return rule
 
     def __iter__(self) -> Iterator[Rule]:
@@ -43,3 +52,34 @@ class Registry:
 
     def __getitem__(self, code: str) -> Rule:
         return self._rules[code]
+
+    def resolve(self, key: str) -> Rule:
+        """The rule with this code (any case) or name; `UnknownRuleError` otherwise."""
+        key = key.strip()
+        rule = self._rules.get(key.upper()) or self._names.get(key.lower())
+        if rule is None:
+            raise UnknownRuleError(key)
+        return rule
+
+    def selected(self, enable: Iterable[str] = (), disable: Iterable[str] = ()) -> Registry:
+        """The rules on by default, plus `enable`, minus `disable` (codes or names).
+
+        A rule both enabled and disabled is off.
+        """
+        on = {rule.code for rule in self if rule.enabled_by_default}
+        on |= {self.resolve(key).code for key in enable}
+        on -= {self.resolve(key).code for key in disable}
+        return Registry(rule for rule in self if rule.code in on)
+
+    def checks_for(self, node_type: type) -> tuple[Check, ...]:
+        """The checks to run on a statement of this node class, in registry order."""
+        found = self._checks.get(node_type)
+        if found is None:
+            found = tuple(
+                rule.check
+                for rule in self
+                if rule.checks_statements
+                and (not rule.node_types or issubclass(node_type, rule.node_types))
+            )
+            self._checks[node_type] = found
+        return found

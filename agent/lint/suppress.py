@@ -65,26 +65,30 @@ def apply_ignores(
 
 
 def _ignore_findings(ignore: Ignore, rules: Registry, context: Context) -> Iterable[Finding]:
-    from agent.lint.rules import IGNORE_WITHOUT_REASON, UNUSED_IGNORE
+    from agent.lint.rules import IGNORE_WITHOUT_REASON, RULES, UNUSED_IGNORE
 
     if not ignore.reason or not ignore.codes:
         codes = ",".join(ignore.codes) or "(no code)"
         yield IGNORE_WITHOUT_REASON.at(context, ignore.offset, codes=codes)
         return
     for code in ignore.codes:
-        if code not in rules:
+        if code not in rules and code not in RULES:
             yield UNUSED_IGNORE.at(context, ignore.offset, code=code, problem="names no rule")
-        elif code not in ignore.used:
+        elif code in rules and code not in ignore.used:
+            # a rule that did not run (disabled) cannot tell whether its ignore is stale
             problem = "suppressed nothing on the statement that follows it"
             yield UNUSED_IGNORE.at(context, ignore.offset, code=code, problem=problem)
 
 
 def marker_findings(ignores: list[Ignore], rules: Registry, context: Context) -> list[Finding]:
-    """Findings about the markers themselves: missing reasons, unused ignores, unknown verbs."""
+    """Findings about the markers themselves: missing reasons, unused ignores, unknown verbs.
+
+    Only those of the marker rules (MA001-MA003) that are among `rules` are reported.
+    """
     from agent.lint.rules import UNKNOWN_MARKER
 
     found = [f for ignore in ignores for f in _ignore_findings(ignore, rules, context)]
     for marker in context.source.markers:
         if marker.verb not in KNOWN_VERBS:
             found.append(UNKNOWN_MARKER.at(context, marker.offset, verb=marker.verb))
-    return found
+    return [f for f in found if f.code in rules]

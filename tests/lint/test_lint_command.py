@@ -74,3 +74,25 @@ def test_trace_with_unreachable_server_exits_3(tmp_path: Path) -> None:
     env = {"SCRATCH_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/postgres"}
     result = CliRunner(env=env).invoke(lint_command, [str(path), "--trace"])
     assert result.exit_code == 3 and "cannot connect" in result.output
+
+
+VARCHAR = "CREATE TABLE t (t_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, c varchar(20));\n"
+
+
+def test_rule_off_by_default_runs_with_enable(tmp_path: Path) -> None:
+    assert "MA502" not in _run(tmp_path, VARCHAR)[1]
+    code, out = _run(tmp_path, VARCHAR, "--enable", "MA502", "--fail-on", "warning")
+    assert code == 1 and "MA502" in out
+    assert "MA502" in _run(tmp_path, VARCHAR, "--enable", "prefer-text")[1]
+
+
+def test_disable_turns_rules_off_and_wins_over_enable(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, ERROR, "--disable", "MA101", "--disable", "ma401",
+                     "--disable", "missing-statement-timeout")
+    assert code == 0 and "0 error(s), 0 warning(s)" in out
+    assert "MA502" not in _run(tmp_path, VARCHAR, "--enable", "MA502", "--disable", "MA502")[1]
+
+
+def test_unknown_rule_exits_2(tmp_path: Path) -> None:
+    code, out = _run(tmp_path, CLEAN, "--enable", "MA999")
+    assert code == 2 and "MA999" in out

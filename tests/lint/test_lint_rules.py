@@ -7,19 +7,20 @@ import re
 import pytest
 
 from agent.lint import RULES, DuplicateRuleError, Registry, Rule, Severity
-from tests.lint.lint_helpers import codes
+from agent.lint.registry import UnknownRuleError
+from tests.lint.lint_helpers import all_codes, codes
 
 ALL = list(RULES)
 
 
 @pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
 def test_rule_flags_its_bad_example(rule: Rule) -> None:
-    assert rule.code in codes(rule.bad)
+    assert rule.code in all_codes(rule.bad)
 
 
 @pytest.mark.parametrize("rule", ALL, ids=[r.code for r in ALL])
 def test_rule_passes_its_good_example(rule: Rule) -> None:
-    assert rule.code not in codes(rule.good)
+    assert rule.code not in all_codes(rule.good)
 
 
 # (code, SQL that must be flagged, SQL that must not be) beyond the documented examples.
@@ -84,8 +85,25 @@ CASES = [
      "-- agent:no-transaction\nSET lock_timeout = '1s';\n"
      "ALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;"),
     ("MA305",
-     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE TABLE other (x int);",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\n"
+     "CREATE TABLE other (x int REFERENCES suppliers ON DELETE CASCADE);",
      "SET lock_timeout = '1s';\nCREATE TABLE other (x int);\nALTER TABLE lots ADD a int;"),
+    ("MA305",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD COLUMN token float8 DEFAULT random();\n"
+     "UPDATE lots SET token = 0 WHERE lot_id = 1;",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE TABLE other (x int);\n"
+     "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\nCOMMENT ON TABLE lots IS 'x';"),
+    ("MA305",
+     "SET lock_timeout = '1s';\nDROP TABLE old_lots;\nALTER TABLE lots DROP COLUMN a;\n"
+     "SELECT count(*) FROM lots;",
+     "-- agent:direction down\nSET lock_timeout = '1s';\n"
+     "CREATE TABLE _backup_lots AS TABLE lots;\nDROP TABLE lots RESTRICT;\n"
+     "DROP FUNCTION update_updated_at_column();\nDROP TABLE other_table;"),
+    ("MA305",
+     "SET lock_timeout = '1s';\nLOCK TABLE lots;\nSELECT set_config('x', 'y', true), pg_sleep(1);",
+     "SET lock_timeout = '1s';\nLOCK TABLE lots;\nSELECT set_config('statement_timeout', '5s', true);"),
+    ("MA502", "ALTER TABLE lots ALTER COLUMN code TYPE varchar(20);",
+     "ALTER TABLE lots ALTER COLUMN code TYPE varchar;"),
     ("MA401", "BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT;\nALTER TABLE lots ADD a int;",
      "SELECT set_config('lock_timeout', '1s', false);\nALTER TABLE lots ADD a int;"),
     ("MA401", "SET lock_timeout = 0;\nDROP TABLE lots;",
@@ -96,8 +114,6 @@ CASES = [
      "CREATE TABLE t (t_id bigint PRIMARY KEY, quantity integer);"),
     ("MA501", "CREATE TABLE t (a bigint, parent_id int, FOREIGN KEY (parent_id) REFERENCES p "
      "ON DELETE CASCADE);", "CREATE TABLE t (a bigint PRIMARY KEY, qty smallint);"),
-    ("MA502", "ALTER TABLE lots ALTER COLUMN code TYPE varchar(20);",
-     "ALTER TABLE lots ALTER COLUMN code TYPE varchar;"),
     ("MA503", "ALTER TABLE lots ADD COLUMN at timestamp(3) without time zone;",
      "ALTER TABLE lots ADD COLUMN at timestamp with time zone;"),
     ("MA504", "CREATE TABLE t (a smallserial);", "CREATE TABLE t (a bigint);"),
@@ -143,8 +159,8 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "bad", "good"), CASES, ids=[c[0] for c in CASES])
 def test_rule_case(code: str, bad: str, good: str) -> None:
-    assert code in codes(bad), bad
-    assert code not in codes(good), good
+    assert code in all_codes(bad), bad
+    assert code not in all_codes(good), good
 
 
 def test_every_linting_rule_has_an_extra_case() -> None:
@@ -184,3 +200,17 @@ def test_codes_are_in_registry_order() -> None:
 def test_destructive_rules_default_to_error() -> None:
     destructive = ["MA201", "MA202", "MA203", "MA204", "MA208", "MA608"]
     assert all(RULES[code].severity is Severity.ERROR for code in destructive)
+
+
+def test_prefer_text_is_the_rule_off_by_default() -> None:
+    assert [r.code for r in RULES if not r.enabled_by_default] == ["MA502"]
+    assert "MA502" not in RULES.selected()
+    assert "MA502" in RULES.selected(enable=["prefer-text"])
+    sql = "CREATE TABLE t (t_id bigint PRIMARY KEY, c varchar(20));"
+    assert "MA502" not in codes(sql)
+    assert "MA502" in all_codes(sql)
+
+
+def test_selecting_an_unknown_rule_raises() -> None:
+    with pytest.raises(UnknownRuleError, match="MA998"):
+        RULES.selected(disable=["MA998"])

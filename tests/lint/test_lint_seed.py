@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.lint import Severity, lint_source
+from agent.lint import RULES, Severity, lint_source
 from tests.lint.lint_helpers import codes
 
 WRONG = [
@@ -33,7 +33,7 @@ BATCH = "WHERE lot_id IN (SELECT lot_id FROM lots WHERE {col} IS NULL ORDER BY l
 
 RIGHT = [
     ("rename 1: add", "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN lot_code VARCHAR(50);",
-     {"MA502"}),
+     set()),
     ("rename 2: backfill",
      f"UPDATE lots SET lot_code = lot_number\n{BATCH.format(col='lot_code')};", set()),
     ("rename 3: drop",
@@ -75,9 +75,10 @@ def test_seed_right_example_is_clean(what: str, sql: str, allowed: set[str]) -> 
     assert set(codes(sql)) <= allowed
 
 
-def test_varchar_in_the_seed_is_only_a_warning() -> None:
-    report = lint_source("m.sql", RIGHT[0][1])
-    assert [f.severity for f in report.findings] == [Severity.WARNING]
+def test_varchar_in_the_seed_is_only_a_warning_and_off_by_default() -> None:
+    assert lint_source("m.sql", RIGHT[0][1]).findings == ()
+    report = lint_source("m.sql", RIGHT[0][1], RULES)
+    assert [(f.code, f.severity) for f in report.findings] == [("MA502", Severity.WARNING)]
 
 
 SEED_TEMPLATE_RLS = """

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agent.lint import lint_source
+from agent.lint import RULES, lint_source
 from tests.lint.lint_helpers import codes
 
 INDEX = "CREATE INDEX i ON lots (a);"
@@ -54,3 +54,17 @@ def test_unknown_marker_is_reported() -> None:
 
 def test_markers_written_by_the_generator_are_known() -> None:
     assert codes("-- agent:phase expand\n-- agent:deploy before-app\nSELECT 1;") == []
+
+
+def test_ignore_of_a_rule_that_did_not_run_is_not_unused() -> None:
+    sql = "-- agent:ignore MA502 legacy width\nCREATE TABLE t (t_id bigint PRIMARY KEY, c varchar(9));"
+    assert codes(sql) == []
+    every = lint_source("m.sql", sql, RULES)
+    assert every.findings == ()
+    assert [(f.code, reason) for f, reason in every.suppressed] == [("MA502", "legacy width")]
+
+
+def test_disabled_marker_rules_report_nothing() -> None:
+    sql = "-- agent:ingore MA101 typo\nSELECT 1;"
+    assert codes(sql) == ["MA003"]
+    assert codes(sql, rules=RULES.selected(disable=["MA003"])) == []
