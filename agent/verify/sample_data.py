@@ -160,7 +160,23 @@ async def _load_table(connection: asyncpg.Connection, generator: _Generator, tab
     for key, tenant in inserted:
         keys.setdefault(tenant, []).append(key)
     generator.data.keys[table.name] = keys
+    await _link_self_references(connection, table, generator.schema)
     return len(inserted)
+
+
+async def _link_self_references(connection: asyncpg.Connection, table: Table, schema: Schema) -> None:
+    """Two rows in three point at the previous row of their tenant: a tree to test against."""
+    pk = quote_ident(table.primary_key.columns[0])
+    partition = f"PARTITION BY {quote_ident(schema.tenant_column)} " if table.tenant_scoped else ""
+    for key in table.foreign_keys:
+        if key.ref_table != table.name:
+            continue
+        column = quote_ident(next(c for c in key.columns if c != schema.tenant_column))
+        await connection.execute(
+            f"WITH ordered AS (SELECT {pk} AS id, lag({pk}) OVER ({partition}ORDER BY {pk}) AS previous, "
+            f"row_number() OVER ({partition}ORDER BY {pk}) AS n FROM {quote_ident(table.name)}) "
+            f"UPDATE {quote_ident(table.name)} AS t SET {column} = ordered.previous FROM ordered "
+            f"WHERE t.{pk} = ordered.id AND ordered.previous IS NOT NULL AND ordered.n % 3 <> 0")
 
 
 def _column_bounds(schema: Schema) -> dict[tuple[str, str], Bounds]:

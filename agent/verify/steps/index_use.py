@@ -1,0 +1,122 @@
+"""Step: every index is chosen by a representative query, and every foreign key has an index.
+
+The query for an index is an equality on its leading key with a value taken from the data
+(its predicate added for a partial index, `@>` for GIN over jsonb), planned with
+`EXPLAIN (FORMAT JSON)` as the superuser (no policy predicate). When the planner prefers a
+sequential scan on the sample, the query is planned again with `enable_seqscan = off`,
+and the finding says so.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import asyncpg
+
+from agent.catalog import Catalog
+from agent.schema.literals import quote_ident
+from agent.schema.tables import Index, Table
+from agent.verify.context import VerifyContext
+from agent.verify.report import Finding
+
+__all__ = ["run"]
+
+_KEY_COLUMN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _is_column(key: str) -> bool:
+    return set(key) <= _KEY_COLUMN
+
+
+def _key_sql(key: str) -> str:
+    return quote_ident(key) if _is_column(key) else f"({key})"
+
+
+def _indexes_used(plan: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(plan, dict):
+        if "Index Name" in plan:
+            found.add(plan["Index Name"])
+        for value in plan.values():
+            found |= _indexes_used(value)
+    elif isinstance(plan, list):
+        for item in plan:
+            found |= _indexes_used(item)
+    return found
+
+
+async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> tuple[str, list[Any]] | None:
+    """Equality on every key, with the values of one real row (`@>` for GIN)."""
+    keys = [_key_sql(k) for k in index.keys]
+    name = quote_ident(table.name)
+    where = f" AND ({index.where})" if index.where else ""
+    present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    row = await connection.fetchrow(
+        f"SELECT {', '.join(f'{k}::text' for k in keys)} FROM {name} WHERE {present}{where} "
+        f"ORDER BY {quote_ident(table.primary_key.columns[0])} LIMIT 1")
+    if row is None:
+        return None
+    operator = "@>" if index.method == "gin" else "="
+    tests = [f"{key} {operator} ${n}::text::{_cast_of(table, raw)}"
+             for n, (key, raw) in enumerate(zip(keys, index.keys, strict=True), 1)]
+    return f"SELECT * FROM {name} WHERE {' AND '.join(tests)}{where}", list(row)
+
+
+def _cast_of(table: Table, key: str) -> str:
+    return table.column(key).sql_type if _is_column(key) else "text"
+
+
+async def _plan(connection: asyncpg.Connection, sql: str, values: list[Any], seqscan: bool) -> set[str]:
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        if not seqscan:
+            await connection.execute("SET LOCAL enable_seqscan = off")
+        plan = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *values)
+    finally:
+        await transaction.rollback()
+    return _indexes_used(json.loads(plan) if isinstance(plan, str) else plan)
+
+
+async def _index(connection: asyncpg.Connection, table: Table, index: Index) -> Finding:
+    query = await _query(connection, table, index)
+    if query is None:
+        return Finding(check="index-use", table=table.name, passed=False,
+                       message=f"{index.name}: no sample row matches it, so no query can use it")
+    sql, values = query
+    if index.name in await _plan(connection, sql, values, seqscan=True):
+        return Finding(check="index-use", table=table.name, passed=True,
+                       message=f"{index.name} is chosen for `{sql}` with {values}")
+    chosen = index.name in await _plan(connection, sql, values, seqscan=False)
+    return Finding(check="index-use", table=table.name, passed=chosen, message=(
+        f"{index.name} is chosen only with enable_seqscan off on the sample (few rows or a common value)"
+        if chosen else f"{index.name} is never chosen for `{sql}`: the planner cannot use it"))
+
+
+def _foreign_keys_indexed(catalog: Catalog) -> list[Finding]:
+    findings = []
+    for table in catalog.tables:
+        keys = [index.keys for index in table.indexes if index.valid]
+        for constraint in table.constraints:
+            if constraint.kind != "foreign":
+                continue
+            width = len(constraint.columns)
+            indexed = any(tuple(k[:width]) == tuple(constraint.columns) for k in keys)
+            findings.append(Finding(check="foreign-key-index", table=table.name, passed=indexed, message=(
+                f"{constraint.name} ({', '.join(constraint.columns)}) has an index leading with its columns"
+                if indexed else f"{constraint.name} ({', '.join(constraint.columns)}) has no index leading with "
+                f"its columns: deleting or updating a {constraint.referenced_table} row scans {table.name}")))
+    return findings
+
+
+async def run(context: VerifyContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for table in context.schema.tables:
+        for index in table.indexes:
+            try:
+                findings.append(await _index(context.connection, table, index))
+            except asyncpg.PostgresError as error:
+                findings.append(Finding(check="index-use", table=table.name, passed=False,
+                                        message=f"{index.name}: the probe failed: {error}"))
+    return findings + _foreign_keys_indexed(context.catalog)

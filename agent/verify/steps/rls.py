@@ -1,0 +1,199 @@
+"""Step: tenant isolation, attacked for real, as the application role and as the table owner.
+
+With tenant A set only A's rows are visible, B's ids return nothing, writing into B is
+refused; with an empty or no tenant setting nothing is visible and nothing errors; the
+owner is held by FORCE ROW LEVEL SECURITY; views run with the caller's rights.
+Every probe runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import asyncpg
+
+from agent.catalog import Catalog
+from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.tables import Table
+from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
+from agent.verify.report import Finding
+from agent.verify.rows import unique_overrides
+
+__all__ = ["run"]
+
+PROBE_OWNER = "migration_agent_probe_owner"
+RLS_REFUSED = "42501"
+
+
+class _Probe:
+    def __init__(self, context: VerifyContext, table: Table) -> None:
+        self.context, self.table = context, table
+        self.connection: asyncpg.Connection = context.connection
+        self.name = quote_ident(table.name)
+        self.tenant = quote_ident(context.schema.tenant_column)
+        self.pk = quote_ident(table.primary_key.columns[0])
+        self.setting = quote_literal(context.schema.tenant_setting)
+        self.role = quote_ident(context.schema.app_role)
+        self.findings: list[Finding] = []
+
+    def note(self, check: str, passed: bool, message: str) -> None:
+        self.findings.append(Finding(check=check, table=self.table.name, passed=passed, message=message))
+
+    async def as_role(self, role: str, tenant: str | None, action: Any) -> Any:
+        """Run `action()` as `role` with the tenant setting (None: leave it as the session has it)."""
+        transaction = self.connection.transaction()
+        await transaction.start()
+        try:
+            await self.connection.execute(f"SET LOCAL ROLE {role}")
+            if tenant is not None:
+                await self.connection.execute(f"SELECT set_config({self.setting}, {quote_literal(tenant)}, true)")
+            return await action()
+        except asyncpg.PostgresError as error:
+            return error
+        finally:
+            await transaction.rollback()
+
+    async def count(self, where: str = "true") -> Any:
+        return await self.connection.fetchval(f"SELECT count(*) FROM {self.name} WHERE {where}")
+
+    def row_for(self, source: dict[str, Any], tenant: str) -> str:
+        changes = {**unique_overrides(self.table, self.context.schema.tenant_column),
+                   self.context.schema.tenant_column: tenant}
+        return json.dumps({**source, **changes}, default=str)
+
+    async def insert(self, row_json: str) -> Any:
+        return await self.connection.execute(
+            f"INSERT INTO {self.name} SELECT (jsonb_populate_record(NULL::{self.name}, $1::jsonb)).*", row_json)
+
+
+async def _source_row(probe: _Probe, key: Any) -> dict[str, Any]:
+    row = await probe.connection.fetchval(f"SELECT to_jsonb(t) FROM {probe.name} AS t WHERE {probe.pk} = $1", key)
+    return dict(json.loads(row)) if row else {}
+
+
+async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str, who: str) -> None:
+    own = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.tenant} = {quote_literal(TENANT_A)}"))
+    other = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.tenant} <> {quote_literal(TENANT_A)}"))
+    probe.note("rls-visibility", isinstance(other, int) and other == 0 and isinstance(own, int) and own > 0,
+               f"as {who} with tenant A set: {own} own rows, {other} rows of other tenants visible"
+               + ("" if other == 0 else " (RLS is not isolating tenants)"))
+    if who != "the application role":
+        return
+    by_id = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.pk} = {quote_literal(str(b_key))}"))
+    probe.note("rls-by-id", by_id == 0, f"selecting tenant B's row by its id as tenant A returned {by_id} rows")
+    inserted = await probe.as_role(role, TENANT_A, lambda: probe.insert(probe.row_for(source, TENANT_B)))
+    _refused(probe, "rls-insert", inserted, "inserting a row for tenant B while tenant A is set")
+    moved = await probe.as_role(role, TENANT_A, lambda: probe.connection.execute(
+        f"UPDATE {probe.name} SET {probe.tenant} = {quote_literal(TENANT_B)} "
+        f"WHERE {probe.pk} = {quote_literal(str(source[probe.table.primary_key.columns[0]]))}"))
+    _refused(probe, "rls-update", moved, "moving tenant A's row to tenant B")
+
+
+def _refused(probe: _Probe, check: str, outcome: Any, what: str) -> None:
+    code = getattr(outcome, "sqlstate", None)
+    if code == RLS_REFUSED:
+        probe.note(check, True, f"{what} is refused by the policy")
+    elif isinstance(outcome, asyncpg.PostgresError):
+        probe.note(check, False, f"{what} failed with {code} ({outcome}), not with the policy's 42501")
+    else:
+        probe.note(check, False, f"{what} was accepted: the policy has no effective WITH CHECK")
+
+
+async def _no_tenant(probe: _Probe, source: dict[str, Any]) -> None:
+    empty = await probe.as_role(probe.role, "", lambda: probe.count())
+    probe.note("rls-empty-setting", empty == 0,
+               f"with an empty tenant setting: {_outcome(empty)}")
+    written = await probe.as_role(probe.role, "", lambda: probe.insert(probe.row_for(source, TENANT_A)))
+    if not isinstance(empty, asyncpg.PostgresError):
+        _refused(probe, "rls-empty-insert", written, "inserting with an empty tenant setting")
+    fresh = await asyncpg.connect(probe.context.database_url)
+    try:
+        other = _Probe(probe.context, probe.table)
+        other.connection = fresh
+        unset = await other.as_role(probe.role, None, lambda: other.count())
+    finally:
+        await fresh.close()
+    probe.note("rls-no-setting", unset == 0, f"in a session that never set the tenant: {_outcome(unset)}")
+
+
+def _outcome(result: Any) -> str:
+    if isinstance(result, asyncpg.PostgresError):
+        return (f"the query fails with {result.sqlstate} ({result}); the policy must read the setting with "
+                "current_setting(name, true) and NULLIF(.., '')")
+    return f"{result} rows visible"
+
+
+async def _owner(probe: _Probe, b_key: Any, source: dict[str, Any]) -> None:
+    transaction = probe.connection.transaction()
+    await transaction.start()
+    try:
+        await probe.connection.execute(f"ALTER TABLE {probe.name} OWNER TO {quote_ident(PROBE_OWNER)}")
+        await probe.connection.execute(f"SET LOCAL ROLE {quote_ident(PROBE_OWNER)}")
+        await probe.connection.execute(f"SELECT set_config({probe.setting}, {quote_literal(TENANT_A)}, true)")
+        other = await probe.count(f"{probe.tenant} <> {quote_literal(TENANT_A)}")
+    except asyncpg.PostgresError as error:
+        other = error
+    finally:
+        await transaction.rollback()
+    probe.note("rls-owner", other == 0, f"as the table owner with tenant A set: {other} rows of other tenants "
+               "visible" + ("" if other == 0 else " (ROW LEVEL SECURITY is enabled but not FORCEd)"))
+
+
+async def _views(context: VerifyContext, table: Table) -> list[Finding]:
+    rows = await context.connection.fetch(
+        "SELECT DISTINCT view.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
+        "JOIN pg_class view ON view.oid = r.ev_class JOIN pg_class t ON t.oid = d.refobjid "
+        "WHERE t.relname = $1 AND view.relname <> $1 AND view.relkind IN ('v', 'm')", table.name)
+    catalog: Catalog = context.catalog
+    findings = []
+    for (name,) in rows:
+        view = catalog.view(name)
+        safe = view is not None and view.security_invoker and not view.materialized
+        findings.append(Finding(check="rls-view", table=table.name, passed=safe, message=(
+            f"view {name} runs with the caller's rights (security_invoker)" if safe else
+            f"view {name} reads {table.name} with its owner's rights: every tenant's rows leak through it; "
+            "create it WITH (security_invoker = true)")))
+    return findings
+
+
+async def _table(context: VerifyContext, table: Table) -> list[Finding]:
+    probe = _Probe(context, table)
+    a_key = context.sample.some_key(table.name, uuid.UUID(TENANT_A))
+    b_key = context.sample.some_key(table.name, uuid.UUID(TENANT_B))
+    if a_key is None or b_key is None:
+        return [Finding(check="rls", table=table.name, passed=False, message="no sample rows for two tenants")]
+    source = await _source_row(probe, a_key)
+    await _tenant_a(probe, b_key, source, probe.role, "the application role")
+    await _no_tenant(probe, source)
+    await _owner(probe, b_key, source)
+    return probe.findings + await _views(context, table)
+
+
+async def _prepare(context: VerifyContext) -> list[Finding]:
+    connection, role = context.connection, context.schema.app_role
+    await connection.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {quote_literal(PROBE_OWNER)}) "
+        f"THEN CREATE ROLE {quote_ident(PROBE_OWNER)} NOLOGIN; END IF; END $$")
+    for grantee in (role, PROBE_OWNER):
+        await connection.execute(f"GRANT USAGE ON SCHEMA public TO {quote_ident(grantee)}")
+    privileges = "SELECT, INSERT, UPDATE, DELETE"
+    await connection.execute(f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {quote_ident(role)}")
+    flags = await connection.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", role)
+    safe = flags is not None and not flags["rolsuper"] and not flags["rolbypassrls"]
+    return [Finding(check="rls-role", passed=safe, message=(
+        f"the application role {role} is neither superuser nor BYPASSRLS" if safe else
+        f"the application role {role} bypasses row level security (superuser or BYPASSRLS)"))]
+
+
+async def run(context: VerifyContext) -> list[Finding]:
+    findings = await _prepare(context)
+    for table in context.schema.tables:
+        if table.tenant_scoped:
+            try:
+                findings += await _table(context, table)
+            except asyncpg.PostgresError as error:
+                findings.append(Finding(check="rls", table=table.name, passed=False,
+                                        message=f"the probes stopped: {error}"))
+    return findings
