@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from agent.lint.engine import FileReport, Report, lint_parsed, lint_source
+from agent.lint.engine import FileReport, Report, lint_parsed, lint_sequence, lint_source
 from agent.lint.locks import LockMode, blocked_operations
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.registry import DuplicateRuleError, Registry
@@ -29,6 +29,7 @@ __all__ = [
     "Statement",
     "blocked_operations",
     "lint_parsed",
+    "lint_sequence",
     "lint_source",
     "parse_source",
 ]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from agent.exit_codes import ExitCode
-from agent.lint.engine import FileReport, Report, lint_parsed
+from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Severity
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
@@ -61,9 +61,9 @@ def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Reg
 def lint_paths(
     paths: Sequence[Path], rules: Registry | None = None
 ) -> tuple[list[SourceFile], Report]:
+    """Read and lint files in the order given (earlier forward files inform later ones)."""
     sources = [_read(p) for p in paths]
-    reports: list[FileReport] = [lint_parsed(s, rules) for s in sources]
-    return sources, Report(tuple(reports))
+    return sources, lint_sequence(sources, rules)
 
 
 def _settings() -> object:

@@ -19,13 +19,16 @@ from pglast.enums import (
     VariableSetKind,
 )
 
+from agent.lint.catalog import Catalog
 from agent.lint.effects import Locks, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
 from agent.lint.source import SourceFile, Statement
 
-__all__ = ["BACKUP_PREFIX", "Context", "dropped_tables", "new_context", "work_under_lock"]
+__all__ = [
+    "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "new_context", "work_under_lock",
+]
 
 BACKUP_PREFIX = "_backup_"
 TIMEOUTS = ("lock_timeout", "statement_timeout")
@@ -41,6 +44,7 @@ class Context:
     down: bool
     destructive_ok: bool
     implicit_transaction: bool
+    earlier_files: Catalog = field(default_factory=Catalog)
     index: int = 0
     depth: int = 0
     in_transaction: bool = False
@@ -164,7 +168,7 @@ class Context:
             self.validated_not_null.add((table, column))
 
     def _locks(self, node: ast.Node) -> None:
-        if work_under_lock(node, self.exclusive_held(), self.current_locks):
+        if work_under_lock(node, self.exclusive_held(), self.current_locks, self.current_long):
             self.work_under_exclusive += 1
         self.dropped.update(dropped_tables(node))
         if isinstance(node, ast.AlterTableStmt):
@@ -200,16 +204,19 @@ def _only_settings(node: ast.Node) -> bool:
     return bool(calls) and all(func_name(c) == "set_config" for c in calls)
 
 
-def work_under_lock(node: ast.Node, exclusive: list[str], locks: Locks) -> bool:
+def work_under_lock(
+    node: ast.Node, exclusive: list[str], locks: Locks, long: bool = False
+) -> bool:
     """Whether the statement does work while `exclusive` tables are fully locked.
 
     `locks` are the statement's own locks on tables that existed before the file (not
-    created or dropped in it). Work reads or writes rows (DML, SELECT, CREATE TABLE AS,
-    COPY, DO, CALL), or locks an existing table, so it may scan it or wait in its lock
-    queue while the exclusive lock is still held. Catalog-only statements on other objects
-    are not work: SET, COMMENT, CREATE or DROP FUNCTION, a new table without foreign keys
-    to existing ones. Another ALTER of a locked table is counted by the several-alters
-    rule instead.
+    created or dropped in it); `long` says whether it scans or rewrites what it locks.
+    Work reads or writes rows (DML, SELECT, CREATE TABLE AS, COPY, DO, CALL), locks another
+    existing table (so it may wait in that table's lock queue, or scan it), or scans a
+    table already held. Catalog-only statements are not work: SET, COMMENT, CREATE or DROP
+    FUNCTION, a new table without foreign keys to existing ones, a trigger on a table the
+    transaction already holds. Another ALTER of a locked table is counted by the
+    several-alters rule instead.
     """
     if not exclusive or isinstance(node, ast.TransactionStmt):
         return False
@@ -217,7 +224,9 @@ def work_under_lock(node: ast.Node, exclusive: list[str], locks: Locks) -> bool:
         return False
     if isinstance(node, _DATA_STATEMENTS):
         return not _only_settings(node)
-    return bool(locks)
+    if any(table not in exclusive for table in locks):
+        return True
+    return bool(locks) and long
 
 
 def _const_text(node: ast.Node | None) -> str | None:
@@ -278,20 +287,23 @@ def _not_null_column(constraint: ast.Constraint) -> str | None:
     return str(fields[-1].sval)
 
 
-def _is_down(source: SourceFile) -> bool:
+def is_down(source: SourceFile) -> bool:
     name = source.name.lower()
     marked = source.has_marker("direction", "down")
     return marked or name.endswith(("_down.sql", ".down.sql"))
 
 
-def new_context(source: SourceFile) -> Context:
+def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Context:
+    """The state before the file's first statement; `earlier_files` as left by the
+    forward migrations linted before it in the same run."""
     facts = gather_facts(source)
     implicit = not source.has_marker("no-transaction") and not facts.transaction_control
     return Context(
         source=source,
         facts=facts,
-        down=_is_down(source),
+        down=is_down(source),
         destructive_ok=source.has_marker("destructive"),
         implicit_transaction=implicit,
         in_transaction=implicit,
+        earlier_files=earlier_files if earlier_files is not None else Catalog(),
     )

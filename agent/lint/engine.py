@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.lint.context import new_context
+from agent.lint.catalog import Catalog
+from agent.lint.context import is_down, new_context
 from agent.lint.model import Finding, Severity
 from agent.lint.registry import Registry
 from agent.lint.source import SourceFile, parse_source
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
 
-__all__ = ["FileReport", "Report", "default_rules", "lint_parsed", "lint_source"]
+__all__ = ["FileReport", "Report", "default_rules", "lint_parsed", "lint_sequence", "lint_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +67,15 @@ def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.offset, f.code)))
 
 
-def lint_parsed(source: SourceFile, rules: Registry | None = None) -> FileReport:
-    """Lint a parsed file with `rules` (default: the rules enabled by default)."""
+def lint_parsed(
+    source: SourceFile, rules: Registry | None = None, earlier_files: Catalog | None = None
+) -> FileReport:
+    """Lint a parsed file with `rules` (default: the rules enabled by default).
+
+    `earlier_files` holds what forward migrations linted before this one left behind.
+    """
     rules = rules if rules is not None else default_rules()
-    context = new_context(source)
+    context = new_context(source, earlier_files)
     raw: list[Finding] = []
     checks_for = rules.checks_for
     for statement in source.statements:
@@ -86,3 +92,15 @@ def lint_parsed(source: SourceFile, rules: Registry | None = None) -> FileReport
 def lint_source(path: str, text: str, rules: Registry | None = None) -> FileReport:
     """Lint one migration's text; raises `SqlSyntaxError` when it does not parse."""
     return lint_parsed(parse_source(path, text), rules)
+
+
+def lint_sequence(sources: Iterable[SourceFile], rules: Registry | None = None) -> Report:
+    """Lint files in order, each seeing the indexes the forward files before it built."""
+    catalog = Catalog()
+    reports = []
+    for source in sources:
+        report = lint_parsed(source, rules, catalog)
+        if not is_down(source):
+            catalog.fold(source)
+        reports.append(report)
+    return Report(tuple(reports))

@@ -15,7 +15,7 @@ from pglast.enums import AlterTableType, ConstrType, TransactionStmtKind
 from agent.lint.nodes import alter_commands, column_defs, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["TENANT_COLUMN", "FileFacts", "gather_facts", "index_columns"]
+__all__ = ["TENANT_COLUMN", "FileFacts", "gather_facts", "index_columns", "key_indexes"]
 
 TENANT_COLUMN = "tenant_id"
 _AT = AlterTableType
@@ -47,7 +47,7 @@ def index_columns(node: ast.IndexStmt) -> tuple[str, ...]:
     return tuple(columns)
 
 
-def _key_indexes(statement: ast.Node) -> list[tuple[str, tuple[str, ...]]]:
+def key_indexes(statement: ast.Node) -> list[tuple[str, tuple[str, ...]]]:
     """Indexes made by PRIMARY KEY / UNIQUE constraints of CREATE or ALTER TABLE."""
     relation = getattr(statement, "relation", None)
     table = table_name(relation)
@@ -86,7 +86,7 @@ def _note(facts: FileFacts, index: int, node: ast.Node) -> None:
         facts.indexes.append((table_name(node.relation), index_columns(node)))
         if node.idxname:
             facts.index_tables[node.idxname] = table_name(node.relation)
-    facts.indexes.extend(_key_indexes(node))
+    facts.indexes.extend(key_indexes(node))
     if isinstance(node, ast.TransactionStmt) and node.kind in _BLOCK_KINDS:
         facts.transaction_control = True
 

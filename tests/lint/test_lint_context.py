@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.lint import SqlSyntaxError, lint_source, parse_source
+from agent.lint import SqlSyntaxError, lint_sequence, lint_source, parse_source
 from tests.lint.lint_helpers import codes
 
 
@@ -93,3 +93,49 @@ def test_fix_suggests_the_concurrent_statement() -> None:
     finding = lint_source("m.sql", "CREATE INDEX i ON lots (a);").findings[-1]
     assert finding.code == "MA101"
     assert finding.fix == "CREATE INDEX CONCURRENTLY i ON lots (a)"
+
+
+FK_LATER = (
+    "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n"
+    "ALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (a, p_id) REFERENCES p ON DELETE CASCADE "
+    "NOT VALID;"
+)
+
+
+def _sequence(*files: tuple[str, str]) -> list[list[str]]:
+    report = lint_sequence(parse_source(name, sql) for name, sql in files)
+    return [[f.code for f in file.findings] for file in report.files]
+
+
+def test_index_of_an_earlier_forward_file_covers_a_later_foreign_key() -> None:
+    create = "CREATE TABLE c (c_id bigint PRIMARY KEY, a bigint, p_id bigint);\n" \
+             "CREATE INDEX idx_c_a_p ON c (a, p_id);"
+    assert "MA602" in codes(FK_LATER)
+    assert "MA602" not in _sequence(("1_c.sql", create), ("2_fk.sql", FK_LATER))[1]
+    # the file order matters, and a down file or a later drop takes the index away
+    assert "MA602" in _sequence(("2_fk.sql", FK_LATER), ("1_c.sql", create))[0]
+    down = "-- agent:direction down\nCREATE INDEX idx_c_a_p ON c (a, p_id);"
+    assert "MA602" in _sequence(("1_down.sql", down), ("2_fk.sql", FK_LATER))[1]
+    for drop in ("DROP INDEX CONCURRENTLY idx_c_a_p;", "DROP TABLE c;"):
+        files = (("1_c.sql", create), ("2_drop.sql", drop), ("3_fk.sql", FK_LATER))
+        assert "MA602" in _sequence(*files)[2], drop
+
+
+def test_key_constraint_of_an_earlier_file_is_an_index() -> None:
+    create = "CREATE TABLE c (a bigint, p_id bigint, UNIQUE (p_id, a));"
+    assert "MA602" not in _sequence(("1_c.sql", create), ("2_fk.sql", FK_LATER))[1]
+
+
+def test_work_after_exclusive_lock_skips_dropped_tables_and_catalog_statements() -> None:
+    down = (
+        "-- agent:direction down\nBEGIN;\nSET LOCAL lock_timeout = '2s';\n"
+        "CREATE TABLE _backup_t AS TABLE t;\nDROP TABLE t RESTRICT;\n"
+        "DROP FUNCTION update_updated_at_column();\nCOMMIT;"
+    )
+    assert "MA305" not in codes(down)
+    real = (
+        "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
+        "ALTER TABLE lots ADD COLUMN token float8 DEFAULT random();\n"
+        "UPDATE lots SET token = 0 WHERE lot_id < 100;\nCOMMIT;"
+    )
+    assert "MA305" in codes(real)

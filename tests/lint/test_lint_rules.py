@@ -92,7 +92,13 @@ CASES = [
      "SET lock_timeout = '1s';\nALTER TABLE lots ADD COLUMN token float8 DEFAULT random();\n"
      "UPDATE lots SET token = 0 WHERE lot_id = 1;",
      "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE TABLE other (x int);\n"
-     "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\nCOMMENT ON TABLE lots IS 'x';"),
+     "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';\n"
+     "CREATE TRIGGER t BEFORE UPDATE ON lots FOR EACH ROW EXECUTE FUNCTION f();\n"
+     "COMMENT ON TABLE lots IS 'x';"),
+    ("MA305",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE INDEX i ON lots (a);",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nCREATE TABLE n (x int);\n"
+     "CREATE INDEX i ON n (x);"),
     ("MA305",
      "SET lock_timeout = '1s';\nDROP TABLE old_lots;\nALTER TABLE lots DROP COLUMN a;\n"
      "SELECT count(*) FROM lots;",

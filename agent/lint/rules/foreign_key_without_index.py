@@ -1,4 +1,4 @@
-"""MA602: a foreign key whose columns no index in the file leads with."""
+"""MA602: a foreign key whose columns no index (in the file or an earlier one) leads with."""
 
 from __future__ import annotations
 
@@ -14,11 +14,10 @@ __all__ = ["RULE"]
 
 
 def _indexed(context: Context, table: str, columns: tuple[str, ...]) -> bool:
+    """An index of this file, or of a forward migration linted before it, leads with them."""
     wanted = set(columns)
-    return any(
-        t == table and set(cols[: len(columns)]) == wanted
-        for t, cols in context.facts.indexes
-    )
+    known = (*context.facts.indexes, *context.earlier_files.indexes)
+    return any(t == table and set(cols[: len(columns)]) == wanted for t, cols in known)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -34,8 +33,8 @@ RULE = Rule(
     name="foreign-key-without-index",
     severity=Severity.WARNING,
     message=(
-        "no index on {table} ({columns}) in this migration: every delete or key update on the "
-        "parent scans {table}, and joins on the key scan it too"
+        "no index on {table} ({columns}) in this migration or an earlier one linted with it: "
+        "every delete or key update on the parent scans {table}, and joins on the key scan it too"
     ),
     why=(
         "PostgreSQL indexes the referenced side of a foreign key, never the referencing side. "
@@ -43,7 +42,8 @@ RULE = Rule(
     ),
     instead=(
         "Create an index that leads with the key's columns in the same migration "
-        "(CONCURRENTLY if the table already exists)."
+        "(CONCURRENTLY if the table already exists). An index built by an earlier migration "
+        "counts when that file is linted in the same run, before this one."
     ),
     bad=(
         "CREATE TABLE lots (lot_id bigint PRIMARY KEY,\n"

@@ -14,7 +14,7 @@ __all__ = ["RULE"]
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     held = context.exclusive_held()
     if context.work_under_exclusive == 0 and work_under_lock(
-        statement.node, held, context.current_locks
+        statement.node, held, context.current_locks, context.current_long
     ):
         yield RULE.at(context, statement.start, tables=", ".join(sorted(held)))
 
@@ -31,9 +31,9 @@ RULE = Rule(
         "A lock is kept until the transaction ends. Whatever follows the statement that took "
         "it and reads or writes rows, or locks another existing table (a backfill, a "
         "validation, an index build, a wait in another lock queue) extends the outage on "
-        "that table. Catalog-only statements on other objects (SET, COMMENT, CREATE or DROP "
-        "FUNCTION, a new table) do not count, nor does a lock on a table the file created "
-        "or has already dropped."
+        "that table. Catalog-only statements (SET, COMMENT, CREATE or DROP FUNCTION, a new "
+        "table, a trigger on the table already held) do not count, nor does a lock on a "
+        "table the file created or has already dropped."
     ),
     instead=(
         "Commit right after the statement that needs ACCESS EXCLUSIVE and do the rest in the "

@@ -1,0 +1,101 @@
+"""The agent's own generated migrations lint clean: no findings, no ignores (issue 6).
+
+Migrations are generated into a temporary folder from the repository's `schemas/` and from
+a synthetic schema (chains of references, a self-reference and a reference cycle), then
+linted as `migration-agent lint DIR/*.sql` would: every up and down file, in name order,
+with the default rules and `--fail-on warning`.
+
+A finding that is a real fault of the generated SQL (not a linter false positive) is
+listed in KNOWN_GENERATOR_FAULTS with the reason; the generator is not this suite's to
+change. Each entry also has a strict xfail test, so fixing the generator makes that test
+pass unexpectedly and fail the run until the entry is removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agent.jobs.generate import GenerateOutcome, generate_migrations
+from agent.lint.command import lint_command
+from agent.schema import load_schema_dir, load_schema_sources
+from agent.schema.tables import Schema
+from tests.generate.synthetic import synthetic_schema
+
+REPO = Path(__file__).resolve().parents[2]
+NOW = dt.datetime(2025, 12, 5, 10, 30, tzinfo=dt.UTC)
+
+# (schema, file name suffix, code): why it is the generated SQL's fault.
+KNOWN_GENERATOR_FAULTS = {
+    ("synthetic", "_add_t0001_foreign_keys.sql", "MA304"): (
+        "agent/sql/render.py _add_foreign_key puts ADD CONSTRAINT ... NOT VALID and "
+        "VALIDATE CONSTRAINT in the same transaction: the SHARE ROW EXCLUSIVE lock the ADD "
+        "takes on t0001 (and t0002) is held while VALIDATE scans t0001, so writes wait for "
+        "the whole validation, which NOT VALID exists to avoid. The VALIDATE belongs in a "
+        "later transaction (or, for tables the same run creates, the key can be added valid)."
+    ),
+}
+
+
+def _generate(which: str) -> GenerateOutcome:
+    examples = which == "examples"
+    loaded = load_schema_dir(REPO / "schemas") if examples else load_schema_sources(
+        synthetic_schema(20)
+    )
+    return generate_migrations(loaded, Schema(), NOW, [])
+
+
+def _lint_folder(outcome: GenerateOutcome, folder: Path) -> tuple[int, dict[str, list[dict]]]:
+    paths = []
+    for new in outcome.files():
+        path = folder / new.name
+        path.write_text(new.content, encoding="utf-8")
+        paths.append(path)
+    assert any(p.name.endswith("_down.sql") for p in paths)
+    args = ["--format", "json", "--fail-on", "warning", *map(str, sorted(paths))]
+    result = CliRunner().invoke(lint_command, args)
+    report = json.loads(result.output)
+    assert len(report["files"]) == len(paths)
+    findings = {Path(f["path"]).name: f["findings"] + f["suppressed"] for f in report["files"]}
+    return result.exit_code, findings
+
+
+def _known(which: str, name: str, code: str) -> bool:
+    return any(
+        schema == which and name.endswith(suffix) and code == known_code
+        for schema, suffix, known_code in KNOWN_GENERATOR_FAULTS
+    )
+
+
+@pytest.mark.parametrize("which", ["examples", "synthetic"])
+def test_generated_migrations_have_no_findings(which: str, tmp_path: Path) -> None:
+    outcome = _generate(which)
+    assert "-- agent:ignore" not in "".join(f.content for f in outcome.files())
+    exit_code, findings = _lint_folder(outcome, tmp_path)
+    unexpected = [
+        f"{name}:{f['line']}:{f['column']} {f['code']} {f['message']}"
+        for name, found in findings.items()
+        for f in found
+        if not _known(which, name, f["code"])
+    ]
+    assert unexpected == []
+    known = any(_known(which, name, f["code"]) for name, fs in findings.items() for f in fs)
+    assert exit_code == (1 if known else 0)
+
+
+@pytest.mark.parametrize(
+    ("which", "suffix", "code"),
+    list(KNOWN_GENERATOR_FAULTS),
+    ids=[f"{w}{s}:{c}" for w, s, c in KNOWN_GENERATOR_FAULTS],
+)
+@pytest.mark.xfail(strict=True, reason="a fault of the generated SQL; see KNOWN_GENERATOR_FAULTS")
+def test_known_generator_fault_is_still_there(
+    which: str, suffix: str, code: str, tmp_path: Path
+) -> None:
+    _, findings = _lint_folder(_generate(which), tmp_path)
+    codes = [f["code"] for name, found in findings.items() if name.endswith(suffix) for f in found]
+    assert code not in codes
