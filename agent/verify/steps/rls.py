@@ -168,7 +168,16 @@ async def _table(context: VerifyContext, table: Table) -> list[Finding]:
     await _tenant_a(probe, b_key, source, probe.role, "the application role")
     await _no_tenant(probe, source)
     await _owner(probe, b_key, source)
-    return probe.findings + await _views(context, table)
+    return probe.findings + _policies_state_their_checks(context.catalog, table) + await _views(context, table)
+
+
+def _policies_state_their_checks(catalog: Catalog, table: Table) -> list[Finding]:
+    """A write policy without WITH CHECK leans on PostgreSQL reusing USING: say it explicitly."""
+    found = catalog.table(table.name)
+    policies = found.policies if found else ()
+    return [Finding(check="rls-with-check", table=table.name, passed=False,
+                    message=f"policy {p.name} has no WITH CHECK: which rows may be written is left implicit")
+            for p in policies if p.command in ("ALL", "INSERT", "UPDATE") and p.with_check is None]
 
 
 async def _prepare(context: VerifyContext) -> list[Finding]:
