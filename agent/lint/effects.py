@@ -26,7 +26,9 @@ from agent.lint.nodes import (
     walk,
 )
 
-__all__ = ["NON_VOLATILE", "Locks", "locks_of", "may_run_long", "volatile_call"]
+__all__ = [
+    "LOCKING_STATEMENTS", "NON_VOLATILE", "Locks", "locks_of", "may_run_long", "volatile_call",
+]
 
 # Functions evaluated once per statement (stable or immutable): a default built from them
 # is stored once in the catalog instead of being written into every row.
@@ -171,6 +173,10 @@ _DISPATCH: dict[type, Callable[[Any], Locks]] = {
     ast.InsertStmt: _relation(LockMode.ROW_EXCLUSIVE),
     ast.LockStmt: _lock,
 }
+
+
+# The statements `locks_of` knows to lock a table; any other locks nothing here.
+LOCKING_STATEMENTS: tuple[type, ...] = tuple(_DISPATCH)
 
 
 def locks_of(statement: ast.Node) -> Locks:

@@ -9,6 +9,7 @@ from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 __all__ = [
+    "TABLE_DEFINITIONS",
     "alter_commands",
     "column_constraints",
     "column_defs",
@@ -22,6 +23,8 @@ __all__ = [
     "walk",
 ]
 
+# Statements that define columns and table constraints (CREATE TABLE, ALTER TABLE)
+TABLE_DEFINITIONS: tuple[type, ...] = (ast.CreateStmt, ast.AlterTableStmt)
 # Names of the integer and text types as the parser spells them after `pg_catalog.`
 INT_TYPES = frozenset({"int2", "int4", "smallint", "integer", "int"})
 SERIAL_TYPES = frozenset({"serial", "serial4", "serial2", "smallserial", "bigserial", "serial8"})

@@ -54,4 +54,5 @@ RULE = Rule(
     bad="ALTER TABLE lots ADD COLUMN supplier_id uuid NOT NULL;",
     good="SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN supplier_id uuid;",
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

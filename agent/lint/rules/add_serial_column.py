@@ -53,4 +53,5 @@ RULE = Rule(
         "ALTER TABLE lot_events ADD COLUMN event_no bigint;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

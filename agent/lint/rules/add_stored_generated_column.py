@@ -56,4 +56,5 @@ RULE = Rule(
         "ALTER TABLE lots ADD COLUMN total numeric;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

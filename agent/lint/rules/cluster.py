@@ -44,4 +44,5 @@ RULE = Rule(
         "idx_lots_created_brin ON lots USING brin (created_at);"
     ),
     check=check,
+    node_types=(ast.ClusterStmt,),
 )

@@ -60,4 +60,5 @@ RULE = Rule(
         "ALTER TABLE lots ALTER COLUMN lot_code TYPE text;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

@@ -50,4 +50,5 @@ RULE = Rule(
         "CREATE INDEX CONCURRENTLY idx_lots_material_id ON lots (material_id);"
     ),
     check=check,
+    node_types=(ast.IndexStmt, ast.DropStmt, ast.ReindexStmt, ast.AlterTableStmt),
 )

@@ -8,7 +8,7 @@ from pglast.enums import ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import location, table_constraints
+from agent.lint.nodes import TABLE_DEFINITIONS, location, table_constraints
 from agent.lint.rules._common import existing_table
 from agent.lint.source import Statement
 
@@ -55,4 +55,5 @@ RULE = Rule(
         "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_positive;"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

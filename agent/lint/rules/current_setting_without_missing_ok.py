@@ -68,4 +68,5 @@ RULE = Rule(
         "'')::uuid);"
     ),
     check=check,
+    node_types=(ast.CreatePolicyStmt, ast.AlterPolicyStmt),
 )

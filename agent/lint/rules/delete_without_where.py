@@ -38,4 +38,5 @@ RULE = Rule(
     bad="DELETE FROM lot_events;",
     good="DELETE FROM lot_events WHERE created_at < now() - interval '2 years';",
     check=check,
+    node_types=(ast.DeleteStmt,),
 )

@@ -62,4 +62,5 @@ RULE = Rule(
         "ALTER TABLE lots DROP COLUMN lot_number;"
     ),
     check=check,
+    node_types=(ast.TruncateStmt, ast.AlterTableStmt, ast.DropStmt),
 )

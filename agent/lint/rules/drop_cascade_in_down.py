@@ -46,4 +46,5 @@ RULE = Rule(
     bad="-- agent:direction down\nDROP TABLE IF EXISTS storage_locations CASCADE;",
     good="-- agent:direction down\nDROP TABLE IF EXISTS storage_locations RESTRICT;",
     check=check,
+    node_types=(ast.DropStmt, ast.AlterTableStmt),
 )

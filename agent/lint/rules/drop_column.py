@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast import ast
 from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
@@ -48,4 +49,5 @@ RULE = Rule(
         "ALTER TABLE lots DROP COLUMN lot_number;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

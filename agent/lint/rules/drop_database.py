@@ -32,4 +32,5 @@ RULE = Rule(
     bad="DROP DATABASE wms_archive;",
     good="CREATE SCHEMA IF NOT EXISTS archive;",
     check=check,
+    node_types=(ast.DropdbStmt,),
 )

@@ -53,4 +53,5 @@ RULE = Rule(
         "DROP INDEX CONCURRENTLY IF EXISTS idx_lots_material_id;"
     ),
     check=check,
+    node_types=(ast.DropStmt,),
 )

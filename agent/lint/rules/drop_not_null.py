@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast import ast
 from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
@@ -45,4 +46,5 @@ RULE = Rule(
         "'00000000-0000-0000-0000-000000000000';"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

@@ -38,4 +38,5 @@ RULE = Rule(
     bad="DROP SCHEMA reporting CASCADE;",
     good="CREATE SCHEMA IF NOT EXISTS reporting;",
     check=check,
+    node_types=(ast.DropStmt,),
 )

@@ -54,4 +54,5 @@ RULE = Rule(
         "DROP TABLE lot_events;"
     ),
     check=check,
+    node_types=(ast.DropStmt,),
 )

@@ -8,7 +8,7 @@ from pglast.enums import ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import location, table_constraints
+from agent.lint.nodes import TABLE_DEFINITIONS, location, table_constraints
 from agent.lint.rules._common import existing_table
 from agent.lint.source import Statement
 
@@ -50,4 +50,5 @@ RULE = Rule(
         "  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&));"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import location
+from agent.lint.nodes import TABLE_DEFINITIONS, location
 from agent.lint.rules._common import foreign_keys, target_table
 from agent.lint.source import Statement
 
@@ -55,4 +55,5 @@ RULE = Rule(
         "CREATE INDEX idx_lots_material_id ON lots (material_id);"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

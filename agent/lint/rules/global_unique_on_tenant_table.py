@@ -11,6 +11,7 @@ from agent.lint.context import Context
 from agent.lint.facts import TENANT_COLUMN
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import (
+    TABLE_DEFINITIONS,
     column_constraints,
     column_defs,
     location,
@@ -80,4 +81,5 @@ RULE = Rule(
         "  CONSTRAINT bins_code_key UNIQUE (tenant_id, code));"
     ),
     check=check,
+    node_types=(ast.IndexStmt, *TABLE_DEFINITIONS),
 )

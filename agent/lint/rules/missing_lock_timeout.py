@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agent.lint.context import Context
-from agent.lint.effects import Locks
+from agent.lint.effects import LOCKING_STATEMENTS, Locks
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
@@ -47,4 +47,5 @@ RULE = Rule(
     bad="ALTER TABLE lots ADD COLUMN lot_code text;",
     good="SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN lot_code text;",
     check=check,
+    node_types=LOCKING_STATEMENTS,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from agent.lint.context import Context
+from agent.lint.effects import LOCKING_STATEMENTS
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.rules.missing_lock_timeout import blocking
 from agent.lint.source import Statement
@@ -44,4 +45,5 @@ RULE = Rule(
         "ALTER TABLE lots ALTER COLUMN quantity TYPE numeric(12, 3);"
     ),
     check=check,
+    node_types=LOCKING_STATEMENTS,
 )

@@ -56,4 +56,5 @@ RULE = Rule(
         "bigint PRIMARY KEY);\nRELEASE SAVEPOINT b;\nCOMMIT;"
     ),
     check=check,
+    node_types=(ast.TransactionStmt,),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pglast import ast
 
 from agent.lint.model import Rule, Severity
-from agent.lint.nodes import type_name
+from agent.lint.nodes import TABLE_DEFINITIONS, type_name
 from agent.lint.rules._common import type_rule_check
 
 __all__ = ["RULE"]
@@ -28,4 +28,5 @@ RULE: Rule = Rule(
     bad="CREATE TABLE countries (code char(2) PRIMARY KEY);",
     good="CREATE TABLE countries (code text PRIMARY KEY CHECK (char_length(code) = 2));",
     check=type_rule_check(lambda: RULE, _blank_padded),
+    node_types=TABLE_DEFINITIONS,
 )

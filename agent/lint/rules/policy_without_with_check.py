@@ -50,4 +50,5 @@ RULE = Rule(
         "'')::uuid);"
     ),
     check=check,
+    node_types=(ast.CreatePolicyStmt,),
 )

@@ -11,6 +11,7 @@ from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import (
     INT_TYPES,
+    TABLE_DEFINITIONS,
     column_defs,
     location,
     string_values,
@@ -66,4 +67,5 @@ RULE = Rule(
     bad="CREATE TABLE lot_events (event_id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
     good="CREATE TABLE lot_events (event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

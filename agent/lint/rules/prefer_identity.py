@@ -5,7 +5,7 @@ from __future__ import annotations
 from pglast import ast
 
 from agent.lint.model import Rule, Severity
-from agent.lint.nodes import SERIAL_TYPES, type_name
+from agent.lint.nodes import SERIAL_TYPES, TABLE_DEFINITIONS, type_name
 from agent.lint.rules._common import type_rule_check
 
 __all__ = ["RULE"]
@@ -30,4 +30,5 @@ RULE: Rule = Rule(
     bad="CREATE TABLE lot_events (event_id bigserial PRIMARY KEY);",
     good="CREATE TABLE lot_events (event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
     check=type_rule_check(lambda: RULE, _serial),
+    node_types=TABLE_DEFINITIONS,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pglast import ast
 
 from agent.lint.model import Rule, Severity
-from agent.lint.nodes import type_name
+from agent.lint.nodes import TABLE_DEFINITIONS, type_name
 from agent.lint.rules._common import type_rule_check
 
 __all__ = ["RULE"]
@@ -28,4 +28,5 @@ RULE: Rule = Rule(
     bad="CREATE TABLE lot_attributes (lot_id bigint PRIMARY KEY, attributes json);",
     good="CREATE TABLE lot_attributes (lot_id bigint PRIMARY KEY, attributes jsonb);",
     check=type_rule_check(lambda: RULE, _json),
+    node_types=TABLE_DEFINITIONS,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pglast import ast
 
 from agent.lint.model import Rule, Severity
-from agent.lint.nodes import type_name
+from agent.lint.nodes import TABLE_DEFINITIONS, type_name
 from agent.lint.rules._common import type_rule_check
 
 __all__ = ["RULE"]
@@ -43,5 +43,6 @@ RULE: Rule = Rule(
         "CHECK (char_length(name) <= 100));"
     ),
     check=type_rule_check(lambda: RULE, _limited_varchar),
+    node_types=TABLE_DEFINITIONS,
     enabled_by_default=False,
 )

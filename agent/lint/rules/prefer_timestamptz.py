@@ -5,7 +5,7 @@ from __future__ import annotations
 from pglast import ast
 
 from agent.lint.model import Rule, Severity
-from agent.lint.nodes import type_name
+from agent.lint.nodes import TABLE_DEFINITIONS, type_name
 from agent.lint.rules._common import type_rule_check
 
 __all__ = ["RULE"]
@@ -30,4 +30,5 @@ RULE: Rule = Rule(
     bad="CREATE TABLE receipts (receipt_id bigint PRIMARY KEY, received_at timestamp NOT NULL);",
     good="CREATE TABLE receipts (receipt_id bigint PRIMARY KEY, received_at timestamptz NOT NULL);",
     check=type_rule_check(lambda: RULE, _naive),
+    node_types=TABLE_DEFINITIONS,
 )

@@ -39,4 +39,5 @@ RULE = Rule(
     bad="REFRESH MATERIALIZED VIEW lot_totals;",
     good="REFRESH MATERIALIZED VIEW CONCURRENTLY lot_totals;",
     check=check,
+    node_types=(ast.RefreshMatViewStmt,),
 )

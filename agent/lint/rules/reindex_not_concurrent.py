@@ -40,4 +40,5 @@ RULE = Rule(
     bad="REINDEX TABLE lots;",
     good="-- agent:no-transaction\nSET lock_timeout = '2s';\nREINDEX (CONCURRENTLY) TABLE lots;",
     check=check,
+    node_types=(ast.ReindexStmt,),
 )

@@ -44,4 +44,5 @@ RULE = Rule(
     bad="ALTER TABLE lots RENAME COLUMN lot_number TO lot_code;",
     good="SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN lot_code text;",
     check=check,
+    node_types=(ast.RenameStmt,),
 )

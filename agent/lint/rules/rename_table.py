@@ -40,4 +40,5 @@ RULE = Rule(
     bad="ALTER TABLE lots RENAME TO inventory_lots;",
     good="CREATE VIEW inventory_lots AS SELECT * FROM lots;",
     check=check,
+    node_types=(ast.RenameStmt,),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast import ast
 from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
@@ -51,4 +52,5 @@ RULE = Rule(
         "ALTER TABLE lots DROP CONSTRAINT lots_supplier_id_not_null;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

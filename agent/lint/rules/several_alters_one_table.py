@@ -48,4 +48,5 @@ RULE = Rule(
         "ALTER TABLE lots ADD COLUMN lot_code text, ADD COLUMN supplier_id uuid;\nCOMMIT;"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import TABLE_DEFINITIONS
 from agent.lint.rules._common import target_table
 from agent.lint.rules.tenant_table_without_rls import tenant_column_at
 from agent.lint.source import Statement
@@ -51,4 +52,5 @@ RULE = Rule(
         "'')::uuid);"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from agent.lint.context import Context
 from agent.lint.facts import TENANT_COLUMN
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import column_defs, location
+from agent.lint.nodes import TABLE_DEFINITIONS, column_defs, location
 from agent.lint.rules._common import target_table
 from agent.lint.source import Statement
 
@@ -71,4 +71,5 @@ RULE = Rule(
         "'')::uuid);"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

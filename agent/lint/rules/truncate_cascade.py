@@ -38,4 +38,5 @@ RULE = Rule(
     bad="TRUNCATE storage_locations CASCADE;",
     good="TRUNCATE lot_import_staging RESTRICT;",
     check=check,
+    node_types=(ast.TruncateStmt,),
 )

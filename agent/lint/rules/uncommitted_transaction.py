@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast import ast
+
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.rules.nested_transaction import is_begin, is_end
@@ -33,4 +35,5 @@ RULE = Rule(
     bad="BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);",
     good="BEGIN;\nCREATE TABLE a (a_id bigint PRIMARY KEY);\nCOMMIT;",
     check=check,
+    node_types=(ast.TransactionStmt,),
 )

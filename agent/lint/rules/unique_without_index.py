@@ -8,7 +8,7 @@ from pglast.enums import ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import column_constraints, column_defs, location, table_constraints
+from agent.lint.nodes import TABLE_DEFINITIONS, column_constraints, column_defs, location, table_constraints
 from agent.lint.rules._common import existing_table
 from agent.lint.source import Statement
 
@@ -51,4 +51,5 @@ RULE = Rule(
         "ALTER TABLE lots ADD CONSTRAINT lots_code_key UNIQUE USING INDEX lots_code_key;"
     ),
     check=check,
+    node_types=TABLE_DEFINITIONS,
 )

@@ -45,4 +45,5 @@ RULE = Rule(
         "1000);"
     ),
     check=check,
+    node_types=(ast.UpdateStmt,),
 )

@@ -42,4 +42,5 @@ RULE = Rule(
     bad="VACUUM FULL lots;",
     good="-- agent:no-transaction\nVACUUM (ANALYZE) lots;",
     check=check,
+    node_types=(ast.VacuumStmt,),
 )

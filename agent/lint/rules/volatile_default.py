@@ -51,4 +51,5 @@ RULE = Rule(
         "ALTER TABLE lots ADD COLUMN received_at timestamptz DEFAULT now();\n"
     ),
     check=check,
+    node_types=(ast.AlterTableStmt,),
 )
