@@ -144,12 +144,13 @@ def run_ours(paths: list[Path]) -> dict[str, Any]:
 
 
 def run_ours_in_process(paths: list[Path]) -> float:
-    from agent.lint import lint_parsed, parse_source
+    """Parse and lint as the command does (one batch, files in order), without the process."""
+    from agent.lint import lint_sequence
+    from agent.lint.source import parse_sources
 
     texts = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
     started = time.perf_counter()
-    for path, text in texts:
-        lint_parsed(parse_source(path, text))
+    lint_sequence(parse_sources(texts))
     return time.perf_counter() - started
 
 

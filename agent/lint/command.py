@@ -19,7 +19,7 @@ from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Severity
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
-from agent.lint.source import SourceFile, SqlSyntaxError, parse_source
+from agent.lint.source import SourceFile, SqlSyntaxError, parse_sources
 
 if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace is given
     from agent.lint.trace import FileTrace
@@ -34,13 +34,17 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
     raise click.exceptions.Exit(int(code))
 
 
-def _read(path: Path) -> SourceFile:
+def _read(path: Path) -> tuple[str, str]:
     try:
-        text = path.read_text(encoding="utf-8")
+        return str(path), path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         _fail(ExitCode.BAD_INPUT, f"{path}: cannot read: {error}")
+
+
+def _parse(paths: Sequence[Path]) -> list[SourceFile]:
+    texts = [_read(p) for p in paths]
     try:
-        return parse_source(str(path), text)
+        return parse_sources(texts)
     except SqlSyntaxError as error:
         _fail(ExitCode.BAD_INPUT, str(error))
 
@@ -62,7 +66,7 @@ def lint_paths(
     paths: Sequence[Path], rules: Registry | None = None
 ) -> tuple[list[SourceFile], Report]:
     """Read and lint files in the order given (earlier forward files inform later ones)."""
-    sources = [_read(p) for p in paths]
+    sources = _parse(paths)
     return sources, lint_sequence(sources, rules)
 
 

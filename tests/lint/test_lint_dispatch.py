@@ -19,7 +19,7 @@ import pytest
 from pglast import ast, parser
 
 from agent.lint import RULES, Registry, lint_source
-from agent.lint.source import parse_statements
+from agent.lint.source import SqlSyntaxError, parse_sources
 from tests.lint.test_lint_rules import CASES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,19 +69,26 @@ def test_statement_goes_only_to_interested_rules() -> None:
     assert set(checks) == everything | {RULES["MA302"].check, RULES["MA303"].check}
 
 
-@pytest.mark.parametrize("text", CORPUS[:60] + CORPUS[-80:])
-def test_fast_parse_builds_the_same_tree(text: str) -> None:
-    assert parse_statements(text) == parser.parse_sql(text)
+def test_fast_parse_builds_the_same_tree() -> None:
+    fast = parse_sources((f"{i}.sql", text) for i, text in enumerate(CORPUS))
+    for source, text in zip(fast, CORPUS, strict=True):
+        assert tuple(s.node for s in source.statements) == tuple(
+            raw.stmt for raw in parser.parse_sql(text)
+        ), text
 
 
 def test_fast_parse_keeps_node_validation_for_everyone_else() -> None:
-    parse_statements("SELECT 1;")
+    with pytest.raises(SqlSyntaxError):
+        parse_sources([("a.sql", "SELECT 1;"), ("b.sql", "SELEC 1;")])
+    with pytest.raises(ValueError, match="Bad value"):
+        ast.RangeVar(relname=3)
+    parse_sources([("a.sql", "SELECT 1;")])
     with pytest.raises(ValueError, match="Bad value"):
         ast.RangeVar(relname=3)
 
 
 def _boolval(sql: str) -> object:
-    select = parse_statements(sql)[0].stmt
+    select = parse_sources([("m.sql", sql)])[0].statements[0].node
     assert isinstance(select, ast.SelectStmt)
     return select.targetList[0].val.val.boolval
 
