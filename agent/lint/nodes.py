@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
@@ -77,13 +77,64 @@ def walk(node: Any) -> Iterator[Any]:
             yield from walk(child)
 
 
+_T = TypeVar("_T")
+
+
+def _per_statement(compute: Callable[[ast.Node], tuple[_T, ...]]) -> Callable[[Any], tuple[_T, ...]]:
+    """Remember the answer for the last node asked about.
+
+    The engine hands one statement to many rules in a row, and several of them ask for its
+    columns, constraints or ALTER commands: computed once per statement, not per rule.
+    """
+    memo: tuple[object, tuple[_T, ...]] = (None, ())
+
+    def cached(node: Any) -> tuple[_T, ...]:
+        nonlocal memo
+        last = memo
+        if last[0] is node:
+            return last[1]
+        value = compute(node)
+        memo = (node, value)
+        return value
+
+    return cached
+
+
+@_per_statement
+def _all_commands(statement: ast.Node) -> tuple[ast.AlterTableCmd, ...]:
+    if not isinstance(statement, ast.AlterTableStmt):
+        return ()
+    if statement.objtype not in (ObjectType.OBJECT_TABLE, None):
+        return ()
+    return tuple(c for c in statement.cmds or () if isinstance(c, ast.AlterTableCmd))
+
+
+@_per_statement
+def _column_defs(statement: ast.Node) -> tuple[ast.ColumnDef, ...]:
+    found: list[ast.ColumnDef] = []
+    if isinstance(statement, ast.CreateStmt):
+        found += (e for e in statement.tableElts or () if isinstance(e, ast.ColumnDef))
+    for command in _all_commands(statement):
+        if command.subtype == AlterTableType.AT_AddColumn and isinstance(command.def_, ast.ColumnDef):
+            found.append(command.def_)
+    return tuple(found)
+
+
+@_per_statement
+def _table_constraints(statement: ast.Node) -> tuple[ast.Constraint, ...]:
+    found: list[ast.Constraint] = []
+    if isinstance(statement, ast.CreateStmt):
+        found += (e for e in statement.tableElts or () if isinstance(e, ast.Constraint))
+    for command in _all_commands(statement):
+        added = command.subtype == AlterTableType.AT_AddConstraint
+        if added and isinstance(command.def_, ast.Constraint):
+            found.append(command.def_)
+    return tuple(found)
+
+
 def column_defs(statement: ast.Node) -> Iterator[ast.ColumnDef]:
     """Columns defined by CREATE TABLE or ALTER TABLE ... ADD COLUMN."""
-    if isinstance(statement, ast.CreateStmt):
-        yield from (e for e in statement.tableElts or () if isinstance(e, ast.ColumnDef))
-    for command in alter_commands(statement, AlterTableType.AT_AddColumn):
-        if isinstance(command.def_, ast.ColumnDef):
-            yield command.def_
+    return iter(_column_defs(statement))
 
 
 def column_constraints(column: ast.ColumnDef, kind: ConstrType) -> list[ast.Constraint]:
@@ -92,19 +143,12 @@ def column_constraints(column: ast.ColumnDef, kind: ConstrType) -> list[ast.Cons
 
 def table_constraints(statement: ast.Node) -> Iterator[ast.Constraint]:
     """Table-level constraints of CREATE TABLE and ALTER TABLE ... ADD CONSTRAINT."""
-    if isinstance(statement, ast.CreateStmt):
-        yield from (e for e in statement.tableElts or () if isinstance(e, ast.Constraint))
-    for command in alter_commands(statement, AlterTableType.AT_AddConstraint):
-        if isinstance(command.def_, ast.Constraint):
-            yield command.def_
+    return iter(_table_constraints(statement))
 
 
 def alter_commands(statement: ast.Node, *kinds: AlterTableType) -> Iterator[ast.AlterTableCmd]:
     """ALTER TABLE subcommands, optionally only those of the given kinds."""
-    if not isinstance(statement, ast.AlterTableStmt):
-        return
-    if statement.objtype not in (ObjectType.OBJECT_TABLE, None):
-        return
-    for command in statement.cmds or ():
-        if isinstance(command, ast.AlterTableCmd) and (not kinds or command.subtype in kinds):
-            yield command
+    commands = _all_commands(statement)
+    if not kinds:
+        return iter(commands)
+    return (c for c in commands if c.subtype in kinds)

@@ -95,6 +95,22 @@ def test_fix_suggests_the_concurrent_statement() -> None:
     assert finding.fix == "CREATE INDEX CONCURRENTLY i ON lots (a)"
 
 
+def test_fix_keeps_the_statement_text_and_layout() -> None:
+    sql = "SELECT 1;\n-- the lookup index\nCREATE UNIQUE INDEX IF NOT EXISTS i\n    ON lots (a);"
+    fixes = {f.code: f.fix for f in lint_source("m.sql", sql).findings}
+    assert fixes["MA101"] == "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i\n    ON lots (a)"
+    fixes = {f.code: f.fix for f in lint_source("m.sql", "DROP INDEX IF EXISTS i;").findings}
+    assert fixes["MA102"] == "DROP INDEX CONCURRENTLY IF EXISTS i"
+
+
+@pytest.mark.parametrize(("name", "flagged"), [
+    ("é" * 32, True), ("é" * 31, False), ("a" * 64, True), ("a" * 63, False),
+    ("x" * 15 + "𝔘" * 13, True), ('"' + "a b" * 22 + '"', True),
+])
+def test_identifier_length_is_counted_in_bytes(name: str, flagged: bool) -> None:
+    assert ("MA507" in codes(f"CREATE TABLE t ({name} int);")) is flagged
+
+
 FK_LATER = (
     "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\n"
     "ALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (a, p_id) REFERENCES p ON DELETE CASCADE "

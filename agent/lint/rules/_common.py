@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from pglast import ast
+from pglast import ast, parser
 from pglast.enums import AlterTableType, ConstrType
-from pglast.stream import RawStream
 
 from agent.lint.context import Context
 from agent.lint.model import Check, Finding, Rule
@@ -22,13 +21,13 @@ from agent.lint.nodes import (
 from agent.lint.source import Statement
 
 __all__ = [
-    "deparse",
     "existing_table",
     "foreign_keys",
     "relation_at",
     "target_table",
     "type_rule_check",
     "typed_columns",
+    "with_concurrently",
 ]
 
 
@@ -51,12 +50,19 @@ def relation_at(statement: Statement) -> int:
     return statement.start
 
 
-def deparse(node: ast.Node, **changes: object) -> str:
-    """The statement as SQL after setting some of its fields (for suggested fixes)."""
-    copy = type(node)(node())
-    for name, value in changes.items():
-        setattr(copy, name, value)
-    return str(RawStream()(copy))
+def with_concurrently(statement: Statement, context: Context) -> str | None:
+    """The statement's own text with CONCURRENTLY after its INDEX keyword (a suggested fix).
+
+    Edits the source instead of deparsing the tree: the user's layout is kept, and it is
+    far cheaper. Leading comments are left out; None if no INDEX keyword is found.
+    """
+    text = context.source.text[statement.start : statement.end]
+    tokens = [t for t in parser.scan(text) if t.name != "SQL_COMMENT"]
+    keyword = next((t for t in tokens if t.name == "INDEX"), None)
+    if keyword is None:
+        return None
+    at = keyword.end + 1
+    return (text[:at] + " CONCURRENTLY" + text[at:])[tokens[0].start :].rstrip()
 
 
 def typed_columns(statement: Statement) -> Iterator[tuple[str, ast.TypeName, int]]:

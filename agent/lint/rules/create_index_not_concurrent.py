@@ -8,7 +8,7 @@ from pglast import ast
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.rules._common import deparse, existing_table, relation_at
+from agent.lint.rules._common import existing_table, relation_at, with_concurrently
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
@@ -20,7 +20,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         return
     table = existing_table(statement, context)
     if table:
-        fix = deparse(node, concurrent=True)
+        fix = with_concurrently(statement, context)
         yield RULE.at(context, relation_at(statement), table=table, fix=fix)
 
 

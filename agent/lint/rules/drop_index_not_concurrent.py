@@ -10,7 +10,7 @@ from pglast.enums import ObjectType
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import string_values
-from agent.lint.rules._common import deparse
+from agent.lint.rules._common import with_concurrently
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
@@ -30,7 +30,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     indexes = [string_values(o)[-1] for o in node.objects or () if string_values(o)]
     if all(_made_here(i, context) for i in indexes):
         return
-    fix = deparse(node, concurrent=True) if len(indexes) == 1 else None
+    fix = with_concurrently(statement, context) if len(indexes) == 1 else None
     yield RULE.at(context, statement.start, index=", ".join(indexes), fix=fix)
 
 

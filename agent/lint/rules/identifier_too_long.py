@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pglast import parser
@@ -21,9 +22,21 @@ def _identifier(raw: str) -> str:
     return raw.lower()
 
 
+# Where an over-long identifier could be: a quoted one (anything between the quotes), or a
+# run of identifier characters of at least 16 (a character is at most 4 bytes in UTF-8).
+_CANDIDATE = re.compile("\"|[0-9A-Za-z_$\u0080-\U0010ffff]{16,}")
+
+
+def _may_have_long_identifier(text: str) -> bool:
+    return any(
+        m.group() == '"' or len(m.group().encode()) > MAX_IDENTIFIER_BYTES
+        for m in _CANDIDATE.finditer(text)
+    )
+
+
 def long_identifiers(text: str) -> Iterator[tuple[int, str]]:
     """(offset, name) of identifier tokens over the limit, read with the SQL lexer."""
-    if len(text.encode()) <= MAX_IDENTIFIER_BYTES:
+    if len(text.encode()) <= MAX_IDENTIFIER_BYTES or not _may_have_long_identifier(text):
         return
     for token in parser.scan(text):
         if token.name != "IDENT" or token.end - token.start < MAX_IDENTIFIER_BYTES // 4:
