@@ -160,23 +160,38 @@ async def _load_table(connection: asyncpg.Connection, generator: _Generator, tab
     for key, tenant in inserted:
         keys.setdefault(tenant, []).append(key)
     generator.data.keys[table.name] = keys
-    await _link_self_references(connection, table, generator.schema)
     return len(inserted)
 
 
-async def _link_self_references(connection: asyncpg.Connection, table: Table, schema: Schema) -> None:
-    """Two rows in three point at the previous row of their tenant: a tree to test against."""
-    pk = quote_ident(table.primary_key.columns[0])
-    partition = f"PARTITION BY {quote_ident(schema.tenant_column)} " if table.tenant_scoped else ""
+async def _link_back_references(connection: asyncpg.Connection, table: Table, schema: Schema,
+                                loaded: set[str]) -> None:
+    """Keys to rows that did not exist yet (itself, or a table later in a reference cycle):
+    two rows in three are pointed at a row of their own tenant afterwards."""
+    tenant = schema.tenant_column
     for key in table.foreign_keys:
-        if key.ref_table != table.name:
+        if key.ref_table in loaded and key.ref_table != table.name:
             continue
-        column = quote_ident(next(c for c in key.columns if c != schema.tenant_column))
-        await connection.execute(
-            f"WITH ordered AS (SELECT {pk} AS id, lag({pk}) OVER ({partition}ORDER BY {pk}) AS previous, "
-            f"row_number() OVER ({partition}ORDER BY {pk}) AS n FROM {quote_ident(table.name)}) "
-            f"UPDATE {quote_ident(table.name)} AS t SET {column} = ordered.previous FROM ordered "
-            f"WHERE t.{pk} = ordered.id AND ordered.previous IS NOT NULL AND ordered.n % 3 <> 0")
+        parent = schema.table(key.ref_table)
+        if parent is None:
+            continue
+        column = next(c for c in key.columns if c != tenant)
+        target = next(c for c in key.ref_columns if c != tenant)
+        await connection.execute(_link_sql(table, parent, column, target, tenant, tenant in key.columns))
+
+
+def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str, same_tenant: bool) -> str:
+    partition = f"PARTITION BY {quote_ident(tenant)} " if same_tenant else ""
+    shift = " - 1" if child.name == parent.name else ""
+    join_tenant = " AND p.tenant = c.tenant" if same_tenant else ""
+    tenant_of = quote_ident(tenant) if same_tenant else "NULL::uuid"
+    child_pk, parent_key = quote_ident(child.primary_key.columns[0]), quote_ident(target)
+    return (
+        f"WITH c AS (SELECT {child_pk} AS id, {tenant_of} AS tenant, "
+        f"row_number() OVER ({partition}ORDER BY {child_pk}) AS n FROM {quote_ident(child.name)}), "
+        f"p AS (SELECT {parent_key} AS id, {tenant_of} AS tenant, "
+        f"row_number() OVER ({partition}ORDER BY {parent_key}) AS n FROM {quote_ident(parent.name)}) "
+        f"UPDATE {quote_ident(child.name)} AS t SET {quote_ident(column)} = p.id FROM c JOIN p "
+        f"ON p.n = c.n{shift}{join_tenant} WHERE t.{child_pk} = c.id AND c.n % 3 <> 0")
 
 
 def _column_bounds(schema: Schema) -> dict[tuple[str, str], Bounds]:
@@ -194,5 +209,7 @@ async def load_sample_data(connection: asyncpg.Connection, schema: Schema, order
     async with connection.transaction():
         for table in ordered:
             generator.data.rows += await _load_table(connection, generator, table, rows_per_table)
+        for position, table in enumerate(ordered):
+            await _link_back_references(connection, table, schema, {t.name for t in ordered[:position]})
     await connection.execute("ANALYZE")
     return generator.data

@@ -122,6 +122,8 @@ def _to_tenant(case: _Case, tenant: str) -> dict[str, Any]:
     """Changes that move a copied row into `tenant`, its references included."""
     changes: dict[str, Any] = {case.schema.tenant_column: tenant}
     for key in case.table.foreign_keys:
+        if case.schema.tenant_column not in key.columns:
+            continue  # a key to a shared table stays valid in any tenant
         for column in key.columns:
             if column != case.schema.tenant_column:
                 parent = case.context.sample.some_key(key.ref_table, _uuid(tenant)) if case.context.sample else None

@@ -66,7 +66,8 @@ async def _key(context: VerifyContext, child: Table, key: ForeignKey) -> Finding
     tenant = uuid.UUID(TENANT_A) if child.tenant_scoped else None
     sample = context.sample
     child_key = sample.some_key(child.name, tenant)
-    parent_key = sample.some_key(key.ref_table, tenant if parent and parent.tenant_scoped else None)
+    parent_tenant = (tenant or uuid.UUID(TENANT_A)) if parent and parent.tenant_scoped else None
+    parent_key = sample.some_key(key.ref_table, parent_tenant)
     if parent is None or child_key is None or parent_key is None:
         return Finding(check="delete", table=child.name, passed=False, message=f"{key.name}: no sample rows to try")
     connection = context.connection
