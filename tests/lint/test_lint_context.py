@@ -105,7 +105,7 @@ def test_fix_keeps_the_statement_text_and_layout() -> None:
 
 @pytest.mark.parametrize(("name", "flagged"), [
     ("é" * 32, True), ("é" * 31, False), ("a" * 64, True), ("a" * 63, False),
-    ("x" * 15 + "𝔘" * 13, True), ('"' + "a b" * 22 + '"', True),
+    ("x" * 15 + "\U0001d518" * 13, True), ('"' + "a b" * 22 + '"', True),
 ])
 def test_identifier_length_is_counted_in_bytes(name: str, flagged: bool) -> None:
     assert ("MA507" in codes(f"CREATE TABLE t ({name} int);")) is flagged
