@@ -68,3 +68,14 @@ def test_github_annotation_escapes_properties_and_data() -> None:
     assert line.startswith("::error file=dir%2Cx/a%3Ab.sql,line=3,col=21,title=MA101 ")
     assert "\n" not in line and "%0AInstead: " in line
     assert render(report, "github") == line + "\n"
+
+
+def test_json_output_is_the_report_data_one_file_per_line() -> None:
+    from agent.lint.render.json_format import report_json
+
+    files = (lint_source("a.sql", "CREATE INDEX i ON lots (a);"), lint_source("b.sql", "SELECT 1;"))
+    for report in (Report(files), Report(())):
+        out = render(report, "json")
+        assert json.loads(out) == report_json(report)
+        file_lines = [line for line in out.splitlines() if line.startswith('    {"path"')]
+        assert len(file_lines) == len(report.files)
