@@ -31,7 +31,7 @@ from agent.schema.tables import Schema  # noqa: E402
 from agent.verify.apply import apply_sql  # noqa: E402
 from agent.verify.scratch import ScratchProvider  # noqa: E402
 
-EVOLUTION = ROOT.parent / "shared" / "examples" / "evolution"
+EVOLUTION = ROOT / "tests" / "diff" / "evolution"
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 NAIVE = [
     "ALTER TABLE lots ADD COLUMN supplier_id uuid NOT NULL DEFAULT gen_random_uuid()",

@@ -16,9 +16,8 @@ from agent.schema.tables import Schema
 from agent.verify.apply import apply_sql, columns_by_name, without_backups
 from agent.verify.schema_compare import compare_schema
 
-EVOLUTION = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "evolution"
-if not EVOLUTION.exists():
-    EVOLUTION = Path(__file__).parent / "evolution"
+EVOLUTION = Path(__file__).parent / "evolution"
+"""A copy of ../shared/examples/evolution, so the repository tests itself."""
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 ROWS = 600
 DATA_CHECKSUM = (
