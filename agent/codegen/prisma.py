@@ -1,0 +1,191 @@
+"""A Prisma schema describing the database the migrations build.
+
+Names map back with `@@map`/`@map` and constraint names with `map:`, so `prisma db pull`
+and these models agree. What Prisma cannot express (CHECK constraints, partial and
+expression indexes, `ON DELETE SET NULL (col)`, row-level security) is written as
+comments next to the model, so nobody mistakes the models for the whole truth.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.codegen.model import (
+    CodegenOptions,
+    Files,
+    Relation,
+    base_type,
+    camel,
+    element_sql_type,
+    header,
+    relations,
+    sorted_tables,
+    type_arguments,
+)
+from agent.schema.tables import Column, Index, Schema, Table
+
+__all__ = ["render"]
+
+_SCALARS = {
+    "uuid": ("String", "@db.Uuid"), "string": ("String", ""), "text": ("String", ""),
+    "enum": ("String", ""), "smallint": ("Int", "@db.SmallInt"), "integer": ("Int", ""),
+    "bigint": ("BigInt", ""), "decimal": ("Decimal", ""), "float": ("Float", "@db.Real"),
+    "double": ("Float", ""), "boolean": ("Boolean", ""), "date": ("DateTime", "@db.Date"),
+    "time": ("DateTime", "@db.Time(6)"), "timestamp": ("DateTime", "@db.Timestamptz(6)"),
+    "json": ("Json", "@db.Json"), "jsonb": ("Json", ""), "bytea": ("Bytes", ""),
+    "inet": ("String", "@db.Inet"),
+}
+_ACTIONS = {"CASCADE": "Cascade", "RESTRICT": "Restrict", "SET NULL": "SetNull",
+            "SET DEFAULT": "SetDefault", "NO ACTION": "NoAction"}
+_INDEX_TYPES = {"gin": "Gin", "gist": "Gist", "brin": "Brin", "hash": "Hash"}
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_STRING = re.compile(r"^'((?:[^']|'')*)'(::[a-z ]+)?$")
+
+
+def render(schema: Schema, options: CodegenOptions) -> Files:
+    found = relations(schema)
+    blocks = [_preamble()] + [_model(schema, t, found) for t in sorted_tables(schema)]
+    return {"schema.prisma": "\n\n".join(blocks) + "\n"}
+
+
+def _preamble() -> str:
+    return "\n".join([
+        header("//"),
+        "",
+        "generator client {",
+        '  provider = "prisma-client-js"',
+        "}",
+        "",
+        "datasource db {",
+        '  provider = "postgresql"',
+        '  url      = env("DATABASE_URL")',
+        "}",
+    ])
+
+
+def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
+    lines = _model_comments(table)
+    lines.append(f"model {table.entity} {{")
+    lines += _aligned([_field(table, c) for c in table.columns], [c.comment for c in table.columns])
+    relation_rows = [_relation_field(r) for r in found if r.child.name == table.name]
+    relation_rows += [_back_field(r) for r in found if r.parent.name == table.name]
+    if relation_rows:
+        lines += ["", *_aligned(relation_rows)]
+    lines.append("")
+    lines += [f"  {line}" for line in _block_attributes(table)]
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _aligned(rows: list[list[str]], docs: list[str | None] | None = None) -> list[str]:
+    """Fields in columns as `prisma format` lays them out, each after its `///` doc comment."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    lines = []
+    for row, doc in zip(rows, docs or [None] * len(rows), strict=True):
+        lines += [f"  /// {doc}"] if doc else []
+        lines.append(f"  {row[0].ljust(widths[0])} {row[1].ljust(widths[1])} {' '.join(row[2:])}".rstrip())
+    return lines
+
+
+def _model_comments(table: Table) -> list[str]:
+    lines = [f"/// {table.comment}"] if table.comment else []
+    lines += [f"/// CHECK {c.name}: {c.expression}" for c in table.checks]
+    if table.rls_enabled:
+        lines.append(f"/// Row-level security: {', '.join(p.name for p in table.policies) or 'enabled'}")
+    return lines
+
+
+def _field(table: Table, column: Column) -> list[str]:
+    scalar, native = _scalar(column)
+    array = column.property_type == "array"
+    optional = "?" if not column.not_null and not array else ""
+    attributes = []
+    if table.primary_key.columns == (column.name,):
+        attributes.append(f'@id(map: "{table.primary_key.name}")')
+    default = _default(column)
+    if default:
+        attributes.append(f"@default({default})")
+    attributes.append(f'@map("{column.name}")')
+    if native:
+        attributes.append(native)
+    return [camel(column.name), f"{scalar}{'[]' if array else ''}{optional}", *attributes]
+
+
+def _scalar(column: Column) -> tuple[str, str]:
+    kind = base_type(column)
+    if kind == "interval":
+        return 'Unsupported("interval")', ""
+    scalar, native = _SCALARS[kind]
+    arguments = type_arguments(element_sql_type(column))
+    if kind in ("string", "enum") and arguments:
+        native = f"@db.VarChar({arguments[0]})"
+    if kind == "decimal" and arguments:
+        native = f"@db.Decimal({arguments[0]}, {arguments[1]})"
+    return scalar, native
+
+
+def _default(column: Column) -> str | None:
+    sql = column.default
+    if sql is None:
+        return None
+    if sql == "now()" and base_type(column) == "timestamp":
+        return "now()"
+    if sql in ("true", "false") and column.property_type == "boolean":
+        return sql
+    if _NUMBER.match(sql) and column.property_type in ("smallint", "integer", "bigint", "decimal", "float", "double"):
+        return sql
+    literal = _STRING.match(sql)
+    if literal and column.property_type in ("string", "text", "enum", "json", "jsonb"):
+        return _quote(literal.group(1).replace("''", "'"))
+    return f"dbgenerated({_quote(sql)})"
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _relation_field(relation: Relation) -> list[str]:
+    key = relation.key
+    arguments = [
+        _quote(key.name),
+        f"fields: [{', '.join(camel(c) for c in key.columns)}]",
+        f"references: [{', '.join(camel(c) for c in key.ref_columns)}]",
+        f"onDelete: {_ACTIONS[key.on_delete]}",
+        f"onUpdate: {_ACTIONS[key.on_update]}",
+        f"map: {_quote(key.name)}",
+    ]
+    note = (f" // the database nulls only {', '.join(key.set_null_columns)}: ON DELETE SET NULL (column list)"
+            if key.set_null_columns else "")
+    kind = relation.parent.entity + ("?" if relation.optional else "")
+    return [relation.field, kind, f"@relation({', '.join(arguments)}){note}"]
+
+
+def _back_field(relation: Relation) -> list[str]:
+    kind = relation.child.entity + ("?" if relation.unique else "[]")
+    return [relation.back_field, kind, f"@relation({_quote(relation.key.name)})"]
+
+
+def _block_attributes(table: Table) -> list[str]:
+    lines = []
+    if len(table.primary_key.columns) > 1:
+        lines.append(f'@@id([{_fields(table.primary_key.columns)}], map: "{table.primary_key.name}")')
+    lines += [f'@@unique([{_fields(u.columns)}], map: "{u.name}")' for u in table.uniques]
+    lines += [_index(table, i) for i in table.indexes]
+    lines.append(f'@@map("{table.name}")')
+    return lines
+
+
+def _fields(columns: tuple[str, ...]) -> str:
+    return ", ".join(camel(c) for c in columns)
+
+
+def _index(table: Table, index: Index) -> str:
+    names = set(table.column_names)
+    if index.where or index.include or any(k not in names for k in index.keys):
+        what = f"WHERE {index.where}" if index.where else "an expression or INCLUDE"
+        return f"// index {index.name} on ({', '.join(index.keys)}) is not expressible in Prisma ({what})"
+    attribute = "@@unique" if index.unique else "@@index"
+    kind = f", type: {_INDEX_TYPES[index.method]}" if index.method in _INDEX_TYPES else ""
+    return f'{attribute}([{_fields(index.keys)}]{kind}, map: "{index.name}")'

@@ -1,0 +1,92 @@
+"""TypeScript types: one interface per entity, its insert type, and its enums for dropdowns.
+
+`StorageLocation` is a row as read (nullable columns are optional and may be `null`);
+`NewStorageLocation` is what an insert needs (columns with a default, and nullable ones,
+may be left out). Enums are string-literal unions plus a `const` array of their values.
+"""
+
+from __future__ import annotations
+
+from agent.codegen.model import CodegenOptions, Files, base_type, camel, header, kebab, pascal, sorted_tables
+from agent.schema.tables import Column, Schema, Table
+
+__all__ = ["render", "ts_type"]
+
+_TYPES = {
+    "uuid": "string", "string": "string", "text": "string", "inet": "string", "time": "string",
+    "interval": "string", "smallint": "number", "integer": "number", "float": "number",
+    "double": "number", "bigint": "string", "boolean": "boolean", "date": "Date", "timestamp": "Date",
+    "json": "JsonValue", "jsonb": "JsonValue", "bytea": "Uint8Array",
+}
+JSON_VALUE = (
+    "export type JsonValue =\n  | string\n  | number\n  | boolean\n  | null\n  | JsonValue[]\n"
+    "  | { [key: string]: JsonValue };\n"
+)
+
+
+def render(schema: Schema, options: CodegenOptions) -> Files:
+    files = {f"{kebab(t.entity)}.ts": _module(t, options) for t in sorted_tables(schema)}
+    files["json.ts"] = f"{header('//')}\n\n{JSON_VALUE}"
+    exports = [f"export * from './{kebab(t.entity)}';" for t in sorted_tables(schema)]
+    files["index.ts"] = "\n".join([header("//"), "", "export * from './json';", *exports, ""])
+    return files
+
+
+def enum_type_name(table: Table, column: Column) -> str:
+    return table.entity + pascal(column.name)
+
+
+def enum_const_name(table: Table, column: Column) -> str:
+    return f"{kebab(table.entity).replace('-', '_')}_{column.name}_values".upper()
+
+
+def ts_type(table: Table, column: Column, options: CodegenOptions) -> str:
+    if column.property_type == "enum":
+        return enum_type_name(table, column)
+    kind = base_type(column)
+    name = (options.decimal if kind == "decimal" else _TYPES[kind])
+    return f"{name}[]" if column.property_type == "array" else name
+
+
+def _module(table: Table, options: CodegenOptions) -> str:
+    parts = [header("//")]
+    if any(base_type(c) in ("json", "jsonb") for c in table.columns):
+        parts.append("import type { JsonValue } from './json';")
+    parts.extend(_enum(table, c) for c in table.columns if c.property_type == "enum")
+    parts.append(_interface(table, options))
+    parts.append(_insert_interface(table, options))
+    return "\n\n".join(parts) + "\n"
+
+
+def _enum(table: Table, column: Column) -> str:
+    values = [f"'{v}'" for v in column.enum_values]
+    union = " | ".join(values)
+    name = enum_type_name(table, column)
+    return (f"export type {name} = {union};\n\n"
+            f"export const {enum_const_name(table, column)}: readonly {name}[] = [{', '.join(values)}] as const;")
+
+
+def _doc(text: str | None, indent: str = "") -> list[str]:
+    if not text:
+        return []
+    return [f"{indent}/** {text.replace('*/', '* /')} */"]
+
+
+def _interface(table: Table, options: CodegenOptions) -> str:
+    lines = [*_doc(table.comment), f"export interface {table.entity} {{"]
+    for column in table.columns:
+        optional = "" if column.not_null else "?"
+        nullable = "" if column.not_null else " | null"
+        lines += _doc(column.comment, "  ")
+        lines.append(f"  {camel(column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
+    return "\n".join([*lines, "}"])
+
+
+def _insert_interface(table: Table, options: CodegenOptions) -> str:
+    lines = [f"/** The columns an insert into {table.name} needs; the others have defaults or may be null. */",
+             f"export interface New{table.entity} {{"]
+    for column in table.columns:
+        optional = "?" if column.default is not None or not column.not_null else ""
+        nullable = "" if column.not_null else " | null"
+        lines.append(f"  {camel(column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
+    return "\n".join([*lines, "}"])
