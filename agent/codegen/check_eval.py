@@ -81,7 +81,7 @@ def _bool(node: Any, row: dict[str, Any]) -> Any:
 
 def _null_test(node: Any, row: dict[str, Any]) -> bool:
     value = _eval(node.arg, row)
-    return (value is None) == (node.nulltesttype == enums.NullTestType.IS_NULL)
+    return (value is None) is bool(node.nulltesttype == enums.NullTestType.IS_NULL)
 
 
 def _a_expr(node: Any, row: dict[str, Any]) -> Any:
