@@ -12,10 +12,15 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
 
 -- ============================================
--- Table: storage_locations
+-- Backups (copied before any lock is taken)
 -- ============================================
 
 CREATE TABLE _backup_storage_locations_20251205103000 AS TABLE storage_locations;
+
+-- ============================================
+-- Table: storage_locations
+-- ============================================
+
 DROP TABLE storage_locations RESTRICT;
 
 -- ============================================

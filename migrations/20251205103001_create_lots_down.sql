@@ -12,10 +12,15 @@ SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
 
 -- ============================================
--- Table: lots
+-- Backups (copied before any lock is taken)
 -- ============================================
 
 CREATE TABLE _backup_lots_20251205103001 AS TABLE lots;
+
+-- ============================================
+-- Table: lots
+-- ============================================
+
 DROP TABLE lots RESTRICT;
 
 COMMIT;

@@ -49,9 +49,10 @@ class AddColumn(_OnTable):
     column: Column
     primary_key: tuple[str, ...] = ()
     """Where its values are copied by the inverse (a drop backs up first)."""
+    key_type: str = "UUID"
 
     def reverse(self) -> Operation:
-        return DropColumn(self.table, self.column, primary_key=self.primary_key)
+        return DropColumn(self.table, self.column, primary_key=self.primary_key, key_type=self.key_type)
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,12 @@ class DropColumn(_OnTable):
     refill_from: str | None = None
     """A column that holds the same values (a rename's new column): the inverse copies from it."""
     refill_not_null: bool = False
+    key_type: str = "UUID"
     destructive = True
 
     def reverse(self) -> Operation:
         return RestoreColumn(self.table, self.column, self.backup_as, self.primary_key,
-                             self.refill_from, self.refill_not_null)
+                             self.refill_from, self.refill_not_null, self.key_type)
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,11 @@ class RestoreColumn(_OnTable):
     primary_key: tuple[str, ...]
     refill_from: str | None = None
     refill_not_null: bool = False
+    key_type: str = "UUID"
 
     def reverse(self) -> Operation:
         return DropColumn(self.table, self.column, self.backup_as, self.primary_key,
-                          self.refill_from, self.refill_not_null)
+                          self.refill_from, self.refill_not_null, self.key_type)
 
 
 @dataclass(frozen=True)

@@ -108,18 +108,19 @@ class _Differ:
         for column in self.old.columns:
             if column.name not in matched:
                 self.destructive(f"column {self.new.name}.{column.name} is dropped")
-                self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,)))
+                self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,),
+                                                                key_type=self.key_type))
 
     def added_column(self, column: Column) -> None:
         table = self.new.name
         if not column.not_null or _constant(column.default):
-            self.changes.add("expand", alter.AddColumn(table, column, (self.key,)))
+            self.changes.add("expand", alter.AddColumn(table, column, (self.key,), self.key_type))
             return
         fill = column.backfill or column.default
         if fill is None:
             raise PlanError(f"{table}: required column {column.name} is added to a table that may hold rows: "
                             "give it a `default` or a `backfill`")
-        self.changes.add("expand", alter.AddColumn(table, _nullable(column), (self.key,)))
+        self.changes.add("expand", alter.AddColumn(table, _nullable(column), (self.key,), self.key_type))
         if column.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, column.name, column.default, None))
         self.changes.add("backfill", self._backfill(column.name, fill))
@@ -131,7 +132,7 @@ class _Differ:
         if not is_widening(old.sql_type, new.sql_type):
             self.refuse(f"{old.name} -> {new.name} changes the type from {old.sql_type} to {new.sql_type}, "
                         "which is not a widening; rename first, change the type in a later version")
-        self.changes.add("expand", alter.AddColumn(table, _nullable(new), (self.key,)),
+        self.changes.add("expand", alter.AddColumn(table, _nullable(new), (self.key,), self.key_type),
                          alter.CreateSyncTrigger(table, old.name, new.name))
         if new.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
@@ -140,7 +141,8 @@ class _Differ:
             self._require(new.name)
         self.changes.add("contract", alter.DropSyncTrigger(table, old.name, new.name),
                          alter.DropColumn(table, _nullable(old), primary_key=(self.key,),
-                                          refill_from=new.name, refill_not_null=old.not_null))
+                                          refill_from=new.name, refill_not_null=old.not_null,
+                                          key_type=self.key_type))
         self.changes.breaking.append(f"{table}.{old.name} is renamed to {new.name}: switch reads and "
                                      "writes before the contract migration runs")
 
@@ -151,7 +153,8 @@ class _Differ:
         if old.default != new.default:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, old.default))
         if old.not_null and not new.not_null:
-            self.changes.add("expand", alter.DropNotNull(table, new.name, self._not_null_check(new.name)))
+            # In the validate phase (no transaction), so the inverse's checked SET NOT NULL can commit per step.
+            self.changes.add("validate", alter.DropNotNull(table, new.name, self._not_null_check(new.name)))
         if new.not_null and not old.not_null:
             if new.backfill is not None:
                 self.changes.add("backfill", self._backfill(new.name, new.backfill))

@@ -90,12 +90,16 @@ def plan(
     return migrations
 
 
+LONG_STATEMENT_TIMEOUT = "6h"
+"""For steps that read the whole table while traffic goes on (a backfill, an index build, a
+validation): long, but never unbounded."""
 _PHASE_SETTINGS = {
     "expand": dict(transactional=True, phase="expand"),
-    "backfill": dict(transactional=False, phase="backfill", statement_timeout="0"),
-    "index": dict(transactional=False, phase="expand", statement_timeout="0"),
-    "validate": dict(transactional=False, phase="expand", statement_timeout="0"),
-    "contract": dict(transactional=False, phase="contract", deploy="after-app", statement_timeout="0"),
+    "backfill": dict(transactional=False, phase="backfill", statement_timeout=LONG_STATEMENT_TIMEOUT),
+    "index": dict(transactional=False, phase="expand", statement_timeout=LONG_STATEMENT_TIMEOUT),
+    "validate": dict(transactional=False, phase="expand", statement_timeout=LONG_STATEMENT_TIMEOUT),
+    "contract": dict(transactional=False, phase="contract", deploy="after-app",
+                     statement_timeout=LONG_STATEMENT_TIMEOUT),
 }
 _PHASE_TITLES = {
     "expand": "Expand {table}: new columns, sync triggers, checks added NOT VALID",
@@ -238,4 +242,6 @@ def _cycle_migration(table: str, keys: list[ForeignKey]) -> Migration:
         title=f"Add the foreign keys of {table} that close a reference cycle",
         operations=tuple(operations),
         depends_on=tuple(sorted(f"create_{name}" for name in parents)),
+        transactional=False,  # ADD ... NOT VALID commits before VALIDATE scans
+        statement_timeout=LONG_STATEMENT_TIMEOUT,
     )

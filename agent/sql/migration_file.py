@@ -24,8 +24,10 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.plan.planner import Migration
+from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
-from agent.sql.render import render
+from agent.sql.render import INDENT, render, table_backup
+from agent.sql.render_alter import alter_action, column_backup
 
 __all__ = ["BACKUP_PREFIX", "FileNames", "backup_name", "bind_backups", "render_down", "render_up"]
 
@@ -71,11 +73,52 @@ def _section_banner(op: Operation) -> str:
     return _banner(_SECTION_TITLES[op.section])
 
 
+def _backups_first(operations: list[Operation]) -> tuple[list[str], list[Operation]]:
+    """In one transaction, copies are taken before the first ALTER locks the table."""
+    backups, rest = [], []
+    for op in operations:
+        if isinstance(op, DropColumn) and op.backup_as:
+            backups.append(column_backup(op))
+            op = replace(op, backup_as=None)
+        elif isinstance(op, DropTable) and op.backup_as:
+            backups.append(table_backup(op))
+            op = replace(op, backup_as=None)
+        rest.append(op)
+    return backups, rest
+
+
+def _statements(operations: list[Operation], combine: bool) -> list[tuple[Operation, str]]:
+    """Rendered operations; with `combine`, neighbouring clauses on one table share an ALTER TABLE."""
+    found: list[tuple[Operation, str]] = []
+    group: list[tuple[Operation, str]] = []
+
+    def flush() -> None:
+        if len(group) == 1:
+            found.append((group[0][0], render(group[0][0])))
+        elif group:
+            clauses = f",\n{INDENT}".join(action for _, action in group)
+            found.append((group[0][0], f"ALTER TABLE {quote_ident(group[0][0].table_name or '')}\n{INDENT}{clauses};"))
+        group.clear()
+
+    for op in operations:
+        action = alter_action(op) if combine else None
+        if action is None or (group and group[0][0].table_name != op.table_name):
+            flush()
+        if action is None:
+            found.append((op, render(op)))
+        else:
+            group.append((op, action))
+    flush()
+    return found
+
+
 def _body(operations: Iterable[Operation], transactional: bool, statement_timeout: str = STATEMENT_TIMEOUT) -> str:
     parts: list[str] = []
     current: object = None
-    for op in operations:
-        sql = render(op)
+    backups, ordered = _backups_first(list(operations)) if transactional else ([], list(operations))
+    if backups:
+        parts += [_banner("Backups (copied before any lock is taken)"), *backups]
+    for op, sql in _statements(ordered, combine=transactional):
         if not sql:
             continue
         key = op.table_name if isinstance(op, CreateTable | DropTable) else op.section

@@ -32,7 +32,7 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
 from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING
 
-__all__ = ["column_list", "foreign_key_clause", "render"]
+__all__ = ["column_list", "foreign_key_clause", "render", "table_backup"]
 
 INDENT = "    "
 _COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -103,10 +103,13 @@ def _create_table(op: CreateTable) -> str:
     return f"CREATE TABLE {quote_ident(table.name)} (\n" + "\n".join(lines) + "\n);"
 
 
+def table_backup(op: DropTable) -> str:
+    return f"CREATE TABLE {quote_ident(op.backup_as or '')} AS TABLE {quote_ident(op.table.name)};"
+
+
 def _drop_table(op: DropTable) -> str:
-    table = quote_ident(op.table.name)
-    backup = f"CREATE TABLE {quote_ident(op.backup_as)} AS TABLE {table};\n" if op.backup_as else ""
-    return f"{backup}DROP TABLE {table} RESTRICT;"
+    backup = table_backup(op) + "\n" if op.backup_as else ""
+    return f"{backup}DROP TABLE {quote_ident(op.table.name)} RESTRICT;"
 
 
 def _add_foreign_key(op: AddForeignKey) -> str:

@@ -8,9 +8,10 @@ from typing import Any
 from agent.plan import alter_operations as alter
 from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident
+from agent.schema.names import bounded_name
 from agent.schema.tables import Column
 
-__all__ = ["ALTER_RENDERERS"]
+__all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup"]
 
 INDENT = "    "
 BACKFILL_SETTING = "'migration_agent.backfill'"
@@ -34,29 +35,36 @@ def _add_column(op: alter.AddColumn) -> str:
     return f"{_table(op)} ADD COLUMN {_column_definition(op.column)};"
 
 
+def column_backup(op: alter.DropColumn) -> str:
+    keys = ", ".join(quote_ident(k) for k in op.primary_key)
+    return (f"CREATE TABLE {quote_ident(op.backup_as or '')} AS\n{INDENT}SELECT {keys}, "
+            f"{quote_ident(op.column.name)} FROM {quote_ident(op.table)};")
+
+
 def _drop_column(op: alter.DropColumn) -> str:
-    column = quote_ident(op.column.name)
-    backup = ""
-    if op.backup_as:
-        keys = ", ".join(quote_ident(k) for k in op.primary_key)
-        backup = (f"CREATE TABLE {quote_ident(op.backup_as)} AS\n{INDENT}SELECT {keys}, {column} "
-                  f"FROM {quote_ident(op.table)};\n")
-    return f"{backup}{_table(op)} DROP COLUMN {column};"
+    backup = column_backup(op) + "\n" if op.backup_as else ""
+    return f"{backup}{_table(op)} DROP COLUMN {quote_ident(op.column.name)};"
 
 
 def _restore_column(op: alter.RestoreColumn) -> str:
-    """A rollback path: correctness first, so one UPDATE rather than batches."""
-    nullable = op.column.model_copy(update={"not_null": False})
-    table, column = quote_ident(op.table), quote_ident(op.column.name)
+    """Add the column back, refill it in keyset batches (from its sibling or its backup), then
+    NOT NULL through a validated check; the backup is dropped once its rows are back."""
+    nullable = op.column.model_copy(update={"not_null": False, "default": None})
+    key = op.primary_key[0]
     lines = [f"{_table(op)} ADD COLUMN {_column_definition(nullable)};"]
-    if op.refill_from:
-        lines.append(f"UPDATE {table} SET {column} = {quote_ident(op.refill_from)};")
-    elif op.backup_as:
+    source = quote_ident(op.refill_from) if op.refill_from else None
+    if source is None and op.backup_as:
         backup = quote_ident(op.backup_as)
-        match = " AND ".join(f"t.{quote_ident(k)} = b.{quote_ident(k)}" for k in op.primary_key)
-        lines.append(f"UPDATE {table} AS t SET {column} = b.{column}\n{INDENT}FROM {backup} AS b WHERE {match};")
+        lines.append(f"CREATE UNIQUE INDEX CONCURRENTLY ON {backup} ({quote_ident(key)});")
+        source = (f"(SELECT b.{quote_ident(op.column.name)} FROM {backup} AS b "
+                  f"WHERE b.{quote_ident(key)} = {quote_ident(op.table)}.{quote_ident(key)})")
+    if source is not None:
+        lines.append(_backfill(alter.Backfill(op.table, ((op.column.name, source),), key, op.key_type)))
+    if op.column.default is not None:
+        lines.append(f"{_table(op)} ALTER COLUMN {quote_ident(op.column.name)} SET DEFAULT {op.column.default};")
     if op.column.not_null or op.refill_not_null:
-        lines.append(f"{_table(op)} ALTER COLUMN {column} SET NOT NULL;")
+        check = bounded_name(f"{op.table}_{op.column.name}_not_null")
+        lines.append(_set_not_null(alter.SetNotNull(op.table, op.column.name, check)))
     if op.backup_as:
         lines.append(f"DROP TABLE {quote_ident(op.backup_as)};")
     return "\n".join(lines)
@@ -170,6 +178,29 @@ def _backfill(op: alter.Backfill) -> str:
         "END",
         "$$;",
     ])
+
+
+def _default_action(op: alter.SetColumnDefault) -> str:
+    action = "DROP DEFAULT" if op.default is None else f"SET DEFAULT {op.default}"
+    return f"ALTER COLUMN {quote_ident(op.column)} {action}"
+
+
+ALTER_ACTIONS: dict[type[Operation], Callable[[Any], str | None]] = {
+    alter.AddColumn: lambda op: f"ADD COLUMN {_column_definition(op.column)}",
+    alter.AlterColumnType: lambda op: f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
+    alter.SetColumnDefault: _default_action,
+    alter.DropNotNull: lambda op: f"ALTER COLUMN {quote_ident(op.column)} DROP NOT NULL",
+    alter.AddCheck: lambda op: None if op.validate else
+    f"ADD CONSTRAINT {quote_ident(op.check.name)} CHECK ({op.check.expression}) NOT VALID",
+    alter.DropCheck: lambda op: f"DROP CONSTRAINT {quote_ident(op.check.name)}",
+    alter.DropColumn: lambda op: None if op.backup_as else f"DROP COLUMN {quote_ident(op.column.name)}",
+}
+"""Operations that are one clause of ALTER TABLE: in a transaction they share one statement."""
+
+
+def alter_action(op: Operation) -> str | None:
+    action = ALTER_ACTIONS.get(type(op))
+    return action(op) if action else None
 
 
 def _nothing(op: Operation) -> str:

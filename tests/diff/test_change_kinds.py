@@ -70,7 +70,7 @@ CASES = {
         BASE.replace("  code:\n", "  item_code:\n    renamed_from: code\n"),
         ["ALTER TABLE items ADD COLUMN item_code VARCHAR(20);", "CREATE TRIGGER items_sync_code_item_code",
          "SET item_code = COALESCE(item_code, (code))", "ALTER TABLE items DROP COLUMN code;"],
-        ["ALTER TABLE items ADD COLUMN code VARCHAR(20);", "UPDATE items SET code = item_code;",
+        ["ALTER TABLE items ADD COLUMN code VARCHAR(20);", "SET code = COALESCE(code, (item_code))",
          "ALTER TABLE items ALTER COLUMN code SET NOT NULL;", "DROP TRIGGER items_sync_code_item_code ON items;"]),
     "widen a varchar": (
         BASE.replace("max_length: 20", "max_length: 80"),
@@ -178,5 +178,8 @@ def test_a_dropped_column_is_copied_to_a_backup_and_restored_by_down() -> None:
     outcome = diff(BASE.replace("  note:\n    type: text\n    description: free text\n", ""), destructive=True)
     (contract,) = [m for m in outcome.migrations if m.slug == "contract_items"]
     assert "CREATE TABLE _backup_items_note_20260101000000 AS\n    SELECT item_id, note FROM items;" in contract.up_sql
-    assert "FROM _backup_items_note_20260101000000 AS b WHERE t.item_id = b.item_id;" in contract.down_sql
+    assert "CREATE UNIQUE INDEX CONCURRENTLY ON _backup_items_note_20260101000000 (item_id);" in contract.down_sql
+    assert ("SET note = COALESCE(note, ((SELECT b.note FROM _backup_items_note_20260101000000 AS b "
+            "WHERE b.item_id = items.item_id)))") in contract.down_sql
+    assert contract.down_sql.rstrip().endswith("DROP TABLE _backup_items_note_20260101000000;")
     assert "-- agent:destructive" in contract.up_sql

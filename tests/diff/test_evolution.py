@@ -48,7 +48,8 @@ def test_the_diff_is_phased_and_names_what_breaks() -> None:
     expand, backfill, index, validate, contract = outcome.migrations
     assert "RENAME COLUMN" not in "".join(m.up_sql for m in outcome.migrations)
     assert "-- agent:no-transaction" not in expand.up_sql and "BEGIN;" in expand.up_sql
-    assert "ADD CONSTRAINT lots_quantity_check CHECK (quantity >= 0) NOT VALID;" in expand.up_sql
+    assert "ADD COLUMN supplier_id UUID,\n    ADD CONSTRAINT lots_quantity_check CHECK (quantity >= 0) NOT VALID," \
+        in expand.up_sql
     assert "-- agent:no-transaction" in backfill.up_sql and "COMMIT;" in backfill.up_sql
     assert "LIMIT" not in backfill.up_sql.split("ORDER BY lot_id LIMIT 5000")[0].split("UPDATE")[-1]
     assert "CREATE INDEX CONCURRENTLY idx_lots_material_id" in index.up_sql

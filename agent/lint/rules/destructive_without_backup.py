@@ -29,9 +29,12 @@ def _destroyed(statement: Statement, context: Context) -> list[tuple[str, str]]:
     return [(t, "DROP TABLE") for t in dropped_tables(statement, context)]
 
 
+BACKUP_PREFIX = "_backup_"
+
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     for table, what in _destroyed(statement, context):
-        if table not in context.backups:
+        if table not in context.backups and not table.startswith(BACKUP_PREFIX):
             yield RULE.at(context, statement.start, table=table, what=what)
 
 
@@ -45,7 +48,8 @@ RULE = Rule(
     ),
     why=(
         "Dropped or truncated data is gone; a down migration can recreate the column or table "
-        "but not its contents (the irreversible migration lesson)."
+        "but not its contents (the irreversible migration lesson). The _backup_ tables "
+        "themselves are exempt: a restore drops its backup once the rows are back."
     ),
     instead=(
         "Copy first, in the same migration: CREATE TABLE _backup_<table>_<yyyymmdd> AS "
