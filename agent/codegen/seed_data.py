@@ -66,20 +66,22 @@ def insertion_order(schema: Schema) -> list[Table]:
         ready = [n for n, t in remaining.items() if not _parents(t) & (remaining.keys() - {n})]
         name = min(ready or remaining)
         order.append(remaining.pop(name))
-    shared_first = [t for t in order if not t.tenant_scoped and not _needs_tenant_rows(schema, t)]
-    return shared_first + [t for t in order if t not in shared_first]
+    return order
 
 
 def _parents(table: Table) -> set[str]:
     return {k.ref_table for k in table.foreign_keys}
 
 
-def _needs_tenant_rows(schema: Schema, table: Table, seen: frozenset[str] = frozenset()) -> bool:
-    for name in _parents(table) - seen - {table.name}:
-        parent = schema.table(name)
-        if parent is not None and (parent.tenant_scoped or _needs_tenant_rows(schema, parent, seen | {name})):
-            return True
-    return False
+def _segments(order: list[Table]) -> list[list[Table]]:
+    """Runs of tenant-scoped tables (written tenant by tenant) and of shared tables, in insertion order."""
+    runs: list[list[Table]] = []
+    for table in order:
+        if runs and runs[-1][0].tenant_scoped == table.tenant_scoped:
+            runs[-1].append(table)
+        else:
+            runs.append([table])
+    return runs
 
 
 @dataclass
@@ -223,7 +225,6 @@ _OTHERS: dict[str, Any] = {
 
 def _file(schema: Schema, options: CodegenOptions, env: str, tenants: int) -> str:
     rows = seed_rows(schema, options, env)
-    order = insertion_order(schema)
     lines = [
         f"-- Seed data: {env} ({tenants} tenants, {options.rows} rows per table and tenant, seed {options.seed}).",
         header("--"),
@@ -233,25 +234,24 @@ def _file(schema: Schema, options: CodegenOptions, env: str, tenants: int) -> st
         "",
         "BEGIN;",
     ]
-    lines += _shared(order, rows, first=True)
-    for number, tenant in enumerate(tenant_ids(options, env), start=1):
-        lines += _banner(f"Tenant {number} of {tenants}: {tenant}")
-        lines += ["", f"SET LOCAL {schema.tenant_setting} = {quote_literal(str(tenant))};"]
-        lines += [s for t in order if t.tenant_scoped for s in _insert(t, rows[t.name][tenant])]
-    lines += _shared(order, rows, first=False)
+    for segment in _segments(insertion_order(schema)):
+        if segment[0].tenant_scoped:
+            lines += _tenant_blocks(schema, options, env, segment, rows)
+        else:
+            lines += _banner("Shared tables (not tenant-scoped)")
+            lines += [s for t in segment for s in _insert(t, rows[t.name][None])]
     return "\n".join([*lines, "", "COMMIT;", ""])
 
 
-def _shared(order: list[Table], rows: dict[str, dict[uuid.UUID | None, list[Row]]], first: bool) -> list[str]:
-    tenant_seen = False
-    picked = []
-    for table in order:
-        tenant_seen = tenant_seen or table.tenant_scoped
-        if not table.tenant_scoped and tenant_seen != first:
-            picked.append(table)
-    if not picked:
-        return []
-    return _banner("Shared tables (not tenant-scoped)") + [s for t in picked for s in _insert(t, rows[t.name][None])]
+def _tenant_blocks(schema: Schema, options: CodegenOptions, env: str, segment: list[Table],
+                   rows: dict[str, dict[uuid.UUID | None, list[Row]]]) -> list[str]:
+    lines = []
+    tenants = tenant_ids(options, env)
+    for number, tenant in enumerate(tenants, start=1):
+        lines += _banner(f"Tenant {number} of {len(tenants)}: {tenant}")
+        lines += ["", f"SET LOCAL {schema.tenant_setting} = {quote_literal(str(tenant))};"]
+        lines += [s for t in segment for s in _insert(t, rows[t.name][tenant])]
+    return lines
 
 
 def _banner(title: str) -> list[str]:
