@@ -38,6 +38,7 @@ class Settings(BaseModel):
     database_url: str | None = None
     scratch_database_url: str | None = None
     scratch_backend: ScratchBackend = ScratchBackend.EMBEDDED
+    scratch_postgres_image: str = "postgres:16"
     nats_url: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".agent")
     log_format: LogFormat = LogFormat.AUTO
@@ -72,6 +73,7 @@ _ENVIRONMENT = {
     "database_url": "DATABASE_URL",
     "scratch_database_url": "SCRATCH_DATABASE_URL",
     "scratch_backend": "SCRATCH_BACKEND",
+    "scratch_postgres_image": "SCRATCH_POSTGRES_IMAGE",
     "nats_url": "NATS_URL",
     "data_dir": "AGENT_DATA_DIR",
     "log_format": "AGENT_LOG_FORMAT",

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 
 from agent import embedded
-from agent.config import Settings
+from agent.config import ScratchBackend, Settings
 
-__all__ = ["nats_url", "postgres_url", "scratch_postgres_url"]
+__all__ = ["ScratchBackendError", "nats_url", "postgres_url", "scratch_postgres_url"]
 
 
 @contextlib.contextmanager
@@ -30,14 +31,42 @@ def postgres_url(settings: Settings) -> Iterator[str]:
         yield url
 
 
+class ScratchBackendError(RuntimeError):
+    """The configured scratch backend cannot be used; the message says what is missing."""
+
+
 @contextlib.contextmanager
 def scratch_postgres_url(settings: Settings) -> Iterator[str]:
-    """A server on which scratch databases may be created and dropped."""
+    """A server on which scratch databases may be created and dropped, by SCRATCH_BACKEND."""
+    if settings.scratch_backend is ScratchBackend.TESTCONTAINERS:
+        with _container(settings.scratch_postgres_image) as url:
+            yield url
+        return
     if settings.scratch_database_url:
         yield settings.scratch_database_url
         return
+    if settings.scratch_backend is ScratchBackend.SERVER:
+        raise ScratchBackendError("SCRATCH_BACKEND=server needs SCRATCH_DATABASE_URL")
     with _embedded(settings, embedded.POSTGRES) as url:
         yield url
+
+
+@contextlib.contextmanager
+def _container(image: str) -> Iterator[str]:
+    """PostgreSQL in Docker, so migrations are proven on the production major version."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from testcontainers.postgres import PostgresContainer
+
+        container = PostgresContainer(image, driver=None)
+        container.start()
+    except Exception as error:  # docker's client raises many kinds; all mean "no usable Docker"
+        raise ScratchBackendError(f"SCRATCH_BACKEND=testcontainers, but Docker is not usable: {error}") from None
+    try:
+        yield container.get_connection_url()
+    finally:
+        container.stop()
 
 
 @contextlib.contextmanager

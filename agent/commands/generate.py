@@ -31,7 +31,7 @@ from agent.jobs.generate import (
 from agent.migrate.files import MigrationFileError, existing_versions, write_files
 from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.planner import PlanError
-from agent.runtime import scratch_postgres_url
+from agent.runtime import ScratchBackendError, scratch_postgres_url
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
 from agent.verify.apply import MigrationText
 from agent.verify.report import VerificationReport
@@ -105,7 +105,7 @@ def _verify(loaded: LoadedSchema, outcome: GenerateOutcome, baseline: list[Migra
         with scratch_postgres_url(settings()) as server_url, progress_printer() as progress:
             return run_async(verify_migrations(server_url, loaded.schema, baseline, new,
                                                rows_per_table=rows, progress=progress))
-    except (EmbeddedError, ScratchError, OSError) as error:
+    except (EmbeddedError, ScratchError, ScratchBackendError, OSError) as error:
         fail(ExitCode.INFRASTRUCTURE, f"scratch PostgreSQL unavailable: {error}")
 
 

@@ -21,7 +21,7 @@ from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.jobs.generate import existing_migrations
 from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
-from agent.runtime import scratch_postgres_url
+from agent.runtime import ScratchBackendError, scratch_postgres_url
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
 from agent.verify.pipeline import run_pipeline
@@ -75,5 +75,5 @@ def _run(migrations: list[MigrationText], schema: Schema | None, rows: int) -> V
         with scratch_postgres_url(settings()) as server_url, progress_printer() as progress:
             return run_async(run_pipeline(server_url, migrations, schema=schema,
                                           rows_per_table=rows, progress=progress))
-    except (EmbeddedError, ScratchError, OSError) as error:
+    except (EmbeddedError, ScratchError, ScratchBackendError, OSError) as error:
         fail(ExitCode.INFRASTRUCTURE, f"scratch PostgreSQL unavailable: {error}")

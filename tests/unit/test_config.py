@@ -25,3 +25,20 @@ def test_environment_then_flags() -> None:
 def test_bad_setting_names_the_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_settings(environ={variable: value})
+
+
+def test_server_backend_without_url_is_refused() -> None:
+    from agent.runtime import ScratchBackendError, scratch_postgres_url
+
+    settings = load_settings(environ={"SCRATCH_BACKEND": "server"})
+    refused = pytest.raises(ScratchBackendError, match="SCRATCH_BACKEND=server needs SCRATCH_DATABASE_URL")
+    with refused, scratch_postgres_url(settings):
+        pass
+
+
+def test_testcontainers_without_docker_is_a_clear_error() -> None:
+    from agent.runtime import ScratchBackendError, scratch_postgres_url
+
+    settings = load_settings(environ={"SCRATCH_BACKEND": "testcontainers", "DOCKER_HOST": "unix:///nonexistent"})
+    with pytest.raises(ScratchBackendError, match="Docker is not usable"), scratch_postgres_url(settings):
+        pass
