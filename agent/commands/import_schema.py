@@ -1,0 +1,71 @@
+"""`migration-agent import`: a database back to YAML schema files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+import click
+
+from agent.catalog import SchemaNotFoundError
+from agent.commands.common import err, fail, out, run_async, settings
+from agent.exit_codes import ExitCode
+from agent.importing import ImportedFiles, ImportOptions, OverwriteError, import_database, write_files
+
+__all__ = ["import_command"]
+
+
+@click.command("import")
+@click.option("--database-url", help="The database to read [default: DATABASE_URL].")
+@click.option("-o", "--output", "output_dir", required=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Folder for the YAML files.")
+@click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
+@click.option("--tenant-column", default="tenant_id", show_default=True)
+@click.option("--setting", default="app.current_tenant_id", show_default=True,
+              help="The setting tenant isolation policies read.")
+@click.option("--app-role", default="app_user", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--allow-loss", is_flag=True,
+              help="Write the files even though some objects cannot be expressed (they are listed).")
+def import_command(database_url: str | None, output_dir: Path, schema: str, tenant_column: str,
+                   setting: str, app_role: str, force: bool, allow_loss: bool) -> None:
+    """Read a database and write one entity file per table (plus project.yaml) that
+    describes it in the YAML schema language. Anything the language cannot express is
+    listed; then nothing is written unless --allow-loss."""
+    url = database_url or _configured_url()
+    options = ImportOptions(schema=schema, tenant_column=tenant_column, setting=setting, app_role=app_role)
+    imported = run_async(_read(url, options))
+    for problem in imported.problems:
+        err.print(str(problem), markup=False)
+    if imported.errors and not allow_loss:
+        fail(ExitCode.FINDINGS, f"{len(imported.errors)} thing(s) in the database cannot be expressed "
+             "in the YAML (listed above); nothing was written. Rerun with --allow-loss to write anyway.")
+    try:
+        written = write_files(output_dir, imported.texts, force=force)
+    except OverwriteError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    for path in written:
+        out.print(f"wrote {path}", markup=False)
+
+
+def _configured_url() -> str:
+    try:
+        url = settings().database_url
+    except RuntimeError:
+        url = None
+    if not url:
+        fail(ExitCode.BAD_INPUT, "no database: give --database-url or set DATABASE_URL")
+    return url
+
+
+async def _read(url: str, options: ImportOptions) -> ImportedFiles:
+    try:
+        connection = await asyncpg.connect(url)
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"cannot connect to the database: {error}")
+    try:
+        return await import_database(connection, options)
+    except SchemaNotFoundError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    finally:
+        await connection.close()

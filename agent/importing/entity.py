@@ -1,0 +1,63 @@
+"""One table to one entity document, keys in the order `schema-format.md` lists them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.importing.checks import add_checks
+from agent.importing.context import TableImport
+from agent.importing.indexes import add_indexes
+from agent.importing.keys import add_foreign_keys, add_uniques
+from agent.importing.lossy import check_table_extras
+from agent.importing.policies import add_policies, check_row_security
+from agent.importing.properties import add_defaults, add_properties
+from agent.schema.resolve import singular
+
+__all__ = ["PROPERTY_KEYS", "entity_document", "entity_name"]
+
+PROPERTY_KEYS = (
+    "type", "max_length", "min_length", "pattern", "precision", "scale", "minimum", "maximum",
+    "values", "items", "required", "default", "unique", "index", "references", "description",
+)
+_REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant")
+
+
+def entity_name(table: str) -> str:
+    """`storage_locations` -> `StorageLocation`."""
+    return "".join(part[:1].upper() + part[1:] for part in singular(table).split("_") if part)
+
+
+def entity_document(work: TableImport) -> dict[str, Any]:
+    for step in (add_properties, add_checks, add_uniques, add_foreign_keys, add_defaults,
+                 add_indexes, add_policies, check_row_security, check_table_extras):
+        step(work)
+    document: dict[str, Any] = {"version": 1, "entity": entity_name(work.name), "table": work.name}
+    if work.table.comment is not None:
+        document["description"] = work.table.comment
+    document |= {"tenant_scoped": work.shape.tenant_scoped, "audit": work.shape.audit,
+                 "primary_key": work.shape.primary_key}
+    sections = {"properties": {name: _ordered_property(p) for name, p in work.properties.items()},
+                "constraints": [_ordered_constraint(c) for c in work.constraints],
+                "indexes": work.indexes, "policies": work.policies}
+    return document | {key: value for key, value in sections.items() if value}
+
+
+def _ordered(mapping: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: mapping[key] for key in keys if key in mapping}
+
+
+def _ordered_property(prop: dict[str, Any]) -> dict[str, Any]:
+    ordered = _ordered(prop, PROPERTY_KEYS)
+    if "items" in ordered:
+        ordered["items"] = _ordered_property(ordered["items"])
+    if "references" in ordered:
+        ordered["references"] = _ordered(ordered["references"], _REFERENCE_KEYS)
+    return ordered
+
+
+def _ordered_constraint(entry: dict[str, Any]) -> dict[str, Any]:
+    if "foreign_key" not in entry:
+        return entry
+    body = entry["foreign_key"]
+    return {**entry, "foreign_key": {"columns": body["columns"],
+                                     "references": _ordered(body["references"], _REFERENCE_KEYS)}}

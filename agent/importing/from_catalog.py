@@ -1,0 +1,98 @@
+"""A Catalog to schema files: one kebab-case entity document per table, plus project.yaml.
+
+What cannot be recovered from a database, and so is written with its default:
+the project's `name`, `postgres_min_version` and `migrations_dir`; a property's
+`renamed_from` and `backfill`; which file a table came from. An entity's name is
+the PascalCase singular of its table (`storage_locations` -> `StorageLocation`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from agent.catalog.model import Catalog, Table
+from agent.importing.context import TableImport
+from agent.importing.entity import entity_document
+from agent.importing.keys import implied_uniques
+from agent.importing.lossy import check_other_objects
+from agent.importing.problems import Problem, Problems
+from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
+from agent.schema.load import PROJECT_FILE
+from agent.sql.migration_file import BACKUP_PREFIX
+
+__all__ = ["ImportOptions", "ImportResult", "file_name", "import_catalog"]
+
+
+@dataclass
+class ImportResult:
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """By file name, `project.yaml` first; plain data in the spec's key order."""
+    problems: list[Problem] = field(default_factory=list)
+    tables: tuple[str, ...] = ()
+    """The tables that were imported."""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> ImportResult:
+    options = _with_tenant_type(catalog, options or ImportOptions())
+    problems = Problems()
+    shapes = {s.name: s for s in (_shape(t, options, problems) for t in catalog.tables) if s}
+    implied = implied_uniques(shapes, options)
+    result = ImportResult(documents={PROJECT_FILE: project_document(options)})
+    for shape in shapes.values():
+        work = TableImport(shape, shapes, options, problems, implied)
+        document = entity_document(work)
+        name = file_name(shape.name)
+        if name in result.documents:
+            problems.lost(shape.name, f"its file name {name} is taken by another table; it is left out")
+            continue
+        result.documents[name] = document
+    check_other_objects(catalog, any(s.audit for s in shapes.values()), problems)
+    result.tables = tuple(shapes)
+    result.problems = problems.items
+    return result
+
+
+def _with_tenant_type(catalog: Catalog, options: ImportOptions) -> ImportOptions:
+    """The tenant column's type, as most tables that have it hold it."""
+    kinds = Counter(c.type for t in catalog.tables for c in t.columns[1:2]
+                    if c.name == options.tenant_column and c.type in TENANT_TYPES)
+    if not kinds:
+        return options
+    best = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))[0][0]
+    return replace(options, tenant_type=best)
+
+
+def _shape(table: Table, options: ImportOptions, problems: Problems) -> Shape | None:
+    if table.name.startswith(BACKUP_PREFIX):
+        problems.note(table.name, "a backup table made by a down migration; not imported")
+        return None
+    if table.partition_of is not None:
+        problems.lost(table.name, f"a partition of {table.partition_of}; partitions are not imported")
+        return None
+    key = primary_key_column(table)
+    if len(key) != 1:
+        why = "no primary key" if not key else f"a primary key of {len(key)} columns"
+        problems.lost(table.name, f"has {why}; the YAML needs a single-column key, so the table is left out")
+        return None
+    return table_shape(table, key[0], options)
+
+
+def file_name(table: str) -> str:
+    """`storage_locations` -> `storage-locations.yaml` (`project` -> `project-table.yaml`)."""
+    stem = re.sub(r"[^a-z0-9]+", "-", table.lower()).strip("-") or "table"
+    return f"{stem}-table.yaml" if stem == "project" else f"{stem}.yaml"
+
+
+def project_document(options: ImportOptions) -> dict[str, Any]:
+    return {"project": {
+        "name": "wms", "postgres_min_version": 15,
+        "tenant": {"column": options.tenant_column, "type": options.tenant_type, "setting": options.setting},
+        "app_role": options.app_role, "migrations_dir": "migrations",
+    }}

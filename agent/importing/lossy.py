@@ -1,0 +1,51 @@
+"""Table-level things the YAML language has no words for, each reported by name."""
+
+from __future__ import annotations
+
+from agent.catalog.model import Catalog
+from agent.importing.context import TableImport
+from agent.importing.problems import Problems
+from agent.importing.shape import is_audit_trigger
+from agent.schema.tables import UPDATED_AT_FUNCTION
+
+__all__ = ["check_other_objects", "check_table_extras"]
+
+
+def check_table_extras(work: TableImport) -> None:
+    table = work.table
+    if table.partitioned:
+        work.lost(f"the table is partitioned ({table.partition_key}); it is imported as a plain table")
+    if table.unlogged:
+        work.lost("the table is UNLOGGED; it is imported as an ordinary (logged) table")
+    for grant in table.grants:
+        work.lost(f"GRANT {grant.privilege} TO {grant.grantee} is not described by the YAML")
+    for trigger in table.triggers:
+        if not (work.shape.audit and is_audit_trigger(trigger, work.name)):
+            work.lost(f"trigger {trigger.name} ({trigger.definition}) has no place in the YAML")
+    for constraint in table.constraints:
+        if constraint.kind == "exclude":
+            work.lost(f"exclusion constraint {constraint.name} ({constraint.definition}) "
+                      "has no place in the YAML")
+    _column_order(work)
+
+
+def _column_order(work: TableImport) -> None:
+    first = work.table.columns[0].name
+    if first != work.shape.primary_key:
+        work.lost(f"the primary key column {work.shape.primary_key} is not the first column; "
+                  "the YAML puts it first")
+
+
+def check_other_objects(catalog: Catalog, audited: bool, problems: Problems) -> None:
+    for view in catalog.views:
+        kind = "materialized view" if view.materialized else "view"
+        problems.lost(view.name, f"{kind} {view.name} is not described by the YAML")
+    for function in catalog.functions:
+        if function.name == UPDATED_AT_FUNCTION and audited:
+            continue
+        problems.lost("", f"{function.kind} {function.signature} is not described by the YAML")
+    for sequence in catalog.sequences:
+        problems.lost(sequence.owned_by.split(".")[0] if sequence.owned_by else "",
+                      f"sequence {sequence.name} is not described by the YAML")
+    for enum in catalog.enums:
+        problems.lost("", f"enum type {enum.name} is not described by the YAML")

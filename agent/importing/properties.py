@@ -1,0 +1,59 @@
+"""Columns to properties: type, `required`, `default`, `description`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.catalog.model import Column
+from agent.importing.context import TableImport
+from agent.importing.defaults import yaml_default
+from agent.importing.types import property_type
+
+__all__ = ["add_defaults", "add_properties"]
+
+
+def add_properties(work: TableImport) -> None:
+    """One property per column the YAML does not add by itself, in column order."""
+    implicit = work.implicit_columns()
+    for column in work.table.columns:
+        if column.name in implicit:
+            continue
+        prop = _property(work, column)
+        if prop is not None:
+            work.properties[column.name] = prop
+
+
+def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
+    fields = property_type(column.type)
+    if fields is None:
+        work.lost(f"column {column.name} is {column.type}, a type the YAML language does not have;"
+                  " it is left out")
+        return None
+    if column.identity:
+        work.lost(f"column {column.name} is an identity column (GENERATED {column.identity.upper()} "
+                  "AS IDENTITY); it is imported as a plain column")
+    if column.generated:
+        work.lost(f"column {column.name} is generated ({column.generated_expression}); "
+                  "it is imported as a plain column")
+    if column.collation:
+        work.lost(f"column {column.name} has collation {column.collation}, which the YAML cannot say")
+    if column.not_null or column.name == work.shape.primary_key:
+        fields["required"] = True
+    return fields
+
+
+def add_defaults(work: TableImport) -> None:
+    """Defaults and descriptions, once checks have made enums of the columns that are."""
+    for column in work.table.columns:
+        prop = work.properties.get(column.name)
+        if prop is None:
+            continue
+        if column.default is not None and not column.generated:
+            prop["default"] = yaml_default(_type_fields(prop), column.default, work.simplify(column.default))
+        if column.comment is not None:
+            prop["description"] = column.comment
+
+
+def _type_fields(prop: dict[str, Any]) -> dict[str, Any]:
+    keep = ("type", "max_length", "precision", "scale", "values", "items", "minimum", "maximum")
+    return {key: value for key, value in prop.items() if key in keep}

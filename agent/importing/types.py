@@ -1,0 +1,38 @@
+"""`format_type` text back to a YAML property type."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["property_type"]
+
+_SIMPLE = {
+    "uuid": "uuid", "text": "text", "smallint": "smallint", "integer": "integer",
+    "bigint": "bigint", "real": "float", "double precision": "double", "boolean": "boolean",
+    "date": "date", "time without time zone": "time", "timestamp with time zone": "timestamp",
+    "interval": "interval", "json": "json", "jsonb": "jsonb", "bytea": "bytea", "inet": "inet",
+}
+_VARCHAR = re.compile(r"character varying\((\d+)\)\Z")
+_NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
+_NOT_ITEMS = frozenset({"array", "enum"})
+
+
+def property_type(format_type: str) -> dict[str, Any] | None:
+    """The property fields (`type`, `max_length`, `precision`...) of a column type; None if
+    the language has no such type (e.g. `timestamp without time zone`, `character(3)`)."""
+    if format_type.endswith("[]"):
+        items = property_type(format_type[:-2])
+        if items is None or items["type"] in _NOT_ITEMS:
+            return None
+        return {"type": "array", "items": items}
+    if format_type in _SIMPLE:
+        return {"type": _SIMPLE[format_type]}
+    if match := _VARCHAR.match(format_type):
+        return {"type": "string", "max_length": int(match[1])}
+    if format_type == "numeric":
+        return {"type": "decimal"}
+    if match := _NUMERIC.match(format_type):
+        precision, scale = int(match[1]), int(match[2])
+        return {"type": "decimal", "precision": precision, **({"scale": scale} if scale else {})}
+    return None
