@@ -32,7 +32,7 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
 from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING
 
-__all__ = ["column_list", "foreign_key_clause", "render", "table_backup"]
+__all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
 
 INDENT = "    "
 _COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -144,7 +144,13 @@ def create_index_sql(table: str, index: Index, *, concurrently: bool = False) ->
 
 
 def _create_index(op: CreateIndex) -> str:
-    return create_index_sql(op.table, op.index, concurrently=op.concurrently)
+    sql = create_index_sql(op.table, op.index, concurrently=op.concurrently)
+    return (drop_leftover(op.index.name) + sql) if op.concurrently else sql
+
+
+def drop_leftover(name: str) -> str:
+    """A failed CONCURRENTLY build leaves an INVALID index behind; a rerun removes it first."""
+    return f"DROP INDEX CONCURRENTLY IF EXISTS {quote_ident(name)};\n"
 
 
 def _drop_index(op: DropIndex) -> str:

@@ -113,7 +113,8 @@ def _validate(op: alter.ValidateConstraint) -> str:
 
 def _add_unique(op: alter.AddUnique) -> str:
     name, columns = quote_ident(op.unique.name), ", ".join(quote_ident(c) for c in op.unique.columns)
-    return (f"CREATE UNIQUE INDEX CONCURRENTLY {name}\n{INDENT}ON {quote_ident(op.table)} ({columns});\n"
+    leftover = f"DROP INDEX CONCURRENTLY IF EXISTS {name};\n"
+    return (f"{leftover}CREATE UNIQUE INDEX CONCURRENTLY {name}\n{INDENT}ON {quote_ident(op.table)} ({columns});\n"
             f"{_table(op)} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};")
 
 
