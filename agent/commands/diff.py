@@ -12,6 +12,7 @@ from agent.exit_codes import ExitCode
 from agent.jobs.generate import existing_migrations, generate_migrations, new_migrations
 from agent.migrate.files import existing_versions
 from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
@@ -28,12 +29,16 @@ __all__ = ["diff_command"]
               help="Migrations folder [default: the project's migrations_dir].")
 @click.option("--allow-destructive", is_flag=True,
               help="Allow drops, narrowing and enum value removal (data is copied to _backup_ tables first).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Rows per backfill batch (one commit each).")
+@click.option("--pause-ms", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Pause between backfill batches, to leave the database breathing room.")
 @now_option
 @click.option("--verify", is_flag=True, help="Prove the migrations on a scratch database at the old schema first.")
 @rows_option
 @json_option
 def diff_command(from_dir: Path | None, to_dir: Path, migrations_dir: Path | None, allow_destructive: bool,
-                 now: str | None, verify: bool, rows: int, as_json: bool) -> None:
+                 batch_size: int, pause_ms: int, now: str | None, verify: bool, rows: int, as_json: bool) -> None:
     """Plan the change from the old schema to the new one as phased migrations:
     expand, backfill, index, validate, contract (the last deploys after the application)."""
     new = load_or_exit(to_dir)
@@ -41,7 +46,8 @@ def diff_command(from_dir: Path | None, to_dir: Path, migrations_dir: Path | Non
     old, baseline = _old_schema(from_dir, target, parse_now(now))
     try:
         outcome = generate_migrations(new, old, parse_now(now), existing_versions(target),
-                                      allow_changes=True, allow_destructive=allow_destructive)
+                                      allow_changes=True, allow_destructive=allow_destructive,
+                                      backfill=BackfillSettings(batch_size, pause_ms))
     except PlanError as error:
         fail(ExitCode.BAD_INPUT, str(error))
     emit(target, new, outcome, baseline if verify else None, rows, as_json)

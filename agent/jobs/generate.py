@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from agent.migrate.files import NewFile, next_versions, parse_name
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
+from agent.plan.diff import BackfillSettings
 from agent.plan.planner import Migration, plan
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Schema
@@ -63,9 +64,11 @@ class GenerateOutcome(BaseModel):
 def generate_migrations(
     loaded: LoadedSchema, old: Schema, now: dt.datetime, existing_versions: Sequence[str],
     *, allow_changes: bool = False, allow_destructive: bool = False,
+    backfill: BackfillSettings = BackfillSettings(),
 ) -> GenerateOutcome:
     """Plan from `old` to the loaded schema and render each migration; writes nothing."""
-    planned = plan(old, loaded.schema, allow_changes=allow_changes, allow_destructive=allow_destructive)
+    planned = plan(old, loaded.schema, allow_changes=allow_changes, allow_destructive=allow_destructive,
+                   backfill=backfill)
     versions = next_versions(len(planned), now, existing_versions)
     by_slug = {m.slug: f"{v}_{m.slug}" for v, m in zip(versions, planned, strict=True)}
     date = now.astimezone(dt.UTC).strftime("%Y-%m-%d")

@@ -31,7 +31,7 @@ from agent.plan.operations import (
 from agent.schema.names import bounded_name
 from agent.schema.tables import Check, Column, Table
 
-__all__ = ["PHASES", "TableChanges", "diff_table"]
+__all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
 
 PHASES = ("expand", "backfill", "index", "validate", "contract")
 
@@ -75,10 +75,17 @@ def is_varchar_narrowing(old: str, new: str) -> bool:
     return bool(a and b and int(b[1]) < int(a[1]))
 
 
+@dataclass(frozen=True)
+class BackfillSettings:
+    batch_size: int = 10_000
+    pause_ms: int = 0
+
+
 class _Differ:
-    def __init__(self, old: Table, new: Table, allow_destructive: bool) -> None:
+    def __init__(self, old: Table, new: Table, allow_destructive: bool, backfill: BackfillSettings) -> None:
         self.old, self.new = old, new
         self.allow_destructive = allow_destructive
+        self.backfill = backfill
         self.changes = TableChanges(new.name)
         self.key = new.primary_key.columns[0]
         self.key_type = new.column(self.key).sql_type
@@ -176,14 +183,16 @@ class _Differ:
         self.changes.add("contract", change)
 
     def _backfill(self, column: str, expression: str) -> alter.Backfill:
-        return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type)
+        return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
+                              self.backfill.batch_size, self.backfill.pause_ms)
 
     def merge_backfills(self) -> None:
         """One pass over the table fills every new column: a table is read once, not once per column."""
         backfills = [op for op in self.changes.phases["backfill"] if isinstance(op, alter.Backfill)]
         if len(backfills) > 1:
             assignments = tuple(pair for op in backfills for pair in op.assignments)
-            self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type)]
+            self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type,
+                                                              self.backfill.batch_size, self.backfill.pause_ms)]
 
     def _require(self, column: str) -> None:
         self.changes.add("validate", alter.SetNotNull(self.new.name, column, self._not_null_check(column)))
@@ -292,8 +301,9 @@ def _nullable(column: Column) -> Column:
     return column.model_copy(update={"not_null": False, "default": None})
 
 
-def diff_table(old: Table, new: Table, *, allow_destructive: bool = False) -> TableChanges:
-    differ = _Differ(old, new, allow_destructive)
+def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
+               backfill: BackfillSettings = BackfillSettings()) -> TableChanges:
+    differ = _Differ(old, new, allow_destructive, backfill)
     differ.columns()
     differ.checks()
     differ.uniques()

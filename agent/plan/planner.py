@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent.plan import alter_operations as alter
-from agent.plan.diff import PHASES, diff_table
+from agent.plan.diff import PHASES, BackfillSettings, diff_table
 from agent.plan.errors import PlanError
 from agent.plan.operations import (
     AddForeignKey,
@@ -63,7 +63,8 @@ class _Order:
 
 
 def plan(
-    old: Schema, new: Schema, *, allow_changes: bool = False, allow_destructive: bool = False
+    old: Schema, new: Schema, *, allow_changes: bool = False, allow_destructive: bool = False,
+    backfill: BackfillSettings = BackfillSettings(),
 ) -> list[Migration]:
     """Migrations from `old` to `new`: creates, then each changed table's phases, then drops."""
     old_names = {t.name for t in old.tables}
@@ -81,7 +82,8 @@ def plan(
     migrations = [_create_migration(t, order) for t in order.tables]
     migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
     for name in changed:
-        migrations += alter_migrations(old.table(name), new.table(name), allow_destructive)  # type: ignore[arg-type]
+        migrations += alter_migrations(old.table(name), new.table(name), allow_destructive,  # type: ignore[arg-type]
+                                       backfill)
     migrations += [_drop_migration(old.table(name)) for name in reversed(dropped)]  # type: ignore[arg-type]
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
@@ -110,8 +112,9 @@ _PHASE_TITLES = {
 }
 
 
-def alter_migrations(old: Table, new: Table, allow_destructive: bool) -> list[Migration]:
-    changes = diff_table(old, new, allow_destructive=allow_destructive)
+def alter_migrations(old: Table, new: Table, allow_destructive: bool,
+                     backfill: BackfillSettings = BackfillSettings()) -> list[Migration]:
+    changes = diff_table(old, new, allow_destructive=allow_destructive, backfill=backfill)
     migrations: list[Migration] = []
     for phase in PHASES:
         operations = changes.phases[phase]
