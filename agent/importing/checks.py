@@ -62,13 +62,14 @@ def _as_property(work: TableImport, constraint: Constraint) -> bool:
     if owner is None:
         return False
     column, suffix = owner
-    node = parse_node(work.simplify(constraint.expression or ""))
+    simplified = work.simplify(constraint.expression or "")
+    node = parse_node(simplified)
     fields = _fields(work.properties[column], suffix, node, column)
     if not fields:
         return False
     merged = {**work.properties[column], **fields}
     candidate = {key: value for key, value in merged.items() if value is not None}
-    if not _builds(work.name, column, candidate, constraint):
+    if not _builds(work.name, column, candidate, constraint.name, simplified):
         return False
     work.properties[column] = candidate
     return True
@@ -147,7 +148,7 @@ def _pattern(node: Any, column: str) -> dict[str, Any] | None:
     return {"pattern": found[1]} if found and found[0] == "string" else None
 
 
-def _builds(table: str, column: str, candidate: dict[str, Any], constraint: Constraint) -> bool:
+def _builds(table: str, column: str, candidate: dict[str, Any], name: str, expression: str) -> bool:
     """Does the agent build exactly this check, under this name, from `candidate`?"""
     try:
         prop = Property.model_validate(candidate)
@@ -157,8 +158,8 @@ def _builds(table: str, column: str, candidate: dict[str, Any], constraint: Cons
     _column, checks = builder.column(column, prop, ("properties", column))
     if builder.diagnostics:
         return False
-    built = next((c for c in checks if c.name == constraint.name), None)
-    return built is not None and normal_form(built.expression) == normal_form(constraint.expression or "")
+    built = next((c for c in checks if c.name == name), None)
+    return built is not None and normal_form(built.expression) == normal_form(expression)
 
 
 def _table_check(work: TableImport, name: str, expression: str) -> dict[str, Any]:

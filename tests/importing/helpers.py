@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
 from agent.catalog import Catalog, read_catalog
@@ -69,3 +71,29 @@ def comparable_table(table: Table) -> Table:
 
 def comparable(schema: Schema) -> Schema:
     return schema.model_copy(update={"tables": tuple(comparable_table(t) for t in schema.tables)})
+
+
+def differences(left: Schema, right: Schema) -> list[str]:
+    """Readable differences between two comparable schemas, for assertion messages."""
+    found = [f"{key}: {a!r} != {b!r}" for key, a, b in _fields("schema", left, right, ("tables",))]
+    names = sorted({t.name for t in left.tables} | {t.name for t in right.tables})
+    for name in names:
+        a, b = left.table(name), right.table(name)
+        if a is None or b is None:
+            found.append(f"table {name}: only in {'right' if a is None else 'left'}")
+            continue
+        found += [f"{key}: {x!r} != {y!r}" for key, x, y in _fields(name, a, b, ())]
+    return found
+
+
+def _fields(prefix: str, a: Any, b: Any, skip: tuple[str, ...]) -> list[tuple[str, Any, Any]]:
+    out = []
+    for field in type(a).model_fields:
+        x, y = getattr(a, field), getattr(b, field)
+        if field in skip or x == y:
+            continue
+        if isinstance(x, tuple) and isinstance(y, tuple) and len(x) == len(y):
+            out += [(f"{prefix}.{field}[{i}]", p, q) for i, (p, q) in enumerate(zip(x, y, strict=True)) if p != q]
+        else:
+            out.append((f"{prefix}.{field}", x, y))
+    return out

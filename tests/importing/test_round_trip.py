@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import asyncpg
 import pytest
 
+from agent.schema import LoadedSchema, load_schema_dir
 from tests.generate.helpers import examples
-from tests.importing.helpers import comparable, round_trip
+from tests.importing.helpers import comparable, differences, round_trip
 
 pytestmark = pytest.mark.integration
 
@@ -15,6 +18,23 @@ async def test_examples_round_trip(db: asyncpg.Connection) -> None:
     original = examples()
     imported, reloaded = await round_trip(db, original)
     assert imported.problems == []
-    assert comparable(reloaded.schema) == comparable(original.schema)
+    assert differences(comparable(reloaded.schema), comparable(original.schema)) == []
     for name, text in sorted(imported.texts.items()):
         print(f"--- {name}\n{text}")
+
+
+RICH = Path(__file__).parent / "rich"
+
+
+def rich() -> LoadedSchema:
+    return load_schema_dir(RICH)
+
+
+async def test_rich_schema_round_trip(db: asyncpg.Connection) -> None:
+    original = rich()
+    assert original.warnings == []
+    imported, reloaded = await round_trip(db, original)
+    for name, text in sorted(imported.texts.items()):
+        print(f"--- {name}\n{text}")
+    assert imported.problems == []
+    assert differences(comparable(reloaded.schema), comparable(original.schema)) == []

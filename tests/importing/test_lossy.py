@@ -1,0 +1,73 @@
+"""What the YAML cannot express is reported by table and name, never dropped in silence."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import asyncpg
+import pytest
+from click.testing import CliRunner
+
+from agent.catalog import read_catalog
+from agent.commands.import_schema import import_command
+from agent.exit_codes import ExitCode
+from agent.importing import import_texts
+
+pytestmark = pytest.mark.integration
+
+UNSUPPORTED = """
+CREATE TABLE bookings (
+    booking_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    room text NOT NULL,
+    starts_at timestamp NOT NULL,
+    CONSTRAINT bookings_room_excl EXCLUDE USING btree (room WITH =)
+);
+CREATE TABLE pairs (a integer, b integer, PRIMARY KEY (a, b));
+CREATE VIEW booking_rooms AS SELECT room FROM bookings;
+CREATE INDEX idx_bookings_room_desc ON bookings (room DESC);
+"""
+
+
+async def test_unsupported_objects_are_named(db: asyncpg.Connection) -> None:
+    await db.execute(UNSUPPORTED)
+    imported = import_texts(await read_catalog(db))
+    messages = [str(p) for p in imported.errors]
+    expected = [
+        "bookings: column starts_at is timestamp without time zone",
+        "bookings: exclusion constraint bookings_room_excl",
+        "bookings: index idx_bookings_room_desc has an operator class, sort order",
+        "pairs: has a primary key of 2 columns",
+        "booking_rooms: view booking_rooms",
+    ]
+    for text in expected:
+        assert any(text in m for m in messages), (text, messages)
+    assert "pairs.yaml" not in imported.texts
+
+
+async def test_the_command_writes_nothing_unless_loss_is_allowed(
+    db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path
+) -> None:
+    await db.execute(UNSUPPORTED)
+    args = ["--database-url", fresh_database_url, "-o", str(tmp_path / "out")]
+    refused = await asyncio.to_thread(CliRunner().invoke, import_command, args)
+    assert refused.exit_code == ExitCode.FINDINGS
+    assert "exclusion constraint bookings_room_excl" in refused.output
+    assert not (tmp_path / "out").exists()
+    allowed = await asyncio.to_thread(CliRunner().invoke, import_command, [*args, "--allow-loss"])
+    assert allowed.exit_code == 0, allowed.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bookings.yaml", "project.yaml"]
+
+
+async def test_half_made_tenant_table_is_not_tenant_scoped(db: asyncpg.Connection) -> None:
+    await db.execute("""
+        CREATE TABLE notes (note_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+                            tenant_id uuid NOT NULL, body text);
+        ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY notes_tenant_isolation ON notes
+            USING (tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid);
+    """)
+    imported = import_texts(await read_catalog(db))
+    text = imported.texts["notes.yaml"]
+    assert "tenant_scoped: false" in text and "notes_tenant_isolation" in text
+    assert any("row level security is enabled=True, forced=False" in str(p) for p in imported.errors)
