@@ -12,7 +12,7 @@ from agent.catalog.model import Catalog, Table
 from agent.importing.problems import Problem
 from agent.importing.sql_text import Simplifier
 from agent.schema import SchemaError, load_schema_sources
-from agent.schema.tables import UPDATED_AT_FUNCTION
+from agent.schema.tables import UPDATED_AT_FUNCTION, Schema
 from agent.verify.schema_compare import compare_schema
 
 __all__ = ["self_check"]
@@ -30,8 +30,9 @@ def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ..
         "tables": tuple(_simplified(t) for t in catalog.tables if t.name in tables),
         "functions": tuple(f for f in catalog.functions if f.name == UPDATED_AT_FUNCTION),
     })
-    findings = compare_schema(loaded.schema, imported)
-    return notes + [Problem(f.table or "", f"the imported YAML differs: {f.message}")
+    schema, added = _without_added_indexes(loaded.schema, imported)
+    findings = compare_schema(schema, imported)
+    return notes + added + [Problem(f.table or "", f"the imported YAML differs: {f.message}")
                     for f in findings if not f.passed]
 
 
@@ -45,3 +46,17 @@ def _simplified(table: Table) -> Table:
         "columns": tuple(c.model_copy(update={"default": simplify(c.default)})
                          if c.default else c for c in table.columns),
     })
+
+
+def _without_added_indexes(schema: Schema, catalog: Catalog) -> tuple[Schema, list[Problem]]:
+    """Indexes the agent adds by itself (a foreign key's, the tenant column's) that the
+    database lacks are additions, not losses: noted, and left out of the comparison."""
+    notes: list[Problem] = []
+    tables = []
+    for table in schema.tables:
+        present = {i.name for t in catalog.tables if t.name == table.name for i in t.indexes}
+        added = [i for i in table.indexes if i.automatic and i.name not in present]
+        notes += [Problem(table.name, f"the YAML adds index {i.name} on ({', '.join(i.keys)}), "
+                          "which the database does not have", "note") for i in added]
+        tables.append(table.model_copy(update={"indexes": tuple(i for i in table.indexes if i not in added)}))
+    return schema.model_copy(update={"tables": tuple(tables)}), notes

@@ -71,3 +71,52 @@ async def test_half_made_tenant_table_is_not_tenant_scoped(db: asyncpg.Connectio
     text = imported.texts["notes.yaml"]
     assert "tenant_scoped: false" in text and "notes_tenant_isolation" in text
     assert any("row level security is enabled=True, forced=False" in str(p) for p in imported.errors)
+
+
+async def test_a_hand_written_table_imports_without_loss(db: asyncpg.Connection) -> None:
+    await db.execute("""
+        CREATE TABLE customers (
+            customer_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            email varchar(200) NOT NULL UNIQUE,
+            status varchar(10) CHECK (status IN ('a', 'b')),
+            score int CHECK (score > 0),
+            referred_by uuid REFERENCES customers ON DELETE SET NULL
+        );
+        COMMENT ON TABLE customers IS 'People who buy';
+    """)
+    imported = import_texts(await read_catalog(db))
+    print(*imported.problems, sep="\n")
+    assert imported.errors == []
+    assert imported.texts["customers.yaml"] == CUSTOMERS
+
+
+CUSTOMERS = """\
+version: 1
+entity: Customer
+table: customers
+description: People who buy
+tenant_scoped: false
+audit: false
+primary_key: customer_id
+properties:
+  email:
+    type: string
+    max_length: 200
+    required: true
+    unique: true
+  status:
+    type: enum
+    max_length: 10
+    values:
+    - a
+    - b
+  score:
+    type: integer
+  referred_by:
+    type: uuid
+    references:
+      table: customers
+      on_delete: SET NULL
+constraints:
+- check: score > 0
+"""
