@@ -220,14 +220,14 @@ def literal_for(prop: Property, value: Any) -> str:
     if kind == "array":
         return _array_literal(prop, value)
     if not isinstance(value, str):
-        raise ValueError(f"default must be text for a {kind} column")
+        raise ValueError(f"default must be text for a column of type {kind}")
     _check_text_value(prop, value)
     return quote_literal(value)
 
 
 def _numeric_literal(prop: Property, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"default must be a number for a {prop.type} column")
+        raise ValueError(f"default must be a number for a column of type {prop.type}")
     if prop.type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[prop.type]
         if not isinstance(value, int) or not low <= value <= high:

@@ -125,7 +125,7 @@ class _Resolver:
 
     def _primary_key_column(self, draft: _Draft, builder: ColumnBuilder) -> Column:
         name = draft.pk_column
-        problem = identifier_problem(name)
+        problem = identifier_problem(name) if draft.entity.primary_key else None
         if problem:
             self.error(draft, ("primary_key",), problem)
         prop = draft.entity.properties.get(name)
@@ -423,9 +423,12 @@ def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
         draft = resolver.drafts[table.name]
         names = [table.name, table.primary_key.name, *(u.name for u in table.uniques),
                  *(i.name for i in table.indexes)]
-        for name in names:
-            if (name in seen and seen[name] != table.name) or names.count(name) > 1:
-                resolver.error(draft, (), f"name {name!r} is used twice (tables, keys and indexes share one namespace)")
+        for name in dict.fromkeys(names):
+            clash = seen.get(name)
+            if (clash is not None and clash != table.name) or names.count(name) > 1:
+                where = f"in {clash} and {table.name}" if clash and clash != table.name else f"twice in {table.name}"
+                resolver.error(draft, ("indexes",) if table.indexes else (),
+                               f"name {name!r} is used {where}; tables, keys and indexes share one namespace")
             seen[name] = table.name
         local = [c.name for c in table.checks] + [f.name for f in table.foreign_keys] + \
             [u.name for u in table.uniques] + [table.primary_key.name]
