@@ -7,6 +7,7 @@ from typing import Any
 from agent.catalog.model import Policy
 from agent.importing.context import TableImport
 from agent.importing.shape import is_tenant_policy
+from agent.schema.names import bounded_name
 
 __all__ = ["add_policies", "check_row_security"]
 
@@ -17,7 +18,16 @@ def add_policies(work: TableImport) -> None:
             continue
         if policy.comment is not None:
             work.lost(f"the comment on policy {policy.name} has no place in the YAML")
+        if not work.shape.tenant_scoped and policy.name == bounded_name(f"{work.name}_tenant_isolation"):
+            work.problems.note(work.name, _near_miss(work))
         work.policies.append(_entry(work, policy))
+
+
+def _near_miss(work: TableImport) -> str:
+    return (f"policy {work.name}_tenant_isolation is not the agent's tenant isolation (FOR ALL, "
+            f"USING and WITH CHECK reading {work.options.setting!r} with NULLIF, "
+            f"{work.tenant} right after the key, RLS enabled and forced), so the table is imported "
+            "with tenant_scoped: false and the policy as written; see --setting and --tenant-column")
 
 
 def _entry(work: TableImport, policy: Policy) -> dict[str, Any]:

@@ -71,6 +71,7 @@ async def test_half_made_tenant_table_is_not_tenant_scoped(db: asyncpg.Connectio
     text = imported.texts["notes.yaml"]
     assert "tenant_scoped: false" in text and "notes_tenant_isolation" in text
     assert any("row level security is enabled=True, forced=False" in str(p) for p in imported.errors)
+    assert any("is not the agent's tenant isolation" in str(p) for p in imported.problems)
 
 
 async def test_a_hand_written_table_imports_without_loss(db: asyncpg.Connection) -> None:
