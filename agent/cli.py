@@ -18,6 +18,7 @@ from agent.commands.codegen import codegen_command
 from agent.commands.common import err, fail, json_option, out, settings
 from agent.commands.diff import diff_command
 from agent.commands.generate import generate_command
+from agent.commands.import_schema import import_command
 from agent.commands.verify import verify_command
 from agent.config import ConfigError, LogFormat, load_settings
 from agent.exit_codes import ExitCode
@@ -79,6 +80,7 @@ def memory_app() -> None:
 app.add_command(generate_command)
 app.add_command(diff_command)
 app.add_command(codegen_command)
+app.add_command(import_command)
 app.add_command(lint_command)
 app.add_command(verify_command)
 
@@ -142,7 +144,6 @@ def _placeholder(group: click.Group, name: str, summary: str, issue: int) -> Non
 
 
 for _group, _name, _summary, _issue in [
-    (app, "import", "Read a database back into YAML schema files.", 4),
     (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),
     (app, "submit", "Publish a job over NATS and wait for its result.", 10),
     (app, "logs", "Show or follow the activity log.", 10),

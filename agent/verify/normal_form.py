@@ -42,12 +42,27 @@ def _rewrite(node: Any) -> Any:
     return _simplify(node)
 
 
+_NUMERIC_TYPES = {"int2", "int4", "int8", "integer", "bigint", "smallint", "numeric", "float4", "float8"}
+
+
 def _simplify(node: Any) -> Any:
+    if isinstance(node, ast.TypeCast) and _numeric_text(node):
+        text = node.arg.val.sval
+        number = ast.Integer(ival=int(text)) if text.lstrip("-").isdigit() else ast.Float(fval=text)
+        return ast.A_Const(val=number)
     if isinstance(node, ast.TypeCast) and _drops_cast(node):
         return node.arg
     if isinstance(node, ast.A_Expr):
         return _simplify_operator(node)
     return node
+
+
+def _numeric_text(cast: Any) -> bool:
+    """PostgreSQL stores `-10` as `'-10'::integer`: a quoted number cast to a numeric type."""
+    names = [n.sval for n in cast.typeName.names if isinstance(n, ast.String)]
+    return (isinstance(cast.arg, ast.A_Const) and isinstance(cast.arg.val, ast.String)
+            and bool(names) and names[-1] in _NUMERIC_TYPES
+            and cast.arg.val.sval.lstrip("-").replace(".", "", 1).isdigit())
 
 
 def _drops_cast(cast: Any) -> bool:
