@@ -19,6 +19,7 @@ from agent.commands.common import err, fail, json_option, out, settings
 from agent.commands.diff import diff_command
 from agent.commands.generate import generate_command
 from agent.commands.import_schema import import_command
+from agent.commands.migrate import export_command, migrate_group
 from agent.commands.verify import verify_command
 from agent.config import ConfigError, LogFormat, load_settings
 from agent.exit_codes import ExitCode
@@ -67,11 +68,6 @@ def servers_app() -> None:
     """Start, inspect and stop the embedded PostgreSQL and NATS."""
 
 
-@app.group("migrate")
-def migrate_app() -> None:
-    """Apply migrations to a real database (runner)."""
-
-
 @app.group("memory")
 def memory_app() -> None:
     """Inspect and maintain the agent's layered memory."""
@@ -81,6 +77,8 @@ app.add_command(generate_command)
 app.add_command(diff_command)
 app.add_command(codegen_command)
 app.add_command(import_command)
+app.add_command(export_command)
+app.add_command(migrate_group)
 app.add_command(lint_command)
 app.add_command(verify_command)
 
@@ -147,11 +145,6 @@ for _group, _name, _summary, _issue in [
     (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),
     (app, "submit", "Publish a job over NATS and wait for its result.", 10),
     (app, "logs", "Show or follow the activity log.", 10),
-    (migrate_app, "status", "List applied, pending and changed migration files.", 7),
-    (migrate_app, "plan", "Print exactly what up or down would run.", 7),
-    (migrate_app, "up", "Apply pending migrations.", 7),
-    (migrate_app, "down", "Roll back applied migrations.", 7),
-    (migrate_app, "verify", "Check the checksums of applied files.", 7),
     (memory_app, "recall", "Recall memories ranked by tier, importance and recency.", 9),
     (memory_app, "list", "List memories.", 9),
     (memory_app, "forget", "Forget one memory, explicitly and logged.", 9),
