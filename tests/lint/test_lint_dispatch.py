@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import random
-import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -87,20 +86,3 @@ def test_fast_parse_keeps_node_validation_for_everyone_else() -> None:
         ast.RangeVar(relname=3)
 
 
-def _boolval(sql: str) -> object:
-    select = parse_sources([("m.sql", sql)])[0].statements[0].node
-    assert isinstance(select, ast.SelectStmt)
-    return select.targetList[0].val.val.boolval
-
-
-def test_parse_in_a_threaded_process_is_the_checked_one() -> None:
-    # the checked parse coerces Boolean.boolval to bool; the fast one keeps the parser's int
-    assert type(_boolval("SELECT true;")) is int
-    stop = threading.Event()
-    worker = threading.Thread(target=stop.wait)
-    worker.start()
-    try:
-        assert type(_boolval("SELECT true;")) is bool
-    finally:
-        stop.set()
-        worker.join()
