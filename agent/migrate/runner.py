@@ -178,7 +178,7 @@ class Runner:
             log.info("resuming", file=file.name, at_statement=resume_at + 1)
         for number, statement in enumerate(statements[resume_at:], start=resume_at + 1):
             await self._drop_invalid_index(statement)
-            await self._with_retries(file.name, lambda s=statement: self.connection.execute(s))
+            await self._with_retries(file.name, self._executor(statement))
             await self.tracking.record(file.version, file.name, file.checksum, _ms(started),
                                        statements_done=number, complete=number == len(statements))
             self.progress(f"{file.name}: statement {number}/{len(statements)}")
@@ -193,7 +193,7 @@ class Runner:
             await self._timeouts(local=False)
             for statement in statements:
                 await self._drop_invalid_index(statement)
-                await self._with_retries(file.name, lambda s=statement: self.connection.execute(s))
+                await self._with_retries(file.name, self._executor(statement))
             await self.tracking.forget(file.version)
             return
 
@@ -205,6 +205,9 @@ class Runner:
                 await self.tracking.forget(file.version)
 
         await self._with_retries(file.name, once)
+
+    def _executor(self, statement: str) -> Callable[[], Awaitable[object]]:
+        return lambda: self.connection.execute(statement)
 
     async def _timeouts(self, *, local: bool) -> None:
         scope = "LOCAL " if local else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 from pglast import ast, parser
 from pglast.stream import RawStream
@@ -63,23 +64,23 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
     return Expression(RawStream()(node), frozenset(columns), isinstance(node, ast.ColumnRef))
 
 
-def _single_target(text: str) -> ast.Node:
+def _single_target(text: str) -> Any:
     try:
         statements = parser.parse_sql(f"SELECT {text}")
     except parser.ParseError as error:
         raise ExpressionError(f"not a valid SQL expression: {error.args[0]}") from None
     if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):
         raise ExpressionError("must be one expression, not statements")
-    select = statements[0].stmt
+    select: Any = statements[0].stmt
     if any(getattr(select, clause, None) for clause in _SELECT_CLAUSES) or select.op.value != 0:
         raise ExpressionError("must be one expression; found a query clause after it")
-    targets = select.targetList or ()
+    targets: Any = select.targetList or ()
     if len(targets) != 1 or targets[0].name:
         raise ExpressionError("must be exactly one expression")
     return targets[0].val
 
 
-class _ColumnCollector(Visitor):  # type: ignore[misc]
+class _ColumnCollector(Visitor):
     def __init__(self, kind: ExpressionKind) -> None:
         super().__init__()
         self.kind = kind
@@ -89,13 +90,13 @@ class _ColumnCollector(Visitor):  # type: ignore[misc]
         self(node)
         return self.columns
 
-    def visit_ColumnRef(self, ancestors: object, node: ast.ColumnRef) -> None:
+    def visit_ColumnRef(self, ancestors: object, node: Any) -> None:
         if self._inside_subquery(ancestors):
             return
-        fields = node.fields
+        fields: Any = node.fields or ()
         if len(fields) != 1 or not isinstance(fields[0], ast.String):
             raise ExpressionError("columns must be named plainly, without a table or *")
-        self.columns.add(fields[0].sval)
+        self.columns.add(str(fields[0].sval))
 
     def visit_SubLink(self, ancestors: object, node: ast.SubLink) -> None:
         if self.kind not in _SUBQUERIES_ALLOWED:

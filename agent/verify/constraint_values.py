@@ -23,16 +23,18 @@ def _number(node: Any) -> float | None:
 
 
 def _names_column(node: Any, column: str) -> bool:
-    return isinstance(node, ast.ColumnRef) and [getattr(f, "sval", None) for f in node.fields] == [column]
+    fields: Any = getattr(node, "fields", None) or ()
+    return isinstance(node, ast.ColumnRef) and [getattr(f, "sval", None) for f in fields] == [column]
 
 
 def bounds_of(sql: str, column: str) -> tuple[float | None, float | None]:
     """(minimum, maximum) from `col >= a`, `col <= b`, `col BETWEEN a AND b`, or their AND."""
     low: float | None = None
     high: float | None = None
-    for node in _conjuncts(_expression(sql)):
-        if not isinstance(node, ast.A_Expr) or not _names_column(node.lexpr, column):
+    for part in _conjuncts(_expression(sql)):
+        if not isinstance(part, ast.A_Expr) or not _names_column(part.lexpr, column):
             continue
+        node: Any = part
         if node.kind == enums.A_Expr_Kind.AEXPR_BETWEEN:
             low, high = _number(node.rexpr[0]), _number(node.rexpr[1])
             continue
@@ -46,12 +48,14 @@ def bounds_of(sql: str, column: str) -> tuple[float | None, float | None]:
 
 def _conjuncts(node: Any) -> list[Any]:
     if isinstance(node, ast.BoolExpr) and node.boolop == enums.BoolExprType.AND_EXPR:
-        return [part for arg in node.args for part in _conjuncts(arg)]
+        args: Any = node.args or ()
+        return [part for arg in args for part in _conjuncts(arg)]
     return [node]
 
 
 def enum_values_of(sql: str) -> list[str]:
-    node = _expression(sql)
-    if isinstance(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_IN:
-        return [item.val.sval for item in node.rexpr if isinstance(item, ast.A_Const)]
-    return []
+    node: Any = _expression(sql)
+    if not isinstance(node, ast.A_Expr) or node.kind != enums.A_Expr_Kind.AEXPR_IN:
+        return []
+    items: Any = node.rexpr
+    return [str(getattr(item.val, "sval", "")) for item in items if isinstance(item, ast.A_Const)]

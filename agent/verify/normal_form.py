@@ -47,7 +47,8 @@ _NUMERIC_TYPES = {"int2", "int4", "int8", "integer", "bigint", "smallint", "nume
 
 def _simplify(node: Any) -> Any:
     if isinstance(node, ast.TypeCast) and _numeric_text(node):
-        text = node.arg.val.sval
+        constant: Any = node.arg
+        text = str(constant.val.sval)
         number = ast.Integer(ival=int(text)) if text.lstrip("-").isdigit() else ast.Float(fval=text)
         return ast.A_Const(val=number)
     if isinstance(node, ast.TypeCast) and _drops_cast(node):
@@ -62,7 +63,7 @@ def _numeric_text(cast: Any) -> bool:
     names = [n.sval for n in cast.typeName.names if isinstance(n, ast.String)]
     return (isinstance(cast.arg, ast.A_Const) and isinstance(cast.arg.val, ast.String)
             and bool(names) and names[-1] in _NUMERIC_TYPES
-            and cast.arg.val.sval.lstrip("-").replace(".", "", 1).isdigit())
+            and str(cast.arg.val.sval).lstrip("-").replace(".", "", 1).isdigit())
 
 
 def _drops_cast(cast: Any) -> bool:

@@ -84,9 +84,9 @@ def _violations(column: Column, check: Check) -> list[Any]:
 def _columns_of(expression: str) -> list[str]:
     names: list[str] = []
 
-    class Columns(Visitor):  # type: ignore[misc]
-        def visit_ColumnRef(self, ancestors: object, node: ast.ColumnRef) -> None:
-            names.extend(f.sval for f in node.fields if isinstance(f, ast.String))
+    class Columns(Visitor):
+        def visit_ColumnRef(self, ancestors: object, node: Any) -> None:
+            names.extend(str(f.sval) for f in node.fields or () if isinstance(f, ast.String))
 
     Columns()(parser.parse_sql(f"SELECT {expression}"))
     return sorted(set(names))
