@@ -26,13 +26,14 @@ def fresh_value(column: Column) -> Any:
 
 
 def unique_overrides(table: Table, tenant_column: str) -> dict[str, Any]:
-    """New primary key and new values for every unique column, so a copy violates nothing."""
+    """A new primary key and, for every unique key, a new value in one of its free columns
+    (not the tenant, not an enum), so a copy violates nothing."""
     columns = {table.primary_key.columns[0]}
-    for unique in table.uniques:
-        columns.update(c for c in unique.columns if c != tenant_column)
-    for index in table.indexes:
-        if index.unique:
-            columns.update(k for k in index.keys if k in table.column_names)
+    keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
+    for key in keys:
+        free = [c for c in key if c in table.column_names and c != tenant_column
+                and not table.column(c).enum_values]
+        columns.update(free[:1])
     return {name: fresh_value(table.column(name)) for name in columns}
 
 

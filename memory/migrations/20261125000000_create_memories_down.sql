@@ -1,0 +1,32 @@
+-- Rollback: Create memories table
+-- Reverts: 20261125000000_create_memories.sql
+-- Author: Database Migration Agent
+-- Date: 2026-11-25
+-- WARNING: drops memories; its rows are copied to _backup_memories_20261125000000 first.
+-- agent:direction down
+-- agent:destructive
+
+BEGIN;
+
+SET LOCAL lock_timeout = '2s';
+SET LOCAL statement_timeout = '60s';
+
+-- ============================================
+-- Backups (copied before any lock is taken)
+-- ============================================
+
+CREATE TABLE _backup_memories_20261125000000 AS TABLE memories;
+
+-- ============================================
+-- Table: memories
+-- ============================================
+
+DROP TABLE memories RESTRICT;
+
+-- ============================================
+-- Triggers
+-- ============================================
+
+DROP FUNCTION update_updated_at_column();
+
+COMMIT;
