@@ -19,6 +19,7 @@ from agent.commands.common import err, fail, json_option, out, settings
 from agent.commands.diff import diff_command
 from agent.commands.generate import generate_command
 from agent.commands.import_schema import import_command
+from agent.commands.memory import memory_group
 from agent.commands.migrate import export_command, migrate_group
 from agent.commands.verify import verify_command
 from agent.config import ConfigError, LogFormat, load_settings
@@ -68,17 +69,13 @@ def servers_app() -> None:
     """Start, inspect and stop the embedded PostgreSQL and NATS."""
 
 
-@app.group("memory")
-def memory_app() -> None:
-    """Inspect and maintain the agent's layered memory."""
-
-
 app.add_command(generate_command)
 app.add_command(diff_command)
 app.add_command(codegen_command)
 app.add_command(import_command)
 app.add_command(export_command)
 app.add_command(migrate_group)
+app.add_command(memory_group)
 app.add_command(lint_command)
 app.add_command(verify_command)
 
@@ -145,12 +142,6 @@ for _group, _name, _summary, _issue in [
     (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),
     (app, "submit", "Publish a job over NATS and wait for its result.", 10),
     (app, "logs", "Show or follow the activity log.", 10),
-    (memory_app, "recall", "Recall memories ranked by tier, importance and recency.", 9),
-    (memory_app, "list", "List memories.", 9),
-    (memory_app, "forget", "Forget one memory, explicitly and logged.", 9),
-    (memory_app, "export", "Export memories as JSON lines.", 9),
-    (memory_app, "import", "Import memories from JSON lines.", 9),
-    (memory_app, "maintain", "Run the memory lifecycle (fold recent, expire medium).", 9),
 ]:
     _placeholder(_group, _name, _summary, _issue)
 
