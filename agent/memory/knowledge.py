@@ -1,0 +1,89 @@
+"""What the agent learns from its work, and how it changes the next plan.
+
+After a successful run: long holds each table's schema and fingerprint (the default "old"
+of a diff), medium holds each migration made. After a failed verification: compost holds
+the migration's signature and failures, and the same migration planned again is flagged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Protocol
+
+from agent.memory.store import MemoryStore, NewMemory
+from agent.schema.tables import Schema, Table
+
+
+class GeneratedMigration(Protocol):
+    """What is remembered of a generated migration (see agent.jobs.generate)."""
+
+    @property
+    def up_name(self) -> str: ...
+    @property
+    def up_sql(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+__all__ = ["compost_warnings", "record_failure", "record_success", "schema_from_memory", "signature"]
+
+
+def signature(migration: GeneratedMigration) -> str:
+    """The migration's statements without its header (dates, names): same change, same signature."""
+    body = migration.up_sql.split("\n\n", 1)[-1]
+    return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+
+
+def _tables_of(migration: GeneratedMigration, schema: Schema) -> list[str]:
+    """The tables a migration is about, by its name (`create_lots`, `expand_lots`...)."""
+    stem = migration.up_name.removesuffix(".sql").split("_", 1)[-1]
+    return [t.name for t in schema.tables if stem.endswith(t.name) or f"_{t.name}_" in f"_{stem}_"]
+
+
+async def record_success(store: MemoryStore, agent_name: str, schema: Schema,
+                         migrations: Sequence[GeneratedMigration], fingerprint: str | None = None) -> None:
+    for table in schema.tables:
+        await store.remember(NewMemory(
+            agent_name=agent_name, tier="long", kind="table_schema", key=table.name,
+            content={"table": table.model_dump(mode="json"), "fingerprint": fingerprint},
+            about=[table.name], importance=0.7))
+    settings = schema.model_dump(mode="json", exclude={"tables"})
+    await store.remember(NewMemory(agent_name=agent_name, tier="long", kind="project", key="schema_settings",
+                                   content=settings, importance=0.6))
+    for migration in migrations:
+        await store.remember(NewMemory(
+            agent_name=agent_name, tier="medium", kind="migration", key=migration.up_name,
+            content={"summary": migration.title, "signature": signature(migration)},
+            about=_tables_of(migration, schema), importance=0.5))
+
+
+async def schema_from_memory(store: MemoryStore, agent_name: str) -> Schema | None:
+    """The schema the agent last recorded as applied, or None when it remembers none."""
+    tables = await store.entries(agent_name, "long")
+    settings = next((m.content for m in tables if m.kind == "project"), None)
+    recorded = [Table.model_validate(m.content["table"]) for m in tables if m.kind == "table_schema"]
+    if settings is None and not recorded:
+        return None
+    return Schema.model_validate({**(settings or {}), "tables": sorted(recorded, key=lambda t: t.name)})
+
+
+async def record_failure(store: MemoryStore, agent_name: str, migration: GeneratedMigration,
+                         failures: Sequence[str], tables: Sequence[str]) -> None:
+    await store.remember(NewMemory(
+        agent_name=agent_name, tier="compost", kind="failed_approach", key=signature(migration),
+        content={"migration": migration.up_name, "title": migration.title, "failures": list(failures)[:20]},
+        about=list(tables), importance=0.8))
+
+
+async def compost_warnings(store: MemoryStore, agent_name: str,
+                           migrations: Sequence[GeneratedMigration]) -> list[str]:
+    known = {m.key: m for m in await store.entries(agent_name, "compost") if m.kind == "failed_approach"}
+    warnings = []
+    for migration in migrations:
+        found = known.get(signature(migration))
+        if found is not None:
+            first = (found.content.get("failures") or ["(no detail)"])[0]
+            warnings.append(f"{migration.up_name}: the same migration failed verification on "
+                            f"{found.created_at:%Y-%m-%d} ({found.content.get('migration')}): {first}")
+    return warnings

@@ -1,0 +1,57 @@
+"""Memory changes what the agent does: the remembered schema is the default "old", and a
+migration that failed verification before is flagged when it is planned again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from agent.jobs.generate import generate_migrations
+from agent.memory import MemoryStore, connect_store
+from agent.memory.knowledge import compost_warnings, record_failure, record_success, schema_from_memory
+from agent.schema import load_schema_dir
+from agent.schema.tables import Schema
+
+pytestmark = pytest.mark.integration
+AGENT = "database-migration"
+EVOLUTION = Path(__file__).resolve().parents[1] / "diff" / "evolution"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def store(fresh_database_url: str) -> AsyncIterator[MemoryStore]:
+    opened = await connect_store(fresh_database_url)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def test_a_diff_naming_only_v2_uses_the_remembered_v1(store: MemoryStore) -> None:
+    v1, v2 = load_schema_dir(EVOLUTION / "v1"), load_schema_dir(EVOLUTION / "v2")
+    assert await schema_from_memory(store, AGENT) is None
+    created = generate_migrations(v1, Schema(), NOW, [])
+    await record_success(store, AGENT, v1.schema, created.migrations)
+    remembered = await schema_from_memory(store, AGENT)
+    assert remembered == v1.schema
+    from_memory = generate_migrations(v2, remembered, NOW, [], allow_changes=True, allow_destructive=True)
+    explicit = generate_migrations(v2, v1.schema, NOW, [], allow_changes=True, allow_destructive=True)
+    assert from_memory.files() == explicit.files()
+    changes = await store.recall(AGENT, tiers=["medium"], about=["lots"])
+    assert [m.key for m in changes] == ["20260101000001_create_lots.sql"]
+
+
+async def test_a_failed_migration_is_composted_and_flagged_next_time(store: MemoryStore) -> None:
+    v1 = load_schema_dir(EVOLUTION / "v1")
+    first = generate_migrations(v1, Schema(), NOW, []).migrations[0]
+    assert await compost_warnings(store, AGENT, [first]) == []
+    await record_failure(store, AGENT, first, ["lots: policy lots_tenant_isolation has no WITH CHECK"], ["lots"])
+    again = generate_migrations(v1, Schema(), NOW + dt.timedelta(days=3), ["20991231000000"]).migrations[0]
+    assert again.up_name != first.up_name
+    (warning,) = await compost_warnings(store, AGENT, [again])
+    assert warning.startswith(f"{again.up_name}: the same migration failed verification on ")
+    assert warning.endswith(f"({first.up_name}): lots: policy lots_tenant_isolation has no WITH CHECK")
