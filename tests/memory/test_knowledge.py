@@ -42,7 +42,10 @@ async def test_a_diff_naming_only_v2_uses_the_remembered_v1(store: MemoryStore) 
     explicit = generate_migrations(v2, v1.schema, NOW, [], allow_changes=True, allow_destructive=True)
     assert from_memory.files() == explicit.files()
     changes = await store.recall(AGENT, tiers=["medium"], about=["lots"])
-    assert [m.key for m in changes] == ["20260101000001_create_lots.sql"]
+    assert [(m.key, m.about) for m in changes] == [
+        ("20260101000001_create_lots.sql", ["lots"]),
+        ("20260101000000_create_storage_locations.sql", ["storage_locations"]),
+    ]
 
 
 async def test_a_failed_migration_is_composted_and_flagged_next_time(store: MemoryStore) -> None:
