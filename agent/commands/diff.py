@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 
 from agent.commands.common import fail, json_option, now_option, parse_now, rows_option
-from agent.commands.generate import emit, load_or_exit, project_migrations_dir
+from agent.commands.generate import AGENT, emit, load_or_exit, project_migrations_dir, remembered
 from agent.exit_codes import ExitCode
 from agent.jobs.generate import existing_migrations, generate_migrations, new_migrations
+from agent.memory import MemoryStore
+from agent.memory.knowledge import schema_from_memory
 from agent.migrate.files import existing_versions
 from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
+from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
 
@@ -23,6 +27,8 @@ __all__ = ["diff_command"]
 @click.command("diff")
 @click.option("--from", "from_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The old schema folder [default: what the migrations folder records it builds].")
+@click.option("--from-memory", is_flag=True,
+              help="The old schema is the one the agent last remembered as verified (memory, long tier).")
 @click.option("--to", "to_dir", type=click.Path(path_type=Path, file_okay=False), default="schemas",
               show_default=True, help="The new schema folder.")
 @click.option("-o", "--output", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
@@ -37,13 +43,16 @@ __all__ = ["diff_command"]
 @click.option("--verify", is_flag=True, help="Prove the migrations on a scratch database at the old schema first.")
 @rows_option
 @json_option
-def diff_command(from_dir: Path | None, to_dir: Path, migrations_dir: Path | None, allow_destructive: bool,
-                 batch_size: int, pause_ms: int, now: str | None, verify: bool, rows: int, as_json: bool) -> None:
+def diff_command(from_dir: Path | None, from_memory: bool, to_dir: Path, migrations_dir: Path | None,
+                 allow_destructive: bool, batch_size: int, pause_ms: int, now: str | None, verify: bool, rows: int,
+                 as_json: bool) -> None:
     """Plan the change from the old schema to the new one as phased migrations:
     expand, backfill, index, validate, contract (the last deploys after the application)."""
     new = load_or_exit(to_dir)
     target = migrations_dir or Path(project_migrations_dir(to_dir))
-    old, baseline = _old_schema(from_dir, target, parse_now(now))
+    if from_memory and from_dir is not None:
+        fail(ExitCode.BAD_INPUT, "give --from or --from-memory, not both")
+    old, baseline = _memory_schema() if from_memory else _old_schema(from_dir, target, parse_now(now))
     try:
         outcome = generate_migrations(new, old, parse_now(now), existing_versions(target),
                                       allow_changes=True, allow_destructive=allow_destructive,
@@ -51,6 +60,21 @@ def diff_command(from_dir: Path | None, to_dir: Path, migrations_dir: Path | Non
     except PlanError as error:
         fail(ExitCode.BAD_INPUT, str(error))
     emit(target, new, outcome, baseline if verify else None, rows, as_json)
+
+
+def _memory_schema() -> tuple[Schema, list[MigrationText]]:
+    found: list[Schema] = []
+
+    async def read(store: MemoryStore) -> list[str]:
+        schema = await schema_from_memory(store, AGENT)
+        found.extend([schema] if schema else [])
+        return []
+
+    problems = remembered(read)
+    if not found:
+        fail(ExitCode.BAD_INPUT, "the agent remembers no schema yet; use --from " + "; ".join(problems))
+    created = generate_migrations(LoadedSchema(found[0]), Schema(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), [])
+    return found[0], new_migrations(created)
 
 
 def _old_schema(from_dir: Path | None, target: Path, now: object) -> tuple[Schema, list[MigrationText]]:
@@ -61,7 +85,5 @@ def _old_schema(from_dir: Path | None, target: Path, now: object) -> tuple[Schem
         except SnapshotError as error:
             fail(ExitCode.BAD_INPUT, str(error))
     old = load_or_exit(from_dir)
-    import datetime as dt
-
     created = generate_migrations(old, Schema(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), [])
     return old.schema, new_migrations(created)

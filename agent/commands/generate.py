@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import asyncpg
 import click
 
 from agent.commands.common import (
@@ -28,16 +30,20 @@ from agent.jobs.generate import (
     new_migrations,
     verify_migrations,
 )
+from agent.memory import MemoryStore, connect_store
+from agent.memory.knowledge import compost_warnings, record_failure, record_success
 from agent.migrate.files import MigrationFileError, existing_versions, write_files
+from agent.migrate.runner import RunnerError
 from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.planner import PlanError
-from agent.runtime import ScratchBackendError, scratch_postgres_url
+from agent.runtime import ScratchBackendError, postgres_url, scratch_postgres_url
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
 from agent.verify.apply import MigrationText
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
-__all__ = ["emit", "generate_command", "load_or_exit", "project_migrations_dir"]
+AGENT = "database-migration"
+__all__ = ["emit", "generate_command", "load_or_exit", "project_migrations_dir", "remembered"]
 
 
 def load_or_exit(directory: Path) -> LoadedSchema:
@@ -75,13 +81,46 @@ def generate_command(
 
 def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
          baseline: list[MigrationText] | None, rows: int, as_json: bool) -> None:
-    """Verify (when a baseline is given), then write the files, then report; shared with `diff`."""
-    report = _verify(loaded, outcome, baseline, rows) if baseline is not None else None
+    """Verify (when a baseline is given), then write the files, then report; shared with `diff`.
+    A verified run is remembered: success in long and medium, failure in compost."""
+    report = None
+    if baseline is not None:
+        outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, outcome.migrations)))
+        report = _verify(loaded, outcome, baseline, rows)
+        outcome.warnings.extend(remembered(lambda store: _learn(store, loaded, outcome, report)))
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
     written = _write(target, outcome)
     _print(outcome, report, written, as_json)
+
+
+async def _learn(store: MemoryStore, loaded: LoadedSchema, outcome: GenerateOutcome,
+                 report: VerificationReport) -> list[str]:
+    if report.passed:
+        await record_success(store, AGENT, loaded.schema, outcome.migrations)
+        return []
+    failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
+    tables = [t.name for t in loaded.schema.tables]
+    for migration in outcome.migrations:
+        await record_failure(store, AGENT, migration, failures, tables)
+    return []
+
+
+def remembered(work: Callable[[MemoryStore], Awaitable[list[str]]]) -> list[str]:
+    """Memory makes runs better but never blocks one: an unavailable store is a warning."""
+    async def go() -> list[str]:
+        with postgres_url(settings()) as url:
+            store = await connect_store(url)
+            try:
+                return await work(store)
+            finally:
+                await store.close()
+
+    try:
+        return run_async(go())
+    except (EmbeddedError, OSError, asyncpg.PostgresError, RunnerError) as error:
+        return [f"memory store unavailable, nothing remembered: {error}"]
 
 
 def project_migrations_dir(schemas_dir: Path) -> str:

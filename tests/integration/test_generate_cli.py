@@ -88,8 +88,27 @@ def test_generate_verify_proves_up_down_up_on_a_scratch_database(project: Path, 
 def test_a_configured_server_means_nothing_embedded_starts(project: Path, postgres_server_url: str) -> None:
     data_dir = project / "agent-data"
     result = run(project, "--data-dir", str(data_dir), "generate", "--now", NOW, "--verify", "--rows", "50",
-                 env={"SCRATCH_DATABASE_URL": postgres_server_url})
+                 env={"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Verification passed" in result.stdout
     assert not (data_dir / "postgres").exists()
     assert not (data_dir / "postgres.json").exists()
+
+
+@pytest.mark.integration
+def test_a_verified_generate_is_remembered_and_a_diff_from_memory_equals_the_explicit_one(
+        tmp_path: Path, postgres_server_url: str) -> None:
+    evolution = Path(__file__).resolve().parents[1] / "diff" / "evolution"
+    env = {"DATABASE_URL": postgres_server_url, "SCRATCH_DATABASE_URL": postgres_server_url}
+    first = run(tmp_path, "generate", str(evolution / "v1"), "-o", "m1", "--now", NOW, "--verify", "--rows", "50",
+                env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    later = "2026-02-01T00:00:00Z"
+    remembered = run(tmp_path, "diff", "--from-memory", "--to", str(evolution / "v2"), "-o", "m2",
+                     "--allow-destructive", "--now", later, env=env)
+    explicit = run(tmp_path, "diff", "--from", str(evolution / "v1"), "--to", str(evolution / "v2"), "-o", "m3",
+                   "--allow-destructive", "--now", later, env=env)
+    assert remembered.returncode == explicit.returncode == 0, remembered.stderr + explicit.stderr
+    names = sorted(p.name for p in (tmp_path / "m2").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "m3").iterdir()) and len(names) == 11
+    assert all((tmp_path / "m2" / n).read_bytes() == (tmp_path / "m3" / n).read_bytes() for n in names)
