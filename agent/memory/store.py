@@ -77,7 +77,9 @@ async def connect_store(url: str, clock: Clock = utc_now) -> MemoryStore:
         await bootstrap.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
     finally:
         await bootstrap.close()
-    connection = await asyncpg.connect(url, server_settings={"search_path": SCHEMA})
+    # The store sets updated_at from its own clock, so the audit trigger stands aside for its session.
+    quiet = BACKFILL_SETTING.strip("'")
+    connection = await asyncpg.connect(url, server_settings={"search_path": SCHEMA, quiet: "on"})
     store = MemoryStore(connection, clock)
     await store.migrate()
     return store
@@ -101,16 +103,7 @@ class MemoryStore:
 
     # ------------------------------------------------------------ writing
 
-    async def _quietly(self) -> None:
-        """Inside a transaction: the audit trigger keeps the store's own clock for updated_at."""
-        await self.connection.execute(f"SELECT set_config({BACKFILL_SETTING}, 'on', true)")
-
     async def remember(self, memory: NewMemory) -> Memory:
-        async with self.connection.transaction():
-            await self._quietly()
-            return await self._upsert(memory)
-
-    async def _upsert(self, memory: NewMemory) -> Memory:
         now = self.clock()
         row = await self.connection.fetchrow(
             f"INSERT INTO memories (agent_name, tier, kind, key, content, about, importance, session_id, "
@@ -141,11 +134,9 @@ class MemoryStore:
                                            limit, now, json.dumps(TIER_WEIGHT))
         ids = [r["memory_id"] for r in rows]
         if ids:
-            async with self.connection.transaction():
-                await self._quietly()
-                await self.connection.execute(
-                    "UPDATE memories SET recall_count = recall_count + 1, last_recalled_at = $2 "
-                    "WHERE memory_id = ANY($1::uuid[])", ids, now)
+            await self.connection.execute(
+                "UPDATE memories SET recall_count = recall_count + 1, last_recalled_at = $2 "
+                "WHERE memory_id = ANY($1::uuid[])", ids, now)
         return [_memory(r).model_copy(update={"score": float(r["score"])}) for r in rows]
 
     async def entries(self, agent_name: str | None = None, tier: str | None = None) -> list[Memory]:
