@@ -16,13 +16,13 @@ MEMORY = Path(__file__).resolve().parents[2] / "memory"
 
 
 def test_the_committed_migrations_build_the_yaml() -> None:
-    assert read_snapshot(MEMORY / "migrations") == load_schema_dir(MEMORY).schema
+    assert read_snapshot(MEMORY / "migrations") == load_schema_dir(MEMORY / "schema").schema
 
 
 @pytest.mark.integration
 async def test_the_memory_schema_passes_the_verification_pipeline(postgres_server_url: str) -> None:
     files = [MigrationText(f.name, f.up_sql, f.down_sql or "") for f in discover(MEMORY / "migrations")]
-    report = await run_pipeline(postgres_server_url, files, schema=load_schema_dir(MEMORY).schema,
+    report = await run_pipeline(postgres_server_url, files, schema=load_schema_dir(MEMORY / "schema").schema,
                                 rows_per_table=200)
     assert [f"{s.name}: {f.message}" for s in report.steps for f in s.failures] == []
     assert report.passed
