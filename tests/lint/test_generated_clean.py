@@ -4,11 +4,6 @@ Migrations are generated into a temporary folder from the repository's `schemas/
 a synthetic schema (chains of references, a self-reference and a reference cycle), then
 linted as `migration-agent lint DIR/*.sql` would: every up and down file, in name order,
 with the default rules and `--fail-on warning`.
-
-A finding that is a real fault of the generated SQL (not a linter false positive) is
-listed in KNOWN_GENERATOR_FAULTS with the reason; the generator is not this suite's to
-change. Each entry also has a strict xfail test, so fixing the generator makes that test
-pass unexpectedly and fail the run until the entry is removed.
 """
 
 from __future__ import annotations
@@ -28,9 +23,6 @@ from tests.generate.synthetic import synthetic_schema
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2025, 12, 5, 10, 30, tzinfo=dt.UTC)
-
-# (schema, file name suffix, code): why it is the generated SQL's fault.
-KNOWN_GENERATOR_FAULTS: dict[tuple[str, str, str], str] = {}
 
 
 def _generate(which: str) -> GenerateOutcome:
@@ -65,38 +57,12 @@ def _lint_folder(outcome: GenerateOutcome, folder: Path) -> tuple[int, dict[str,
     return result.exit_code, findings
 
 
-def _known(which: str, name: str, code: str) -> bool:
-    return any(
-        schema == which and name.endswith(suffix) and code == known_code
-        for schema, suffix, known_code in KNOWN_GENERATOR_FAULTS
-    )
-
-
 @pytest.mark.parametrize("which", ["examples", "synthetic", "evolution"])
 def test_generated_migrations_have_no_findings(which: str, tmp_path: Path) -> None:
     outcome = _generate(which)
     assert "-- agent:ignore" not in "".join(f.content for f in outcome.files())
     exit_code, findings = _lint_folder(outcome, tmp_path)
-    unexpected = [
-        f"{name}:{f['line']}:{f['column']} {f['code']} {f['message']}"
-        for name, found in findings.items()
-        for f in found
-        if not _known(which, name, f["code"])
-    ]
-    assert unexpected == []
-    known = any(_known(which, name, f["code"]) for name, fs in findings.items() for f in fs)
-    assert exit_code == (1 if known else 0)
-
-
-@pytest.mark.parametrize(
-    ("which", "suffix", "code"),
-    list(KNOWN_GENERATOR_FAULTS),
-    ids=[f"{w}{s}:{c}" for w, s, c in KNOWN_GENERATOR_FAULTS],
-)
-@pytest.mark.xfail(strict=True, reason="a fault of the generated SQL; see KNOWN_GENERATOR_FAULTS")
-def test_known_generator_fault_is_still_there(
-    which: str, suffix: str, code: str, tmp_path: Path
-) -> None:
-    _, findings = _lint_folder(_generate(which), tmp_path)
-    codes = [f["code"] for name, found in findings.items() if name.endswith(suffix) for f in found]
-    assert code not in codes
+    problems = [f"{name}:{f['line']}:{f['column']} {f['code']} {f['message']}" for name, found in findings.items()
+                for f in found]
+    assert problems == []
+    assert exit_code == 0
