@@ -12,7 +12,7 @@ from agent.commands.common import err, fail, out, run_async, settings
 from agent.exit_codes import ExitCode
 from agent.importing import ImportedFiles, ImportOptions, OverwriteError, import_database, write_files
 
-__all__ = ["import_command"]
+__all__ = ["import_command", "read_database"]
 
 
 @click.command("import")
@@ -34,7 +34,7 @@ def import_command(database_url: str | None, output_dir: Path, schema: str, tena
     listed; then nothing is written unless --allow-loss."""
     url = database_url or _configured_url()
     options = ImportOptions(schema=schema, tenant_column=tenant_column, setting=setting, app_role=app_role)
-    imported = run_async(_read(url, options))
+    imported = run_async(read_database(url, options))
     for problem in imported.problems:
         err.print(str(problem), markup=False)
     if imported.errors and not allow_loss:
@@ -58,7 +58,8 @@ def _configured_url() -> str:
     return url
 
 
-async def _read(url: str, options: ImportOptions) -> ImportedFiles:
+async def read_database(url: str, options: ImportOptions) -> ImportedFiles:
+    """The database as YAML texts; exits 3 when it cannot be reached, 2 when the schema is missing."""
     try:
         connection = await asyncpg.connect(url)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:

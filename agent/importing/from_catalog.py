@@ -20,6 +20,7 @@ from agent.importing.keys import implied_uniques
 from agent.importing.lossy import check_other_objects
 from agent.importing.problems import Problem, Problems
 from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
+from agent.migrate.tracking import TRACKING_TABLE
 from agent.schema.load import PROJECT_FILE
 from agent.sql.migration_file import BACKUP_PREFIX
 
@@ -72,6 +73,9 @@ def _with_tenant_type(catalog: Catalog, options: ImportOptions) -> ImportOptions
 def _shape(table: Table, options: ImportOptions, problems: Problems) -> Shape | None:
     if table.name.startswith(BACKUP_PREFIX):
         problems.note(table.name, "a backup table made by a down migration; not imported")
+        return None
+    if table.name == TRACKING_TABLE:
+        problems.note(table.name, "the agent's record of applied migrations; not imported")
         return None
     if table.partition_of is not None:
         problems.lost(table.name, f"a partition of {table.partition_of}; partitions are not imported")
