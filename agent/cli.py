@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -21,6 +20,7 @@ from agent.commands.generate import generate_command
 from agent.commands.import_schema import import_command
 from agent.commands.memory import memory_group
 from agent.commands.migrate import export_command, migrate_group
+from agent.commands.serve import logs_command, serve_command, status_command, submit_command
 from agent.commands.verify import verify_command
 from agent.config import ConfigError, LogFormat, load_settings
 from agent.exit_codes import ExitCode
@@ -78,6 +78,10 @@ app.add_command(migrate_group)
 app.add_command(memory_group)
 app.add_command(lint_command)
 app.add_command(verify_command)
+app.add_command(serve_command)
+app.add_command(submit_command)
+app.add_command(status_command)
+app.add_command(logs_command)
 
 
 # ---------------------------------------------------------------- servers
@@ -122,28 +126,6 @@ def servers_stop() -> None:
     """Stop the embedded servers of the data directory."""
     for info in embedded.stop(settings().data_dir):
         out.print(f"{info.name:<9} stopped (pid {info.pid})", highlight=False)
-
-
-# ---------------------------------------------------------------- commands still to come
-
-
-def _not_yet(issue: int) -> NoReturn:
-    fail(ExitCode.BAD_INPUT, f"this command is not available yet (tracked in issue {issue})")
-
-
-def _placeholder(group: click.Group, name: str, summary: str, issue: int) -> None:
-    @group.command(name, help=summary, context_settings={"ignore_unknown_options": True})
-    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-    def command(args: tuple[str, ...]) -> None:
-        _not_yet(issue)
-
-
-for _group, _name, _summary, _issue in [
-    (app, "serve", "Run as a long-lived service on NATS JetStream.", 10),
-    (app, "submit", "Publish a job over NATS and wait for its result.", 10),
-    (app, "logs", "Show or follow the activity log.", 10),
-]:
-    _placeholder(_group, _name, _summary, _issue)
 
 
 def main() -> None:

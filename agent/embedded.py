@@ -294,12 +294,14 @@ def _start_nats(data_dir: Path) -> ServerInfo:
         store.mkdir(parents=True, exist_ok=True)
         for stale in home.glob("nats-server_*.ports"):
             stale.unlink()
+        # Jobs may carry whole schema folders; the service, not the server, sets the job size limit.
+        (home / "nats-server.conf").write_text("max_payload: 8MB\n", encoding="utf-8")
     except OSError as error:
         raise EmbeddedError(f"cannot prepare {home}: {error.strerror}") from None
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [_nats_binary(), "-a", "127.0.0.1", "-p", "-1", "-js", "-sd", str(store),
-             "--ports_file_dir", str(home), "-l", str(log_path)],
+            [_nats_binary(), "-c", str(home / "nats-server.conf"), "-a", "127.0.0.1", "-p", "-1", "-js",
+             "-sd", str(store), "--ports_file_dir", str(home), "-l", str(log_path)],
             stdout=log,
             stderr=log,
             stdin=subprocess.DEVNULL,

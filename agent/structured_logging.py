@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
@@ -14,17 +15,20 @@ __all__ = ["configure_logging", "get_logger"]
 _configured = False
 
 
-def configure_logging(log_format: LogFormat = LogFormat.AUTO, level: str = "info") -> None:
+def configure_logging(log_format: LogFormat = LogFormat.AUTO, level: str = "info", *,
+                      stream: TextIO | None = None, force: bool = False) -> None:
+    """Once per process; `force` re-targets it (the service logs to stdout, commands to stderr)."""
     global _configured
-    if _configured:
+    if _configured and not force:
         return
+    stream = stream or sys.stderr
     as_json = log_format == LogFormat.JSON or (
-        log_format == LogFormat.AUTO and not sys.stderr.isatty()
+        log_format == LogFormat.AUTO and not stream.isatty()
     )
     renderer: structlog.typing.Processor = (
         structlog.processors.JSONRenderer(sort_keys=True)
         if as_json
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=stream.isatty())
     )
     structlog.configure(
         processors=[
@@ -37,7 +41,7 @@ def configure_logging(log_format: LogFormat = LogFormat.AUTO, level: str = "info
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=True,
     )
     _configured = True

@@ -31,7 +31,7 @@ from agent.jobs.generate import (
     verify_migrations,
 )
 from agent.memory import MemoryStore, connect_store
-from agent.memory.knowledge import compost_warnings, record_failure, record_success
+from agent.memory.knowledge import compost_warnings, learn_from_verification
 from agent.migrate.files import MigrationFileError, existing_versions, write_files
 from agent.migrate.runner import RunnerError
 from agent.migrate.snapshot import SnapshotError, read_snapshot
@@ -82,7 +82,7 @@ def generate_command(
 def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
          baseline: list[MigrationText] | None, rows: int, as_json: bool) -> None:
     """Verify (when a baseline is given), then write the files, then report; shared with `diff`.
-    A verified run is remembered: success in long and medium, failure in compost."""
+    A verified run is remembered (see `learn_from_verification`)."""
     report = None
     if baseline is not None:
         outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, outcome.migrations)))
@@ -97,13 +97,7 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
 
 async def _learn(store: MemoryStore, loaded: LoadedSchema, outcome: GenerateOutcome,
                  report: VerificationReport) -> list[str]:
-    if report.passed:
-        await record_success(store, AGENT, loaded.schema, outcome.migrations)
-        return []
-    failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
-    tables = [t.name for t in loaded.schema.tables]
-    for migration in outcome.migrations:
-        await record_failure(store, AGENT, migration, failures, tables)
+    await learn_from_verification(store, AGENT, loaded.schema, outcome.migrations, report)
     return []
 
 

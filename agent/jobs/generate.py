@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from agent.migrate.files import NewFile, next_versions, parse_name
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
 from agent.plan.diff import BackfillSettings
+from agent.plan.errors import PlanError
 from agent.plan.planner import Migration, plan
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Schema
@@ -67,8 +68,11 @@ def generate_migrations(
     backfill: BackfillSettings = BackfillSettings(),
 ) -> GenerateOutcome:
     """Plan from `old` to the loaded schema and render each migration; writes nothing."""
-    planned = plan(old, loaded.schema, allow_changes=allow_changes, allow_destructive=allow_destructive,
-                   backfill=backfill)
+    try:
+        planned = plan(old, loaded.schema, allow_changes=allow_changes, allow_destructive=allow_destructive,
+                       backfill=backfill)
+    except PlanError as error:
+        raise error.located(loaded.documents) from error
     versions = next_versions(len(planned), now, existing_versions)
     by_slug = {m.slug: f"{v}_{m.slug}" for v, m in zip(versions, planned, strict=True)}
     date = now.astimezone(dt.UTC).strftime("%Y-%m-%d")

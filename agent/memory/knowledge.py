@@ -13,6 +13,7 @@ from typing import Protocol
 
 from agent.memory.store import MemoryStore, NewMemory
 from agent.schema.tables import Schema, Table
+from agent.verify.report import VerificationReport
 
 
 class GeneratedMigration(Protocol):
@@ -26,7 +27,10 @@ class GeneratedMigration(Protocol):
     def title(self) -> str: ...
 
 
-__all__ = ["compost_warnings", "record_failure", "record_success", "schema_from_memory", "signature"]
+__all__ = [
+    "compost_warnings", "learn_from_verification", "record_failure", "record_success", "schema_from_memory",
+    "signature",
+]
 
 
 def signature(migration: GeneratedMigration) -> str:
@@ -87,3 +91,14 @@ async def compost_warnings(store: MemoryStore, agent_name: str,
             warnings.append(f"{migration.up_name}: the same migration failed verification on "
                             f"{found.created_at:%Y-%m-%d} ({found.content.get('migration')}): {first}")
     return warnings
+
+
+async def learn_from_verification(store: MemoryStore, agent_name: str, schema: Schema,
+                                  migrations: Sequence[GeneratedMigration], report: VerificationReport) -> None:
+    """A verified run is remembered: success in long and medium, failure in compost."""
+    if report.passed:
+        await record_success(store, agent_name, schema, migrations)
+        return
+    failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
+    for migration in migrations:
+        await record_failure(store, agent_name, migration, failures, [t.name for t in schema.tables])

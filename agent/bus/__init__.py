@@ -1,0 +1,1 @@
+"""NATS JetStream transport: the bus contract, messages, streams and the consumer loop."""

@@ -1,0 +1,185 @@
+"""Job and result messages: pydantic models at the bus boundary, and parsing raw bytes into a job.
+
+A message that is not a valid job raises `JobRejected` naming the fault; the consumer answers
+it with a `rejected` result. Nothing of a rejected message reaches a database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = [
+    "JOB_KINDS",
+    "ErrorLocation",
+    "Job",
+    "JobError",
+    "JobKind",
+    "JobOptions",
+    "JobOutcome",
+    "JobRejected",
+    "JobResult",
+    "ReviewRequest",
+    "parse_job",
+]
+
+JobKind = Literal["generate", "diff", "verify", "lint", "codegen", "apply"]
+JOB_KINDS: tuple[str, ...] = ("generate", "diff", "verify", "lint", "codegen", "apply")
+Status = Literal["succeeded", "failed", "rejected", "dead_lettered"]
+JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}\Z")
+FILE_NAME = re.compile(r"(?:old/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}\Z")
+
+
+class ErrorLocation(BaseModel):
+    file: str
+    line: int
+    column: int
+    path: str = ""
+    message: str
+
+
+class JobError(BaseModel):
+    """Machine-readable failure: a stable code, words, and where (for YAML) it is."""
+
+    code: str
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+    locations: list[ErrorLocation] = Field(default_factory=list)
+
+
+class JobRejected(Exception):
+    def __init__(self, error: JobError, job_id: str | None = None, kind: str | None = None) -> None:
+        super().__init__(error.message)
+        self.error, self.job_id, self.kind = error, job_id, kind
+
+
+class JobOptions(BaseModel):
+    """Options of every kind; each kind reads the ones it knows. Unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    now: dt.datetime | None = Field(None, description="Fixed clock for reproducible file names and headers.")
+    verify: bool = Field(True, description="generate/diff: prove the migrations on a scratch database.")
+    rows: int = Field(1_000, ge=10, le=100_000, description="Sample rows per table for verification.")
+    allow_destructive: bool = False
+    batch_size: int = Field(10_000, ge=1, le=1_000_000)
+    pause_ms: int = Field(0, ge=0, le=60_000)
+    targets: list[Literal["ts", "prisma", "typeorm", "pydantic", "seed", "docs"]] = Field(default_factory=list)
+    decimal: Literal["string", "number"] = "string"
+    seed: int = 42
+    fail_on: Literal["error", "warning"] = "error"
+    database_url: str | None = Field(None, pattern=r"^postgres(ql)?://", description="apply: the target database.")
+    confirm: bool = Field(False, description="apply: run files marked destructive.")
+    timeout_s: float | None = Field(None, gt=0, le=24 * 3600, description="Per-job time limit.")
+
+
+class Job(BaseModel):
+    """`payload` holds files inline by name: YAML schemas (`old/` for the old side of a diff),
+    SQL migrations and `schema.snapshot.json`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    job_id: str = Field(description="Letters, digits, '_' and '-'; also the Nats-Msg-Id.")
+    kind: JobKind
+    requested_by: str = Field(min_length=1, max_length=200)
+    payload: dict[str, str] = Field(default_factory=dict)
+    options: JobOptions = Field(default_factory=JobOptions)
+
+    @field_validator("job_id")
+    @classmethod
+    def _job_id(cls, value: str) -> str:
+        if not JOB_ID.match(value):
+            raise ValueError("job_id must be 1-128 letters, digits, '_' or '-', starting with a letter or digit")
+        return value
+
+    @field_validator("payload")
+    @classmethod
+    def _file_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not FILE_NAME.match(name) or ".." in name:
+                raise ValueError(f"file name {name[:80]!r} is not a plain file name (optionally under old/)")
+        return value
+
+
+class JobOutcome(BaseModel):
+    """What a handler produced, before the envelope of the result is added."""
+
+    status: Status = "succeeded"
+    summary: str = ""
+    artifacts: dict[str, str] = Field(default_factory=dict)
+    verification: dict[str, Any] | None = None
+    lint: list[dict[str, Any]] = Field(default_factory=list)
+    breaking: list[str] = Field(default_factory=list)
+    rollback: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    decisions: list[str] = Field(default_factory=list)
+    error: JobError | None = None
+
+
+class JobResult(JobOutcome):
+    job_id: str
+    kind: str | None = None
+    requested_by: str | None = None
+    agent: str = "database-migration"
+    received_at: dt.datetime
+    finished_at: dt.datetime
+    duration_ms: float = 0.0
+    deliveries: int = 1
+    artifacts_object: str | None = Field(None, description="Object in bucket migration-artifacts when large.")
+
+
+class ReviewRequest(BaseModel):
+    job_id: str
+    requested_by: str | None
+    summary: str
+    migrations: list[str]
+    breaking: list[str]
+    rollback: str
+    verification_passed: bool | None
+    result_subject: str
+
+
+def parse_job(data: bytes, max_bytes: int) -> Job:
+    if len(data) > max_bytes:
+        raise JobRejected(JobError(code="oversize", message=f"message of {len(data)} bytes exceeds the "
+                                   f"limit of {max_bytes} bytes"), _guess_id(data))
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise JobRejected(JobError(code="not_json", message=f"not a JSON document: {error}")) from None
+    if not isinstance(raw, dict):
+        raise JobRejected(JobError(code="not_an_object", message="a job is a JSON object"))
+    try:
+        return Job.model_validate(raw)
+    except ValidationError as error:
+        raise JobRejected(_invalid(error), _guess_id(raw), _kind(raw)) from None
+
+
+def _invalid(error: ValidationError) -> JobError:
+    problems = [f"{'.'.join(map(str, e['loc'])) or 'job'}: {e['msg']}" for e in error.errors()[:20]]
+    unknown_kind = any(e["loc"][:1] == ("kind",) for e in error.errors())
+    return JobError(code="unknown_kind" if unknown_kind else "invalid_job", message="; ".join(problems),
+                    details={"errors": problems})
+
+
+def _guess_id(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        value = raw.get("job_id")
+        return value if isinstance(value, str) and JOB_ID.match(value) else None
+    match = re.search(rb'"job_id"\s*:\s*"([A-Za-z0-9][A-Za-z0-9_-]{0,127})"', raw[:4096])
+    return match.group(1).decode() if match else None
+
+
+def _kind(raw: dict[str, Any]) -> str | None:
+    kind = raw.get("kind")
+    return kind if kind in JOB_KINDS else None
+
+
+def rejected_id(data: bytes) -> str:
+    """A stable id for a message too broken to name its own job."""
+    return "unnamed-" + hashlib.sha256(data).hexdigest()[:24]

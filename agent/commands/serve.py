@@ -1,0 +1,267 @@
+"""`serve`, `submit`, `status` and `logs`: the agent on NATS JetStream, and its operators' view."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import nats
+import nats.errors
+import nats.js.errors
+from nats.js import JetStreamContext
+from nats.js.api import ConsumerConfig, DeliverPolicy
+
+from agent.activity_log import DEFAULT_LOG
+from agent.bus.consumer import ConsumerSettings
+from agent.bus.contract import ASSIGNMENTS, CONSUMER, RESULTS, BusSettings, assignment_subject, result_subject
+from agent.bus.messages import JOB_KINDS, Job, JobOptions
+from agent.commands.common import err, fail, json_option, out, run_async, settings
+from agent.embedded import EmbeddedError
+from agent.exit_codes import ExitCode
+from agent.migrate.snapshot import SNAPSHOT_FILE
+from agent.runtime import ScratchBackendError, nats_url, postgres_url, scratch_postgres_url
+from agent.service import Service, ServiceUrls, owner_name
+from agent.structured_logging import configure_logging
+
+__all__ = ["logs_command", "serve_command", "status_command", "submit_command", "wait_for_result"]
+
+_PAYLOAD_SUFFIXES = (".yaml", ".yml", ".sql")
+_EXIT_BY_STATUS = {"succeeded": ExitCode.OK, "failed": ExitCode.FINDINGS, "rejected": ExitCode.BAD_INPUT,
+                   "dead_lettered": ExitCode.INFRASTRUCTURE}
+
+
+@click.command("serve")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Jobs run at once by this process, each on its own scratch database.")
+@click.option("--job-timeout", type=click.FloatRange(min=1), default=1800, show_default=True,
+              help="Seconds a job may run before it is answered `failed` (timeout).")
+@click.option("--ack-wait", type=click.FloatRange(min=1), default=60, show_default=True,
+              help="Seconds without a heartbeat before JetStream redelivers a job to another agent.")
+@click.option("--max-deliver", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Deliveries before a job is dead-lettered.")
+@click.option("--duplicate-window", type=click.FloatRange(min=1), default=120, show_default=True,
+              help="Seconds in which the streams drop a repeated message id.")
+@click.option("--activity-log", type=click.Path(path_type=Path, dir_okay=False), default=str(DEFAULT_LOG),
+              show_default=True, help="The operators' markdown log, one entry per job.")
+@click.option("--grace", type=click.FloatRange(min=0), default=30, show_default=True,
+              help="Seconds jobs in flight may finish after SIGTERM before they are handed back.")
+def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_deliver: int,
+                  duplicate_window: float, activity_log: Path, grace: float) -> None:
+    """Run as a long-lived service: take jobs from NATS JetStream, answer each on the results stream.
+    Starts embedded NATS and PostgreSQL when no URLs are configured."""
+    configured = settings()
+    configure_logging(configured.log_format, configured.log_level, stream=sys.stdout, force=True)
+    bus = BusSettings(ack_wait_s=ack_wait, max_deliver=max_deliver, duplicate_window_s=duplicate_window)
+    consumer = ConsumerSettings(concurrency=concurrency, job_timeout_s=job_timeout, grace_s=grace,
+                                activity_log=activity_log, owner=owner_name())
+    try:
+        with nats_url(configured) as bus_url, postgres_url(configured) as memory_url, \
+                scratch_postgres_url(configured) as scratch_url:
+            run_async(Service(ServiceUrls(bus_url, memory_url, scratch_url), bus, consumer).run())
+    except (EmbeddedError, ScratchBackendError, OSError, nats.errors.Error) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"cannot serve: {error}")
+
+
+# ---------------------------------------------------------------- submit
+
+
+def _payload(paths: tuple[Path, ...], old: Path | None) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for prefix, chosen in [("", paths), ("old/", (old,) if old else ())]:
+        for path in chosen:
+            for file in _files(path):
+                files[f"{prefix}{file.name}"] = file.read_text(encoding="utf-8")
+    return files
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        yield from sorted(p for p in path.iterdir() if p.suffix in _PAYLOAD_SUFFIXES or p.name == SNAPSHOT_FILE)
+    elif path.is_file():
+        yield path
+    else:
+        fail(ExitCode.BAD_INPUT, f"{path}: no such file or folder")
+
+
+def _options(pairs: tuple[str, ...]) -> JobOptions:
+    raw: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            fail(ExitCode.BAD_INPUT, f"--option {pair!r}: expected KEY=VALUE")
+        with contextlib.suppress(json.JSONDecodeError):
+            raw[key] = json.loads(value)
+            continue
+        raw[key] = value
+    try:
+        return JobOptions.model_validate(raw)
+    except ValueError as error:
+        fail(ExitCode.BAD_INPUT, f"--option: {error}")
+
+
+@click.command("submit")
+@click.argument("kind", type=click.Choice(JOB_KINDS))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--old", type=click.Path(path_type=Path, file_okay=False), help="diff: the old schema folder.")
+@click.option("--job-id", help="Job id (also the Nats-Msg-Id) [default: a new UUID].")
+@click.option("--option", "option_pairs", multiple=True, metavar="KEY=VALUE",
+              help="A job option, value in JSON where not a plain word (repeatable), e.g. rows=100.")
+@click.option("--wait", is_flag=True, help="Wait for the result and print it; exit by its status.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
+              help="Seconds to wait with --wait.")
+@click.option("--requested-by", default="cli", show_default=True)
+@json_option
+def submit_command(kind: str, paths: tuple[Path, ...], old: Path | None, job_id: str | None,
+                   option_pairs: tuple[str, ...], wait: bool, timeout: float, requested_by: str,
+                   as_json: bool) -> None:
+    """Publish a KIND job with the files of PATHS (folders or files) to the agent's work queue."""
+    try:
+        job = Job.model_validate({"job_id": job_id or uuid.uuid4().hex, "kind": kind, "requested_by": requested_by,
+                                  "payload": _payload(paths, old), "options": _options(option_pairs)})
+    except ValueError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    try:
+        with nats_url(settings()) as url:
+            result = run_async(_submit(url, job, wait, timeout))
+    except (EmbeddedError, OSError, nats.errors.Error) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"NATS unavailable: {error}")
+    if result is None:
+        out.print_json(data={"job_id": job.job_id}) if as_json else out.print(f"submitted {job.job_id}")
+        return
+    _print_result(result, as_json)
+    raise click.exceptions.Exit(int(_EXIT_BY_STATUS.get(str(result.get("status")), ExitCode.FINDINGS)))
+
+
+async def _submit(url: str, job: Job, wait: bool, timeout: float) -> dict[str, Any] | None:
+    client = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=2)
+    try:
+        js = client.jetstream()
+        await js.publish(assignment_subject(job.kind), job.model_dump_json().encode(),
+                         headers={"Nats-Msg-Id": job.job_id})
+        return await wait_for_result(js, job.job_id, timeout) if wait else None
+    finally:
+        await client.close()
+
+
+async def wait_for_result(js: JetStreamContext, job_id: str, timeout: float) -> dict[str, Any]:
+    """The newest result of the job: one already answered, or the next one to come."""
+    config = ConsumerConfig(deliver_policy=DeliverPolicy.LAST_PER_SUBJECT)
+    subscription = await js.subscribe(result_subject(job_id), stream=RESULTS, ordered_consumer=True, config=config)
+    try:
+        message = await subscription.next_msg(timeout=timeout)
+    except nats.errors.TimeoutError:
+        fail(ExitCode.INFRASTRUCTURE, f"no result for {job_id} within {timeout:g} s (is an agent serving?)")
+    finally:
+        await subscription.unsubscribe()
+    return dict(json.loads(message.data))
+
+
+def _print_result(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        out.print_json(data=result)
+        return
+    out.print(f"{result['job_id']}: {result['status']}", markup=False)
+    if result.get("summary"):
+        out.print(result["summary"], markup=False)
+    error = result.get("error")
+    if error:
+        err.print(f"{error['code']}: {error['message']}", markup=False)
+        for location in error.get("locations") or []:
+            err.print(f"  {location['file']}:{location['line']}:{location['column']} {location['path']}: "
+                      f"{location['message']}", markup=False)
+    for name in sorted(result.get("artifacts") or {}):
+        out.print(f"  artifact {name}", markup=False)
+
+
+# ---------------------------------------------------------------- status
+
+
+@click.command("status")
+@click.option("--last", type=click.IntRange(0, 100), default=5, show_default=True, help="Recent results shown.")
+@json_option
+def status_command(last: int, as_json: bool) -> None:
+    """Consumer lag, jobs in flight and the latest results of the agent's bus."""
+    try:
+        with nats_url(settings()) as url:
+            report = run_async(_status(url, last))
+    except (EmbeddedError, OSError, nats.errors.Error) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"NATS unavailable: {error}")
+    if as_json:
+        out.print_json(data=report)
+        return
+    out.print(f"pending {report['pending']}, in flight {report['in_flight']}, redelivered {report['redelivered']}",
+              markup=False)
+    for result in report["results"]:
+        out.print(f"  {result['finished_at']}  {result['job_id']}  {result['kind']}  {result['status']}", markup=False)
+
+
+async def _status(url: str, last: int) -> dict[str, Any]:
+    client = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=2)
+    try:
+        js = client.jetstream()
+        try:
+            info = await js.consumer_info(ASSIGNMENTS, CONSUMER)
+        except nats.js.errors.NotFoundError:
+            fail(ExitCode.INFRASTRUCTURE, "no agent has served on this NATS yet (no ASSIGNMENTS consumer)")
+        return {"pending": info.num_pending, "in_flight": info.num_ack_pending, "redelivered": info.num_redelivered,
+                "results": await _recent_results(js, last)}
+    finally:
+        await client.close()
+
+
+async def _recent_results(js: JetStreamContext, last: int) -> list[dict[str, Any]]:
+    state = (await js.stream_info(RESULTS)).state
+    found: list[dict[str, Any]] = []
+    sequence = state.last_seq
+    while sequence >= max(state.first_seq, 1) and len(found) < last:
+        with contextlib.suppress(nats.js.errors.NotFoundError):
+            message = await js.get_msg(RESULTS, sequence)
+            if message.subject and message.subject.startswith("results.database-migration.") and message.data:
+                data = json.loads(message.data)
+                found.append({k: data.get(k) for k in ("job_id", "kind", "status", "finished_at")})
+        sequence -= 1
+    return found
+
+
+# ---------------------------------------------------------------- logs
+
+
+@click.command("logs")
+@click.option("-f", "--follow", is_flag=True, help="Keep printing entries as they are appended.")
+@click.option("-n", "--lines", type=click.IntRange(min=0), default=40, show_default=True,
+              help="Lines shown from the end first.")
+@click.option("--path", type=click.Path(path_type=Path, dir_okay=False), default=str(DEFAULT_LOG), show_default=True)
+def logs_command(follow: bool, lines: int, path: Path) -> None:
+    """Show (and with -f follow) the activity log."""
+    if not path.exists() and not follow:
+        fail(ExitCode.BAD_INPUT, f"{path} does not exist yet: no job has been logged")
+    position = 0
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        sys.stdout.write("".join(text.splitlines(keepends=True)[-lines:]) if lines else "")
+        position = len(text.encode())
+    while follow:
+        sys.stdout.flush()
+        time.sleep(0.5)
+        position = _follow(path, position)
+
+
+def _follow(path: Path, position: int) -> int:
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    if size < position:
+        position = 0  # rotated
+    with path.open("rb") as handle:
+        handle.seek(position)
+        chunk = handle.read()
+    sys.stdout.write(chunk.decode("utf-8", errors="replace"))
+    return position + len(chunk)
+

@@ -1,0 +1,282 @@
+"""The job handlers of the service: one per kind, over the same functions the CLI commands use.
+
+A handler returns a `JobOutcome`; bad input raises `JobRejected`; a server the job needs
+being unreachable raises `Unavailable`, so the message is retried later instead of failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+
+from agent.bus.messages import Job, JobError, JobOutcome, JobRejected
+from agent.codegen import CodegenOptions, render
+from agent.codegen.seed_data import SeedError
+from agent.embedded import EmbeddedError
+from agent.jobs.generate import (
+    GenerateOutcome,
+    existing_migrations,
+    generate_migrations,
+    new_migrations,
+    verify_migrations,
+)
+from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_reject, reject
+from agent.lint.engine import lint_sequence
+from agent.lint.model import Severity
+from agent.lint.source import SqlSyntaxError, parse_sources
+from agent.memory.knowledge import compost_warnings, learn_from_verification, schema_from_memory
+from agent.memory.shared import SharedStore
+from agent.memory.store import MemoryStore
+from agent.migrate.discovery import discover
+from agent.migrate.files import existing_versions
+from agent.migrate.runner import Runner, RunnerError, RunSettings
+from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.plan.diff import BackfillSettings
+from agent.plan.errors import PlanError
+from agent.schema import LoadedSchema
+from agent.schema.tables import Schema
+from agent.verify.apply import MigrationText
+from agent.verify.pipeline import run_pipeline
+from agent.verify.report import VerificationReport
+from agent.verify.scratch import ScratchError
+
+__all__ = ["HANDLERS", "UNAVAILABLE_ERRORS", "JobContext", "Unavailable", "rejected_outcome", "run_job"]
+
+AGENT = "database-migration"
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError, EmbeddedError, ScratchError,
+)
+
+
+class Unavailable(Exception):
+    """A server the job needs (PostgreSQL, the scratch server) is down; retry the job later."""
+
+
+@dataclass
+class JobContext:
+    scratch_url: str
+    memory: SharedStore | None = None
+    progress: Callable[[str], None] = field(default=lambda _message: None)
+
+
+Handler = Callable[[Job, Path, JobContext], Awaitable[JobOutcome]]
+
+
+async def run_job(job: Job, context: JobContext) -> JobOutcome:
+    try:
+        with job_folder(job) as folder:
+            return await HANDLERS[job.kind](job, folder, context)
+    except PlanError as error:
+        raise reject("plan_refused", str(error)) from None
+    except (SnapshotError, SqlSyntaxError) as error:
+        raise reject("invalid_input", str(error)) from None
+    except UNAVAILABLE_ERRORS as error:
+        raise Unavailable(f"{type(error).__name__}: {error}") from error
+
+
+# ---------------------------------------------------------------- generate and diff
+
+
+async def _generate(job: Job, folder: Path, context: JobContext) -> JobOutcome:
+    loaded = load_schema_or_reject(folder)
+    old = read_snapshot(folder)
+    outcome = await asyncio.to_thread(generate_migrations, loaded, old, _now(job), existing_versions(folder))
+    return await _produced(job, loaded, outcome, existing_migrations(folder), context)
+
+
+async def _diff(job: Job, folder: Path, context: JobContext) -> JobOutcome:
+    new = load_schema_or_reject(folder)
+    old = load_schema_or_reject(folder / OLD, f"{OLD}/").schema if has_schema(folder / OLD) else (
+        await _remembered_schema(context))
+    created = generate_migrations(LoadedSchema(old), Schema(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), [])
+    options = job.options
+    outcome = await asyncio.to_thread(
+        generate_migrations, new, old, _now(job), existing_versions(folder), allow_changes=True,
+        allow_destructive=options.allow_destructive, backfill=BackfillSettings(options.batch_size, options.pause_ms))
+    return await _produced(job, new, outcome, new_migrations(created), context)
+
+
+async def _remembered_schema(context: JobContext) -> Schema:
+    if context.memory is not None:
+        async with context.memory.use() as store:
+            found = await schema_from_memory(store, AGENT)
+        if found is not None:
+            return found
+    raise reject("no_old_schema", "a diff needs the old schema: put it under old/ in the payload, or generate it "
+                                  "first so the agent remembers it")
+
+
+async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, baseline: list[MigrationText],
+                    context: JobContext) -> JobOutcome:
+    warnings = list(outcome.warnings)
+    report = None
+    if job.options.verify and outcome.migrations:
+        warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, outcome.migrations))
+        report = await verify_migrations(context.scratch_url, loaded.schema, baseline, new_migrations(outcome),
+                                          rows_per_table=job.options.rows, progress=context.progress)
+        await _check_reachable(report, context)
+        checked = report
+        await _remember(context, lambda store: _learned(store, loaded.schema, outcome, checked))
+    artifacts = {f.name: f.content for f in outcome.files()}
+    if outcome.migrations:
+        artifacts[outcome.snapshot_file.name] = outcome.snapshot
+    return JobOutcome(
+        status="failed" if report is not None and not report.passed else "succeeded",
+        summary=_summary(outcome, report), artifacts=artifacts,
+        verification=report.to_json_dict() if report else None, breaking=outcome.breaking,
+        rollback=_rollback(outcome), warnings=warnings, decisions=_decisions(loaded, outcome),
+        error=_verification_error(report))
+
+
+async def _learned(store: MemoryStore, schema: Schema, outcome: GenerateOutcome,
+                   report: VerificationReport) -> list[str]:
+    await learn_from_verification(store, AGENT, schema, outcome.migrations, report)
+    return []
+
+
+async def _remember(context: JobContext, work: Callable[[MemoryStore], Awaitable[list[str]]]) -> list[str]:
+    """Memory improves a job but never fails one: an unavailable store is a warning."""
+    if context.memory is None:
+        return []
+    try:
+        async with context.memory.use() as store:
+            return await work(store)
+    except UNAVAILABLE_ERRORS as error:
+        return [f"memory store unavailable, nothing remembered: {error}"]
+
+
+async def _check_reachable(report: VerificationReport, context: JobContext) -> None:
+    """A failed verification while the scratch server went away is an outage, not a verdict."""
+    if report.passed:
+        return
+    try:
+        connection = await asyncpg.connect(context.scratch_url, timeout=5)
+        await connection.close()
+    except (*UNAVAILABLE_ERRORS, asyncpg.PostgresError, TimeoutError) as error:
+        raise Unavailable(f"the scratch server went away during verification: {error}") from None
+
+
+def _summary(outcome: GenerateOutcome, report: VerificationReport | None) -> str:
+    lines = [f"**{len(outcome.migrations)} migration(s)**"
+             + (f" creating {', '.join(outcome.tables)}" if outcome.tables else "")]
+    lines += [f"- `{m.up_name}`: {m.title}" for m in outcome.migrations]
+    if report is not None:
+        lines.append(f"\nVerification {'passed' if report.passed else 'FAILED'} on PostgreSQL "
+                     f"{report.postgres_version}.")
+    if outcome.breaking:
+        lines += ["", "Breaking changes:", *(f"- {b}" for b in outcome.breaking)]
+    return "\n".join(lines)
+
+
+def _rollback(outcome: GenerateOutcome) -> str:
+    if not outcome.migrations:
+        return ""
+    downs = ", ".join(f"`{m.down_name}`" for m in reversed(outcome.migrations))
+    destructive = [m.down_name for m in outcome.migrations if m.destructive_down]
+    text = (f"`migration-agent migrate down --steps {len(outcome.migrations)}` runs {downs} in that order.")
+    if destructive:
+        text += f" Marked destructive (needs --confirm; data restored from _backup_ tables): {', '.join(destructive)}."
+    return text
+
+
+def _decisions(loaded: LoadedSchema, outcome: GenerateOutcome) -> list[str]:
+    schema = loaded.schema
+    made = [schema.table(name) for name in outcome.tables]
+    decisions = [f"{t.name}: tenant-scoped by {schema.tenant_column}, RLS enabled and forced, "
+                 f"{len(t.policies)} polic(ies) reading current_setting(..., true)"
+                 for t in made if t is not None and t.tenant_scoped]
+    decisions += [f"{t.name}: shared across tenants (no RLS)" for t in made if t is not None and not t.tenant_scoped]
+    if outcome.index_count:
+        decisions.append(f"{outcome.index_count} index(es), every foreign key covered")
+    return decisions
+
+
+def _verification_error(report: VerificationReport | None) -> JobError | None:
+    if report is None or report.passed:
+        return None
+    failures = [f"{s.title}: {f.table + ': ' if f.table else ''}{f.message}" for s in report.steps for f in s.failures]
+    return JobError(code="verification_failed", message=failures[0] if failures else "verification failed",
+                    details={"failures": failures[:50]})
+
+
+def _now(job: Job) -> dt.datetime:
+    now = job.options.now or dt.datetime.now(dt.UTC)
+    return now if now.tzinfo else now.replace(tzinfo=dt.UTC)
+
+
+# ---------------------------------------------------------------- verify, lint, codegen, apply
+
+
+async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
+    migrations = existing_migrations(folder)
+    if not migrations:
+        raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
+    schema = load_schema_or_reject(folder).schema if has_schema(folder) else (
+        read_snapshot(folder) if (folder / "schema.snapshot.json").exists() else None)
+    report = await run_pipeline(context.scratch_url, migrations, schema=schema, rows_per_table=job.options.rows,
+                                progress=context.progress)
+    await _check_reachable(report, context)
+    return JobOutcome(status="succeeded" if report.passed else "failed", summary=report.to_markdown(),
+                      verification=report.to_json_dict(), error=_verification_error(report))
+
+
+async def _lint(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
+    texts = [(name, text) for name, text in sorted(job.payload.items()) if name.endswith(".sql")]
+    if not texts:
+        raise reject("no_sql", "the payload holds no .sql files to lint")
+    report = await asyncio.to_thread(lambda: lint_sequence(parse_sources(texts)))
+    fails = report.fails(Severity(job.options.fail_on))
+    findings = [finding.to_json() for finding in report.findings]
+    return JobOutcome(status="failed" if fails else "succeeded", lint=findings,
+                      summary=f"{len(findings)} finding(s) in {len(texts)} file(s)",
+                      error=JobError(code="lint_findings", message=f"{len(findings)} finding(s)") if fails else None)
+
+
+async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
+    if not job.options.targets:
+        raise reject("no_targets", "options.targets names none of ts, prisma, typeorm, pydantic, seed, docs")
+    schema = load_schema_or_reject(folder).schema
+    options = CodegenOptions(decimal=job.options.decimal, rows=5, seed=job.options.seed, graphviz=False)
+    try:
+        files = render(schema, list(dict.fromkeys(job.options.targets)), options)
+    except SeedError as error:
+        raise reject("seed_data", str(error)) from None
+    return JobOutcome(artifacts=files, summary=f"{len(files)} file(s) for {', '.join(job.options.targets)}")
+
+
+async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
+    url = job.options.database_url
+    if url is None:
+        raise reject("no_database", "an apply job needs options.database_url")
+    files = discover(folder)
+    if not files:
+        raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
+    connection = await asyncpg.connect(url, timeout=10)
+    runner = Runner(connection, RunSettings(wait_timeout_s=30, confirm=job.options.confirm), context.progress)
+    try:
+        await runner.lock()
+        try:
+            applied = await runner.up(files)
+        finally:
+            await runner.unlock()
+    except RunnerError as error:
+        return JobOutcome(status="failed", summary=str(error), error=JobError(code="apply_refused", message=str(error)))
+    finally:
+        await connection.close()
+    return JobOutcome(summary=f"applied {len(applied)} migration(s)" + "".join(f"\n- `{a}`" for a in applied),
+                      rollback=f"`migration-agent migrate down --steps {len(applied)}`" if applied else "")
+
+
+HANDLERS: dict[str, Handler] = {
+    "generate": _generate, "diff": _diff, "verify": _verify, "lint": _lint, "codegen": _codegen, "apply": _apply,
+}
+
+
+def rejected_outcome(error: JobRejected) -> JobOutcome:
+    return JobOutcome(status="rejected", summary=f"Rejected: {error.error.message}", error=error.error)
