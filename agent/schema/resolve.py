@@ -114,10 +114,10 @@ class _Resolver:
         draft.pk_column = entity.primary_key or f"{singular(entity.table)}_id"
         draft.columns.append(self._primary_key_column(draft, builder))
         if entity.tenant_scoped:
-            draft.columns.append(self._tenant_column())
+            draft.columns.append(self._tenant_column(draft, builder))
         for name, prop in entity.properties.items():
             path: KeyPath = ("properties", name)
-            if name == draft.pk_column:
+            if name == draft.pk_column or (entity.tenant_scoped and name == self.tenant):
                 continue
             self._add_property(draft, builder, name, prop, path)
         if entity.audit:
@@ -136,11 +136,25 @@ class _Resolver:
         draft.checks.extend(checks)
         return column.model_copy(update={"not_null": True})
 
-    def _tenant_column(self) -> Column:
+    def _tenant_column(self, draft: _Draft, builder: ColumnBuilder) -> Column:
         tenant_type = {"uuid": "UUID", "bigint": "BIGINT", "integer": "INTEGER", "text": "TEXT"}
         kind = self.project.tenant.type
-        return Column(name=self.tenant, sql_type=tenant_type[kind], not_null=True,
-                      property_type=kind, implicit=True)
+        column = Column(name=self.tenant, sql_type=tenant_type[kind], not_null=True,
+                        property_type=kind, implicit=True)
+        prop = draft.entity.properties.get(self.tenant)
+        return column if prop is None else column.model_copy(
+            update={"backfill": self._tenant_backfill(draft, builder, prop)})
+
+    def _tenant_backfill(self, draft: _Draft, builder: ColumnBuilder, prop: Property) -> str | None:
+        """The tenant column is the agent's; a table turning tenant_scoped on names only the value
+        its existing rows get (`type` repeats the project's tenant type)."""
+        path: KeyPath = ("properties", self.tenant)
+        kind = self.project.tenant.type
+        if prop.model_fields_set != {"type", "backfill"} or prop.type != kind:
+            self.error(draft, path, f"column {self.tenant!r} is added by tenant_scoped: true; remove it here "
+                       f"(or give only `type: {kind}` and the `backfill` its rows get when tenant_scoped turns on)")
+            return None
+        return builder.default_sql(prop, prop.backfill, (*path, "backfill"))
 
     def _add_property(
         self, draft: _Draft, builder: ColumnBuilder, name: str, prop: Property, path: KeyPath
@@ -157,8 +171,6 @@ class _Resolver:
         draft.checks.extend(checks)
 
     def _implicit_reason(self, entity: Entity, name: str) -> str | None:
-        if entity.tenant_scoped and name == self.tenant:
-            return "tenant_scoped: true"
         if entity.audit and name in AUDIT_COLUMNS:
             return "audit: true"
         return None
@@ -173,6 +185,10 @@ class _Resolver:
                 self._reference(draft, name, prop, prop.references)
         for i, spec in enumerate(draft.entity.constraints):
             path: KeyPath = ("constraints", i)
+            problem = identifier_problem(spec.name) if spec.name else None
+            if problem:
+                self.error(draft, (*path, "name"), problem)
+                continue
             if isinstance(spec, CheckSpec):
                 self._table_check(draft, spec, path)
             elif isinstance(spec, UniqueConstraint):

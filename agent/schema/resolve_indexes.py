@@ -10,7 +10,7 @@ from agent.schema.diagnostics import KeyPath
 from agent.schema.expressions import ExpressionKind
 from agent.schema.model import Entity
 from agent.schema.model import Index as IndexSpec
-from agent.schema.names import bounded_name
+from agent.schema.names import bounded_name, identifier_problem
 from agent.schema.tables import Column, ForeignKey, Index, Unique
 
 __all__ = ["resolve_indexes"]
@@ -50,7 +50,7 @@ class _Indexes:
         keys = [self.key(key, (*path, "columns", i)) for i, key in enumerate(spec.columns)]
         where = self.parse(spec.where, ExpressionKind.WHERE, (*path, "where")) if spec.where else None
         ok = all(k is not None for k in keys) and (spec.where is None or where is not None)
-        ok = self.method_fits(spec, path) and self.include_known(spec, path) and ok
+        ok = self.method_fits(spec, path) and self.include_known(spec, path) and self.name_valid(spec, path) and ok
         if not ok:
             return None
         key_tuple = tuple(k for k in keys if k is not None)
@@ -64,6 +64,12 @@ class _Indexes:
             return text
         parsed = self.parse(text, ExpressionKind.INDEX, path)
         return parsed[0] if parsed else None
+
+    def name_valid(self, spec: IndexSpec, path: KeyPath) -> bool:
+        problem = identifier_problem(spec.name) if spec.name else None
+        if problem:
+            self.problems.append(((*path, "name"), problem, False))
+        return problem is None
 
     def method_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
         if spec.unique and spec.using not in _UNIQUE_METHODS:
