@@ -48,9 +48,16 @@ def memory(tier: str, key: str, **fields: object) -> NewMemory:
 
 
 async def test_the_store_migrates_itself_with_the_agents_runner(store: MemoryStore) -> None:
-    applied = await store.connection.fetch("SELECT name FROM agent_memory.agent_schema_migrations")
-    assert [r["name"] for r in applied] == ["20261125000000_create_memories.sql"]
+    applied = await store.connection.fetch("SELECT name FROM agent_memory.agent_schema_migrations ORDER BY name")
+    assert [r["name"] for r in applied] == ["20261125000000_create_memories.sql",
+                                            "20261125083000_index_memories.sql"]
     assert await store.migrate() == []
+
+
+async def test_the_store_session_keeps_no_timeouts_from_its_migrations(store: MemoryStore) -> None:
+    # The concurrent index build sets session timeouts; the store's connection must not keep them.
+    assert await store.connection.fetchval("SHOW lock_timeout") == "0"
+    assert await store.connection.fetchval("SHOW statement_timeout") == "0"
 
 
 async def test_upsert_by_agent_tier_kind_and_key(store: MemoryStore) -> None:
@@ -92,6 +99,36 @@ async def test_ranking_by_tier_importance_recency_and_relevance(store: MemorySto
     assert [m.key for m in await store.recall(AGENT, tiers=["medium"], limit=1)] == ["fresh-migration"]
     recalled = {m.key: m.recall_count for m in await store.entries(AGENT)}
     assert recalled["lots-schema"] == 2 and recalled["old-failure"] == 2
+
+
+async def test_a_fresh_memory_is_recalled_past_many_older_more_important_ones(store: MemoryStore,
+                                                                              clock: Clock) -> None:
+    # More than limit * 4 older memories outweigh it on importance alone; recency lifts it to the top.
+    for n in range(12):
+        await store.remember(memory("medium", f"old-{n}", importance=0.9))
+    clock.advance(days=10)
+    await store.remember(memory("medium", "fresh", importance=0.1))
+    ranked = [m.key for m in await store.recall(AGENT, tiers=["medium"], limit=2)]
+    assert ranked[0] == "fresh"
+
+
+async def test_expired_memories_take_no_place_in_recall(store: MemoryStore, clock: Clock) -> None:
+    for n in range(12):
+        await store.remember(memory("long", f"expired-{n}", importance=1.0,
+                                    expires_at=START + dt.timedelta(hours=1)))
+    await store.remember(memory("long", "live", importance=0.2))
+    clock.advance(hours=2)
+    assert [m.key for m in await store.recall(AGENT, limit=2)] == ["live"]
+
+
+async def test_recall_marks_what_it_returns_and_nothing_else(store: MemoryStore, clock: Clock) -> None:
+    await store.remember(memory("long", "lots", about=["lots"]))
+    await store.remember(memory("long", "bins", about=["bins"]))
+    clock.advance(minutes=5)
+    (recalled,) = await store.recall(AGENT, about=["lots"], limit=1)
+    assert recalled.key == "lots" and recalled.recall_count == 0  # as it was before this recall
+    marks = {m.key: (m.recall_count, m.last_recalled_at, m.updated_at) for m in await store.entries(AGENT)}
+    assert marks == {"lots": (1, clock.now, START), "bins": (0, None, START)}
 
 
 async def test_recent_folds_into_medium_after_a_day_or_at_session_end(store: MemoryStore, clock: Clock) -> None:
