@@ -26,10 +26,11 @@ from agent.plan.operations import (
     DropTrigger,
     EnableRowLevelSecurity,
     Operation,
+    Section,
     SetComment,
 )
 from agent.schema.names import bounded_name
-from agent.schema.tables import Check, Column, Table
+from agent.schema.tables import Check, Column, ForeignKey, Table
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
 
@@ -248,12 +249,21 @@ class _Differ:
         new = {f.name: f for f in self.new.foreign_keys}
         for name, key in new.items():
             if old.get(name) != key:
-                if name in old:
-                    self.changes.add("validate", DropForeignKey(self.new.name, old[name]))
-                self.changes.add("validate", AddForeignKey(self.new.name, key))
+                self._swap_key(old.get(name), key)
         for name, key in old.items():
             if name not in new:
                 self.changes.add("contract", DropForeignKey(self.new.name, key))
+
+    def _swap_key(self, old: ForeignKey | None, new: ForeignKey) -> None:
+        """A key's comment (its `reason`) goes and comes with it, so the inverse restores the old one."""
+        table = self.new.name
+        if old is not None:
+            if old.comment:
+                self.changes.add("validate", SetComment(table, "constraint", old.name, None, old.comment))
+            self.changes.add("validate", DropForeignKey(table, old))
+        self.changes.add("validate", AddForeignKey(table, new))
+        if new.comment:
+            self.changes.add("validate", SetComment(table, "constraint", new.name, new.comment))
 
     def indexes(self) -> None:
         old = {i.name: i for i in self.old.indexes}
@@ -267,24 +277,72 @@ class _Differ:
             if name not in new:
                 self.changes.add("contract", DropIndex(self.new.name, index, concurrently=True))
 
-    def security(self) -> None:
+    def tenancy(self) -> None:
+        """On: the tenant column is added like any required column, so its rows need a backfill.
+        Off: the tenant column, its index and the isolation policy go: destructive."""
         table = self.new.name
-        if self.old.tenant_scoped != self.new.tenant_scoped:
-            self.refuse("turning tenant_scoped on or off is not planned yet; write that migration by hand")
+        if self.new.tenant_scoped and not self.old.tenant_scoped:
+            tenant = self.new.columns[1]
+            if tenant.backfill is None:
+                raise PlanError(f"{table}: tenant_scoped turns on for a table that may hold rows: give them a "
+                                f"tenant with `properties: {{{tenant.name}: {{type: {tenant.property_type}, "
+                                "backfill: ...}}`", file=self.new.source_file, key_path=("tenant_scoped",))
+            self.changes.breaking.append(f"{table} becomes tenant-scoped: row-level security shows and "
+                                         "accepts only the session's tenant's rows")
+        elif self.old.tenant_scoped and not self.new.tenant_scoped:
+            self.destructive(f"tenant_scoped turns off for {table}: its tenant column, tenant index and "
+                             "isolation policy are dropped")
+
+    def _security_phase(self) -> str:
+        """RLS goes on once the tenant column is filled and required (before, a backfill would see no
+        row), and off with that column, after the application."""
+        if self.old.tenant_scoped == self.new.tenant_scoped:
+            return "expand"
+        return "validate" if self.new.tenant_scoped else "contract"
+
+    def security(self) -> None:
+        table, phase = self.new.name, self._security_phase()
         if (self.old.rls_enabled, self.old.rls_forced) != (self.new.rls_enabled, self.new.rls_forced):
             flip = EnableRowLevelSecurity(table, self.new.rls_forced) if self.new.rls_enabled \
                 else DisableRowLevelSecurity(table, self.old.rls_forced)
-            self.changes.add("expand", flip)
+            self.changes.add(phase, flip)
         old = {p.name: p for p in self.old.policies}
         new = {p.name: p for p in self.new.policies}
         for name, policy in old.items():
             if new.get(name) != policy:
-                self.changes.add("expand", DropPolicy(table, policy))
+                self.changes.add(phase, DropPolicy(table, policy))
         for name, policy in new.items():
             if old.get(name) != policy:
-                self.changes.add("expand", CreatePolicy(table, policy))
+                self.changes.add(phase, CreatePolicy(table, policy))
         if self.old.comment != self.new.comment:
             self.changes.add("expand", SetComment(table, "table", table, self.new.comment, self.old.comment))
+
+    def tenant_switch(self) -> None:
+        """The tenant column and row-level security meet in one file each way, so no migration leaves
+        a table with a tenant column and no isolation."""
+        if self.new.tenant_scoped and not self.old.tenant_scoped:
+            self._switch_on(self.new.columns[1].name)
+        elif self.old.tenant_scoped and not self.new.tenant_scoped:
+            self._switch_off(self.old.columns[1].name)
+
+    def _switch_on(self, tenant: str) -> None:
+        """No transaction: add the column, fill it, require it, build the indexes, then isolate."""
+        phases = self.changes.phases
+        added = [op for op in phases["expand"] if isinstance(op, alter.AddColumn) and op.column.name == tenant]
+        required = [op for op in phases["validate"] if isinstance(op, alter.SetNotNull) and op.column == tenant]
+        indexes = [op for op in phases["index"] if isinstance(op, CreateIndex)]
+        isolation = [op for op in phases["validate"] if op.section == Section.ROW_LEVEL_SECURITY]
+        moved = [*added, *required, *indexes, *isolation]
+        for phase in ("expand", "index", "validate"):
+            phases[phase] = [op for op in phases[phase] if op not in moved]
+        phases["backfill"] = [*added, *phases["backfill"], *required, *indexes, *isolation]
+
+    def _switch_off(self, tenant: str) -> None:
+        """Per-tenant uniques go once the new keys stand, before the column (its inverse restores them)."""
+        contract = self.changes.phases["contract"]
+        uniques = [op for op in contract if isinstance(op, alter.DropUnique) and tenant in op.unique.columns]
+        self.changes.phases["contract"] = [op for op in contract if op not in uniques]
+        self.changes.add("validate", *uniques)
 
     def triggers(self) -> None:
         old = {t.name: t for t in self.old.triggers}
@@ -304,6 +362,7 @@ def _nullable(column: Column) -> Column:
 def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
                backfill: BackfillSettings = BackfillSettings()) -> TableChanges:
     differ = _Differ(old, new, allow_destructive, backfill)
+    differ.tenancy()
     differ.columns()
     differ.checks()
     differ.uniques()
@@ -312,4 +371,5 @@ def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
     differ.security()
     differ.triggers()
     differ.merge_backfills()
+    differ.tenant_switch()
     return differ.changes

@@ -81,9 +81,8 @@ def plan(
     order = _creation_order(added, existing=old_names)
     migrations = [_create_migration(t, order) for t in order.tables]
     migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
-    for name in changed:
-        migrations += alter_migrations(old.table(name), new.table(name), allow_destructive,  # type: ignore[arg-type]
-                                       backfill)
+    migrations += _phase_by_phase([alter_migrations(old.table(name), new.table(name),  # type: ignore[arg-type]
+                                                    allow_destructive, backfill) for name in changed])
     migrations += [_drop_migration(old.table(name)) for name in reversed(dropped)]  # type: ignore[arg-type]
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
@@ -131,6 +130,14 @@ def alter_migrations(old: Table, new: Table, allow_destructive: bool,
                 **_PHASE_SETTINGS[phase],  # type: ignore[arg-type]
             ))
     return migrations
+
+
+def _phase_by_phase(per_table: list[list[Migration]]) -> list[Migration]:
+    """Every table's expand, then every table's backfill, and so on: a key made same-tenant on one
+    table needs the unique its parent gains in the index phase, and is dropped before that unique."""
+    rank = {phase: i for i, phase in enumerate(PHASES)}
+    flat = [migration for migrations in per_table for migration in migrations]
+    return sorted(flat, key=lambda migration: rank[migration.slug.split("_", 1)[0]])
 
 
 def _contract_order(operation: Operation) -> int:
