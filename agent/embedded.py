@@ -137,10 +137,22 @@ def _live_users(users: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(pid for pid in users if _pid_alive(pid))
 
 
-def _free_port() -> int:
+def _free_port(preferred: int = 0) -> int:
+    """`preferred` when it is free (a restarted server keeps its URL), else any free port."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as PostgreSQL binds, past TIME_WAIT
+        try:
+            probe.bind(("127.0.0.1", preferred))
+        except OSError:
+            probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _last_port(path: Path) -> int:
+    try:
+        return int(path.read_text())
+    except (OSError, ValueError):
+        return 0
 
 
 def _log_tail(path: Path, lines: int = 15) -> str:
@@ -231,8 +243,8 @@ def _start_postgres(data_dir: Path, durable: bool) -> ServerInfo:
             timeout=120,
         )
     last_error: EmbeddedError | None = None
-    for _attempt in range(3):
-        port = _free_port()
+    for attempt in range(3):
+        port = _free_port(_last_port(home / "port") if attempt == 0 else 0)
         try:
             _pg_ctl_start(pgdata, log_path, port, durable, user)
         except EmbeddedError as error:
@@ -241,6 +253,7 @@ def _start_postgres(data_dir: Path, durable: bool) -> ServerInfo:
                 break
             continue
         pid = int((pgdata / "postmaster.pid").read_text().split()[0])
+        (home / "port").write_text(str(port), encoding="utf-8")
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         return ServerInfo(POSTGRES, url, pid, pgdata, log_path, False, ())
     raise EmbeddedError(f"{last_error}\n{_log_tail(log_path)}")

@@ -54,6 +54,7 @@ class JobConsumer:
         self.in_flight: dict[asyncio.Task[None], Msg] = {}
         self.resubscribe = asyncio.Event()
         self.handled = 0
+        self.running: set[str] = set()
 
     # ------------------------------------------------------------ the loop
 
@@ -86,7 +87,8 @@ class JobConsumer:
     async def _fetch(self, subscription: JetStreamContext.PullSubscription, count: int) -> list[Msg]:
         timeout = self.settings.fetch_timeout_s
         try:
-            return list(await subscription.fetch(count, timeout=timeout, heartbeat=timeout / 4))
+            heartbeat = timeout / 4 if timeout >= 2 else None  # the server refuses one near the expiry
+            return list(await subscription.fetch(count, timeout=timeout, heartbeat=heartbeat))
         except nats.errors.TimeoutError:
             return []  # an empty queue raises instead of returning []
         except (nats.errors.Error, OSError) as error:
@@ -124,6 +126,10 @@ class JobConsumer:
             await self._answer_rejected(message, job_id, rejected, received, deliveries, delivery)
             return
         bound = log.bind(job_id=job.job_id, kind=job.kind, delivery=deliveries)
+        if job.job_id in self.running:  # the same id published again while this process runs it
+            await message.nak(delay=5)
+            return
+        self.running.add(job.job_id)
         try:
             await self._run_once(message, job, received, deliveries, delivery)
         except Unavailable as error:
@@ -135,6 +141,8 @@ class JobConsumer:
             with contextlib.suppress(Exception):
                 await asyncio.shield(message.nak())
             raise
+        finally:
+            self.running.discard(job.job_id)
 
     async def _run_once(self, message: Msg, job: Job, received: dt.datetime, deliveries: int,
                         delivery: str) -> None:

@@ -10,9 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 __all__ = [
     "JOB_KINDS",
@@ -26,13 +26,15 @@ __all__ = [
     "JobResult",
     "ReviewRequest",
     "parse_job",
+    "rejected_id",
 ]
 
 JobKind = Literal["generate", "diff", "verify", "lint", "codegen", "apply"]
 JOB_KINDS: tuple[str, ...] = ("generate", "diff", "verify", "lint", "codegen", "apply")
 Status = Literal["succeeded", "failed", "rejected", "dead_lettered"]
+JOB_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"
 JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}\Z")
-FILE_NAME = re.compile(r"(?:old/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}\Z")
+FileName = Annotated[str, StringConstraints(pattern=r"^(old/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")]
 
 
 class ErrorLocation(BaseModel):
@@ -84,26 +86,11 @@ class Job(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    job_id: str = Field(description="Letters, digits, '_' and '-'; also the Nats-Msg-Id.")
+    job_id: str = Field(pattern=JOB_ID_PATTERN, description="Letters, digits, '_' and '-'; also the Nats-Msg-Id.")
     kind: JobKind
     requested_by: str = Field(min_length=1, max_length=200)
-    payload: dict[str, str] = Field(default_factory=dict)
+    payload: dict[FileName, str] = Field(default_factory=dict, description="Files by plain name, old/ for a diff.")
     options: JobOptions = Field(default_factory=JobOptions)
-
-    @field_validator("job_id")
-    @classmethod
-    def _job_id(cls, value: str) -> str:
-        if not JOB_ID.match(value):
-            raise ValueError("job_id must be 1-128 letters, digits, '_' or '-', starting with a letter or digit")
-        return value
-
-    @field_validator("payload")
-    @classmethod
-    def _file_names(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            if not FILE_NAME.match(name) or ".." in name:
-                raise ValueError(f"file name {name[:80]!r} is not a plain file name (optionally under old/)")
-        return value
 
 
 class JobOutcome(BaseModel):
@@ -157,12 +144,11 @@ def parse_job(data: bytes, max_bytes: int) -> Job:
     try:
         return Job.model_validate(raw)
     except ValidationError as error:
-        raise JobRejected(_invalid(error), _guess_id(raw), _kind(raw)) from None
+        raise JobRejected(_invalid(error, "kind" in raw and _kind(raw) is None), _guess_id(raw), _kind(raw)) from None
 
 
-def _invalid(error: ValidationError) -> JobError:
+def _invalid(error: ValidationError, unknown_kind: bool) -> JobError:
     problems = [f"{'.'.join(map(str, e['loc'])) or 'job'}: {e['msg']}" for e in error.errors()[:20]]
-    unknown_kind = any(e["loc"][:1] == ("kind",) for e in error.errors())
     return JobError(code="unknown_kind" if unknown_kind else "invalid_job", message="; ".join(problems),
                     details={"errors": problems})
 

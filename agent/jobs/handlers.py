@@ -50,7 +50,7 @@ __all__ = ["HANDLERS", "UNAVAILABLE_ERRORS", "JobContext", "Unavailable", "rejec
 AGENT = "database-migration"
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError, EmbeddedError, ScratchError,
+    asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InternalClientError, EmbeddedError, ScratchError,
 )
 
 

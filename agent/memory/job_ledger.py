@@ -3,7 +3,8 @@
 One memory per job id (tier long, kind `job`): while a job runs it holds a lease
 (`expires_at`) that its worker renews; when it ends it holds the result. A second
 delivery of the same job id finds the result and answers with it, or finds a live lease
-and waits; a lease whose worker died expires and may be taken over.
+and waits; a lease whose worker died expires and may be taken over. A worker may take
+back its own lease at once: its process runs a job id once at a time (the consumer sees to it).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ INSERT INTO memories (agent_name, tier, kind, key, content, about, importance, e
 VALUES ($1, 'long', $2, $3, $4::jsonb, '{}', 0.1, $5, $6, $6)
 ON CONFLICT (agent_name, tier, kind, key) DO UPDATE
     SET content = EXCLUDED.content, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-    WHERE memories.content ->> 'state' = 'running' AND memories.expires_at <= $6
+    WHERE memories.content ->> 'state' = 'running'
+      AND (memories.expires_at <= $6 OR memories.content ->> 'owner' = $7)
 RETURNING memory_id
 """
 
@@ -43,7 +45,7 @@ async def claim_job(store: MemoryStore, agent_name: str, job_id: str, owner: str
     now = store.clock()
     content = json.dumps({"state": "running", "owner": owner})
     async with store.connection.transaction():
-        if await store.connection.fetchval(_CLAIM, agent_name, KIND, job_id, content, now + lease, now):
+        if await store.connection.fetchval(_CLAIM, agent_name, KIND, job_id, content, now + lease, now, owner):
             return Claim(taken=True)
         row = await store.connection.fetchrow(
             "SELECT content, expires_at FROM memories WHERE agent_name = $1 AND tier = 'long' AND kind = $2 "

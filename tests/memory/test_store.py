@@ -4,42 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 
 from agent.memory import MemoryStore, NewMemory, connect_store, maintain
 from agent.memory.lessons import load_lessons, seed_core
+from tests.memory.conftest import AGENT, START, Clock
 
 pytestmark = pytest.mark.integration
-AGENT = "database-migration"
-START = dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def clock() -> Clock:
-    return Clock()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def store(fresh_database_url: str, clock: Clock) -> AsyncIterator[MemoryStore]:
-    opened = await connect_store(fresh_database_url, clock)
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 def memory(tier: str, key: str, **fields: object) -> NewMemory:
