@@ -1,0 +1,61 @@
+"""`submit`, `status` and `logs` as an operator runs them, against a serving agent."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from nats.aio.client import Client
+
+from agent.service import ServiceUrls
+from tests.bus.conftest import REPO, serving
+from tests.bus.servers import NatsServer
+
+pytestmark = pytest.mark.integration
+
+
+def _cli(nats_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "NATS_URL": nats_url, "AGENT_LOG_FORMAT": "json"}
+    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=REPO, env=environment, capture_output=True,
+                          text=True, timeout=180)
+
+
+async def test_submit_waits_for_the_result_and_exits_by_its_status(
+        client: Client, nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str,
+        tmp_path: Path) -> None:
+    urls = ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+    bad = tmp_path / "bad.sql"
+    bad.write_text("CREATE INDEX i ON t (c);\n")
+    log = tmp_path / "activity.md"
+    async with serving(urls, log):
+        good = await asyncio.to_thread(_cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "cli-1",
+                                       "--option", "now=2025-12-05T10:30:00Z", "--option", "rows=50", "--wait",
+                                       "--json")
+        linted = await asyncio.to_thread(_cli, nats_server.url, "submit", "lint", str(bad), "--wait")
+        again = await asyncio.to_thread(_cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "cli-1",
+                                        "--wait", "--json")
+        status = await asyncio.to_thread(_cli, nats_server.url, "status", "--json")
+    assert good.returncode == 0, good.stderr
+    result = json.loads(good.stdout)
+    assert result["status"] == "succeeded" and "20251205103001_create_lots.sql" in result["artifacts"]
+    assert linted.returncode == 1 and "failed" in linted.stdout
+    assert again.returncode == 0 and json.loads(again.stdout) == result  # answered from memory
+    report = json.loads(status.stdout)
+    assert report["pending"] == 0 and report["in_flight"] == 0
+    assert [(r["kind"], r["status"]) for r in report["results"]][:2] == [("lint", "failed"), ("generate", "succeeded")]
+    shown = _cli(nats_server.url, "logs", "--path", str(log), "-n", "200")
+    assert shown.returncode == 0 and "job cli-1 (generate) succeeded" in shown.stdout
+
+
+def test_submit_refuses_bad_options_before_publishing(nats_server: NatsServer) -> None:
+    refused = _cli(nats_server.url, "submit", "generate", "schemas", "--option", "rows=many")
+    assert refused.returncode == 2 and "rows" in refused.stderr
+    unknown = _cli(nats_server.url, "submit", "generate", "schemas", "--option", "drop_everything=true")
+    assert unknown.returncode == 2 and "drop_everything" in unknown.stderr
+    missing = _cli(nats_server.url, "logs", "--path", "/nonexistent/log.md")
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
