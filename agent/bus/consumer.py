@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nats.errors
+import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
@@ -125,7 +126,8 @@ class JobConsumer:
             job_id = rejected.job_id or rejected_id(message.data)
             await self._answer_rejected(message, job_id, rejected, received, deliveries, delivery)
             return
-        bound = log.bind(job_id=job.job_id, kind=job.kind, delivery=deliveries)
+        # Bound to this task's context: every event of the job, in any module, carries its id.
+        structlog.contextvars.bind_contextvars(job_id=job.job_id, kind=job.kind, delivery=deliveries)
         if job.job_id in self.running:  # the same id published again while this process runs it
             await message.nak(delay=5)
             return
@@ -134,7 +136,7 @@ class JobConsumer:
             await self._run_once(message, job, received, deliveries, delivery)
         except Unavailable as error:
             delay = _backoff(deliveries)
-            bound.warning("a server is unavailable; job will be retried", error=str(error), delay_s=delay)
+            log.warning("a server is unavailable; job will be retried", error=str(error), delay_s=delay)
             with contextlib.suppress(Exception):
                 await message.nak(delay=delay)
         except asyncio.CancelledError:
@@ -149,7 +151,7 @@ class JobConsumer:
         lease = dt.timedelta(seconds=self.bus.ack_wait_s * 2)
         claim = await self._ledger(lambda store: claim_job(store, AGENT, job.job_id, self.settings.owner, lease))
         if claim.result is not None:
-            log.info("job answered before; answering again", job_id=job.job_id)
+            log.info("job answered before; answering again")
             await publish_result(self.js, claim.result, delivery)
             await message.ack_sync()
             return
@@ -181,7 +183,7 @@ class JobConsumer:
         except (Unavailable, asyncio.CancelledError):
             raise
         except Exception as error:  # a bug must answer the job, not leave it redelivered forever
-            log.exception("job handler failed", job_id=job.job_id)
+            log.exception("job handler failed")
             return _failed("internal_error", f"{type(error).__name__}: {error}")
 
     async def _heartbeat(self, message: Msg, job_id: str, lease: dt.timedelta) -> None:
@@ -207,7 +209,7 @@ class JobConsumer:
             await message.term()
         else:
             await message.ack_sync()
-        log.info("job answered", job_id=job.job_id, status=result.status, duration_ms=result.duration_ms)
+        log.info("job answered", status=result.status, duration_ms=result.duration_ms)
 
     async def _answer_rejected(self, message: Msg, job_id: str, rejected: JobRejected, received: dt.datetime,
                                deliveries: int, delivery: str) -> None:

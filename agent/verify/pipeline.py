@@ -106,7 +106,7 @@ class _Run:
 def _catalog_equal(expected: Catalog, actual: Catalog, what: str) -> list[Finding]:
     from agent.catalog import compare
 
-    differences = compare(expected, without_backups(actual), labels=(what, "the database now"))
+    differences = compare(without_backups(expected), without_backups(actual), labels=(what, "the database now"))
     if not differences:
         return [Finding(check="round-trip", passed=True, message=f"catalog equals the one {what}")]
     return [Finding(check="round-trip", passed=False, table=d.path.split(" / ")[0].removeprefix("table "),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import signal
 import subprocess
@@ -75,6 +76,8 @@ async def test_two_agent_processes_share_fifty_jobs_each_answered_once(
     assert all(r["lint"][0]["code"] for r in results)
     answered = [output.count('"event": "job answered"') for output in outputs]
     assert sum(answered) == 50 and min(answered) > 0, answered
+    events = [json.loads(line) for output in outputs for line in output.splitlines() if '"job answered"' in line]
+    assert sorted(e["job_id"] for e in events) == ids  # the job id is bound to the job's events
 
 
 async def test_a_job_of_a_killed_agent_is_redelivered_and_completes_exactly_once(

@@ -170,3 +170,23 @@ async def _steps_only(server: str, files: list[MigrationText], steps: tuple[str,
             return found
         finally:
             await connection.close()
+
+
+async def test_a_destructive_diff_with_backups_passes_the_round_trip(postgres_server_url: str) -> None:
+    """Backups made by `up` are data, not schema: the second `up` makes them again, and the
+    round trip compares the schema without them on both sides."""
+    import datetime as dt
+    from pathlib import Path
+
+    from agent.jobs.generate import generate_migrations, new_migrations
+    from agent.schema import LoadedSchema, load_schema_dir
+
+    evolution = Path(__file__).resolve().parents[1] / "diff" / "evolution"
+    v1, v2 = load_schema_dir(evolution / "v1"), load_schema_dir(evolution / "v2")
+    now = dt.datetime(2025, 12, 5, 10, 30, tzinfo=dt.UTC)
+    baseline = new_migrations(generate_migrations(LoadedSchema(v1.schema), Schema(), now, []))
+    change = generate_migrations(v2, v1.schema, now, [], allow_changes=True, allow_destructive=True)
+    assert "CREATE TABLE _backup_lots_notes_" in "".join(m.up_sql for m in change.migrations)
+    report = await run_pipeline(postgres_server_url, new_migrations(change), schema=v2.schema, baseline=baseline,
+                                rows_per_table=ROWS)
+    assert failures(report) == []
