@@ -96,3 +96,11 @@ async def test_large_artifacts_go_to_the_object_store(client: Client, urls: Serv
     store = await client.jetstream().object_store(ARTIFACTS_BUCKET)
     artifacts = json.loads((await store.get("big/artifacts.json")).data or b"{}")
     assert "20251205103001_create_lots.sql" in artifacts
+
+
+async def test_a_job_over_its_time_limit_fails_with_timeout(client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    async with serving(urls, tmp_path / "log.md"):
+        result = await _run(client, "slow", "generate", example_schemas(), rows=100_000, timeout_s=0.2)
+        after = await _run(client, "quick", "lint", {"a.sql": "SELECT 1;"})
+    assert (result["status"], result["error"]["code"]) == ("failed", "timeout")
+    assert after["status"] == "succeeded"
