@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.catalog.compare import Difference, compare
-from agent.catalog.fingerprint import canonical_json, fingerprint
+from agent.catalog.fingerprint import canonical_json, fingerprint, table_fingerprints
 from agent.catalog.introspect import SchemaNotFoundError, read_catalog
 from agent.catalog.model import (
     Catalog,
@@ -41,4 +41,5 @@ __all__ = [
     "fingerprint",
     "named",
     "read_catalog",
+    "table_fingerprints",
 ]

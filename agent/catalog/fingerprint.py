@@ -7,7 +7,9 @@ import json
 
 from pydantic import BaseModel
 
-__all__ = ["canonical_json", "fingerprint"]
+from agent.catalog.model import Catalog
+
+__all__ = ["canonical_json", "fingerprint", "table_fingerprints"]
 
 
 def canonical_json(model: BaseModel) -> str:
@@ -25,3 +27,8 @@ def fingerprint(model: BaseModel) -> str:
     """
     digest = hashlib.sha256(canonical_json(model).encode("utf-8")).hexdigest()
     return f"sha256:{digest}"
+
+
+def table_fingerprints(catalog: Catalog) -> dict[str, str]:
+    """Each table's fingerprint, by name: what memory keeps to notice a table changed."""
+    return {table.name: fingerprint(table) for table in catalog.tables}

@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 
 from agent.bus.messages import Job, JobError, JobOutcome, JobRejected
+from agent.catalog import read_catalog, table_fingerprints
 from agent.codegen import CodegenOptions, render
 from agent.codegen.seed_data import SeedError
 from agent.embedded import EmbeddedError
@@ -29,18 +31,18 @@ from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_rejec
 from agent.lint.engine import lint_sequence
 from agent.lint.model import Severity
 from agent.lint.source import SqlSyntaxError, parse_sources
-from agent.memory.knowledge import compost_warnings, learn_from_verification, schema_from_memory
+from agent.memory.knowledge import compost_warnings, learn_from_verification, record_applied, schema_from_memory
 from agent.memory.shared import SharedStore
 from agent.memory.store import MemoryStore
-from agent.migrate.discovery import discover
+from agent.migrate.discovery import MigrationFile, discover
 from agent.migrate.files import existing_versions
 from agent.migrate.runner import Runner, RunnerError, RunSettings
-from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
-from agent.verify.apply import MigrationText
+from agent.verify.apply import MigrationText, without_backups
 from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
@@ -218,7 +220,7 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     if not migrations:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
     schema = load_schema_or_reject(folder).schema if has_schema(folder) else (
-        read_snapshot(folder) if (folder / "schema.snapshot.json").exists() else None)
+        read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None)
     report = await run_pipeline(context.scratch_url, migrations, schema=schema, rows_per_table=job.options.rows,
                                 progress=context.progress)
     await _check_reachable(report, context)
@@ -258,19 +260,40 @@ async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     if not files:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
     connection = await asyncpg.connect(url, timeout=10)
-    runner = Runner(connection, RunSettings(wait_timeout_s=30, confirm=job.options.confirm), context.progress)
     try:
-        await runner.lock()
-        try:
-            applied = await runner.up(files)
-        finally:
-            await runner.unlock()
+        applied = await _run_up(connection, files, job.options.confirm, context)
+        fingerprints = table_fingerprints(without_backups(await read_catalog(connection)))
     except RunnerError as error:
         return JobOutcome(status="failed", summary=str(error), error=JobError(code="apply_refused", message=str(error)))
     finally:
         await connection.close()
+    schema = read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None
+    warnings = await _remember(context, lambda store: _applied(store, schema, _where(url), applied, fingerprints))
     return JobOutcome(summary=f"applied {len(applied)} migration(s)" + "".join(f"\n- `{a}`" for a in applied),
-                      rollback=f"`migration-agent migrate down --steps {len(applied)}`" if applied else "")
+                      rollback=f"`migration-agent migrate down --steps {len(applied)}`" if applied else "",
+                      warnings=warnings)
+
+
+async def _run_up(connection: asyncpg.Connection, files: list[MigrationFile], confirm: bool,
+                  context: JobContext) -> list[str]:
+    runner = Runner(connection, RunSettings(wait_timeout_s=30, confirm=confirm), context.progress)
+    await runner.lock()
+    try:
+        return await runner.up(files)
+    finally:
+        await runner.unlock()
+
+
+async def _applied(store: MemoryStore, schema: Schema | None, database: str, applied: list[str],
+                   fingerprints: dict[str, str]) -> list[str]:
+    await record_applied(store, AGENT, schema, database, applied, fingerprints)
+    return []
+
+
+def _where(url: str) -> str:
+    """The database of a URL without its credentials, as memory names it."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
 
 
 HANDLERS: dict[str, Handler] = {

@@ -8,7 +8,7 @@ the migration's signature and failures, and the same migration planned again is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from agent.memory.store import MemoryStore, NewMemory
@@ -28,7 +28,8 @@ class GeneratedMigration(Protocol):
 
 
 __all__ = [
-    "compost_warnings", "learn_from_verification", "record_failure", "record_success", "schema_from_memory",
+    "compost_warnings", "learn_from_verification", "record_applied", "record_failure", "record_success",
+    "schema_from_memory",
     "signature",
 ]
 
@@ -39,27 +40,45 @@ def signature(migration: GeneratedMigration) -> str:
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
 
 
-def _tables_of(migration: GeneratedMigration, schema: Schema) -> list[str]:
-    """The tables a migration is about, by its name (`create_lots`, `expand_lots`...)."""
-    stem = migration.up_name.removesuffix(".sql").split("_", 1)[-1]
+def _tables_named(file_name: str, schema: Schema) -> list[str]:
+    """The tables a migration is about, by its file name (`create_lots`, `expand_lots`...)."""
+    stem = file_name.removesuffix(".sql").split("_", 1)[-1]
     return [t.name for t in schema.tables if stem.endswith(t.name) or f"_{t.name}_" in f"_{stem}_"]
 
 
 async def record_success(store: MemoryStore, agent_name: str, schema: Schema,
-                         migrations: Sequence[GeneratedMigration], fingerprint: str | None = None) -> None:
-    for table in schema.tables:
-        await store.remember(NewMemory(
-            agent_name=agent_name, tier="long", kind="table_schema", key=table.name,
-            content={"table": table.model_dump(mode="json"), "fingerprint": fingerprint},
-            about=[table.name], importance=0.7))
-    settings = schema.model_dump(mode="json", exclude={"tables"})
-    await store.remember(NewMemory(agent_name=agent_name, tier="long", kind="project", key="schema_settings",
-                                   content=settings, importance=0.6))
+                         migrations: Sequence[GeneratedMigration], fingerprints: Mapping[str, str] = {}) -> None:
+    """Long: each table's schema and the fingerprint of its catalog; medium: each migration made."""
+    await _record_schema(store, agent_name, schema, fingerprints)
     for migration in migrations:
         await store.remember(NewMemory(
             agent_name=agent_name, tier="medium", kind="migration", key=migration.up_name,
             content={"summary": migration.title, "signature": signature(migration)},
-            about=_tables_of(migration, schema), importance=0.5))
+            about=_tables_named(migration.up_name, schema), importance=0.5))
+
+
+async def record_applied(store: MemoryStore, agent_name: str, schema: Schema | None, database: str,
+                         applied: Sequence[str], fingerprints: Mapping[str, str]) -> None:
+    """After migrations were applied to a database: its tables' schema (when the migrations
+    carried their snapshot) and fingerprints in long, each applied file in medium."""
+    if schema is not None:
+        await _record_schema(store, agent_name, schema, fingerprints)
+    for name in applied:
+        await store.remember(NewMemory(
+            agent_name=agent_name, tier="medium", kind="applied", key=f"{database}/{name}",
+            content={"summary": f"applied {name} to {database}"},
+            about=_tables_named(name, schema) if schema else [], importance=0.5))
+
+
+async def _record_schema(store: MemoryStore, agent_name: str, schema: Schema, fingerprints: Mapping[str, str]) -> None:
+    for table in schema.tables:
+        await store.remember(NewMemory(
+            agent_name=agent_name, tier="long", kind="table_schema", key=table.name,
+            content={"table": table.model_dump(mode="json"), "fingerprint": fingerprints.get(table.name)},
+            about=[table.name], importance=0.7))
+    settings = schema.model_dump(mode="json", exclude={"tables"})
+    await store.remember(NewMemory(agent_name=agent_name, tier="long", kind="project", key="schema_settings",
+                                   content=settings, importance=0.6))
 
 
 async def schema_from_memory(store: MemoryStore, agent_name: str) -> Schema | None:
@@ -97,7 +116,7 @@ async def learn_from_verification(store: MemoryStore, agent_name: str, schema: S
                                   migrations: Sequence[GeneratedMigration], report: VerificationReport) -> None:
     """A verified run is remembered: success in long and medium, failure in compost."""
     if report.passed:
-        await record_success(store, agent_name, schema, migrations)
+        await record_success(store, agent_name, schema, migrations, report.fingerprints)
         return
     failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
     for migration in migrations:

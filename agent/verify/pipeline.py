@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 
-from agent.catalog import Catalog, read_catalog
+from agent.catalog import Catalog, read_catalog, table_fingerprints
 from agent.schema.tables import Schema
 from agent.verify.apply import ApplyError, MigrationText, apply_sql, columns_by_name, without_backups
 from agent.verify.context import VerifyContext
@@ -79,6 +79,7 @@ class _Run:
         findings = [Finding(check="apply-up", passed=error is None,
                             message=error or f"{len(migrations)} file(s) applied in {elapsed:.0f} ms")]
         after = await read_catalog(self.connection)
+        self.report.fingerprints = table_fingerprints(without_backups(after))
         if error is None and self.schema is not None:
             findings += compare_schema(self.schema, after, column_order=self.column_order)
         step = self.add(StepReport(name="apply", title="Apply up and compare with the schema",

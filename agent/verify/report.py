@@ -41,6 +41,8 @@ class VerificationReport(BaseModel):
     migrations: list[str] = Field(default_factory=list)
     postgres_version: str = ""
     figures: dict[str, float] = Field(default_factory=dict)
+    fingerprints: dict[str, str] = Field(default_factory=dict)
+    """Each table's catalog fingerprint after `up` (backups left out)."""
 
     @property
     def passed(self) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from nats.aio.client import Client
 
 from agent.bus.contract import ARTIFACTS_BUCKET, BusSettings
+from agent.catalog import read_catalog, table_fingerprints
 from agent.service import ServiceUrls
 from tests.bus.conftest import results_of, serving
 from tests.bus.jobs import REPO, example_schemas, job, publish
@@ -70,12 +71,15 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
             migrations = {k: v for k, v in made["artifacts"].items() if k.endswith(".sql")}
             verified = await _run(client, "verified", "verify", {**migrations, **example_schemas()}, rows=100)
             code = await _run(client, "code", "codegen", example_schemas(), targets=["ts", "prisma"])
-            applied = await _run(client, "applied", "apply", migrations, database_url=target_url)
+            snapshot = {"schema.snapshot.json": made["artifacts"]["schema.snapshot.json"]}
+            applied = await _run(client, "applied", "apply", {**migrations, **snapshot}, database_url=target_url)
             refused = await _run(client, "no-target", "apply", migrations)
         connection = await asyncpg.connect(target_url)
         tables = {r["tablename"] for r in await connection.fetch("SELECT tablename FROM pg_tables "
                                                                   "WHERE schemaname = 'public'")}
+        fingerprints = table_fingerprints(await read_catalog(connection))
         await connection.close()
+        remembered = await _remembered_fingerprints(urls.postgres)
     finally:
         await admin.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
         await admin.close()
@@ -86,6 +90,20 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
     assert applied["status"] == "succeeded" and "applied 2 migration(s)" in applied["summary"]
     assert {"lots", "storage_locations", "agent_schema_migrations"} <= tables
     assert (refused["status"], refused["error"]["code"]) == ("rejected", "no_database")
+    # memory: the applied tables' fingerprints in long, each applied file in medium
+    assert remembered["long"] == {t: fingerprints[t] for t in ("lots", "storage_locations")}
+    assert sorted(remembered["medium"]) == sorted(f"{name}" for name in migrations if not name.endswith("_down.sql"))
+
+
+async def _remembered_fingerprints(memory_url: str) -> dict[str, Any]:
+    connection = await asyncpg.connect(memory_url)
+    try:
+        long = await connection.fetch("SELECT key, content ->> 'fingerprint' AS f FROM agent_memory.memories "
+                                      "WHERE tier = 'long' AND kind = 'table_schema'")
+        medium = await connection.fetch("SELECT key FROM agent_memory.memories WHERE kind = 'applied'")
+    finally:
+        await connection.close()
+    return {"long": {r["key"]: r["f"] for r in long}, "medium": [r["key"].rsplit("/", 1)[-1] for r in medium]}
 
 
 async def test_large_artifacts_go_to_the_object_store(client: Client, urls: ServiceUrls, tmp_path: Path) -> None:

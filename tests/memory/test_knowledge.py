@@ -58,3 +58,18 @@ async def test_a_failed_migration_is_composted_and_flagged_next_time(store: Memo
     (warning,) = await compost_warnings(store, AGENT, [again])
     assert warning.startswith(f"{again.up_name}: the same migration failed verification on ")
     assert warning.endswith(f"({first.up_name}): lots: policy lots_tenant_isolation has no WITH CHECK")
+
+
+async def test_a_verified_run_remembers_each_tables_catalog_fingerprint(
+        store: MemoryStore, postgres_server_url: str) -> None:
+    from agent.jobs.generate import new_migrations, verify_migrations
+    from agent.memory.knowledge import learn_from_verification
+
+    v1 = load_schema_dir(EVOLUTION / "v1")
+    created = generate_migrations(v1, Schema(), NOW, [])
+    report = await verify_migrations(postgres_server_url, v1.schema, [], new_migrations(created), rows_per_table=20)
+    assert report.passed and set(report.fingerprints) == {t.name for t in v1.schema.tables}
+    await learn_from_verification(store, AGENT, v1.schema, created.migrations, report)
+    long = {m.key: m.content["fingerprint"] for m in await store.entries(AGENT, "long") if m.kind == "table_schema"}
+    assert long == report.fingerprints
+    assert all(value.startswith("sha256:") for value in long.values())
