@@ -84,7 +84,9 @@ async def all_results(client: Client) -> list[dict[str, Any]]:
     """Every job result on the results stream (review requests left out)."""
     js = client.jetstream()
     state = (await js.stream_info(RESULTS)).state
-    found = []
+    found: list[dict[str, Any]] = []
+    if state.messages == 0:
+        return found  # an empty stream reports sequence 0, which get_msg refuses
     for sequence in range(state.first_seq, state.last_seq + 1):
         message = await js.get_msg(RESULTS, sequence)
         if message.subject and message.subject.startswith("results.database-migration.") and message.data:
