@@ -2,41 +2,86 @@
 
 Exit codes (see `agent.exit_codes`): 0 ok, 1 findings or failed verification,
 2 bad input or usage, 3 infrastructure unavailable.
+
+Each subcommand's module is imported only when that subcommand runs (or help lists it),
+so `migration-agent lint` starts without what the other commands need (pydantic models,
+rich, asyncpg, NATS).
 """
 
 from __future__ import annotations
 
-import json
+import importlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from agent import embedded
-from agent.commands.codegen import codegen_command
-from agent.commands.common import err, fail, json_option, out, settings
-from agent.commands.diff import diff_command
-from agent.commands.generate import generate_command
-from agent.commands.import_schema import import_command
-from agent.commands.memory import memory_group
-from agent.commands.migrate import export_command, migrate_group
-from agent.commands.serve import logs_command, serve_command, status_command, submit_command
-from agent.commands.verify import verify_command
-from agent.config import ConfigError, LogFormat, load_settings
+from agent.commands.deferred import SETTINGS_ON_DEMAND, defer_settings
 from agent.exit_codes import ExitCode
-from agent.lint.command import lint_command
-from agent.structured_logging import configure_logging
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    from agent.config import Settings
+
+__all__ = ["COMMANDS", "LOG_FORMATS", "app", "main"]
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 findings or failed verification; 2 bad input or usage; "
     "3 a server (PostgreSQL, NATS) unavailable."
 )
+# The values of agent.config.LogFormat (not imported here: it loads pydantic)
+LOG_FORMATS = ("auto", "json", "console")
+
+# Subcommand name -> "module:attribute" of its click command.
+COMMANDS = {
+    "servers": "agent.commands.servers:servers_app",
+    "generate": "agent.commands.generate:generate_command",
+    "diff": "agent.commands.diff:diff_command",
+    "codegen": "agent.commands.codegen:codegen_command",
+    "import": "agent.commands.import_schema:import_command",
+    "export": "agent.commands.migrate:export_command",
+    "migrate": "agent.commands.migrate:migrate_group",
+    "memory": "agent.commands.memory:memory_group",
+    "lint": "agent.lint.command:lint_command",
+    "verify": "agent.commands.verify:verify_command",
+    "serve": "agent.commands.serve:serve_command",
+    "submit": "agent.commands.serve:submit_command",
+    "status": "agent.commands.serve:status_command",
+    "logs": "agent.commands.serve:logs_command",
+}
+
+
+class _LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attribute = COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            assert isinstance(command, click.Command) and command.name == cmd_name
+            self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+def _load_settings(overrides: dict[str, object]) -> Settings:
+    from agent.commands.common import fail
+    from agent.config import ConfigError, load_settings
+    from agent.structured_logging import configure_logging
+
+    try:
+        loaded = load_settings(overrides)
+    except ConfigError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    configure_logging(loaded.log_format, loaded.log_level)
+    return loaded
 
 
 @click.group(
     name="migration-agent",
+    cls=_LazyGroup,
     help="Turn YAML table definitions into safe, verified PostgreSQL migrations.\n\n"
     + EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -46,86 +91,25 @@ EXIT_CODES_HELP = (
     type=click.Path(path_type=Path, file_okay=False),
     help="Where embedded servers keep their data [default: ./.agent].",
 )
-@click.option(
-    "--log-format", type=click.Choice([f.value for f in LogFormat]), help="Log line format."
-)
+@click.option("--log-format", type=click.Choice(LOG_FORMATS), help="Log line format.")
 @click.option("--log-level", help="debug, info, warning or error.")
 @click.pass_context
 def app(
     ctx: click.Context, data_dir: Path | None, log_format: str | None, log_level: str | None
 ) -> None:
-    try:
-        loaded = load_settings(
-            {"data_dir": data_dir, "log_format": log_format, "log_level": log_level}
-        )
-    except ConfigError as error:
-        fail(ExitCode.BAD_INPUT, str(error))
-    ctx.obj = loaded
-    configure_logging(loaded.log_format, loaded.log_level)
-
-
-@app.group("servers")
-def servers_app() -> None:
-    """Start, inspect and stop the embedded PostgreSQL and NATS."""
-
-
-app.add_command(generate_command)
-app.add_command(diff_command)
-app.add_command(codegen_command)
-app.add_command(import_command)
-app.add_command(export_command)
-app.add_command(migrate_group)
-app.add_command(memory_group)
-app.add_command(lint_command)
-app.add_command(verify_command)
-app.add_command(serve_command)
-app.add_command(submit_command)
-app.add_command(status_command)
-app.add_command(logs_command)
-
-
-# ---------------------------------------------------------------- servers
-
-
-def _print_servers(infos: list[embedded.ServerInfo], as_json: bool) -> None:
-    if as_json:
-        out.print_json(json.dumps([info.to_json() for info in infos]))
+    overrides: dict[str, object] = {
+        "data_dir": data_dir, "log_format": log_format, "log_level": log_level,
+    }
+    if ctx.invoked_subcommand in SETTINGS_ON_DEMAND:
+        defer_settings(ctx, lambda: _load_settings(overrides))
         return
-    for info in infos:
-        mode = "kept running" if info.pinned else f"on demand, {len(info.users)} user(s)"
-        out.print(f"{info.name:<9} up  {info.url}  pid {info.pid}  ({mode})", highlight=False)
+    ctx.obj = _load_settings(overrides)
 
 
-@servers_app.command("start")
-@json_option
-def servers_start(as_json: bool) -> None:
-    """Start both servers (or reuse running ones); they stay up until `servers stop`."""
-    try:
-        infos = embedded.start(settings().data_dir)
-    except embedded.EmbeddedError as error:
-        fail(ExitCode.INFRASTRUCTURE, str(error))
-    _print_servers(infos, as_json)
+def _print_error(message: str) -> None:
+    from agent.commands.common import err
 
-
-@servers_app.command("status")
-@json_option
-def servers_status(as_json: bool) -> None:
-    """Show which embedded servers run, with their URLs. Exit 3 unless both run."""
-    infos = embedded.running(settings().data_dir)
-    _print_servers(infos, as_json)
-    running = {info.name for info in infos}
-    for name in embedded.SERVER_NAMES:
-        if name not in running and not as_json:
-            out.print(f"{name:<9} down", highlight=False)
-    if len(running) < len(embedded.SERVER_NAMES):
-        raise click.exceptions.Exit(int(ExitCode.INFRASTRUCTURE))
-
-
-@servers_app.command("stop")
-def servers_stop() -> None:
-    """Stop the embedded servers of the data directory."""
-    for info in embedded.stop(settings().data_dir):
-        out.print(f"{info.name:<9} stopped (pid {info.pid})", highlight=False)
+    err.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def main() -> None:
@@ -135,10 +119,10 @@ def main() -> None:
         sys.exit(done.exit_code)
     except click.UsageError as error:
         where = f"{error.ctx.command_path}: " if error.ctx else ""
-        err.print(f"{where}{error.format_message()}", markup=False, highlight=False, soft_wrap=True)
+        _print_error(f"{where}{error.format_message()}")
         sys.exit(int(ExitCode.BAD_INPUT))
     except click.ClickException as error:
-        err.print(f"migration-agent: {error.format_message()}", markup=False, soft_wrap=True)
+        _print_error(f"migration-agent: {error.format_message()}")
         sys.exit(int(ExitCode.BAD_INPUT))
     except click.Abort:
         sys.exit(130)

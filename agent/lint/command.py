@@ -71,10 +71,12 @@ def lint_paths(
 
 
 def _settings() -> object:
+    """The root command's settings (it defers them to here, see `agent.commands.deferred`)."""
+    from agent.commands.deferred import deferred_settings
     from agent.config import ConfigError, Settings, load_settings
 
     context = click.get_current_context(silent=True)
-    found = context.find_object(Settings) if context else None
+    found = context.find_object(Settings) or deferred_settings(context) if context else None
     try:
         return found or load_settings()
     except ConfigError as error:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,6 +14,7 @@ from agent.lint.command import lint_command
 CLEAN = "CREATE TABLE t (t_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n"
 WARNING_ONLY = "CREATE TABLE t (t_id bigint PRIMARY KEY, payload json);\n"
 ERROR = "CREATE INDEX i ON lots (a);\n"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(tmp_path: Path, sql: str, *args: str) -> tuple[int, str]:
@@ -96,3 +99,39 @@ def test_disable_turns_rules_off_and_wins_over_enable(tmp_path: Path) -> None:
 def test_unknown_rule_exits_2(tmp_path: Path) -> None:
     code, out = _run(tmp_path, CLEAN, "--enable", "MA999")
     assert code == 2 and "MA999" in out
+
+
+def test_migration_agent_lint_loads_only_what_lint_needs(tmp_path: Path) -> None:
+    """`migration-agent lint` starts without the other commands' imports (or the settings)."""
+    path = tmp_path / "001_m.sql"
+    path.write_text(ERROR, encoding="utf-8")
+    script = (
+        "import sys\nfrom agent.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
+        "heavy = ('pydantic', 'rich', 'asyncpg', 'nats', 'structlog', 'yaml', 'agent.config')\n"
+        "print(code, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, "lint", "--format", "json", str(path)],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )
+    assert done.stderr.strip() == "1 []"
+    assert [f["code"] for f in json.loads(done.stdout)["files"][0]["findings"]] == ["MA401", "MA402", "MA101"]
+
+
+def test_cli_log_formats_are_the_settings_ones() -> None:
+    from agent.cli import LOG_FORMATS
+    from agent.config import LogFormat
+
+    assert tuple(f.value for f in LogFormat) == LOG_FORMATS
+
+
+def test_trace_loads_the_settings_the_root_command_deferred(tmp_path: Path) -> None:
+    path = tmp_path / "001_m.sql"
+    path.write_text(CLEAN, encoding="utf-8")
+    from agent.cli import app
+
+    result = CliRunner().invoke(app, ["--log-level", "nonsense", "lint", str(path)])
+    assert result.exit_code == 0
+    result = CliRunner().invoke(app, ["--log-level", "nonsense", "lint", "--trace", str(path)])
+    assert result.exit_code == 2
