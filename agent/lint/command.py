@@ -70,6 +70,17 @@ def lint_paths(
     return sources, lint_sequence(sources, rules)
 
 
+def _lint_on_all_cpus(paths: Sequence[Path], rules: Registry) -> Report:
+    """`lint_paths`' report, from several processes when there are many files."""
+    from agent.lint.parallel import lint_texts
+
+    texts = [_read(p) for p in paths]
+    try:
+        return lint_texts(texts, rules)
+    except SqlSyntaxError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
+
+
 def _settings() -> object:
     """The root command's settings (it defers them to here, see `agent.commands.deferred`)."""
     from agent.commands.deferred import deferred_settings
@@ -150,8 +161,12 @@ def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trac
     2 unreadable file, invalid SQL or unknown rule; 3 PostgreSQL unavailable for --trace.
     """
     rules = select_rules(enable, disable)
-    sources, report = lint_paths(files, rules)
-    traces = _run_trace(sources, database_url) if trace else None
+    traces = None
+    if trace:  # the trace runs the parsed statements: parse and lint here
+        sources, report = lint_paths(files, rules)
+        traces = _run_trace(sources, database_url)
+    else:
+        report = _lint_on_all_cpus(files, rules)
     click.echo(_output(report, traces, output_format), nl=False)
     failed_trace = traces is not None and any(t.failed for t in traces)
     if report.fails(Severity(fail_on)) or failed_trace:

@@ -22,15 +22,20 @@ __all__ = ["FileReport", "Report", "default_rules", "lint_parsed", "lint_sequenc
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
+    """One file's findings. `statements` counts its statements: `source` holds them too,
+    except in a report made by another process (`agent.lint.parallel`), whose `source`
+    keeps only the text."""
+
     path: str
     source: SourceFile = field(repr=False)
     findings: tuple[Finding, ...]
     suppressed: tuple[tuple[Finding, str], ...] = ()
+    statements: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
-            "statements": len(self.source.statements),
+            "statements": self.statements,
             "findings": [f.to_json() for f in self.findings],
             "suppressed": [{**f.to_json(), "reason": r} for f, r in self.suppressed],
         }
@@ -86,7 +91,8 @@ def lint_parsed(
     ignores = read_ignores(source)
     kept, suppressed = apply_ignores(raw, ignores)
     kept.extend(marker_findings(ignores, rules, context))
-    return FileReport(source.path, source, _ordered(kept), tuple(suppressed))
+    return FileReport(source.path, source, _ordered(kept), tuple(suppressed),
+                      len(source.statements))
 
 
 def lint_source(path: str, text: str, rules: Registry | None = None) -> FileReport:
@@ -94,9 +100,12 @@ def lint_source(path: str, text: str, rules: Registry | None = None) -> FileRepo
     return lint_parsed(parse_source(path, text), rules)
 
 
-def lint_sequence(sources: Iterable[SourceFile], rules: Registry | None = None) -> Report:
-    """Lint files in order, each seeing the indexes the forward files before it built."""
-    catalog = Catalog()
+def lint_sequence(
+    sources: Iterable[SourceFile], rules: Registry | None = None, catalog: Catalog | None = None
+) -> Report:
+    """Lint files in order, each seeing the indexes the forward files before it built
+    (and those already in `catalog`, which is updated)."""
+    catalog = catalog if catalog is not None else Catalog()
     reports = []
     for source in sources:
         report = lint_parsed(source, rules, catalog)

@@ -1,0 +1,198 @@
+"""Lint many files on several CPUs, with the same report as `lint_sequence` on one.
+
+The files are cut into consecutive chunks, one per worker: this process takes the first,
+forked children the others. Each worker parses its chunk, then waits for the `Catalog`
+the chunks before it leave behind (the only thing a file takes from earlier files), folds
+its own files in, hands it to the next worker, and lints its chunk from there. Children
+send their `FileReport`s back pickled, with the text of each file but not its syntax tree
+(`source.statements` is empty there; `FileReport.statements` keeps the count). A syntax
+error is raised for the first file in order that has one, as `parse_sources` does.
+
+Forking is only done from a process with a single thread and on a platform that has
+`os.fork`; otherwise, or for few files, everything runs here, in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+import pickle
+import threading
+import traceback
+from collections.abc import Sequence
+from typing import Any, BinaryIO
+
+from agent.lint.catalog import Catalog
+from agent.lint.context import is_down
+from agent.lint.engine import FileReport, Report, lint_sequence
+from agent.lint.registry import Registry
+from agent.lint.source import SourceFile, SqlSyntaxError, parse_sources
+
+__all__ = ["MIN_FILES_PER_WORKER", "lint_texts", "worker_count"]
+
+# Below this many files per extra worker, forking costs more than it saves.
+MIN_FILES_PER_WORKER = 100
+
+
+def worker_count(files: int) -> int:
+    """How many workers (this process included) are worth it for `files` files."""
+    if not hasattr(os, "fork") or threading.active_count() != 1:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, files // MIN_FILES_PER_WORKER))
+
+
+def _chunks(files: Sequence[tuple[str, str]], count: int) -> list[Sequence[tuple[str, str]]]:
+    size, extra = divmod(len(files), count)
+    bounds = [0]
+    for index in range(count):
+        bounds.append(bounds[-1] + size + (index < extra))
+    return [files[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+def _folded(catalog: Catalog, sources: list[SourceFile]) -> Catalog:
+    after = Catalog(list(catalog.indexes), dict(catalog.named))
+    for source in sources:
+        if not is_down(source):
+            after.fold(source)
+    return after
+
+
+def _detached(report: FileReport) -> FileReport:
+    """The report without the syntax tree (costly to pickle; renderers need the text)."""
+    return dataclasses.replace(report, source=dataclasses.replace(report.source, statements=()))
+
+
+def _send(pipe: BinaryIO, value: object) -> None:
+    pickle.dump(value, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.flush()
+
+
+def _parse(files: Sequence[tuple[str, str]]) -> list[SourceFile] | SqlSyntaxError:
+    try:
+        return parse_sources(files)
+    except SqlSyntaxError as error:
+        return error
+
+
+def _syntax_error(fields: tuple[str, int, int, str]) -> SqlSyntaxError:
+    return SqlSyntaxError(*fields)
+
+
+def _work(
+    files: Sequence[tuple[str, str]], rules: Registry | None,
+    before: BinaryIO | None, after: BinaryIO | None,
+) -> tuple[list[SourceFile] | SqlSyntaxError, Report | None]:
+    """One worker's share: parse, take the catalog, pass it on (in a thread), lint."""
+    parsed = _parse(files)
+    catalog: Catalog | None = pickle.load(before) if before is not None else Catalog()
+    failed = isinstance(parsed, SqlSyntaxError) or catalog is None
+    handing: threading.Thread | None = None
+    if after is not None:
+        onward = None if failed else _folded(catalog, parsed)  # type: ignore[arg-type]
+        handing = threading.Thread(target=_send, args=(after, onward))
+        handing.start()
+    report = None if failed else lint_sequence(parsed, rules, catalog)  # type: ignore[arg-type]
+    if handing is not None:
+        handing.join()
+    return parsed, report
+
+
+def _child(
+    files: Sequence[tuple[str, str]], rules: Registry | None,
+    before: BinaryIO, after: BinaryIO | None, results: BinaryIO,
+) -> None:
+    try:
+        parsed, report = _work(files, rules, before, after)
+        if isinstance(parsed, SqlSyntaxError):
+            _send(results, ("syntax", (parsed.path, parsed.line, parsed.column, parsed.reason)))
+        elif report is None:
+            _send(results, ("skipped", None))
+        else:
+            _send(results, ("ok", [_detached(f) for f in report.files]))
+    except BaseException:  # everything goes back to the parent
+        _send(results, ("crash", traceback.format_exc()))
+
+
+def _fork_child(
+    files: Sequence[tuple[str, str]], rules: Registry | None,
+    before: int, after: int | None, results: int, every: list[int],
+) -> int:
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 0
+    try:  # the child: its own pipe ends only, and never back into the caller's code
+        for descriptor in set(every) - {before, after, results}:
+            os.close(descriptor)
+        onward = os.fdopen(after, "wb") if after is not None else None
+        with os.fdopen(before, "rb") as source, os.fdopen(results, "wb") as sink:
+            _child(files, rules, source, onward, sink)
+        if onward is not None:
+            onward.close()
+    except BaseException:
+        code = 1
+    os._exit(code)
+
+
+def lint_texts(
+    files: Sequence[tuple[str, str]], rules: Registry | None = None, workers: int | None = None
+) -> Report:
+    """`lint_sequence(parse_sources(files), rules)`, on `workers` processes (default: as
+    many as pay off). Raises `SqlSyntaxError` for the first file that does not parse."""
+    count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
+    if count == 1:
+        return lint_sequence(parse_sources(files), rules)
+    chunks = _chunks(files, count)
+    # pipes[k] carries the catalog from worker k to worker k + 1; results[k] worker k's reports
+    pipes = [os.pipe() for _ in range(count - 1)]
+    results = [os.pipe() for _ in range(count - 1)]
+    every = [d for pair in (*pipes, *results) for d in pair]
+    children = []
+    for k in range(1, count):
+        after = pipes[k][1] if k < count - 1 else None
+        children.append(_fork_child(chunks[k], rules, pipes[k - 1][0], after, results[k - 1][1], every))
+    for descriptor in every:
+        if descriptor not in (pipes[0][1], *(read_end for read_end, _ in results)):
+            os.close(descriptor)
+    pending = [read_end for read_end, _ in results]
+    try:
+        with os.fdopen(pipes[0][1], "wb") as onward:
+            parsed, report = _work(chunks[0], rules, None, onward)
+        answers = []
+        while pending:
+            answers.append(_receive(pending.pop(0)))
+    finally:
+        for descriptor in pending:  # unread after a failure here: let the children finish
+            os.close(descriptor)
+        for pid in children:
+            os.waitpid(pid, 0)
+    return _merge(parsed, report, answers)
+
+
+def _receive(descriptor: int) -> tuple[str, Any]:
+    with os.fdopen(descriptor, "rb") as pipe:
+        try:
+            answer: tuple[str, Any] = pickle.load(pipe)
+        except EOFError:
+            return "crash", "a lint worker exited without a report"
+    return answer
+
+
+def _merge(
+    parsed: list[SourceFile] | SqlSyntaxError, report: Report | None,
+    answers: list[tuple[str, Any]],
+) -> Report:
+    if isinstance(parsed, SqlSyntaxError):
+        raise parsed
+    assert report is not None
+    files = list(report.files)
+    for kind, value in answers:
+        if kind == "syntax":
+            raise _syntax_error(value)
+        if kind == "crash":
+            raise RuntimeError(f"lint worker failed:\n{value}")
+        if kind == "ok":
+            files.extend(value)
+    return Report(tuple(files))

@@ -1,0 +1,43 @@
+"""Several worker processes give the report one process gives, byte for byte once rendered."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.lint.parallel import lint_texts
+from agent.lint.render import FORMATS, render
+from agent.lint.source import SqlSyntaxError
+from tests.lint.test_lint_dispatch import CORPUS
+
+FILES = [(f"{i:04d}_m{'_down' if i % 17 == 0 else ''}.sql", text) for i, text in enumerate(CORPUS)]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_give_the_same_report(workers: int) -> None:
+    one = lint_texts(FILES, workers=1)
+    several = lint_texts(FILES, workers=workers)
+    assert [f.statements for f in several.files] == [f.statements for f in one.files]
+    for output_format in FORMATS:
+        assert render(several, output_format) == render(one, output_format)
+
+
+def test_index_of_an_earlier_chunk_covers_a_later_foreign_key() -> None:
+    files = [
+        ("001.sql", "CREATE TABLE lots (lot_id bigint PRIMARY KEY, material_id bigint);\n"
+                    "CREATE INDEX idx_lots_material_id ON lots (material_id);"),
+        ("002.sql", "SET lock_timeout = '2s';\nALTER TABLE lots ADD CONSTRAINT fk FOREIGN KEY "
+                    "(material_id) REFERENCES materials (id) ON DELETE RESTRICT NOT VALID;"),
+    ]
+    codes = [[f.code for f in r.findings] for r in lint_texts(files, workers=2).files]
+    assert codes == [[f.code for f in r.findings] for r in lint_texts(files, workers=1).files]
+    assert "MA602" not in codes[1]
+
+
+@pytest.mark.parametrize("bad", [0, 1, 2])
+def test_first_syntax_error_in_order_is_raised(bad: int) -> None:
+    files = [(f"{i}.sql", "SELECT 1;") for i in range(3)]
+    files[bad] = (f"{bad}.sql", "SELEC 1;")
+    files.append(("3.sql", "SELEC 2;"))
+    with pytest.raises(SqlSyntaxError) as raised:
+        lint_texts(files, workers=3)
+    assert raised.value.path == f"{bad}.sql"
