@@ -87,7 +87,8 @@ def _memory_schema() -> tuple[Schema, list[MigrationText]]:
 
 def _database_schema(url: str, new: Schema) -> tuple[Schema, list[MigrationText]]:
     """The database read as the YAML `import` would write it, with the new schema's tenant settings."""
-    options = ImportOptions(tenant_column=new.tenant_column, setting=new.tenant_setting, app_role=new.app_role)
+    options = ImportOptions(tenant_column=new.tenant_column, setting=new.tenant_setting, app_role=new.app_role,
+                            tenant_column_anywhere=True)
     imported = run_async(read_database(url, options))
     for problem in imported.errors:
         err.print(str(problem), markup=False)

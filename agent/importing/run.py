@@ -29,7 +29,8 @@ class ImportedFiles:
 def import_texts(catalog: Catalog, options: ImportOptions | None = None) -> ImportedFiles:
     result = import_catalog(catalog, options)
     texts = {name: dump_yaml(document) for name, document in result.documents.items()}
-    return ImportedFiles(texts, result.problems + self_check(texts, catalog, result.tables))
+    by_name = options is not None and options.tenant_column_anywhere
+    return ImportedFiles(texts, result.problems + self_check(texts, catalog, result.tables, column_order=not by_name))
 
 
 async def import_database(connection: asyncpg.Connection, options: ImportOptions) -> ImportedFiles:

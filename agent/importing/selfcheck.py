@@ -18,7 +18,8 @@ from agent.verify.schema_compare import compare_schema
 __all__ = ["self_check"]
 
 
-def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ...]) -> list[Problem]:
+def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ...], *,
+               column_order: bool = True) -> list[Problem]:
     try:
         loaded = load_schema_sources(texts)
     except SchemaError as error:
@@ -31,7 +32,7 @@ def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ..
         "functions": tuple(f for f in catalog.functions if f.name == UPDATED_AT_FUNCTION),
     })
     schema, added = _without_added_indexes(loaded.schema, imported)
-    findings = compare_schema(schema, imported)
+    findings = compare_schema(schema, imported, column_order=column_order)
     return notes + added + [Problem(f.table or "", f"the imported YAML differs: {f.message}")
                     for f in findings if not f.passed]
 

@@ -36,6 +36,9 @@ class ImportOptions:
     setting: str = "app.current_tenant_id"
     app_role: str = "app_user"
     tenant_type: str = "uuid"
+    tenant_column_anywhere: bool = False
+    """Take a table as tenant-scoped wherever its tenant column sits (turned on by ALTER, it is
+    last). The YAML cannot say where, so only a diff, which plans by name, may ask for this."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def primary_key_column(table: Table) -> tuple[str, ...]:
 
 
 def table_shape(table: Table, primary_key: str, options: ImportOptions) -> Shape:
-    return Shape(table, primary_key, is_tenant_scoped(table, options), is_audited(table))
+    return Shape(table, primary_key, is_tenant_scoped(table, options),
+                 is_audited(table, anywhere=options.tenant_column_anywhere))
 
 
 def _plain(column: Column, kind: str, not_null: bool, default: str | None) -> bool:
@@ -85,11 +89,12 @@ def is_tenant_policy(policy: Policy, table: str, options: ImportOptions) -> bool
 
 
 def is_tenant_scoped(table: Table, options: ImportOptions) -> bool:
-    columns = table.columns
-    if len(columns) < 2 or columns[1].name != options.tenant_column:
+    columns = table.columns if options.tenant_column_anywhere else table.columns[1:2]
+    tenant = next((c for c in columns if c.name == options.tenant_column), None)
+    if tenant is None or len(table.columns) < 2:
         return False
     return (
-        _plain(columns[1], TENANT_TYPES[options.tenant_type], True, None)
+        _plain(tenant, TENANT_TYPES[options.tenant_type], True, None)
         and table.rls_enabled and table.rls_forced
         and any(is_tenant_policy(p, table.name, options) for p in table.policies)
     )
@@ -103,8 +108,10 @@ def is_audit_trigger(trigger: Trigger, table: str) -> bool:
         name, definition, "origin", None)
 
 
-def is_audited(table: Table) -> bool:
-    last = table.columns[-len(AUDIT_COLUMNS):]
+def is_audited(table: Table, *, anywhere: bool = False) -> bool:
+    """The audit columns last, in order (or, `anywhere`, present in that order), and the trigger."""
+    columns = [c for c in table.columns if c.name in AUDIT_COLUMNS] if anywhere else table.columns
+    last = columns[-len(AUDIT_COLUMNS):]
     if tuple(c.name for c in last) != AUDIT_COLUMNS:
         return False
     if not all(_plain(c, *_AUDIT_SHAPES[c.name]) for c in last):

@@ -68,3 +68,26 @@ async def test_from_database_and_another_old_schema_are_refused(other: list[str]
                           "--to", str(EVOLUTION / "v2"), "-o", str(tmp_path / "m"))
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "give one of --from, --from-memory and --from-database" in result.output
+
+
+async def test_a_table_made_tenant_scoped_by_alter_is_read_back_as_tenant_scoped(
+    db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path
+) -> None:
+    """ALTER puts the tenant column last; a diff plans by name, so the database still reads as
+    the tenant-scoped YAML and there is nothing left to do."""
+    from tests.diff.test_tenant_scoping import OWNERS, SCOPED, SHARED, diff, load
+
+    for migration in generate_migrations(load(SHARED), Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                                         []).migrations + diff(SHARED, SCOPED).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert (await db.fetch("SELECT attname FROM pg_attribute WHERE attrelid = 'items'::regclass AND attnum > 0 "
+                           "ORDER BY attnum DESC LIMIT 1"))[0]["attname"] == "tenant_id"
+    target = tmp_path / "scoped"
+    target.mkdir()
+    (target / "items.yaml").write_text(SCOPED)
+    (target / "owners.yaml").write_text(OWNERS)
+    result = await invoke("--from-database", fresh_database_url, "--to", str(target), "-o", str(tmp_path / "m"),
+                          "--now", NOW)
+    assert result.exit_code == 0, result.output
+    assert "Nothing to generate" in result.output
+    assert not list((tmp_path / "m").glob("*.sql"))
