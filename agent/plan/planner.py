@@ -60,6 +60,13 @@ class Migration:
 class _Order:
     tables: list[Table] = field(default_factory=list)
     deferred: dict[str, list[ForeignKey]] = field(default_factory=dict)
+    """Keys that close a reference cycle: added once every table of the cycle exists."""
+    awaiting: dict[str, list[ForeignKey]] = field(default_factory=dict)
+    """Keys to a changed table's key that the change itself creates (a table turning tenant-scoped
+    gains `UNIQUE (tenant_id, pk)` in its index phase): added after the changes."""
+
+    def later(self, table: str) -> list[ForeignKey]:
+        return self.deferred.get(table, []) + self.awaiting.get(table, [])
 
 
 def plan(
@@ -79,10 +86,13 @@ def plan(
                         "rerun `diff` with --allow-destructive (the rows are copied to a _backup_ table first)")
     added = [t for t in new.tables if t.name not in old_names]
     order = _creation_order(added, existing=old_names)
+    order.awaiting = _keys_awaiting_changes(added, old)
     migrations = [_create_migration(t, order) for t in order.tables]
     migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
-    migrations += _phase_by_phase([alter_migrations(old.table(name), new.table(name),  # type: ignore[arg-type]
-                                                    allow_destructive, backfill) for name in changed])
+    phased = _phase_by_phase([alter_migrations(old.table(name), new.table(name),  # type: ignore[arg-type]
+                                               allow_destructive, backfill) for name in changed])
+    migrations += phased
+    migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
     migrations += [_drop_migration(old.table(name)) for name in reversed(dropped)]  # type: ignore[arg-type]
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
@@ -181,9 +191,25 @@ def _parents(table: Table) -> set[str]:
     return {fk.ref_table for fk in table.foreign_keys}
 
 
+def _keys_awaiting_changes(added: list[Table], old: Schema) -> dict[str, list[ForeignKey]]:
+    found: dict[str, list[ForeignKey]] = {}
+    for table in added:
+        for fk in table.foreign_keys:
+            parent = old.table(fk.ref_table)
+            if parent is not None and not _has_key(parent, fk.ref_columns):
+                found.setdefault(table.name, []).append(fk)
+    return found
+
+
+def _has_key(table: Table, columns: tuple[str, ...]) -> bool:
+    """A primary key or unique constraint on exactly these columns, which a foreign key needs."""
+    keys = [table.primary_key.columns, *(u.columns for u in table.uniques)]
+    return any(set(key) == set(columns) for key in keys)
+
+
 def _create_migration(table: Table, order: _Order) -> Migration:
-    deferred = order.deferred.get(table.name, [])
-    inline = tuple(fk for fk in table.foreign_keys if fk not in deferred)
+    later = order.later(table.name)
+    inline = tuple(fk for fk in table.foreign_keys if fk not in later)
     operations: list[Operation] = [CreateTable(table, inline)]
     operations += [CreateIndex(table.name, index) for index in table.indexes]
     operations += [CreateTrigger(table.name, trigger) for trigger in table.triggers]
@@ -244,14 +270,26 @@ def _with_function_dropped_last(migrations: list[Migration]) -> list[Migration]:
 
 
 def _cycle_migration(table: str, keys: list[ForeignKey]) -> Migration:
+    parents = {fk.ref_table for fk in keys} | {table}
+    return _keys_migration(table, keys, f"add_{table}_foreign_keys",
+                           f"Add the foreign keys of {table} that close a reference cycle",
+                           tuple(sorted(f"create_{name}" for name in parents)))
+
+
+def _awaiting_migration(table: str, keys: list[ForeignKey], phased: list[Migration]) -> Migration:
+    parents = {fk.ref_table for fk in keys}
+    changes = [m.slug for m in phased if m.slug.split("_", 1)[1] in parents]
+    return _keys_migration(table, keys, f"link_{table}",
+                           f"Add the foreign keys of {table} to the keys its parents gained",
+                           (f"create_{table}", *changes[-1:]))
+
+
+def _keys_migration(table: str, keys: list[ForeignKey], slug: str, title: str,
+                    depends_on: tuple[str, ...]) -> Migration:
     operations: list[Operation] = [AddForeignKey(table, fk) for fk in keys]
     operations += _key_comments(table, tuple(keys))
-    parents = {fk.ref_table for fk in keys} | {table}
     return Migration(
-        slug=f"add_{table}_foreign_keys",
-        title=f"Add the foreign keys of {table} that close a reference cycle",
-        operations=tuple(operations),
-        depends_on=tuple(sorted(f"create_{name}" for name in parents)),
+        slug=slug, title=title, operations=tuple(operations), depends_on=depends_on,
         transactional=False,  # ADD ... NOT VALID commits before VALIDATE scans
         statement_timeout=LONG_STATEMENT_TIMEOUT,
     )

@@ -221,3 +221,43 @@ async def test_up_gives_the_target_and_down_the_exact_before(db: asyncpg.Connect
     assert tuple(await db.fetchrow(ITEMS_CHECKSUM)) == tuple(rows)
     if old == SCOPED:
         assert await db.fetchval("SELECT count(*) FROM items WHERE tenant_id = $1::uuid", TENANT) == 500
+
+
+TAGS = """version: 1
+entity: Tag
+table: tags
+properties:
+  item_id:
+    type: uuid
+    required: true
+    references:
+      table: items
+      on_delete: CASCADE
+      reason: a tag lives and dies with its item
+"""
+
+
+async def test_a_new_table_keyed_to_a_table_turning_tenant_scoped_is_linked_after_the_change(
+        db: asyncpg.Connection) -> None:
+    old = load(SHARED)
+    new = load_schema_sources({"items.yaml": SCOPED, "owners.yaml": OWNERS, "tags.yaml": TAGS})
+    outcome = generate_migrations(new, old.schema, NOW, ["20251231000000"], allow_changes=True)
+    slugs = [m.slug for m in outcome.migrations]
+    assert slugs[0] == "create_tags" and slugs[-1] == "link_tags"
+    create_tags, _ = phase(outcome, "create_tags")
+    assert "FOREIGN KEY" not in create_tags
+    link_up, link_down = phase(outcome, "link_tags")
+    assert "FOREIGN KEY (tenant_id, item_id) REFERENCES items (tenant_id, item_id) ON DELETE CASCADE NOT VALID" \
+        in link_up
+    assert "VALIDATE CONSTRAINT tags_item_id_fkey" in link_up and "DROP CONSTRAINT tags_item_id_fkey" in link_down
+    for migration in generate_migrations(old, Schema(), NOW, []).migrations + outcome.migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert compare_failures(new, await read_catalog(db)) == []
+    for migration in reversed(outcome.migrations):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert await db.fetchval("SELECT to_regclass('tags')") is None
+
+
+def compare_failures(loaded: LoadedSchema, catalog: object) -> list[str]:
+    findings = compare_schema(loaded.schema, without_backups(catalog), column_order=False)  # type: ignore[arg-type]
+    return [f.message for f in findings if not f.passed]
