@@ -87,6 +87,7 @@ class _Run:
         return (before, after) if error is None and step.passed else None
 
     async def round_trip(self, migrations: Sequence[MigrationText], before: Catalog, after: Catalog) -> bool:
+        started = time.perf_counter()
         downs = [(f"{m.name} (down)", m.down_sql) for m in reversed(migrations)]
         ups = [(m.name, m.up_sql) for m in migrations]
         findings: list[Finding] = []
@@ -100,7 +101,7 @@ class _Run:
                 expected, actual = columns_by_name(expected), columns_by_name(actual)
             findings += _catalog_equal(expected, actual, what)
         step = self.add(StepReport(name="round_trip", title="Down restores before, up again gives after",
-                                   findings=findings))
+                                   duration_ms=(time.perf_counter() - started) * 1000, findings=findings))
         return step.passed
 
 
