@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from pglast import ast
+from pglast import ast, enums
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 __all__ = [
@@ -61,20 +61,38 @@ def func_name(call: ast.FuncCall) -> str:
     return parts[-1].lower() if parts else ""
 
 
+_SCALARS = frozenset({"bool", "char", "char*", "ParseLoc", "int", "int16", "int32", "long"})
+_BRANCHES: dict[type, tuple[str, ...]] = {}
+
+
+def _branches(cls: type) -> tuple[str, ...]:
+    """The slots of a node class that can hold nodes (not strings, numbers, flags, enums)."""
+    found = _BRANCHES.get(cls)
+    if found is None:
+        slots: Any = getattr(cls, "__slots__", ())
+        found = _BRANCHES[cls] = tuple(
+            name for name in slots
+            if not (isinstance(slots, dict) and _scalar(slots[name].c_type))
+        )
+    return found
+
+
+def _scalar(c_type: str) -> bool:
+    return c_type in _SCALARS or hasattr(enums, c_type)
+
+
 def walk(node: Any) -> Iterator[Any]:
-    """Every AST node under (and including) `node`, depth first."""
-    if isinstance(node, tuple | list):
-        for item in node:
-            yield from walk(item)
-        return
-    if not isinstance(node, ast.Node):
-        return
-    yield node
-    slots: Any = getattr(type(node), "__slots__", ())
-    for slot in slots:
-        child = getattr(node, slot, None)
-        if isinstance(child, ast.Node | tuple | list):
-            yield from walk(child)
+    """Every AST node under (and including) `node`, depth first, parents before children."""
+    stack = [node]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, tuple | list):
+            push(reversed(item))
+        elif isinstance(item, ast.Node):
+            yield item
+            children = [getattr(item, slot, None) for slot in _branches(type(item))]
+            push(reversed(children))
 
 
 _T = TypeVar("_T")

@@ -10,6 +10,7 @@ searching the SQL text.
 from __future__ import annotations
 
 import bisect
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -81,7 +82,10 @@ class SourceFile:
 
     @property
     def name(self) -> str:
-        return PurePath(self.path).name
+        path = self.path
+        if path.endswith(("/", ".")):  # where the two differ; a readable file never gets here
+            return PurePath(path).name
+        return os.path.basename(path)
 
 
 def _line_starts(text: str) -> tuple[int, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
@@ -16,7 +17,7 @@ __all__ = ["RULE"]
 def _indexed(context: Context, table: str, columns: tuple[str, ...]) -> bool:
     """An index of this file, or of a forward migration linted before it, leads with them."""
     wanted = set(columns)
-    known = (*context.facts.indexes, *context.earlier_files.indexes)
+    known = chain(context.facts.indexes, context.earlier_files.indexes)
     return any(t == table and set(cols[: len(columns)]) == wanted for t, cols in known)
 
 
