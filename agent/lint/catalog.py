@@ -21,11 +21,31 @@ from agent.lint.source import SourceFile
 __all__ = ["Catalog"]
 
 
+Index = tuple[str, tuple[str, ...]]
+
+
 @dataclass(slots=True)
 class Catalog:
     # (table, leading columns) per index; named ones also by name so DROP INDEX removes them
-    indexes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-    named: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    indexes: list[Index] = field(default_factory=list)
+    named: dict[str, Index] = field(default_factory=dict)
+    # the leading columns of `indexes`, per table (a run folds in thousands of indexes)
+    _columns: dict[str, list[tuple[str, ...]]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for table, columns in self.indexes:
+            self._columns.setdefault(table, []).append(columns)
+
+    def copy(self) -> Catalog:
+        return Catalog(list(self.indexes), dict(self.named))
+
+    def columns_of(self, table: str) -> list[tuple[str, ...]]:
+        """The leading columns of every index on `table`."""
+        return self._columns.get(table, [])
+
+    def _add(self, entry: Index) -> None:
+        self.indexes.append(entry)
+        self._columns.setdefault(entry[0], []).append(entry[1])
 
     def fold(self, source: SourceFile) -> None:
         """Apply a forward migration's index changes, statement by statement."""
@@ -33,21 +53,25 @@ class Catalog:
             node = statement.node
             if isinstance(node, ast.IndexStmt):
                 entry = (table_name(node.relation), index_columns(node))
-                self.indexes.append(entry)
+                self._add(entry)
                 if node.idxname:
                     self.named[node.idxname] = entry
             elif isinstance(node, ast.DropStmt):
                 self._drop(node)
-            self.indexes.extend(key_indexes(node))
+            for entry in key_indexes(node):
+                self._add(entry)
 
     def _drop(self, node: ast.DropStmt) -> None:
         names = [parts[-1] for parts in map(string_values, node.objects or ()) if parts]
         if node.removeType == ObjectType.OBJECT_INDEX:
             for name in names:
                 entry = self.named.pop(name, None)
-                if entry in self.indexes:
+                if entry is not None and entry in self.indexes:
                     self.indexes.remove(entry)
+                    self._columns[entry[0]].remove(entry[1])
         elif node.removeType == ObjectType.OBJECT_TABLE:
             gone = set(names)
             self.indexes = [e for e in self.indexes if e[0] not in gone]
             self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
+            for table in gone:
+                self._columns.pop(table, None)

@@ -70,15 +70,17 @@ def lint_paths(
     return sources, lint_sequence(sources, rules)
 
 
-def _lint_on_all_cpus(paths: Sequence[Path], rules: Registry) -> Report:
-    """`lint_paths`' report, from several processes when there are many files."""
-    from agent.lint.parallel import lint_texts
+def _lint_on_all_cpus(paths: Sequence[Path], rules: Registry, output_format: str) -> tuple[Report, str]:
+    """`lint_paths`' report, from several processes when there are many files, rendered."""
+    from agent.lint.parallel import lint_texts, without_cyclic_gc
 
     texts = [_read(p) for p in paths]
-    try:
-        return lint_texts(texts, rules)
-    except SqlSyntaxError as error:
-        _fail(ExitCode.BAD_INPUT, str(error))
+    with without_cyclic_gc():
+        try:
+            report = lint_texts(texts, rules)
+        except SqlSyntaxError as error:
+            _fail(ExitCode.BAD_INPUT, str(error))
+        return report, render(report, output_format)
 
 
 def _settings() -> object:
@@ -165,9 +167,10 @@ def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trac
     if trace:  # the trace runs the parsed statements: parse and lint here
         sources, report = lint_paths(files, rules)
         traces = _run_trace(sources, database_url)
+        output = _output(report, traces, output_format)
     else:
-        report = _lint_on_all_cpus(files, rules)
-    click.echo(_output(report, traces, output_format), nl=False)
+        report, output = _lint_on_all_cpus(files, rules, output_format)
+    click.echo(output, nl=False)
     failed_trace = traces is not None and any(t.failed for t in traces)
     if report.fails(Severity(fail_on)) or failed_trace:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

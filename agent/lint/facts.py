@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, TransactionStmtKind
 
-from agent.lint.nodes import alter_commands, column_defs, string_values, table_name
+from agent.lint.nodes import TABLE_DEFINITIONS, alter_commands, column_defs, string_values, table_name
 from agent.lint.source import SourceFile
 
 __all__ = ["TENANT_COLUMN", "FileFacts", "gather_facts", "index_columns", "key_indexes"]
@@ -49,6 +49,8 @@ def index_columns(node: ast.IndexStmt) -> tuple[str, ...]:
 
 def key_indexes(statement: ast.Node) -> list[tuple[str, tuple[str, ...]]]:
     """Indexes made by PRIMARY KEY / UNIQUE constraints of CREATE or ALTER TABLE."""
+    if not isinstance(statement, TABLE_DEFINITIONS):
+        return []
     relation = getattr(statement, "relation", None)
     table = table_name(relation)
     found = []

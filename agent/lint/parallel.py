@@ -32,7 +32,7 @@ from agent.lint.model import Finding
 from agent.lint.registry import Registry
 from agent.lint.source import Marker, SourceFile, SqlSyntaxError, parse_sources
 
-__all__ = ["MIN_FILES_PER_WORKER", "lint_texts", "worker_count"]
+__all__ = ["MIN_FILES_PER_WORKER", "lint_texts", "without_cyclic_gc", "worker_count"]
 
 # Below this many files per extra worker, forking costs more than it saves.
 MIN_FILES_PER_WORKER = 100
@@ -55,7 +55,7 @@ def _chunks(files: Sequence[tuple[str, str]], count: int) -> list[Sequence[tuple
 
 
 def _folded(catalog: Catalog, sources: list[SourceFile]) -> Catalog:
-    after = Catalog(list(catalog.indexes), dict(catalog.named))
+    after = catalog.copy()
     for source in sources:
         if not is_down(source):
             after.fold(source)
@@ -161,7 +161,7 @@ def _fork_child(
 
 
 @contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
+def without_cyclic_gc() -> Iterator[None]:
     """The cyclic garbage collector off: a run builds hundreds of thousands of tree nodes
     (no cycles among them), and each full collection walks them all again."""
     enabled = gc.isenabled()
@@ -179,7 +179,7 @@ def lint_texts(
     """`lint_sequence(parse_sources(files), rules)`, on `workers` processes (default: as
     many as pay off). Raises `SqlSyntaxError` for the first file that does not parse."""
     count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         if count == 1:
             return lint_sequence(parse_sources(files), rules)
         return _lint_in_workers(files, rules, count)

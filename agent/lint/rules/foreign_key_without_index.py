@@ -17,8 +17,9 @@ __all__ = ["RULE"]
 def _indexed(context: Context, table: str, columns: tuple[str, ...]) -> bool:
     """An index of this file, or of a forward migration linted before it, leads with them."""
     wanted = set(columns)
-    known = chain(context.facts.indexes, context.earlier_files.indexes)
-    return any(t == table and set(cols[: len(columns)]) == wanted for t, cols in known)
+    here = (cols for t, cols in context.facts.indexes if t == table)
+    known = chain(here, context.earlier_files.columns_of(table))
+    return any(set(cols[: len(columns)]) == wanted for cols in known)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
