@@ -16,6 +16,7 @@ __all__ = [
     "func_name",
     "location",
     "names",
+    "per_statement",
     "string_values",
     "table_constraints",
     "table_name",
@@ -98,7 +99,7 @@ def walk(node: Any) -> Iterator[Any]:
 _T = TypeVar("_T")
 
 
-def _per_statement(compute: Callable[[ast.Node], tuple[_T, ...]]) -> Callable[[Any], tuple[_T, ...]]:
+def per_statement(compute: Callable[[Any], tuple[_T, ...]]) -> Callable[[Any], tuple[_T, ...]]:
     """Remember the answer for the last node asked about.
 
     The engine hands one statement to many rules in a row, and several of them ask for its
@@ -118,7 +119,7 @@ def _per_statement(compute: Callable[[ast.Node], tuple[_T, ...]]) -> Callable[[A
     return cached
 
 
-@_per_statement
+@per_statement
 def _all_commands(statement: ast.Node) -> tuple[ast.AlterTableCmd, ...]:
     if not isinstance(statement, ast.AlterTableStmt):
         return ()
@@ -127,7 +128,7 @@ def _all_commands(statement: ast.Node) -> tuple[ast.AlterTableCmd, ...]:
     return tuple(c for c in statement.cmds or () if isinstance(c, ast.AlterTableCmd))
 
 
-@_per_statement
+@per_statement
 def _column_defs(statement: ast.Node) -> tuple[ast.ColumnDef, ...]:
     found: list[ast.ColumnDef] = []
     if isinstance(statement, ast.CreateStmt):
@@ -138,7 +139,7 @@ def _column_defs(statement: ast.Node) -> tuple[ast.ColumnDef, ...]:
     return tuple(found)
 
 
-@_per_statement
+@per_statement
 def _table_constraints(statement: ast.Node) -> tuple[ast.Constraint, ...]:
     found: list[ast.Constraint] = []
     if isinstance(statement, ast.CreateStmt):

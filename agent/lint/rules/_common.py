@@ -13,6 +13,7 @@ from agent.lint.nodes import (
     alter_commands,
     column_defs,
     location,
+    per_statement,
     string_values,
     table_constraints,
     table_name,
@@ -78,11 +79,17 @@ def typed_columns(statement: Statement) -> Iterator[tuple[str, ast.TypeName, int
             yield str(command.name), retyped.typeName, at
 
 
+@per_statement
+def _typed_columns(statement: Statement) -> tuple[tuple[str, ast.TypeName, int], ...]:
+    """`typed_columns`, read once per statement for all the type rules."""
+    return tuple(typed_columns(statement))
+
+
 def type_rule_check(rule_of: Callable[[], Rule], matches: Callable[[ast.TypeName], bool]) -> Check:
     """A check that flags every column whose type `matches`."""
 
     def check(statement: Statement, context: Context) -> Iterator[Finding]:
-        for column, type_node, at in typed_columns(statement):
+        for column, type_node, at in _typed_columns(statement):
             if matches(type_node):
                 yield rule_of().at(context, at, column=column, type=type_name(type_node))
 
