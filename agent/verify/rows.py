@@ -1,40 +1,40 @@
-"""Real rows for the data checks: copy a sample row with changes, inside a savepoint."""
+"""Real rows for the data checks: copy a sample row with changes, inside a rolled-back savepoint."""
 
 from __future__ import annotations
 
 import json
-import uuid
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
 from agent.schema.literals import quote_ident
-from agent.schema.tables import Column, Table
+from agent.schema.tables import Table
+from agent.verify.sample_data import fresh_value
 
-__all__ = ["attempt", "clone", "fresh_value", "unique_overrides"]
+__all__ = ["attempt", "clone", "columns_in", "rolled_back", "unique_overrides"]
 
 
-def fresh_value(column: Column) -> Any:
-    """A value no sample row holds, of the column's type (for keys and unique columns)."""
-    token = uuid.uuid4()
-    if column.property_type == "uuid":
-        return str(token)
-    if column.property_type in ("smallint", "integer", "bigint"):
-        return token.int % 30_000 + 1_000_000 if column.property_type != "smallint" else token.int % 30_000
-    width = int(column.sql_type[8:-1]) if column.sql_type.startswith("VARCHAR(") else 32
-    return f"u{token.hex}"[:width]
+def columns_in(table: Table, expression: str) -> list[str]:
+    """The table's columns an expression names (for expression index keys and checks)."""
+    return [c for c in table.column_names if re.search(rf"(?<![\w$]){re.escape(c)}(?![\w$])", expression)]
 
 
 def unique_overrides(table: Table, tenant_column: str) -> dict[str, Any]:
-    """A new primary key and, for every unique key, a new value in one of its free columns
-    (not the tenant, not an enum), so a copy violates nothing."""
-    columns = {table.primary_key.columns[0]}
+    """A new primary key and, for every unique key (constraint or unique index, expressions
+    included), a new value in one of its free columns (not the tenant, not an enum, not a
+    boolean), so a copy of a sample row violates none of them."""
+    columns = set(table.primary_key.columns)
     keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
     for key in keys:
-        free = [c for c in key if c in table.column_names and c != tenant_column
-                and not table.column(c).enum_values]
-        columns.update(free[:1])
-    return {name: fresh_value(table.column(name)) for name in columns}
+        named = [c for part in key for c in ([part] if part in table.column_names else columns_in(table, part))]
+        free = [c for c in named if c != tenant_column and not table.column(c).enum_values
+                and table.column(c).property_type != "boolean"]
+        if not columns.intersection(named):
+            columns.update(free[:1])
+    return {name: fresh_value(table, table.column(name)) for name in sorted(columns)}
 
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:
@@ -47,14 +47,23 @@ async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes:
         key, json.dumps(changes, default=str))
 
 
-async def attempt(connection: asyncpg.Connection, action: Any) -> asyncpg.PostgresError | None:
-    """Run `action()` in a savepoint that is always rolled back; the error it raised, if any."""
+@asynccontextmanager
+async def rolled_back(connection: asyncpg.Connection) -> AsyncIterator[None]:
+    """A transaction (or savepoint) that is always rolled back."""
     transaction = connection.transaction()
     await transaction.start()
     try:
-        await action()
-    except asyncpg.PostgresError as error:
-        return error
+        yield
     finally:
         await transaction.rollback()
+
+
+async def attempt(connection: asyncpg.Connection,
+                  action: Callable[[], Awaitable[Any]]) -> asyncpg.PostgresError | None:
+    """Run `action()` in a savepoint that is always rolled back; the error it raised, if any."""
+    async with rolled_back(connection):
+        try:
+            await action()
+        except asyncpg.PostgresError as error:
+            return error
     return None

@@ -1,16 +1,29 @@
 """Deterministic sample rows for every table, two tenants, consistent with keys and checks.
 
-Rows are generated per table in foreign-key order (a child points at a parent row of
-its own tenant), copied into a staging table with COPY, and moved into the table by one
-INSERT that keeps only rows every CHECK of the table accepts, so free-form checks need no
-Python twin. The loader runs as the scratch database's superuser, which RLS lets through.
+Rows are generated per table in foreign-key order, from `seed` alone (no clock, no
+`gen_random_uuid`): a child points at a parent row of its own tenant, a self-reference
+or a key into a table loaded later is NULL first and linked to an earlier row of the
+same tenant afterwards. Values follow the column's rules read from its checks (enum
+values, minimum/maximum, `char_length(col) >= n`, `col ~ 'regex'` for patterns simple
+enough to generate) and its width.
+
+Loading: COPY into a temporary staging table, then one `INSERT ... SELECT` per tenant
+into the table. The select gives NULL to a nullable column named by a CHECK the row
+breaks, then keeps only rows every CHECK accepts (PostgreSQL itself evaluates free-form
+checks, no Python twin) and skips rows that clash with a unique key (`ON CONFLICT DO
+NOTHING`). The rows go through the tenant policies, not around them: before each
+tenant's insert the tenant setting is set with `set_config(..., true)` (SET LOCAL), so
+a FORCE ROW LEVEL SECURITY table accepts them from its (non-superuser) owner as well; a
+superuser passes anyway. Everything is one transaction, followed by ANALYZE.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,21 +31,34 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from pglast import ast, parser
 
-from agent.schema.literals import quote_ident
-from agent.schema.tables import Column, Schema, Table
+from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.tables import Column, ForeignKey, Schema, Table
 from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B
 
-__all__ = ["SampleData", "load_sample_data"]
+__all__ = [
+    "ColumnRules", "LoadError", "SampleData", "fresh_value", "load_sample_data", "rules_of", "value_from_pattern",
+]
 
 TENANTS = (uuid.UUID(TENANT_A), uuid.UUID(TENANT_B))
 _EPOCH = dt.date(2024, 1, 1)
+_sre: Any = importlib.import_module("re._parser")
+_AUDIT = frozenset({"created_at", "created_by", "updated_at", "updated_by"})
+
+
+class LoadError(RuntimeError):
+    """Loading one table failed; names the table and carries PostgreSQL's error."""
+
+    def __init__(self, table: str, error: asyncpg.PostgresError) -> None:
+        super().__init__(f"loading sample rows into {table} failed: {error.sqlstate} {error}")
+        self.table, self.error = table, error
 
 
 @dataclass
 class SampleData:
-    """Primary keys loaded per table and tenant, for steps that need real rows."""
+    """Primary keys loaded per table and tenant (None for shared tables), for the later steps."""
 
     keys: dict[str, dict[uuid.UUID | None, list[Any]]] = field(default_factory=dict)
     rows: int = 0
@@ -41,8 +67,270 @@ class SampleData:
         found = self.keys.get(table, {}).get(tenant) or []
         return found[0] if found else None
 
+    def loaded(self, table: str) -> int:
+        return sum(len(keys) for keys in self.keys.get(table, {}).values())
+
 
 Bounds = tuple[float | None, float | None]
+
+
+@dataclass(frozen=True)
+class ColumnRules:
+    """What the column's own checks allow."""
+
+    bounds: Bounds = (None, None)
+    min_length: int | None = None
+    pattern: str | None = None
+
+
+def rules_of(table: Table, column: str) -> ColumnRules:
+    bounds: Bounds = (None, None)
+    min_length: int | None = None
+    pattern: str | None = None
+    for check in table.checks:
+        if check.columns != (column,):
+            continue
+        low, high = bounds_of(check.expression, column)
+        if low is not None or high is not None:
+            bounds = (low, high)
+        min_length = _min_length(check.expression, column) or min_length
+        pattern = _pattern(check.expression, column) or pattern
+    return ColumnRules(bounds, min_length, pattern)
+
+
+def _expression(sql: str) -> Any:
+    return parser.parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
+
+
+def _is_column(node: Any, column: str) -> bool:
+    fields: Any = getattr(node, "fields", None) or ()
+    return isinstance(node, ast.ColumnRef) and [getattr(f, "sval", None) for f in fields] == [column]
+
+
+def _operator(node: Any) -> str | None:
+    """The operator of a binary expression node (`>=`, `~`), or None for any other node."""
+    names: Any = node.name if isinstance(node, ast.A_Expr) else None
+    return str(names[0].sval) if names else None
+
+
+def _min_length(sql: str, column: str) -> int | None:
+    """`char_length(col) >= n` (or `length(col) >= n`)."""
+    node: Any = _expression(sql)
+    operator = _operator(node)
+    if operator not in (">=", ">"):
+        return None
+    call: Any = node.lexpr
+    names: Any = call.funcname if isinstance(call, ast.FuncCall) else None
+    if not names or names[-1].sval not in ("char_length", "length"):
+        return None
+    value: Any = node.rexpr
+    if not (call.args and _is_column(call.args[0], column) and isinstance(value, ast.A_Const)):
+        return None
+    number = getattr(value.val, "ival", None)
+    return None if number is None else int(number) + (operator == ">")
+
+
+def _pattern(sql: str, column: str) -> str | None:
+    """`col ~ 'regex'`."""
+    node: Any = _expression(sql)
+    if _operator(node) == "~" and _is_column(node.lexpr, column):
+        value: Any = node.rexpr
+        if isinstance(value, ast.A_Const) and isinstance(value.val, ast.String):
+            return str(value.val.sval)
+    return None
+
+
+# ------------------------------------------------------------------ patterns
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def value_from_pattern(pattern: str, n: int, extra: int = 2) -> str | None:
+    """The `n`th string matching `pattern` (a mixed-radix walk over its choices, so different
+    `n` give different strings while the pattern has room); None when it is not simple.
+    An open repeat (`+`, `*`, `{2,}`) is taken `extra` times more than its minimum (one)."""
+    try:
+        parsed = _sre.parse(pattern)
+        text, _ = _walk(list(parsed), n, extra)
+    except (_Unsupported, re.error, RecursionError, ValueError, TypeError):
+        return None
+    return text if re.search(pattern, text) else None
+
+
+def _walk(items: list[Any], n: int, extra: int) -> tuple[str, int]:
+    out = []
+    for op, arg in items:
+        piece, n = _item(str(op), arg, n, extra)
+        out.append(piece)
+    return "".join(out), n
+
+
+def _choose(choices: list[str], n: int) -> tuple[str, int]:
+    if not choices:
+        raise _Unsupported
+    return choices[n % len(choices)], n // len(choices)
+
+
+def _item(op: str, arg: Any, n: int, extra: int) -> tuple[str, int]:
+    if op == "LITERAL":
+        return chr(arg), n
+    if op == "AT":
+        return "", n
+    if op in ("ANY", "NOT_LITERAL"):
+        return _choose([c for c in "abcdefghijklmnopqrstuvwxyz" if op == "ANY" or ord(c) != arg], n)
+    if op == "IN":
+        return _choose(_class(arg), n)
+    if op == "CATEGORY":
+        return _choose(_category(str(arg)), n)
+    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, sub = arg
+        count = low if high == low else min(high, max(low, 1) + extra)
+        if count > 200:
+            raise _Unsupported
+        pieces = []
+        for _ in range(count):
+            piece, n = _walk(list(sub), n, extra)
+            pieces.append(piece)
+        return "".join(pieces), n
+    if op in ("SUBPATTERN", "ATOMIC_GROUP"):
+        return _walk(list(arg[-1] if op == "SUBPATTERN" else arg), n, extra)
+    if op == "BRANCH":
+        branches = arg[1]
+        return _walk(list(branches[n % len(branches)]), n // len(branches), extra)
+    raise _Unsupported
+
+
+_CATEGORIES = {
+    "CATEGORY_DIGIT": "0123456789",
+    "CATEGORY_WORD": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_DIGIT": "abcdefghijklmnopqrstuvwxyz",
+    "CATEGORY_NOT_SPACE": "abcdefghijklmnopqrstuvwxyz0123456789",
+    "CATEGORY_NOT_WORD": "-.",
+}
+
+
+def _category(name: str) -> list[str]:
+    if name not in _CATEGORIES:
+        raise _Unsupported
+    return list(_CATEGORIES[name])
+
+
+def _class(items: Any) -> list[str]:
+    chars: list[str] = []
+    for op, arg in items:
+        kind = str(op)
+        if kind == "LITERAL":
+            chars.append(chr(arg))
+        elif kind == "RANGE":
+            chars.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 61) + 1))
+        elif kind == "CATEGORY":
+            chars.extend(_category(str(arg)))
+        else:  # NEGATE and anything fancier
+            raise _Unsupported
+    return chars
+
+
+# ------------------------------------------------------------------ values
+
+
+def _width(column: Column) -> int | None:
+    """VARCHAR(n) columns get values that fit."""
+    if column.sql_type.upper().startswith("VARCHAR("):
+        return int(column.sql_type[8:].split(")")[0])
+    return None
+
+
+def _text(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> str | None:
+    if column.enum_values:
+        return column.enum_values[i % len(column.enum_values)]
+    width = _width(column)
+    if rules.pattern is not None:
+        text = value_from_pattern(rules.pattern, i)
+        if text is None or (width and len(text) > width) or len(text) < (rules.min_length or 0):
+            return None
+        return text
+    text = f"{column.name[:8]}-{i}-{rng.randrange(1_000_000)}"
+    text = text.ljust(rules.min_length or 0, "x")
+    return text[-width:] if width else text
+
+
+def _in_bounds(i: int, bounds: Bounds, low: float, high: float) -> int:
+    low = bounds[0] if bounds[0] is not None else (low if bounds[1] is None else min(low, bounds[1] - 1000))
+    high = bounds[1] if bounds[1] is not None else max(high, low + 1000)
+    return int(low) + 1 + (i % max(int(high - low) - 1, 1))
+
+
+def _integer(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> int:
+    return _in_bounds(i, rules.bounds, 0, 1000)
+
+
+def _decimal(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> Decimal:
+    return Decimal(_in_bounds(i, rules.bounds, 0, 100))
+
+
+Generator = Callable[[Column, int, random.Random, ColumnRules], Any]
+
+_VALUES: dict[str, Generator] = {
+    "uuid": lambda c, i, rng, r: uuid.UUID(int=rng.getrandbits(128), version=4),
+    "smallint": _integer, "integer": _integer, "bigint": _integer,
+    "decimal": _decimal,
+    "float": lambda c, i, rng, r: float(_integer(c, i, rng, r)),
+    "double": lambda c, i, rng, r: float(_integer(c, i, rng, r)),
+    "boolean": lambda c, i, rng, r: i % 2 == 0,
+    "date": lambda c, i, rng, r: _EPOCH + dt.timedelta(days=i % 700),
+    "timestamp": lambda c, i, rng, r: dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=i),
+    "time": lambda c, i, rng, r: dt.time(i % 24, i % 60),
+    "interval": lambda c, i, rng, r: dt.timedelta(minutes=i % 10_000),
+    "json": lambda c, i, rng, r: json.dumps({"n": i, "grade": "AB"[i % 2]}),
+    "jsonb": lambda c, i, rng, r: json.dumps({"n": i, "grade": "AB"[i % 2]}),
+    "bytea": lambda c, i, rng, r: i.to_bytes(8, "big"),
+    "inet": lambda c, i, rng, r: f"10.{(i >> 16) % 256}.{(i >> 8) % 256}.{i % 256}",
+}
+
+
+def _array(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> list[Any]:
+    element = Column(name=column.name, sql_type="TEXT", not_null=True, property_type=column.array_of or "text")
+    make = _VALUES.get(element.property_type, _text)
+    return [make(element, i + k, rng, ColumnRules()) for k in range(2)]
+
+
+def column_value(table: Table, column: Column, i: int, rng: random.Random) -> Any:
+    """The `i`th sample value of a plain column (no key, no tenant)."""
+    if column.property_type == "array":
+        return _array(column, i, rng, ColumnRules())
+    return _VALUES.get(column.property_type, _text)(column, i, rng, rules_of(table, column.name))
+
+
+def fresh_value(table: Table, column: Column) -> Any:
+    """A value of the column's type and rules that no sample row holds (for keys and unique columns)."""
+    token = uuid.uuid4()
+    if column.property_type == "uuid":
+        return str(token)
+    if column.property_type in ("smallint", "integer", "bigint", "decimal"):
+        low, high = rules_of(table, column.name).bounds
+        start = int(low) if low is not None else (int(high) - 30_000 if high is not None else 1_000_000)
+        return start + token.int % 30_000 if column.property_type != "smallint" else token.int % 30_000
+    rules = rules_of(table, column.name)
+    width = _width(column) or 32
+    if rules.pattern is not None:
+        return _fresh_from_pattern(rules, token.int % 10**12, width)
+    return f"u{token.hex}".ljust(rules.min_length or 0, "x")[:width]
+
+
+def _fresh_from_pattern(rules: ColumnRules, n: int, width: int) -> str | None:
+    """The longest variant of the pattern that fits: more room, less chance of meeting a sample row."""
+    assert rules.pattern is not None
+    for extra in range(8, 1, -1):
+        text = value_from_pattern(rules.pattern, n, extra)
+        if text is not None and (rules.min_length or 0) <= len(text) <= width:
+            return text
+    return value_from_pattern(rules.pattern, n)
+
+
+# ------------------------------------------------------------------ loading
 
 
 @dataclass
@@ -50,133 +338,101 @@ class _Generator:
     schema: Schema
     rng: random.Random
     data: SampleData
-    bounds: dict[tuple[str, str], Bounds] = field(default_factory=dict)
 
     def value(self, table: Table, column: Column, i: int, tenant: uuid.UUID | None) -> Any:
-        reference = self._reference(table, column, tenant, i)
-        if reference is not _NO_REFERENCE:
-            return reference
+        key = _key_of(table, column.name, self.schema.tenant_column)
+        if key is not None:
+            return self._reference(table, key, column, tenant, i)
         if column.name == self.schema.tenant_column and table.tenant_scoped:
             return tenant
-        bounds = self.bounds.get((table.name, column.name), (None, None))
-        return _VALUES.get(column.property_type, _text)(column, i, self.rng, bounds)
+        return column_value(table, column, i, self.rng)
 
-    def _reference(self, table: Table, column: Column, tenant: uuid.UUID | None, i: int) -> Any:
-        for key in table.foreign_keys:
-            if column.name in key.columns and column.name != self.schema.tenant_column:
-                parents = self.data.keys.get(key.ref_table, {}).get(tenant if _same_tenant(key, self.schema)
-                                                                    else _first(self.data, key.ref_table))
-                if not parents or (key.ref_table == table.name and i % 3 == 0):
-                    return None if not column.not_null else (parents[0] if parents else None)
-                return parents[i % len(parents)]
-        return _NO_REFERENCE
+    def _reference(self, table: Table, key: ForeignKey, column: Column, tenant: uuid.UUID | None, i: int) -> Any:
+        same_tenant = self.schema.tenant_column in key.columns
+        parents = self.data.keys.get(key.ref_table, {}).get(tenant if same_tenant else _first(self.data, key.ref_table))
+        if not parents or key.ref_table == table.name:
+            return None  # linked afterwards to an earlier row, see _link_sql
+        return parents[i % len(parents)]
 
 
-_NO_REFERENCE = object()
-
-
-def _same_tenant(key: Any, schema: Schema) -> bool:
-    return schema.tenant_column in key.columns
+def _key_of(table: Table, column: str, tenant_column: str) -> ForeignKey | None:
+    if column == tenant_column:
+        return None
+    return next((key for key in table.foreign_keys if column in key.columns), None)
 
 
 def _first(data: SampleData, table: str) -> uuid.UUID | None:
     return next(iter(data.keys.get(table, {})), None)
 
 
-def _in_bounds(i: int, bounds: Bounds, low: float, high: float) -> int:
-    low = bounds[0] if bounds[0] is not None else low
-    high = bounds[1] if bounds[1] is not None else max(high, low + 1)
-    return int(low) + 1 + (i % max(int(high - low) - 1, 1))
-
-
-def _integer(column: Column, i: int, rng: random.Random, bounds: Bounds) -> int:
-    return _in_bounds(i, bounds, 0, 1000)
-
-
-def _decimal(column: Column, i: int, rng: random.Random, bounds: Bounds) -> Decimal:
-    return Decimal(_in_bounds(i, bounds, 0, 100))
-
-
-def _text(column: Column, i: int, rng: random.Random, bounds: Bounds) -> str:
-    if column.enum_values:
-        return column.enum_values[i % len(column.enum_values)]
-    width = _width(column)
-    text = f"{column.name[:8]}-{i}-{rng.randrange(1_000_000)}"
-    return text[-width:] if width else text
-
-
-def _width(column: Column) -> int | None:
-    """VARCHAR(n) columns get values that fit."""
-    if column.sql_type.startswith("VARCHAR("):
-        return int(column.sql_type[8:-1])
-    return None
-
-
-_VALUES: dict[str, Callable[[Column, int, random.Random, Bounds], Any]] = {
-    "uuid": lambda c, i, rng, b: uuid.UUID(int=rng.getrandbits(128), version=4),
-    "smallint": _integer, "integer": _integer, "bigint": _integer,
-    "decimal": _decimal,
-    "float": lambda c, i, rng, b: float(_integer(c, i, rng, b)),
-    "double": lambda c, i, rng, b: float(_integer(c, i, rng, b)),
-    "boolean": lambda c, i, rng, b: i % 2 == 0,
-    "date": lambda c, i, rng, b: _EPOCH + dt.timedelta(days=i % 700),
-    "timestamp": lambda c, i, rng, b: dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=i),
-    "time": lambda c, i, rng, b: dt.time(i % 24, i % 60),
-    "interval": lambda c, i, rng, b: dt.timedelta(minutes=i % 10_000),
-    "json": lambda c, i, rng, b: json.dumps({"n": i, "grade": "AB"[i % 2]}),
-    "jsonb": lambda c, i, rng, b: json.dumps({"n": i, "grade": "AB"[i % 2]}),
-    "bytea": lambda c, i, rng, b: i.to_bytes(4, "big"),
-    "inet": lambda c, i, rng, b: f"10.{(i >> 16) % 256}.{(i >> 8) % 256}.{i % 256}",
-}
-
-
 def _loaded_columns(table: Table) -> list[Column]:
-    """Everything but audit columns and columns whose only sensible value is their default."""
-    audit = {"created_at", "created_by", "updated_at", "updated_by"} if table.audit else set()
-    return [c for c in table.columns if c.name not in audit and c.property_type != "array"]
+    """Everything but the audit columns, whose defaults are the sensible values."""
+    return [c for c in table.columns if not (table.audit and c.name in _AUDIT)]
 
 
-async def _load_table(connection: asyncpg.Connection, generator: _Generator, table: Table,
-                      rows: int) -> int:
+def _select_sql(table: Table, names: list[str], stage: str, tenant_column: str) -> str:
+    """Rows of the stage with nullable columns of broken checks nulled, then only rows all checks accept."""
+    nulled = {}
+    for column in table.columns:
+        broken = [f"({check.expression}) IS FALSE" for check in table.checks
+                  if not column.not_null and _mentions(check.expression, column.name)]
+        if broken:
+            nulled[column.name] = f"CASE WHEN {' OR '.join(broken)} THEN NULL ELSE {quote_ident(column.name)} END"
+    inner = ", ".join(f"{nulled.get(c.name, quote_ident(c.name))} AS {quote_ident(c.name)}" for c in table.columns)
+    accepted = " AND ".join(f"({check.expression}) IS NOT FALSE" for check in table.checks) or "true"
+    tenant = f" AND {quote_ident(tenant_column)} = $1" if table.tenant_scoped else ""
+    listed = ", ".join(quote_ident(n) for n in names)
+    return f"SELECT {listed} FROM (SELECT {inner} FROM {quote_ident(stage)}) AS s WHERE {accepted}{tenant}"
+
+
+def _mentions(expression: str, column: str) -> bool:
+    return re.search(rf"(?<![\w$]){re.escape(column)}(?![\w$])", expression) is not None
+
+
+async def _set_tenant(connection: asyncpg.Connection, schema: Schema, tenant: uuid.UUID | None) -> None:
+    await connection.execute(f"SELECT set_config({quote_literal(schema.tenant_setting)}, $1, true)",
+                             str(tenant) if tenant else "")
+
+
+async def _load_table(connection: asyncpg.Connection, generator: _Generator, table: Table, rows: int) -> int:
+    schema = generator.schema
     columns = _loaded_columns(table)
     tenants: tuple[uuid.UUID | None, ...] = TENANTS if table.tenant_scoped else (None,)
-    records = []
-    for i in range(rows):
-        tenant = tenants[i % len(tenants)]
-        records.append(tuple(generator.value(table, c, i, tenant) for c in columns))
+    records = [tuple(generator.value(table, c, i, tenants[i % len(tenants)]) for c in columns) for i in range(rows)]
     names = [c.name for c in columns]
     stage = f"stage_{table.name}"[:60]
     await connection.execute(f"CREATE TEMP TABLE {quote_ident(stage)} "
                              f"(LIKE {quote_ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
     await connection.copy_records_to_table(stage, records=records, columns=names)
-    accepted = " AND ".join(f"({check.expression}) IS NOT FALSE" for check in table.checks) or "true"
-    listed = ", ".join(quote_ident(n) for n in names)
     pk = quote_ident(table.primary_key.columns[0])
-    tenant_column = quote_ident(table.columns[1].name) if table.tenant_scoped else "NULL::uuid"
-    inserted = await connection.fetch(
-        f"INSERT INTO {quote_ident(table.name)} ({listed}) SELECT {listed} FROM {quote_ident(stage)} "
-        f"WHERE {accepted} ON CONFLICT DO NOTHING RETURNING {pk}, {tenant_column}")
+    insert = (f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
+              f"{_select_sql(table, names, stage, schema.tenant_column)} ON CONFLICT DO NOTHING RETURNING {pk}")
     keys: dict[uuid.UUID | None, list[Any]] = {}
-    for key, tenant in inserted:
-        keys.setdefault(tenant, []).append(key)
-    generator.data.keys[table.name] = keys
-    return len(inserted)
+    for tenant in tenants:
+        await _set_tenant(connection, schema, tenant)
+        found = await connection.fetch(insert, *([tenant] if tenant else []))
+        keys[tenant] = [row[0] for row in found]
+    await connection.execute(f"DROP TABLE {quote_ident(stage)}")
+    generator.data.keys[table.name] = {t: k for t, k in keys.items() if k}
+    return sum(len(k) for k in keys.values())
 
 
 async def _link_back_references(connection: asyncpg.Connection, table: Table, schema: Schema,
                                 loaded: set[str]) -> None:
     """Keys to rows that did not exist yet (itself, or a table later in a reference cycle):
-    two rows in three are pointed at a row of their own tenant afterwards."""
+    two rows in three are pointed at a row of their own tenant afterwards (an earlier row
+    for a self-reference)."""
     tenant = schema.tenant_column
     for key in table.foreign_keys:
-        if key.ref_table in loaded and key.ref_table != table.name:
-            continue
         parent = schema.table(key.ref_table)
-        if parent is None:
+        if parent is None or (key.ref_table in loaded and key.ref_table != table.name):
             continue
         column = next(c for c in key.columns if c != tenant)
-        target = next(c for c in key.ref_columns if c != tenant)
-        await connection.execute(_link_sql(table, parent, column, target, tenant, tenant in key.columns))
+        target = key.ref_columns[key.columns.index(column)]
+        sql = _link_sql(table, parent, column, target, tenant, tenant in key.columns)
+        for each in TENANTS if table.tenant_scoped else (None,):
+            await _set_tenant(connection, schema, each)
+            await connection.execute(sql)
 
 
 def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str, same_tenant: bool) -> str:
@@ -194,22 +450,21 @@ def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str
         f"ON p.n = c.n{shift}{join_tenant} WHERE t.{child_pk} = c.id AND c.n % 3 <> 0")
 
 
-def _column_bounds(schema: Schema) -> dict[tuple[str, str], Bounds]:
-    found = {}
-    for table in schema.tables:
-        for check in table.checks:
-            if len(check.columns) == 1:
-                found[(table.name, check.columns[0])] = bounds_of(check.expression, check.columns[0])
-    return found
-
-
 async def load_sample_data(connection: asyncpg.Connection, schema: Schema, ordered: list[Table],
                            rows_per_table: int, seed: int = 1) -> SampleData:
-    generator = _Generator(schema, random.Random(seed), SampleData(), _column_bounds(schema))
+    """Load `rows_per_table` rows (fewer where checks or unique keys refuse some) into every table."""
+    generator = _Generator(schema, random.Random(seed), SampleData())
     async with connection.transaction():
         for table in ordered:
-            generator.data.rows += await _load_table(connection, generator, table, rows_per_table)
+            try:
+                generator.data.rows += await _load_table(connection, generator, table, rows_per_table)
+            except asyncpg.PostgresError as error:
+                raise LoadError(table.name, error) from error
         for position, table in enumerate(ordered):
-            await _link_back_references(connection, table, schema, {t.name for t in ordered[:position]})
-    await connection.execute("ANALYZE")
+            try:
+                await _link_back_references(connection, table, schema, {t.name for t in ordered[:position]})
+            except asyncpg.PostgresError as error:
+                raise LoadError(table.name, error) from error
+    if ordered:
+        await connection.execute("ANALYZE " + ", ".join(quote_ident(t.name) for t in ordered))
     return generator.data

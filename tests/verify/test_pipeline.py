@@ -190,3 +190,42 @@ async def test_a_destructive_diff_with_backups_passes_the_round_trip(postgres_se
     report = await run_pipeline(postgres_server_url, new_migrations(change), schema=v2.schema, baseline=baseline,
                                 rows_per_table=ROWS)
     assert failures(report) == []
+
+
+PATTERNED = """version: 1
+entity: Part
+table: parts
+properties:
+  sku:
+    type: string
+    max_length: 12
+    required: true
+    pattern: '^[A-Z]{3}-[0-9]{4}$'
+  name:
+    type: text
+    required: true
+    min_length: 5
+  code:
+    type: string
+    max_length: 8
+    pattern: '^P[0-9]+$'
+    unique: true
+  parent_id:
+    type: uuid
+    references:
+      table: parts
+      on_delete: SET NULL
+      reason: a part may lose its parent
+"""
+
+
+async def test_sample_rows_follow_patterns_and_lengths_so_every_step_runs(postgres_server_url: str) -> None:
+    """Rows that only a regex accepts are generated from the regex, so the data steps are not skipped."""
+    from agent.schema import load_schema_sources
+
+    loaded = load_schema_sources({"parts.yaml": PATTERNED})
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    report = await verify(postgres_server_url, files, loaded.schema)
+    assert failures(report) == []
+    assert all(step.skipped is None for step in report.steps)
+    assert report.figures["sample_rows"] == ROWS  # one table: every generated row accepted

@@ -1,153 +1,227 @@
 """Step: every NOT NULL, CHECK, UNIQUE and FOREIGN KEY refuses a violating row with the right
-SQLSTATE and accepts a valid one. Each attempt copies a sample row in a rolled-back savepoint."""
+SQLSTATE (and the right constraint) and accepts a valid one.
+
+Every attempt copies a sample row of tenant A (a new primary key and new values for unique
+columns, so the copy itself is valid) with the violating change applied, in a savepoint
+that is rolled back. Violating values are built from the resolved schema: a value outside
+an enum's list, minimum - 1 and maximum + 1, an empty string for a length check; for a
+free-form table check simple candidates per column (and pairs of them) are tried, and when
+none breaks it the finding passes with a note instead of failing. Runs as the connection
+it is given (the scratch superuser, which row security lets through).
+"""
 
 from __future__ import annotations
 
+import itertools
+import json
+import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
-from pglast import ast, parser
-from pglast.visitors import Visitor
 
+from agent.schema.literals import quote_ident
 from agent.schema.tables import Check, Column, ForeignKey, Schema, Table
-from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
-from agent.verify.rows import attempt, clone, fresh_value, unique_overrides
+from agent.verify.rows import attempt, clone, columns_in, unique_overrides
+from agent.verify.sample_data import fresh_value, rules_of
 
 __all__ = ["run"]
 
 NOT_NULL, CHECK, UNIQUE, FOREIGN_KEY = "23502", "23514", "23505", "23503"
 _CANDIDATES: dict[str, list[Any]] = {
-    "integer": [-1, 0, -1_000_000], "smallint": [-1, 0], "bigint": [-1, 0], "decimal": [-1, 0, -1_000_000],
-    "float": [-1, 0], "double": [-1, 0], "date": ["1900-01-01", "2999-12-31"],
+    "integer": [-1, 0, -1_000_000, 1_000_000], "smallint": [-1, 0, 30_000], "bigint": [-1, 0, 10**12],
+    "decimal": [-1, 0, -1_000_000, 1_000_000], "float": [-1, 0, 1e9], "double": [-1, 0, 1e9],
+    "date": ["1900-01-01", "2999-12-31"],
     "timestamp": ["1900-01-01T00:00:00+00:00", "2999-12-31T00:00:00+00:00"],
-    "string": ["", "#", " "], "text": ["", "#", " "], "boolean": [False, True],
+    "string": ["", "#", " "], "text": ["", "#", " "], "boolean": [False, True], "enum": ["#"],
 }
+Action = Callable[[], Awaitable[Any]]
 
 
 class _Case:
     def __init__(self, context: VerifyContext, table: Table) -> None:
         self.context, self.table = context, table
+        self.connection: asyncpg.Connection = context.connection
         self.schema: Schema = context.schema
-        self.tenant = TENANT_A if table.tenant_scoped else None
-        self.key = context.sample.some_key(table.name, _uuid(self.tenant)) if context.sample else None
+        self.tenant = uuid.UUID(TENANT_A) if table.tenant_scoped else None
+        self.key = context.sample.some_key(table.name, self.tenant) if context.sample else None
         self.base = unique_overrides(table, self.schema.tenant_column)
+        self.source: dict[str, Any] = {}
 
-    async def expect(self, check: str, changes: dict[str, Any], sqlstate: str | None, constraint: str | None,
+    def insert(self, changes: dict[str, Any], base: dict[str, Any] | None = None) -> Action:
+        overrides = self.base if base is None else base
+        return lambda: clone(self.connection, self.table, self.key, {**overrides, **changes})
+
+    async def expect(self, check: str, action: Action, sqlstate: str | None, constraints: set[str],
                      what: str) -> Finding:
-        def insert() -> Any:
-            return clone(self.context.connection, self.table, self.key, {**self.base, **changes})
-
-        error = await attempt(self.context.connection, insert)
+        error = await attempt(self.connection, action)
         got = getattr(error, "sqlstate", None)
-        passed = got == sqlstate and (constraint is None or getattr(error, "constraint_name", None) == constraint)
+        named = getattr(error, "constraint_name", None)
+        passed = got == sqlstate and (not constraints or named in constraints)
         if sqlstate is None:
-            message = f"{what} is accepted" if passed else f"{what} is refused: {error}"
+            message = f"{what} is accepted" if passed else f"{what} is refused: {got} {error}"
         elif passed:
             message = f"{what} is refused with {sqlstate}"
         else:
             outcome = "accepted" if error is None else f"refused with {got} ({error})"
-            message = f"{what} is {outcome}; expected {sqlstate}"
-        return Finding(check=check, table=self.table.name, passed=passed, message=message)
-
-
-def _uuid(text: str | None) -> Any:
-    import uuid
-
-    return uuid.UUID(text) if text else None
+            message = f"{what} is {outcome}; expected {sqlstate}" + (
+                f" from {' or '.join(sorted(constraints))}" if constraints else "")
+        return Finding(check=check, table=self.table.name, passed=passed, message=f"{self.table.name}: {message}",
+                       details={"sqlstate": got, "constraint": named})
 
 
 async def _not_null(case: _Case) -> list[Finding]:
-    return [await case.expect("not-null", {c.name: None}, NOT_NULL, None, f"NULL in {c.name}")
+    return [await case.expect("not-null", case.insert({c.name: None}), NOT_NULL, set(),
+                              f"NULL in NOT NULL column {c.name}")
             for c in case.table.columns if c.not_null]
 
 
-def _check_candidates(case: _Case, check: Check) -> list[dict[str, Any]]:
-    if check.columns:
-        column = case.table.column(check.columns[0])
-        return [{column.name: value} for value in _violations(column, check)]
-    return [{name: value} for name in _columns_of(check.expression)
-            for value in _CANDIDATES.get(case.table.column(name).property_type, [])
-            if name in case.table.column_names]
-
-
-def _violations(column: Column, check: Check) -> list[Any]:
+def _column_violations(table: Table, column: Column) -> list[Any]:
+    """Values that break the column's own rules: outside the enum, the bounds, the length."""
     if column.enum_values:
-        return ["#"]
-    low, high = bounds_of(check.expression, column.name)
-    found = [v for v in ((low - 1) if low is not None else None, (high + 1) if high is not None else None)
-             if v is not None]
-    return found or _CANDIDATES.get(column.property_type, [])
+        return ["#" if "#" not in column.enum_values else "##"]
+    rules = rules_of(table, column.name)
+    low, high = rules.bounds
+    found: list[Any] = [v for v in ((low - 1) if low is not None else None,
+                                    (high + 1) if high is not None else None) if v is not None]
+    if rules.min_length:
+        found.append("")
+    return found + _CANDIDATES.get(column.property_type, [])
 
 
-def _columns_of(expression: str) -> list[str]:
-    names: list[str] = []
-
-    class Columns(Visitor):
-        def visit_ColumnRef(self, ancestors: object, node: Any) -> None:
-            names.extend(str(f.sval) for f in node.fields or () if isinstance(f, ast.String))
-
-    Columns()(parser.parse_sql(f"SELECT {expression}"))
-    return sorted(set(names))
+def _check_candidates(table: Table, check: Check) -> list[dict[str, Any]]:
+    if check.columns:
+        column = table.column(check.columns[0])
+        return [{column.name: value} for value in _column_violations(table, column)]
+    named = [c for c in columns_in(table, check.expression) if c in table.column_names]
+    singles = [{name: value} for name in named for value in _column_violations(table, table.column(name))]
+    pairs = [{**a, **b} for a, b in itertools.combinations(singles, 2) if a.keys() != b.keys()]
+    return singles + pairs[:40]
 
 
 async def _check(case: _Case, check: Check) -> Finding:
-    for changes in _check_candidates(case, check):
-        finding = await case.expect("check", changes, CHECK, check.name, f"a row breaking {check.name}")
+    for changes in _check_candidates(case.table, check):
+        finding = await case.expect("check", case.insert(changes), CHECK, {check.name},
+                                    f"a row breaking {check.name} ({json.dumps(changes, default=str)})")
         if finding.passed:
             return finding
-    return Finding(check="check", table=case.table.name, passed=True,
-                   message=f"no simple row breaks {check.name}; its expression is checked against the schema only")
+    return Finding(check="check", table=case.table.name, passed=True, details={"note": "no violating row"},
+                   message=f"{case.table.name}: could not construct a row violating {check.name} "
+                           f"({check.expression}); only the schema comparison vouches for it")
+
+
+def _unique_keys(table: Table) -> list[tuple[str, tuple[str, ...], bool]]:
+    """(name, columns named, is an expression index) of every unique constraint and unique index."""
+    keys = [(u.name, u.columns, False) for u in table.uniques]
+    for index in table.indexes:
+        if index.unique and not index.where:
+            named = tuple(c for k in index.keys for c in ([k] if k in table.column_names else columns_in(table, k)))
+            keys.append((index.name, named, any(k not in table.column_names for k in index.keys)))
+    return keys
 
 
 async def _unique(case: _Case) -> list[Finding]:
     findings = []
-    for unique in case.table.uniques:
-        if case.table.primary_key.columns[0] in unique.columns:
-            continue  # (tenant, pk) exists for composite keys; the primary key already makes it unique
-        keep = {c: None for c in unique.columns}
-        changes = {k: v for k, v in case.base.items() if k not in keep}
-        case_base, case.base = case.base, changes
-        findings.append(await case.expect("unique", {}, UNIQUE, unique.name, f"a duplicate of {unique.name}"))
-        if case.table.tenant_scoped and case.schema.tenant_column in unique.columns:
-            moved = _to_tenant(case, TENANT_B)
-            findings.append(await case.expect("unique", moved, None, None,
-                                              f"the same {', '.join(unique.columns[1:])} in another tenant"))
-        case.base = case_base
+    keys = _unique_keys(case.table)
+    for name, columns, _ in keys:
+        if set(case.table.primary_key.columns) <= set(columns):
+            continue  # (tenant, pk) for composite foreign keys: the primary key already makes it unique
+        implied = {other for other, cols, _ in keys if set(cols) <= set(columns)}
+        findings += await _duplicate(case, name, columns, implied)
     return findings
 
 
+async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: set[str]) -> list[Finding]:
+    """Insert a copy with fresh values in the key's NULL columns, then a second copy of it."""
+    tenant = case.schema.tenant_column
+    filled = {c: _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
+    filled = {c: v for c, v in filled.items() if v is not None}
+    base = {k: v for k, v in case.base.items() if k not in columns}
+    second = {k: v for k, v in unique_overrides(case.table, tenant).items() if k not in columns}
+
+    def twice(extra: dict[str, Any]) -> Action:
+        async def action() -> None:
+            await clone(case.connection, case.table, case.key, {**base, **filled})
+            await clone(case.connection, case.table, case.key, {**second, **filled, **extra})
+        return action
+
+    shown = ", ".join(columns)
+    found = [await case.expect("unique", twice({}), UNIQUE, implied, f"a duplicate of {name} ({shown})")]
+    if case.table.tenant_scoped:
+        moved = _to_tenant(case, TENANT_B)
+        if tenant in columns:
+            found.append(await case.expect("unique-per-tenant", twice(moved), None, set(),
+                                           f"the same ({shown}) values in another tenant under {name}"))
+        else:
+            found.append(await case.expect("unique-global", twice(moved), UNIQUE, implied,
+                                           f"the same ({shown}) values in another tenant under global {name}"))
+    return found
+
+
+def _new_key_value(case: _Case, column: Column) -> Any:
+    """A value no row holds for a free column; a fixed valid one for enums and booleans when NULL."""
+    if column.enum_values or column.property_type == "boolean":
+        fixed = column.enum_values[0] if column.enum_values else True
+        return fixed if case.source.get(column.name) is None else None
+    return fresh_value(case.table, column)
+
+
 def _to_tenant(case: _Case, tenant: str) -> dict[str, Any]:
-    """Changes that move a copied row into `tenant`, its references included."""
+    """Changes that move a copied row into `tenant`, its same-tenant references included."""
     changes: dict[str, Any] = {case.schema.tenant_column: tenant}
     for key in case.table.foreign_keys:
         if case.schema.tenant_column not in key.columns:
             continue  # a key to a shared table stays valid in any tenant
+        parent = case.context.sample.some_key(key.ref_table, uuid.UUID(tenant)) if case.context.sample else None
         for column in key.columns:
             if column != case.schema.tenant_column:
-                parent = case.context.sample.some_key(key.ref_table, _uuid(tenant)) if case.context.sample else None
-                changes[column] = str(parent) if parent and key.ref_table != case.table.name else None
+                same = key.ref_table == case.table.name or parent is None
+                changes[column] = None if same else str(parent)
     return changes
 
 
+async def _referenced_values(case: _Case, key: ForeignKey, tenant: str) -> dict[str, Any] | None:
+    """The key's columns pointed at a real row of `tenant` in the referenced table."""
+    parent = case.context.schema.table(key.ref_table)
+    row_key = case.context.sample.some_key(key.ref_table, uuid.UUID(tenant)) if case.context.sample else None
+    if parent is None or row_key is None:
+        return None
+    pk = quote_ident(parent.primary_key.columns[0])
+    row = await case.connection.fetchval(
+        f"SELECT to_jsonb(p) FROM {quote_ident(parent.name)} AS p WHERE {pk} = $1", row_key)
+    values = json.loads(row) if row else {}
+    return {c: values.get(r) for c, r in zip(key.columns, key.ref_columns, strict=True)
+            if c != case.schema.tenant_column}
+
+
 async def _foreign_key(case: _Case, key: ForeignKey) -> list[Finding]:
-    column = next(c for c in key.columns if c != case.schema.tenant_column)
-    findings = [await case.expect("foreign-key", {column: fresh_value(case.table.column(column))},
-                                  FOREIGN_KEY, key.name, f"{column} pointing at no {key.ref_table} row")]
-    if case.schema.tenant_column in key.columns and case.context.sample:
-        other = case.context.sample.some_key(key.ref_table, _uuid(TENANT_B))
-        if other is not None:
-            findings.append(await case.expect("same-tenant-key", {column: str(other)}, FOREIGN_KEY, key.name,
-                                              f"{column} pointing at another tenant's {key.ref_table} row"))
+    tenant = case.schema.tenant_column
+    own = [c for c in key.columns if c != tenant]
+    dangling = {c: fresh_value(case.table, case.table.column(c)) for c in own}
+    shown = ", ".join(own)
+    findings = [await case.expect("foreign-key", case.insert(dangling), FOREIGN_KEY, {key.name},
+                                  f"({shown}) pointing at no {key.ref_table} row under {key.name}")]
+    if tenant in key.columns and case.table.tenant_scoped:
+        other = await _referenced_values(case, key, TENANT_B)
+        if other:
+            findings.append(await case.expect(
+                "same-tenant-key", case.insert(other or {}), FOREIGN_KEY, {key.name},
+                f"a tenant A row whose ({shown}) points at tenant B's {key.ref_table} row under {key.name}"))
     return findings
 
 
 async def _table(context: VerifyContext, table: Table) -> list[Finding]:
     case = _Case(context, table)
     if case.key is None:
-        return [Finding(check="constraints", table=table.name, passed=False, message="no sample row to copy")]
-    findings = [await case.expect("valid-row", {}, None, None, "a valid row")]
+        return [Finding(check="constraints", table=table.name, passed=False,
+                        message=f"{table.name}: no sample row to copy, the constraints could not be tried")]
+    pk = quote_ident(table.primary_key.columns[0])
+    row = await context.connection.fetchval(
+        f"SELECT to_jsonb(t) FROM {quote_ident(table.name)} AS t WHERE {pk} = $1", case.key)
+    case.source = json.loads(row) if row else {}
+    findings = [await case.expect("valid-row", case.insert({}), None, set(), "a valid copy of a sample row")]
     findings += await _not_null(case)
     findings += [await _check(case, check) for check in table.checks]
     findings += await _unique(case)
@@ -161,7 +235,7 @@ async def run(context: VerifyContext) -> list[Finding]:
     for table in context.schema.tables:
         try:
             findings += await _table(context, table)
-        except asyncpg.PostgresError as error:
+        except (asyncpg.PostgresError, KeyError, ValueError) as error:
             findings.append(Finding(check="constraints", table=table.name, passed=False,
-                                    message=f"the checks stopped: {error}"))
+                                    message=f"{table.name}: the constraint checks stopped: {error}"))
     return findings

@@ -1,30 +1,55 @@
-"""Step: N rows per table for two tenants, loaded with COPY, then ANALYZE."""
+"""Step: N rows per table for two tenants, loaded with COPY, then ANALYZE.
+
+See `agent.verify.sample_data` for how rows are made consistent with keys and checks
+and how they pass the tenant policies. A table passes when both tenants (or, for a
+shared table, the table) hold rows, since the later steps attack real rows.
+"""
 
 from __future__ import annotations
 
 import time
+import uuid
+
+import asyncpg
 
 from agent.plan.planner import creation_order
-from agent.verify.context import VerifyContext
+from agent.schema.tables import Table
+from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
-from agent.verify.sample_data import load_sample_data
+from agent.verify.sample_data import LoadError, SampleData, load_sample_data
 
 __all__ = ["run"]
+
+
+def _finding(table: Table, data: SampleData, asked: int) -> Finding:
+    loaded = data.loaded(table.name)
+    tenants = data.keys.get(table.name, {})
+    details = {"rows": loaded, "asked": asked}
+    if table.tenant_scoped and not all(tenants.get(uuid.UUID(t)) for t in (TENANT_A, TENANT_B)):
+        return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
+            f"{table.name}: only {loaded} rows, not both tenants: no generated row satisfied the table's "
+            "checks, unique keys and foreign keys for each tenant, so the data checks cannot run on it"))
+    if not loaded:
+        return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
+            f"{table.name}: no generated row satisfied the table's checks and keys"))
+    short = "" if loaded == asked else f" ({asked - loaded} generated rows were refused by a check or unique key)"
+    return Finding(check="sample-data", table=table.name, passed=True, details=details,
+                   message=f"{table.name}: {loaded} rows loaded{short}")
 
 
 async def run(context: VerifyContext) -> list[Finding]:
     started = time.perf_counter()
     ordered = creation_order(list(context.schema.tables))
-    data = await load_sample_data(context.connection, context.schema, ordered, context.rows_per_table,
-                                  context.seed)
+    try:
+        data = await load_sample_data(context.connection, context.schema, ordered, context.rows_per_table,
+                                      context.seed)
+    except LoadError as error:
+        return [Finding(check="sample-data", table=error.table, passed=False,
+                        details={"sqlstate": error.error.sqlstate}, message=str(error))]
+    except asyncpg.PostgresError as error:
+        return [Finding(check="sample-data", passed=False, details={"sqlstate": error.sqlstate},
+                        message=f"loading sample data failed: {error.sqlstate} {error}")]
     context.sample = data
     context.figures["sample_rows"] = data.rows
     context.figures["sample_load_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    findings = []
-    for table in ordered:
-        loaded = sum(len(keys) for keys in data.keys.get(table.name, {}).values())
-        findings.append(Finding(
-            check="sample-data", table=table.name, passed=loaded > 0,
-            message=f"{loaded} rows loaded" if loaded else
-            "no generated row satisfied the table's checks and keys; the data checks cannot run on it"))
-    return findings
+    return [_finding(table, data, context.rows_per_table) for table in ordered]
