@@ -104,8 +104,9 @@ class Context:
         self.current_locks = {
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
         }
-        long = may_run_long(statement.node, self.validated_not_null)
-        self.current_long = bool(self.current_locks) and long
+        self.current_long = bool(self.current_locks) and may_run_long(
+            statement.node, self.validated_not_null
+        )
 
     def advance(self, statement: Statement) -> None:
         node = statement.node

@@ -62,14 +62,13 @@ _BUILDERS = _Builders()
 
 def _wrapped(value: dict[str, Any], locate: Locate) -> Any:
     """A `{"Tag": {...}}` node, `{"List": {"items": [...]}}`, or `{}` for a NULL item."""
-    if not value:
-        return None
-    if len(value) != 1:
-        raise _Unknown(value)
-    ((tag, fields),) = value.items()
-    if tag == "List":
-        return _items(fields.get("items"), locate)
-    return _BUILDERS[tag](fields, locate)
+    for tag, fields in value.items():
+        if len(value) != 1:
+            raise _Unknown(value)
+        if tag == "List":
+            return _items(fields.get("items"), locate)
+        return _BUILDERS[tag](fields, locate)
+    return None
 
 
 def _items(values: list[Any] | None, locate: Locate) -> tuple[Any, ...] | None:

@@ -9,7 +9,7 @@ from pglast import parser
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.source import Statement
+from agent.lint.source import SourceFile, Statement
 
 __all__ = ["MAX_IDENTIFIER_BYTES", "RULE"]
 
@@ -46,7 +46,20 @@ def long_identifiers(text: str) -> Iterator[tuple[int, str]]:
             yield token.start, name
 
 
+_FILE_MEMO: list[object] = [None, True]
+
+
+def _file_may_have_long_identifier(source: SourceFile) -> bool:
+    """Asked once per file: a statement's runs of name characters lie within the file's,
+    so a file without a quote or a long run has no statement with one."""
+    if _FILE_MEMO[0] is not source:
+        _FILE_MEMO[:] = [source, _may_have_long_identifier(source.text)]
+    return bool(_FILE_MEMO[1])
+
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    if not _file_may_have_long_identifier(context.source):
+        return
     text = context.source.text[statement.start : statement.end]
     for offset, name in long_identifiers(text):
         yield RULE.at(context, statement.start + offset, name=name[:40] + "...",
