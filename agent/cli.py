@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from agent.commands import quick_exit
 from agent.commands.deferred import SETTINGS_ON_DEMAND, defer_settings
 from agent.exit_codes import ExitCode
 
@@ -113,10 +114,11 @@ def _print_error(message: str) -> None:
 
 
 def main() -> None:
+    quick_exit.reset()
     try:
         code = app.main(prog_name="migration-agent", standalone_mode=False)
     except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+        quick_exit.exit_process(done.exit_code)
     except click.UsageError as error:
         where = f"{error.ctx.command_path}: " if error.ctx else ""
         _print_error(f"{where}{error.format_message()}")
@@ -126,4 +128,4 @@ def main() -> None:
         sys.exit(int(ExitCode.BAD_INPUT))
     except click.Abort:
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    quick_exit.exit_process(code if isinstance(code, int) else 0)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from agent.commands import quick_exit
 from agent.exit_codes import ExitCode
 from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Severity
@@ -171,6 +172,8 @@ def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trac
     else:
         report, output = _lint_on_all_cpus(files, rules, output_format)
     click.echo(output, nl=False)
+    if not trace:  # nothing left to clean up: the CLI may skip freeing the trees at exit
+        quick_exit.request_quick_exit()
     failed_trace = traces is not None and any(t.failed for t in traces)
     if report.fails(Severity(fail_on)) or failed_trace:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

@@ -106,8 +106,8 @@ def test_migration_agent_lint_loads_only_what_lint_needs(tmp_path: Path) -> None
     path = tmp_path / "001_m.sql"
     path.write_text(ERROR, encoding="utf-8")
     script = (
-        "import sys\nfrom agent.cli import main\n"
-        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\n"
+        "import sys\nfrom agent.cli import app\n"
+        "try:\n    app.main(prog_name='migration-agent')\nexcept SystemExit as done:\n    code = done.code\n"
         "heavy = ('pydantic', 'rich', 'asyncpg', 'nats', 'structlog', 'yaml', 'agent.config')\n"
         "print(code, sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
     )
@@ -135,3 +135,19 @@ def test_trace_loads_the_settings_the_root_command_deferred(tmp_path: Path) -> N
     assert result.exit_code == 0
     result = CliRunner().invoke(app, ["--log-level", "nonsense", "lint", "--trace", str(path)])
     assert result.exit_code == 2
+
+
+def test_migration_agent_lint_output_survives_the_quick_exit(tmp_path: Path) -> None:
+    paths = []
+    for number in range(250):  # enough files for worker processes
+        path = tmp_path / f"{number:03d}_m.sql"
+        path.write_text(ERROR if number % 2 else CLEAN, encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run(
+        [sys.executable, "-m", "agent", "lint", "--format", "json", *paths],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )
+    assert done.returncode == 1
+    report = json.loads(done.stdout)
+    assert [f["path"] for f in report["files"]] == paths
+    assert report["summary"]["errors"] == 125 * 2
