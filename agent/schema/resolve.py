@@ -217,7 +217,8 @@ class _Resolver:
         if expression is None:
             return
         columns = tuple(sorted(expression[1]))
-        name = spec.name or bounded_name(f"{draft.name}_{'_'.join(columns) or 'row'}_check")
+        name = spec.name or _unused_name(f"{draft.name}_{'_'.join(columns) or 'row'}_check",
+                                         {c.name for c in draft.checks})
         draft.checks.append(Check(name=name, expression=expression[0]))
 
     def _table_unique(self, draft: _Draft, spec: UniqueConstraint, path: KeyPath) -> None:
@@ -362,9 +363,16 @@ class _Resolver:
             for problem in filter(None, (identifier_problem(spec.name),
                                          *(identifier_problem(r) for r in spec.roles if r != "public"))):
                 self.error(draft, path, problem)
+            if draft.entity.tenant_scoped and spec.permissive and not self._names_tenant(using, with_check):
+                self.error(draft, path, f"policy {spec.name} is permissive and does not read {self.tenant}: "
+                           "PostgreSQL ORs it with tenant isolation, so it can show or accept rows of other "
+                           "tenants; set `permissive: false` or add the tenant condition", warning=True)
             found.append(Policy(name=spec.name, command=spec.command, permissive=spec.permissive,
                                 roles=tuple(sorted(spec.roles)), using=using, with_check=with_check))
         return tuple(found)
+
+    def _names_tenant(self, *expressions: str | None) -> bool:
+        return any(self.tenant in parse_expression(e, ExpressionKind.POLICY).columns for e in expressions if e)
 
     def _policy_shape(
         self, draft: _Draft, command: str, using: str | None, with_check: str | None, path: KeyPath
@@ -414,6 +422,12 @@ class _Resolver:
             return self.expression(draft, text, kind, path)
 
         return parse
+
+
+def _unused_name(base: str, taken: set[str]) -> str:
+    """`base`, or `base2`, `base3`... when a column's own check (minimum, pattern...) has it already."""
+    candidates = (bounded_name(base if n == 1 else f"{base}{n}") for n in range(1, len(taken) + 2))
+    return next(name for name in candidates if name not in taken)
 
 
 def _audit_columns() -> list[Column]:

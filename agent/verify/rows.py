@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
 from agent.schema.literals import quote_ident
-from agent.schema.tables import Table
+from agent.schema.tables import Column, Table
 from agent.verify.sample_data import fresh_value
 
 __all__ = ["attempt", "clone", "columns_in", "rolled_back", "unique_overrides"]
@@ -22,10 +22,28 @@ def columns_in(table: Table, expression: str) -> list[str]:
     return [c for c in table.column_names if re.search(rf"(?<![\w$]){re.escape(c)}(?![\w$])", expression)]
 
 
-def unique_overrides(table: Table, tenant_column: str) -> dict[str, Any]:
+async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_column: str,
+                           avoid: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A new primary key and, for every unique key (constraint or unique index, expressions
     included), a new value in one of its free columns (not the tenant, not an enum, not a
-    boolean), so a copy of a sample row violates none of them."""
+    boolean), so a copy of a sample row violates none of them. Values are checked against the
+    table (a two-letter code has little room) and differ from `avoid`'s."""
+    avoid = avoid or {}
+    return {name: await _unused_value(connection, table, table.column(name), avoid.get(name))
+            for name in _override_columns(table, tenant_column)}
+
+
+async def _unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any) -> Any:
+    candidates = [value for value in (fresh_value(table, column) for _ in range(20)) if value is not None]
+    if not candidates:
+        return None
+    taken = {row[0] for row in await connection.fetch(
+        f"SELECT {quote_ident(column.name)}::text FROM {quote_ident(table.name)} "
+        f"WHERE {quote_ident(column.name)}::text = ANY($1::text[])", [str(c) for c in candidates])}
+    return next((c for c in candidates if str(c) not in taken and c != avoid), candidates[0])
+
+
+def _override_columns(table: Table, tenant_column: str) -> list[str]:
     columns = set(table.primary_key.columns)
     keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
     for key in keys:
@@ -34,7 +52,7 @@ def unique_overrides(table: Table, tenant_column: str) -> dict[str, Any]:
                 and table.column(c).property_type != "boolean"]
         if not columns.intersection(named):
             columns.update(free[:1])
-    return {name: fresh_value(table, table.column(name)) for name in sorted(columns)}
+    return sorted(columns)
 
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:

@@ -37,6 +37,13 @@ CASES = {
         ["parts.yaml:10:5 constraints[0].unique: warning: unique across all tenants; add tenant_id to make it "
          "per tenant"],
         ["idx_parts_tenant_id", "idx_parts_updated_at"]),
+    "permissive policy that ignores the tenant": (
+        {"parts.yaml": P + TWO_INTS + "policies:\n  - name: parts_read_big\n    command: SELECT\n"
+                                      "    using: a > 10\n"},
+        ["parts.yaml:10:5 policies[0]: warning: policy parts_read_big is permissive and does not read "
+         "tenant_id: PostgreSQL ORs it with tenant isolation, so it can show or accept rows of other tenants; "
+         "set `permissive: false` or add the tenant condition"],
+        ["idx_parts_tenant_id", "idx_parts_updated_at"]),
 }
 
 
@@ -52,3 +59,20 @@ def test_the_examples_load_without_warnings() -> None:
     from tests.generate.helpers import examples
 
     assert examples().warnings == []
+
+
+@pytest.mark.parametrize("policy", [
+    "    using: a > 10\n    permissive: false\n",
+    "    using: a > 10 AND tenant_id = NULLIF(current_setting('app.current_tenant_id', true), '')::uuid\n",
+])
+def test_a_policy_that_keeps_tenants_apart_is_not_warned_about(policy: str) -> None:
+    text = P + TWO_INTS + "policies:\n  - name: parts_read_big\n    command: SELECT\n" + policy
+    assert load_schema_sources({"parts.yaml": text}).warnings == []
+
+
+def test_a_table_check_gets_a_free_name_beside_a_columns_own_check() -> None:
+    text = P + "properties:\n  a:\n    type: integer\n    minimum: 0\nconstraints:\n  - check: a < 100\n" \
+        "  - check: a <> 50\n"
+    (table,) = load_schema_sources({"parts.yaml": text}).schema.tables
+    assert [(c.name, c.expression) for c in table.checks] == [
+        ("parts_a_check", "a >= 0"), ("parts_a_check2", "a < 100"), ("parts_a_check3", "a <> 50")]

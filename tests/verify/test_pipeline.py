@@ -229,3 +229,57 @@ async def test_sample_rows_follow_patterns_and_lengths_so_every_step_runs(postgr
     assert failures(report) == []
     assert all(step.skipped is None for step in report.steps)
     assert report.figures["sample_rows"] == ROWS  # one table: every generated row accepted
+
+
+COUNTRIES = """version: 1
+entity: Country
+table: countries
+tenant_scoped: false
+primary_key: code
+properties:
+  code:
+    type: string
+    max_length: 2
+    pattern: '^[A-Z]{2}$'
+  name:
+    type: text
+    required: true
+    unique: true
+"""
+LEAKY = """version: 1
+entity: Note
+table: notes
+properties:
+  body:
+    type: text
+  public:
+    type: boolean
+    required: true
+    default: false
+policies:
+  - name: notes_read_public
+    command: SELECT
+    using: public = true
+"""
+
+
+async def test_a_key_with_little_room_still_gets_fresh_values_for_the_copies(postgres_server_url: str) -> None:
+    """676 two-letter codes, 200 of them taken by sample rows: copies pick codes no row holds."""
+    from agent.schema import load_schema_sources
+
+    loaded = load_schema_sources({"countries.yaml": COUNTRIES})
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    for _ in range(3):
+        report = await verify(postgres_server_url, files, loaded.schema)
+        assert failures(report) == []
+
+
+async def test_a_leak_through_a_permissive_policy_names_the_policy(postgres_server_url: str) -> None:
+    from agent.schema import load_schema_sources
+
+    loaded = load_schema_sources({"notes.yaml": LEAKY})
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    report = await verify(postgres_server_url, files, loaded.schema)
+    leaks = [f for s in report.steps if s.name == "rls" for f in s.failures]
+    assert leaks and all("permissive policy notes_read_public OR-ed with tenant isolation" in f.message
+                         for f in leaks)

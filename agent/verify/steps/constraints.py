@@ -47,7 +47,7 @@ class _Case:
         self.schema: Schema = context.schema
         self.tenant = uuid.UUID(TENANT_A) if table.tenant_scoped else None
         self.key = context.sample.some_key(table.name, self.tenant) if context.sample else None
-        self.base = unique_overrides(table, self.schema.tenant_column)
+        self.base: dict[str, Any] = {}  # set by `_check_table`: finding fresh values reads the table
         self.source: dict[str, Any] = {}
 
     def insert(self, changes: dict[str, Any], base: dict[str, Any] | None = None) -> Action:
@@ -139,7 +139,8 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     filled = {c: _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
     filled = {c: v for c, v in filled.items() if v is not None}
     base = {k: v for k, v in case.base.items() if k not in columns}
-    second = {k: v for k, v in unique_overrides(case.table, tenant).items() if k not in columns}
+    second = {k: v for k, v in (await unique_overrides(case.connection, case.table, tenant, case.base)).items()
+              if k not in columns}
 
     def twice(extra: dict[str, Any]) -> Action:
         async def action() -> None:
@@ -214,6 +215,7 @@ async def _foreign_key(case: _Case, key: ForeignKey) -> list[Finding]:
 
 async def _table(context: VerifyContext, table: Table) -> list[Finding]:
     case = _Case(context, table)
+    case.base = await unique_overrides(case.connection, table, case.schema.tenant_column)
     if case.key is None:
         return [Finding(check="constraints", table=table.name, passed=False,
                         message=f"{table.name}: no sample row to copy, the constraints could not be tried")]

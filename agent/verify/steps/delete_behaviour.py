@@ -30,10 +30,10 @@ class _Observed(Exception):
 async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, key: ForeignKey,
                    child_key: Any, parent_key: Any, tenant_column: str) -> str:
     column = next(c for c in key.columns if c != tenant_column)
-    changes = {**unique_overrides(child, tenant_column), column: None}
+    changes = {**await unique_overrides(connection, child, tenant_column), column: None}
     if child.name == parent.name:
         changes.pop(column)
-    new_parent = await clone(connection, parent, parent_key, unique_overrides(parent, tenant_column))
+    new_parent = await clone(connection, parent, parent_key, await unique_overrides(connection, parent, tenant_column))
     new_child = await clone(connection, child, child_key, {**changes, column: str(new_parent)})
     try:
         await connection.execute(

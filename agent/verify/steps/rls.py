@@ -16,6 +16,7 @@ import asyncpg
 
 from agent.catalog import Catalog
 from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.names import bounded_name
 from agent.schema.tables import Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
@@ -41,6 +42,16 @@ class _Probe:
     def note(self, check: str, passed: bool, message: str) -> None:
         self.findings.append(Finding(check=check, table=self.table.name, passed=passed, message=message))
 
+    def widening(self) -> str:
+        """The permissive policies besides tenant isolation: PostgreSQL ORs them with it, so any
+        of them can show rows of other tenants (the usual cause of a leak in a generated table)."""
+        isolation = bounded_name(f"{self.table.name}_tenant_isolation")
+        names = [p.name for p in self.table.policies if p.permissive and p.name != isolation]
+        if not names:
+            return ""
+        return (f" (permissive polic{'ies' if len(names) > 1 else 'y'} {', '.join(names)} OR-ed with tenant "
+                "isolation: make it `permissive: false` or add the tenant condition)")
+
     async def as_role(self, role: str, tenant: str | None, action: Any) -> Any:
         """Run `action()` as `role` with the tenant setting (None: leave it as the session has it)."""
         transaction = self.connection.transaction()
@@ -58,8 +69,9 @@ class _Probe:
     async def count(self, where: str = "true") -> Any:
         return await self.connection.fetchval(f"SELECT count(*) FROM {self.name} WHERE {where}")
 
-    def row_for(self, source: dict[str, Any], tenant: str) -> str:
-        changes = {**unique_overrides(self.table, self.context.schema.tenant_column),
+    async def row_for(self, source: dict[str, Any], tenant: str) -> str:
+        """A copy of `source` for `tenant`; read as the connection's own role, before any switch."""
+        changes = {**await unique_overrides(self.connection, self.table, self.context.schema.tenant_column),
                    self.context.schema.tenant_column: tenant}
         return json.dumps({**source, **changes}, default=str)
 
@@ -78,12 +90,13 @@ async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str
     other = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.tenant} <> {quote_literal(TENANT_A)}"))
     probe.note("rls-visibility", isinstance(other, int) and other == 0 and isinstance(own, int) and own > 0,
                f"as {who} with tenant A set: {own} own rows, {other} rows of other tenants visible"
-               + ("" if other == 0 else " (RLS is not isolating tenants)"))
+               + ("" if other == 0 else probe.widening() or " (RLS is not isolating tenants)"))
     if who != "the application role":
         return
     by_id = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.pk} = {quote_literal(str(b_key))}"))
     probe.note("rls-by-id", by_id == 0, f"selecting tenant B's row by its id as tenant A returned {by_id} rows")
-    inserted = await probe.as_role(role, TENANT_A, lambda: probe.insert(probe.row_for(source, TENANT_B)))
+    row_b = await probe.row_for(source, TENANT_B)
+    inserted = await probe.as_role(role, TENANT_A, lambda: probe.insert(row_b))
     _refused(probe, "rls-insert", inserted, "inserting a row for tenant B while tenant A is set")
     moved = await probe.as_role(role, TENANT_A, lambda: probe.connection.execute(
         f"UPDATE {probe.name} SET {probe.tenant} = {quote_literal(TENANT_B)} "
@@ -104,8 +117,9 @@ def _refused(probe: _Probe, check: str, outcome: Any, what: str) -> None:
 async def _no_tenant(probe: _Probe, source: dict[str, Any]) -> None:
     empty = await probe.as_role(probe.role, "", lambda: probe.count())
     probe.note("rls-empty-setting", empty == 0,
-               f"with an empty tenant setting: {_outcome(empty)}")
-    written = await probe.as_role(probe.role, "", lambda: probe.insert(probe.row_for(source, TENANT_A)))
+               f"with an empty tenant setting: {_outcome(empty)}" + (probe.widening() if empty else ""))
+    row_a = await probe.row_for(source, TENANT_A)
+    written = await probe.as_role(probe.role, "", lambda: probe.insert(row_a))
     if not isinstance(empty, asyncpg.PostgresError):
         _refused(probe, "rls-empty-insert", written, "inserting with an empty tenant setting")
     fresh = await asyncpg.connect(probe.context.database_url)
@@ -115,7 +129,8 @@ async def _no_tenant(probe: _Probe, source: dict[str, Any]) -> None:
         unset = await other.as_role(probe.role, None, lambda: other.count())
     finally:
         await fresh.close()
-    probe.note("rls-no-setting", unset == 0, f"in a session that never set the tenant: {_outcome(unset)}")
+    probe.note("rls-no-setting", unset == 0, f"in a session that never set the tenant: {_outcome(unset)}"
+               + (probe.widening() if unset else ""))
 
 
 def _outcome(result: Any) -> str:
@@ -137,8 +152,9 @@ async def _owner(probe: _Probe, b_key: Any, source: dict[str, Any]) -> None:
         other = error
     finally:
         await transaction.rollback()
+    cause = probe.widening() or " (ROW LEVEL SECURITY is enabled but not FORCEd)"
     probe.note("rls-owner", other == 0, f"as the table owner with tenant A set: {other} rows of other tenants "
-               "visible" + ("" if other == 0 else " (ROW LEVEL SECURITY is enabled but not FORCEd)"))
+               "visible" + ("" if other == 0 else cause))
 
 
 async def _views(context: VerifyContext, table: Table) -> list[Finding]:
