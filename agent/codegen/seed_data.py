@@ -23,6 +23,7 @@ from agent.codegen.model import CodegenOptions, Files, base_type, element_sql_ty
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Schema, Table
 from agent.verify.constraint_values import bounds_of
+from agent.verify.sample_data import rules_of, value_from_pattern
 
 __all__ = ["ENVIRONMENTS", "SeedError", "render", "seed_rows"]
 
@@ -163,7 +164,7 @@ def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Rando
     if kind == "enum":
         return rng.choice(column.enum_values)
     if kind in ("string", "text"):
-        return _text(column, number, i, rng)
+        return _text(table, column, number, i, rng)
     if kind in ("smallint", "integer", "bigint", "decimal", "float", "double"):
         return _number(table, column, rng)
     if kind in ("date", "timestamp"):
@@ -171,8 +172,15 @@ def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Rando
     return _OTHERS[kind](rng, number, i)
 
 
-def _text(column: Column, number: int, i: int, rng: random.Random) -> str:
+def _text(table: Table, column: Column, number: int, i: int, rng: random.Random) -> str:
     width = (type_arguments(element_sql_type(column)) or (60,))[0]
+    rules = rules_of(table, column.name)
+    if rules.pattern is not None:  # the verification's generator: a value the regex accepts
+        return value_from_pattern(rules.pattern, rng.randrange(10**9)) or ""
+    return _plain_text(column, number, i, rng, width).ljust(rules.min_length or 0, "x")
+
+
+def _plain_text(column: Column, number: int, i: int, rng: random.Random, width: int) -> str:
     initials = "".join(part[0] for part in column.name.split("_")).upper()
     code = f"{initials}{number}-{i + 1:04d}"
     if column.name.endswith(("_code", "_number", "_key", "_ref")) or width < 12:
