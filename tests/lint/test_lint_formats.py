@@ -79,3 +79,16 @@ def test_json_output_is_the_report_data_one_file_per_line() -> None:
         assert json.loads(out) == report_json(report)
         file_lines = [line for line in out.splitlines() if line.startswith('    {"path"')]
         assert len(file_lines) == len(report.files)
+
+
+def test_json_file_lines_are_json_dumps_of_each_file() -> None:
+    from agent.lint import lint_sequence, parse_source
+    from tests.lint.test_lint_dispatch import CORPUS
+
+    texts = [*CORPUS, "-- agent:ignore MA101 tiny\nCREATE INDEX \"ïdx\" ON \"lots\u00e9\" (a);"]
+    report = lint_sequence(parse_source(f"m/{i:03d}_é.sql", text) for i, text in enumerate(texts))
+    assert any(f.suppressed for f in report.files) and any(x.fix for x in report.findings)
+    out = render(report, "json")
+    file_lines = [line for line in out.splitlines() if line.startswith('    {"path"')]
+    expected = [f"    {json.dumps(file.to_json())}" for file in report.files]
+    assert [line.removesuffix(",") for line in file_lines] == expected
