@@ -71,7 +71,8 @@ class Catalog:
                     self._columns[entry[0]].remove(entry[1])
         elif node.removeType == ObjectType.OBJECT_TABLE:
             gone = set(names)
-            self.indexes = [e for e in self.indexes if e[0] not in gone]
-            self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
+            if not gone.isdisjoint(self._columns):  # else no index is on a dropped table
+                self.indexes = [e for e in self.indexes if e[0] not in gone]
+                self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
             for table in gone:
                 self._columns.pop(table, None)
