@@ -119,5 +119,6 @@ async def learn_from_verification(store: MemoryStore, agent_name: str, schema: S
         await record_success(store, agent_name, schema, migrations, report.fingerprints)
         return
     failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
-    for migration in migrations:
+    named = [m for m in migrations if any(m.up_name.removesuffix(".sql") in failure for failure in failures)]
+    for migration in named or migrations:  # the file a failure names, else every file of the run
         await record_failure(store, agent_name, migration, failures, [t.name for t in schema.tables])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.plan.operations import Operation, Section
-from agent.schema.tables import Check, Column, Unique
+from agent.schema.tables import Check, Column, Policy, Unique
 
 __all__ = [
     "AddCheck",
@@ -90,14 +90,18 @@ class RestoreColumn(_OnTable):
 
 @dataclass(frozen=True)
 class AlterColumnType(_OnTable):
-    """Only for widening, which PostgreSQL does without rewriting or scanning the table."""
+    """Only for widening, which PostgreSQL does without rewriting or scanning the table.
+
+    PostgreSQL refuses to change the type of a column a policy reads; those `policies` are
+    dropped before and created again after, in the same transaction, so no moment lacks them."""
 
     column: str
     new_type: str
     old_type: str
+    policies: tuple[Policy, ...] = ()
 
     def reverse(self) -> Operation:
-        return AlterColumnType(self.table, self.column, self.old_type, self.new_type)
+        return AlterColumnType(self.table, self.column, self.old_type, self.new_type, self.policies)
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,9 @@ from agent.plan.operations import (
     Section,
     SetComment,
 )
+from agent.schema.expressions import ExpressionKind, parse_expression
 from agent.schema.names import bounded_name
-from agent.schema.tables import Check, Column, ForeignKey, Table
+from agent.schema.tables import Check, Column, ForeignKey, Policy, Table
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
 
@@ -90,6 +91,7 @@ class _Differ:
         self.changes = TableChanges(new.name)
         self.key = new.primary_key.columns[0]
         self.key_type = new.column(self.key).sql_type
+        self.widen_after_checks: list[alter.AlterColumnType] = []
 
     def refuse(self, message: str) -> None:
         raise PlanError(f"{self.new.name}: {message}")
@@ -172,7 +174,13 @@ class _Differ:
             self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
 
     def _type_change(self, old: Column, new: Column) -> None:
-        change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type)
+        change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type,
+                                       self._policies_reading(old.name))
+        if is_widening(old.sql_type, new.sql_type) and old.enum_values != new.enum_values:
+            # After the check swap, so the down narrows the column before it re-adds the old check:
+            # a check added to the wider column would be stored (and read back) in another form.
+            self.widen_after_checks.append(change)
+            return
         if is_widening(old.sql_type, new.sql_type):
             self.changes.add("expand", change)
             return
@@ -182,6 +190,12 @@ class _Differ:
         self.destructive(f"{self.new.name}.{new.name} narrows from {old.sql_type} to {new.sql_type}",
                          "it scans the table under ACCESS EXCLUSIVE and fails if a value is longer")
         self.changes.add("contract", change)
+
+    def _policies_reading(self, column: str) -> tuple[Policy, ...]:
+        """Policies that read the column and stay as they are (a changed one is swapped anyway)."""
+        kept = {p.name: p for p in self.new.policies}
+        return tuple(p for p in self.old.policies if kept.get(p.name) == p and any(
+            column in parse_expression(e, ExpressionKind.POLICY).columns for e in (p.using, p.with_check) if e))
 
     def _backfill(self, column: str, expression: str) -> alter.Backfill:
         return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
@@ -365,6 +379,7 @@ def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
     differ.tenancy()
     differ.columns()
     differ.checks()
+    differ.changes.add("validate", *differ.widen_after_checks)
     differ.uniques()
     differ.foreign_keys()
     differ.indexes()

@@ -29,7 +29,8 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.schema.literals import quote_ident, quote_literal
-from agent.schema.tables import Column, ForeignKey, Index, Policy, Table
+from agent.schema.tables import Column, ForeignKey, Index, Table
+from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
@@ -206,26 +207,12 @@ def _disable_rls(op: DisableRowLevelSecurity) -> str:
     return sql + f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;"
 
 
-def create_policy_sql(table: str, policy: Policy) -> str:
-    lines = [f"CREATE POLICY {quote_ident(policy.name)} ON {quote_ident(table)}"]
-    if not policy.permissive:
-        lines.append(f"{INDENT}AS RESTRICTIVE")
-    lines.append(f"{INDENT}FOR {policy.command}")
-    if policy.roles:
-        lines.append(f"{INDENT}TO {column_list(policy.roles)}")
-    if policy.using:
-        lines.append(f"{INDENT}USING ({policy.using})")
-    if policy.with_check:
-        lines.append(f"{INDENT}WITH CHECK ({policy.with_check})")
-    return "\n".join(lines) + ";"
-
-
 def _create_policy(op: CreatePolicy) -> str:
     return create_policy_sql(op.table, op.policy)
 
 
 def _drop_policy(op: DropPolicy) -> str:
-    return f"DROP POLICY {quote_ident(op.policy.name)} ON {quote_ident(op.table)};"
+    return drop_policy_sql(op.table, op.policy)
 
 
 def _set_comment(op: SetComment) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
 from agent.schema.tables import Column
+from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 
 __all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup"]
 
@@ -71,7 +73,24 @@ def _restore_column(op: alter.RestoreColumn) -> str:
 
 
 def _alter_type(op: alter.AlterColumnType) -> str:
-    return f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type};"
+    """With policies that read the column: one DO block, so they are dropped and re-created
+    atomically even in a file that runs outside a transaction."""
+    alter_sql = f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type};"
+    if not op.policies:
+        return alter_sql
+    statements = [*(drop_policy_sql(op.table, p) for p in op.policies), alter_sql,
+                  *(create_policy_sql(op.table, p) for p in op.policies)]
+    return do_block("\n".join(statements))
+
+
+def dollar_tag(body: str) -> str:
+    """A dollar quote the body does not contain (expressions from YAML may hold `$$` in a string)."""
+    return next(tag for tag in ("$$", *(f"$agent{n}$" for n in range(1, 1000))) if tag not in body)
+
+
+def do_block(body: str) -> str:
+    tag = dollar_tag(body)
+    return "\n".join([f"DO {tag}", "BEGIN", textwrap.indent(body, INDENT), "END", f"{tag};"])
 
 
 def _set_default(op: alter.SetColumnDefault) -> str:
@@ -152,8 +171,9 @@ def _backfill(op: alter.Backfill) -> str:
     sets = ",\n                ".join(
         f"{c} = COALESCE({c}, ({expression}))" for c, (_, expression) in zip(columns, op.assignments, strict=True))
     label = f"{op.table}: {', '.join(c for c, _ in op.assignments)}".replace("'", "")
+    tag = dollar_tag(sets)
     return "\n".join([
-        "DO $$",
+        f"DO {tag}",
         "DECLARE",
         f"    batch {op.key_type}[];",
         f"    last_key {op.key_type};",
@@ -177,7 +197,7 @@ def _backfill(op: alter.Backfill) -> str:
         *([f"        PERFORM pg_sleep({op.pause_ms / 1000:g});"] if op.pause_ms else []),
         "    END LOOP;",
         "END",
-        "$$;",
+        f"{tag};",
     ])
 
 
@@ -188,7 +208,8 @@ def _default_action(op: alter.SetColumnDefault) -> str:
 
 ALTER_ACTIONS: dict[type[Operation], Callable[[Any], str | None]] = {
     alter.AddColumn: lambda op: f"ADD COLUMN {_column_definition(op.column)}",
-    alter.AlterColumnType: lambda op: f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
+    alter.AlterColumnType: lambda op: None if op.policies else
+    f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
     alter.SetColumnDefault: _default_action,
     alter.DropNotNull: lambda op: f"ALTER COLUMN {quote_ident(op.column)} DROP NOT NULL",
     alter.AddCheck: lambda op: None if op.validate else

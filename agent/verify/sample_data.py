@@ -398,7 +398,9 @@ async def _load_table(connection: asyncpg.Connection, generator: _Generator, tab
     schema = generator.schema
     columns = _loaded_columns(table)
     tenants: tuple[uuid.UUID | None, ...] = TENANTS if table.tenant_scoped else (None,)
-    records = [tuple(generator.value(table, c, i, tenants[i % len(tenants)]) for c in columns) for i in range(rows)]
+    # Tenants by blocks, not alternating: alternation would tie each tenant to every other enum value.
+    records = [tuple(generator.value(table, c, i, tenants[i * len(tenants) // rows]) for c in columns)
+               for i in range(rows)]
     names = [c.name for c in columns]
     stage = f"stage_{table.name}"[:60]
     await connection.execute(f"CREATE TEMP TABLE {quote_ident(stage)} "

@@ -32,11 +32,14 @@ properties:
 indexes:
   - columns: [qty]
 """
+POLICY = ("policies:\n  - name: items_hide_done\n    command: SELECT\n    using: status <> 'DONE'\n"
+          "    permissive: false\n")
 PARENT = "version: 1\nentity: Owner\ntable: owners\nproperties:\n  name:\n    type: text\n"
 
 
-def diff(new_items: str, *, destructive: bool = False) -> GenerateOutcome:
-    old = load_schema_sources({"items.yaml": BASE, "owners.yaml": PARENT})
+def diff(new_items: str, *, destructive: bool = False, old_items: str | None = None) -> GenerateOutcome:
+    old_items = old_items or (BASE + POLICY if POLICY in new_items else BASE)
+    old = load_schema_sources({"items.yaml": old_items, "owners.yaml": PARENT})
     new = load_schema_sources({"items.yaml": new_items, "owners.yaml": PARENT})
     return generate_migrations(new, old.schema, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), [],
                                allow_changes=True, allow_destructive=destructive)
@@ -101,6 +104,12 @@ CASES = {
          "ALTER TABLE items RENAME CONSTRAINT items_status_check_next TO items_status_check;"],
         ["ALTER TABLE items RENAME CONSTRAINT items_status_check TO items_status_check_next;",
          "ADD CONSTRAINT items_status_check CHECK (status IN ('NEW', 'DONE')) NOT VALID;"]),
+    "add a longer enum value read by a policy": (
+        BASE.replace("values: [NEW, DONE]", "values: [NEW, DONE, ARCHIVED]") + POLICY,
+        ["ALTER TABLE items VALIDATE CONSTRAINT items_status_check_next;",
+         "DO $$\nBEGIN\n    DROP POLICY items_hide_done ON items;\n"
+         "    ALTER TABLE items ALTER COLUMN status TYPE VARCHAR(8);\n    CREATE POLICY items_hide_done ON items\n"],
+        ["    ALTER TABLE items ALTER COLUMN status TYPE VARCHAR(4);\n"]),
     "add a check": (
         BASE.replace("  qty:\n    type: integer\n", "  qty:\n    type: integer\n    minimum: 0\n"),
         ["ADD CONSTRAINT items_qty_check CHECK (qty >= 0) NOT VALID;",

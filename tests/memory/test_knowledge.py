@@ -73,3 +73,17 @@ async def test_a_verified_run_remembers_each_tables_catalog_fingerprint(
     long = {m.key: m.content["fingerprint"] for m in await store.entries(AGENT, "long") if m.kind == "table_schema"}
     assert long == report.fingerprints
     assert all(value.startswith("sha256:") for value in long.values())
+
+
+async def test_a_failure_that_names_its_file_is_composted_for_that_file_alone(store: MemoryStore) -> None:
+    from agent.memory.knowledge import learn_from_verification
+    from agent.verify.report import Finding, StepReport, VerificationReport
+
+    v1 = load_schema_dir(EVOLUTION / "v1")
+    created = generate_migrations(v1, Schema(), NOW, [])
+    first, second = created.migrations
+    failed = VerificationReport(steps=[StepReport(name="apply", title="Apply", findings=[
+        Finding(check="apply-up", passed=False, message=f"{second.up_name}: relation does not exist")])])
+    await learn_from_verification(store, AGENT, v1.schema, created.migrations, failed)
+    assert await compost_warnings(store, AGENT, [first]) == []
+    assert len(await compost_warnings(store, AGENT, [second])) == 1

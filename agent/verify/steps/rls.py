@@ -94,13 +94,18 @@ async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str
     if who != "the application role":
         return
     by_id = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.pk} = {quote_literal(str(b_key))}"))
-    probe.note("rls-by-id", by_id == 0, f"selecting tenant B's row by its id as tenant A returned {by_id} rows")
+    probe.note("rls-by-id", by_id == 0, f"selecting tenant B's row by its id as tenant A returned {by_id} rows"
+               + ("" if by_id == 0 else probe.widening()))
     row_b = await probe.row_for(source, TENANT_B)
     inserted = await probe.as_role(role, TENANT_A, lambda: probe.insert(row_b))
     _refused(probe, "rls-insert", inserted, "inserting a row for tenant B while tenant A is set")
     moved = await probe.as_role(role, TENANT_A, lambda: probe.connection.execute(
         f"UPDATE {probe.name} SET {probe.tenant} = {quote_literal(TENANT_B)} "
         f"WHERE {probe.pk} = {quote_literal(str(source[probe.table.primary_key.columns[0]]))}"))
+    if moved == "UPDATE 0":  # a restrictive policy hides the row from the role: nothing can move
+        probe.note("rls-update", True, "moving tenant A's row to tenant B changed nothing (the row is not "
+                   "visible to the role)")
+        return
     _refused(probe, "rls-update", moved, "moving tenant A's row to tenant B")
 
 

@@ -1,0 +1,33 @@
+"""A column a policy reads is widened on a real database: the policy survives, down restores the exact before."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import asyncpg
+import pytest
+
+from agent.catalog import fingerprint, read_catalog
+from agent.jobs.generate import generate_migrations
+from agent.schema import load_schema_sources
+from agent.schema.tables import Schema
+from agent.verify.apply import apply_sql, without_backups
+from tests.diff.test_change_kinds import BASE, PARENT, POLICY, diff
+
+pytestmark = pytest.mark.integration
+
+
+async def test_widening_an_enum_read_by_a_policy_round_trips_exactly(db: asyncpg.Connection) -> None:
+    old = load_schema_sources({"items.yaml": BASE + POLICY, "owners.yaml": PARENT})
+    for migration in generate_migrations(old, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    before = fingerprint(without_backups(await read_catalog(db)))
+    change = diff(BASE.replace("values: [NEW, DONE]", "values: [NEW, DONE, ARCHIVED]") + POLICY).migrations
+    for migration in change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert await db.fetchval("SELECT count(*) FROM pg_policies WHERE policyname = 'items_hide_done'") == 1
+    assert await db.fetchval("SELECT character_maximum_length FROM information_schema.columns "
+                             "WHERE table_name = 'items' AND column_name = 'status'") == 8
+    for migration in reversed(change):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert fingerprint(without_backups(await read_catalog(db))) == before
