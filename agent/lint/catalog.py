@@ -3,8 +3,9 @@
 `migration-agent lint a.sql b.sql ...` reads the files in the order given. After each
 forward (not down) file, the indexes it created and dropped are folded into a `Catalog`
 that later files see: a foreign key added by `b.sql` is covered by an index `a.sql`
-built. Only indexes are carried over; "this table is new, so it is empty" never is,
-because earlier migrations may have been deployed long ago.
+built. Indexes and column types are carried over (a type change is judged against the
+column's known type); "this table is new, so it is empty" never is, because earlier
+migrations may have been deployed long ago.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pglast import ast
-from pglast.enums import ObjectType
+from pglast.enums import AlterTableType, ObjectType
 
 from agent.lint.facts import index_columns, key_indexes
-from agent.lint.nodes import string_values, table_name
+from agent.lint.nodes import alter_commands, column_type, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["Catalog"]
+__all__ = ["Catalog", "ColumnType"]
 
 
 Index = tuple[str, tuple[str, ...]]
+ColumnType = tuple[str, tuple[int, ...]]
+"""A type's last name part and its modifiers: ("varchar", (80,)), ("numeric", (12, 2))."""
 
 
 @dataclass(slots=True)
@@ -31,13 +34,14 @@ class Catalog:
     named: dict[str, Index] = field(default_factory=dict)
     # the leading columns of `indexes`, per table (a run folds in thousands of indexes)
     _columns: dict[str, list[tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    types: dict[tuple[str, str], ColumnType] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for table, columns in self.indexes:
             self._columns.setdefault(table, []).append(columns)
 
     def copy(self) -> Catalog:
-        return Catalog(list(self.indexes), dict(self.named))
+        return Catalog(list(self.indexes), dict(self.named), types=dict(self.types))
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
         """The leading columns of every index on `table`."""
@@ -58,8 +62,29 @@ class Catalog:
                     self.named[node.idxname] = entry
             elif isinstance(node, ast.DropStmt):
                 self._drop(node)
+            elif isinstance(node, ast.CreateStmt):
+                self._create(node)
+            elif isinstance(node, ast.AlterTableStmt):
+                self._alter(node)
             for entry in key_indexes(node):
                 self._add(entry)
+
+    def _create(self, node: ast.CreateStmt) -> None:
+        table = table_name(node.relation)
+        for element in node.tableElts or ():
+            if isinstance(element, ast.ColumnDef) and element.colname:
+                self.types[(table, element.colname)] = column_type(element.typeName)
+
+    def _alter(self, node: ast.AlterTableStmt) -> None:
+        table = table_name(node.relation)
+        for command in alter_commands(node):
+            column = command.def_
+            if command.subtype == AlterTableType.AT_AddColumn and isinstance(column, ast.ColumnDef):
+                self.types[(table, column.colname or "")] = column_type(column.typeName)
+            elif command.subtype == AlterTableType.AT_AlterColumnType and isinstance(column, ast.ColumnDef):
+                self.types[(table, command.name or "")] = column_type(column.typeName)
+            elif command.subtype == AlterTableType.AT_DropColumn:
+                self.types.pop((table, command.name or ""), None)
 
     def _drop(self, node: ast.DropStmt) -> None:
         names = [parts[-1] for parts in map(string_values, node.objects or ()) if parts]
@@ -76,3 +101,4 @@ class Catalog:
                 self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
             for table in gone:
                 self._columns.pop(table, None)
+            self.types = {key: kind for key, kind in self.types.items() if key[0] not in gone}

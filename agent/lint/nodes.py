@@ -57,6 +57,14 @@ def type_name(type_node: ast.TypeName | None) -> str:
     return parts[-1].lower() if parts else ""
 
 
+def column_type(type_node: ast.TypeName | None) -> tuple[str, tuple[int, ...]]:
+    """The type's name and integer modifiers: ("varchar", (80,)), ("numeric", (12, 2))."""
+    modifiers = type_node.typmods if type_node is not None else None
+    values = tuple(int(v) for m in modifiers or () if isinstance(m, ast.A_Const)
+                   and isinstance(v := getattr(m.val, "ival", None), int))
+    return type_name(type_node), values
+
+
 def func_name(call: ast.FuncCall) -> str:
     parts = string_values(call.funcname)
     return parts[-1].lower() if parts else ""

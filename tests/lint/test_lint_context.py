@@ -155,3 +155,32 @@ def test_work_after_exclusive_lock_skips_dropped_tables_and_catalog_statements()
         "UPDATE lots SET token = 0 WHERE lot_id < 100;\nCOMMIT;"
     )
     assert "MA305" in codes(real)
+
+
+TYPE_CHANGE = "SET lock_timeout = '1s';\nSET statement_timeout = '1min';\nALTER TABLE t ALTER COLUMN c TYPE {};"
+
+
+@pytest.mark.parametrize(("before", "after", "rewrites"), [
+    ("varchar(6)", "varchar(8)", False),
+    ("varchar(6)", "text", False),
+    ("numeric(12, 2)", "numeric(14, 2)", False),
+    ("numeric(12, 2)", "numeric", False),
+    ("varchar(8)", "varchar(6)", True),
+    ("numeric(12, 2)", "numeric(14, 3)", True),
+    ("numeric(14, 2)", "numeric(12, 2)", True),
+    ("integer", "bigint", True),
+    ("text", "varchar(20)", True),
+])
+def test_a_type_change_is_judged_against_the_type_an_earlier_file_gave(before: str, after: str,
+                                                                      rewrites: bool) -> None:
+    create = f"CREATE TABLE t (t_id bigint PRIMARY KEY, c {before});"
+    change = TYPE_CHANGE.format(after)
+    assert ("MA108" in _sequence(("1_t.sql", create), ("2_t.sql", change))[1]) is rewrites
+    added = f"ALTER TABLE t ADD COLUMN c {before};"
+    assert ("MA108" in _sequence(("1_t.sql", "CREATE TABLE t (t_id bigint);"), ("2_t.sql", added),
+                                 ("3_t.sql", change))[2]) is rewrites
+
+
+def test_a_type_change_of_an_unknown_column_is_judged_by_its_target_alone() -> None:
+    assert "MA108" in _sequence(("2_t.sql", TYPE_CHANGE.format("varchar(8)")))[0]
+    assert "MA108" not in _sequence(("2_t.sql", TYPE_CHANGE.format("text")))[0]

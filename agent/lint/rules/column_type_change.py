@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
+from agent.lint.catalog import ColumnType
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands, type_name
+from agent.lint.nodes import alter_commands, column_type, type_name
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
@@ -17,12 +18,27 @@ __all__ = ["RULE"]
 
 # Targets that are binary-compatible with the usual sources (varchar(n) -> text/varchar).
 _FREE_TARGETS = frozenset({"text", "varchar"})
+_STRINGS = frozenset({"text", "varchar"})
 
 
-def _rewrites(column: ast.ColumnDef) -> bool:
-    typmods = column.typeName.typmods if column.typeName is not None else None
-    free = type_name(column.typeName) in _FREE_TARGETS and not typmods
-    return column.raw_default is not None or not free
+def _rewrites(column: ast.ColumnDef, old: ColumnType | None) -> bool:
+    if column.raw_default is not None:  # USING: every row is computed again
+        return True
+    new = column_type(column.typeName)
+    if old is not None:
+        return not _widens(old, new)
+    return not (new[0] in _FREE_TARGETS and not new[1])
+
+
+def _widens(old: ColumnType, new: ColumnType) -> bool:
+    """Binary-compatible changes PostgreSQL makes in the catalog only, without touching rows."""
+    (old_name, old_mods), (new_name, new_mods) = old, new
+    if old_name in _STRINGS and new_name in _STRINGS:
+        return not new_mods or (bool(old_mods) and new_mods[0] >= old_mods[0] and new_name == "varchar")
+    if old_name == new_name == "numeric":
+        same_scale = old_mods[1:] == new_mods[1:]
+        return not new_mods or (bool(old_mods) and same_scale and new_mods[0] >= old_mods[0])
+    return old == new
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -31,7 +47,8 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         return
     for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
         column = command.def_
-        if isinstance(column, ast.ColumnDef) and _rewrites(column):
+        old = context.earlier_files.types.get((table, command.name or "")) if command.name else None
+        if isinstance(column, ast.ColumnDef) and _rewrites(column, old):
             new_type = type_name(column.typeName)
             yield RULE.at(context, relation_at(statement), table=table, column=command.name,
                           type=new_type)
