@@ -160,6 +160,9 @@ CASES = [
      "CREATE TABLE t (t_id uuid PRIMARY KEY, tenant_id uuid, code text);\n"
      "CREATE UNIQUE INDEX u ON t (lower(code));",
      "CREATE TABLE t (t_id uuid PRIMARY KEY, code text UNIQUE);"),
+    ("MA609",
+     "ALTER TABLE t ADD COLUMN tenant_id uuid;\nALTER TABLE t ADD CONSTRAINT k UNIQUE (code);",
+     "ALTER TABLE t ADD COLUMN tenant_id uuid;\nALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX u;"),
 ]
 
 

@@ -39,6 +39,8 @@ def _global_keys(statement: Statement) -> Iterator[tuple[int, str]]:
             yield statement.start, ", ".join(sorted(columns))
     for constraint in table_constraints(node):
         keys = string_values(constraint.keys)
+        if constraint.indexname:  # UNIQUE USING INDEX: the index was judged when it was built
+            continue
         if constraint.contype == ConstrType.CONSTR_UNIQUE and TENANT_COLUMN not in keys:
             yield location(constraint, statement.start), ", ".join(keys)
     for column in column_defs(node):
