@@ -201,7 +201,7 @@ class JobConsumer:
         data = stored.model_dump(mode="json")
         await self._ledger(lambda store: finish_job(store, AGENT, job.job_id, data, []))
         await publish_result(self.js, data, delivery)
-        if result.status == "succeeded" or result.verification is not None:
+        if result.status == "succeeded":  # a migration that failed verification is not for review
             await publish_review(self.js, result)
         self._log_entry(job, result)
         self.handled += 1
