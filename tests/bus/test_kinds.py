@@ -122,3 +122,20 @@ async def test_a_job_over_its_time_limit_fails_with_timeout(client: Client, urls
         after = await _run(client, "quick", "lint", {"a.sql": "SELECT 1;"})
     assert (result["status"], result["error"]["code"]) == ("failed", "timeout")
     assert after["status"] == "succeeded"
+
+
+async def test_a_migration_that_fails_verification_is_answered_failed_and_not_sent_for_review(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    import nats.errors
+
+    from agent.bus.contract import review_subject
+    from tests.verify.test_pipeline import LEAKY
+
+    async with serving(urls, tmp_path / "log.md"):
+        review = await client.jetstream().subscribe(review_subject("leaky"), ordered_consumer=True)
+        result = await _run(client, "leaky", "generate", {"notes.yaml": LEAKY})
+        with pytest.raises(nats.errors.TimeoutError):
+            await review.next_msg(timeout=2)
+    assert (result["status"], result["error"]["code"]) == ("failed", "verification_failed")
+    assert "notes_read_public" in result["error"]["message"]
+    assert any("permissive" in w for w in result["warnings"])
