@@ -14,9 +14,9 @@ import signal
 import socket
 from dataclasses import dataclass
 
-import nats
 from nats.aio.client import Client
 
+from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings, JobConsumer
 from agent.bus.contract import BusSettings
 from agent.bus.dead_letters import watch_dead_letters
@@ -86,7 +86,7 @@ class Service:
         async def disconnected() -> None:
             log.warning("disconnected from NATS; reconnecting")
 
-        client = await nats.connect(self.urls.nats, name=f"database-migration {self.consumer_settings.owner}",
+        client = await connect(self.urls.nats, name=f"database-migration {self.consumer_settings.owner}",
                                     max_reconnect_attempts=-1, reconnect_time_wait=0.5,
                                     reconnected_cb=reconnected, disconnected_cb=disconnected)
         return client

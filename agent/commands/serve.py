@@ -19,6 +19,7 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from agent.activity_log import DEFAULT_LOG
+from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings
 from agent.bus.contract import ASSIGNMENTS, CONSUMER, RESULTS, BusSettings, assignment_subject, result_subject
 from agent.bus.messages import JOB_KINDS, Job, JobOptions
@@ -140,7 +141,7 @@ def submit_command(kind: str, paths: tuple[Path, ...], old: Path | None, job_id:
 
 
 async def _submit(url: str, job: Job, wait: bool, timeout: float) -> dict[str, Any] | None:
-    client = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=2)
+    client = await connect(url, connect_timeout=5, max_reconnect_attempts=2)
     try:
         js = client.jetstream()
         await js.publish(assignment_subject(job.kind), job.model_dump_json().encode(),
@@ -203,7 +204,7 @@ def status_command(last: int, as_json: bool) -> None:
 
 
 async def _status(url: str, last: int) -> dict[str, Any]:
-    client = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=2)
+    client = await connect(url, connect_timeout=5, max_reconnect_attempts=2)
     try:
         js = client.jetstream()
         try:
