@@ -40,3 +40,28 @@ def test_the_log_rotates_past_its_size_limit(tmp_path: Path, monkeypatch: pytest
     rotated = path.with_suffix(".md.1")
     assert rotated.exists() and path.stat().st_size <= 1000 + 400
     assert "job 9" in path.read_text() and "job 9" not in rotated.read_text()
+
+
+def test_logs_follow_prints_entries_appended_after_it_started(tmp_path: Path) -> None:
+    import select
+    import subprocess
+    import sys
+    import time
+
+    path = tmp_path / "log.md"
+    append_entry("job first", ["one"], path)
+    follower = subprocess.Popen([sys.executable, "-m", "agent", "logs", "-f", "-n", "5", "--path", str(path)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        append_entry("job second", ["two"], path)
+        deadline = time.monotonic() + 20
+        seen = ""
+        while "job second" not in seen and time.monotonic() < deadline:
+            assert follower.stdout is not None
+            if select.select([follower.stdout], [], [], 1)[0]:  # never block past the deadline
+                seen += follower.stdout.readline()
+    finally:
+        follower.terminate()
+        follower.wait(10)
+    assert "job first" in seen and "job second" in seen
