@@ -29,27 +29,34 @@ ColumnType = tuple[str, tuple[int, ...]]
 
 @dataclass(slots=True)
 class Catalog:
-    # (table, leading columns) per index; named ones also by name so DROP INDEX removes them
-    indexes: list[Index] = field(default_factory=list)
-    named: dict[str, Index] = field(default_factory=dict)
-    # the leading columns of `indexes`, per table (a run folds in thousands of indexes)
-    _columns: dict[str, list[tuple[str, ...]]] = field(default_factory=dict, repr=False)
-    types: dict[tuple[str, str], ColumnType] = field(default_factory=dict)
+    """Indexes and column types per table, so that dropping a table touches only its own
+    entries (a run folds in thousands of indexes and columns)."""
 
-    def __post_init__(self) -> None:
-        for table, columns in self.indexes:
-            self._columns.setdefault(table, []).append(columns)
+    # the leading columns of every index on a table, in the order they were built
+    _indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    # named indexes also by name, so DROP INDEX removes them
+    named: dict[str, Index] = field(default_factory=dict)
+    # column name -> type, per table
+    _types: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
 
     def copy(self) -> Catalog:
-        return Catalog(list(self.indexes), dict(self.named), types=dict(self.types))
+        return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
+                       {t: dict(c) for t, c in self._types.items()})
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
         """The leading columns of every index on `table`."""
-        return self._columns.get(table, [])
+        return self._indexes.get(table, [])
+
+    def type_of(self, table: str, column: str) -> ColumnType | None:
+        """The column's type as the earlier files left it, if they defined it."""
+        columns = self._types.get(table)
+        return columns.get(column) if columns is not None else None
 
     def _add(self, entry: Index) -> None:
-        self.indexes.append(entry)
-        self._columns.setdefault(entry[0], []).append(entry[1])
+        self._indexes.setdefault(entry[0], []).append(entry[1])
+
+    def _set_type(self, table: str, column: str, kind: ColumnType) -> None:
+        self._types.setdefault(table, {})[column] = kind
 
     def fold(self, source: SourceFile) -> None:
         """Apply a forward migration's index changes, statement by statement."""
@@ -73,32 +80,31 @@ class Catalog:
         table = table_name(node.relation)
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef) and element.colname:
-                self.types[(table, element.colname)] = column_type(element.typeName)
+                self._set_type(table, element.colname, column_type(element.typeName))
 
     def _alter(self, node: ast.AlterTableStmt) -> None:
         table = table_name(node.relation)
         for command in alter_commands(node):
             column = command.def_
             if command.subtype == AlterTableType.AT_AddColumn and isinstance(column, ast.ColumnDef):
-                self.types[(table, column.colname or "")] = column_type(column.typeName)
+                self._set_type(table, column.colname or "", column_type(column.typeName))
             elif command.subtype == AlterTableType.AT_AlterColumnType and isinstance(column, ast.ColumnDef):
-                self.types[(table, command.name or "")] = column_type(column.typeName)
+                self._set_type(table, command.name or "", column_type(column.typeName))
             elif command.subtype == AlterTableType.AT_DropColumn:
-                self.types.pop((table, command.name or ""), None)
+                self._types.get(table, {}).pop(command.name or "", None)
 
     def _drop(self, node: ast.DropStmt) -> None:
         names = [parts[-1] for parts in map(string_values, node.objects or ()) if parts]
         if node.removeType == ObjectType.OBJECT_INDEX:
             for name in names:
                 entry = self.named.pop(name, None)
-                if entry is not None and entry in self.indexes:
-                    self.indexes.remove(entry)
-                    self._columns[entry[0]].remove(entry[1])
+                on_table = self._indexes.get(entry[0]) if entry is not None else None
+                if entry is not None and on_table is not None and entry[1] in on_table:
+                    on_table.remove(entry[1])
         elif node.removeType == ObjectType.OBJECT_TABLE:
             gone = set(names)
-            if not gone.isdisjoint(self._columns):  # else no index is on a dropped table
-                self.indexes = [e for e in self.indexes if e[0] not in gone]
+            if not gone.isdisjoint(self._indexes):  # else no index is on a dropped table
                 self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
             for table in gone:
-                self._columns.pop(table, None)
-            self.types = {key: kind for key, kind in self.types.items() if key[0] not in gone}
+                self._indexes.pop(table, None)
+                self._types.pop(table, None)

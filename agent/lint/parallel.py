@@ -163,12 +163,18 @@ def _fork_child(
 @contextmanager
 def without_cyclic_gc() -> Iterator[None]:
     """The cyclic garbage collector off: a run builds hundreds of thousands of tree nodes
-    (no cycles among them), and each full collection walks them all again."""
+    (no cycles among them), and each full collection walks them all again.
+
+    On the way out, what the block allocated joins the oldest generation (`gc.freeze()`
+    then `gc.unfreeze()`): left in the youngest, the first allocation after `gc.enable()`
+    would start a collection that walks every tree of the run."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -47,7 +47,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         return
     for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
         column = command.def_
-        old = context.earlier_files.types.get((table, command.name or "")) if command.name else None
+        old = context.earlier_files.type_of(table, command.name) if command.name else None
         if isinstance(column, ast.ColumnDef) and _rewrites(column, old):
             new_type = type_name(column.typeName)
             yield RULE.at(context, relation_at(statement), table=table, column=command.name,
