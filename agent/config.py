@@ -6,6 +6,7 @@ embedded server (see `agent.embedded`).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from enum import StrEnum
@@ -43,6 +44,9 @@ class Settings(BaseModel):
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".agent")
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "info"
+    apply_targets: dict[str, str] = Field(default_factory=dict)
+    """Databases an `apply` job may name, by name; a job never carries a URL (credentials would
+    sit in the stream) and cannot reach a database the operator did not list."""
 
     @field_validator("database_url", "scratch_database_url")
     @classmethod
@@ -61,6 +65,20 @@ class Settings(BaseModel):
             raise ValueError("must be nats://host:port (comma-separated for a cluster)")
         return value or None
 
+    @field_validator("apply_targets", mode="before")
+    @classmethod
+    def _apply_targets(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ValueError(f'must be a JSON object like {{"staging": "postgresql://..."}} ({error})') from None
+        if isinstance(value, dict):
+            for name, url in value.items():
+                if not str(url).startswith(("postgres://", "postgresql://")):
+                    raise ValueError(f"target {name!r} must be a postgresql:// URL")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -78,6 +96,7 @@ _ENVIRONMENT = {
     "data_dir": "AGENT_DATA_DIR",
     "log_format": "AGENT_LOG_FORMAT",
     "log_level": "AGENT_LOG_LEVEL",
+    "apply_targets": "AGENT_APPLY_TARGETS",
 }
 
 

@@ -45,8 +45,9 @@ def owner_name() -> str:
 
 class Service:
     def __init__(self, urls: ServiceUrls, bus: BusSettings = BusSettings(),
-                 consumer: ConsumerSettings = ConsumerSettings()) -> None:
+                 consumer: ConsumerSettings = ConsumerSettings(), apply_targets: dict[str, str] | None = None) -> None:
         self.urls, self.bus, self.consumer_settings = urls, bus, consumer
+        self.apply_targets = apply_targets or {}
         self.memory = SharedStore(urls.postgres)
         self._consumer: JobConsumer | None = None
 
@@ -58,8 +59,8 @@ class Service:
         client = await self._connect()
         js = client.jetstream()
         await ensure_bus(js, self.bus)
-        consumer = JobConsumer(js, self.bus, self.consumer_settings, JobContext(self.urls.scratch, self.memory),
-                               self.memory)
+        context = JobContext(self.urls.scratch, self.memory, apply_targets=self.apply_targets)
+        consumer = JobConsumer(js, self.bus, self.consumer_settings, context, self.memory)
         self._consumer = consumer
         dead_letters = await watch_dead_letters(client, js, self.memory)
         maintenance = asyncio.create_task(self._maintain(stop))

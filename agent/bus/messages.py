@@ -75,7 +75,8 @@ class JobOptions(BaseModel):
     decimal: Literal["string", "number"] = "string"
     seed: int = 42
     fail_on: Literal["error", "warning"] = "error"
-    database_url: str | None = Field(None, pattern=r"^postgres(ql)?://", description="apply: the target database.")
+    target: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
+                               description="apply: the database, by a name the operator listed in AGENT_APPLY_TARGETS.")
     confirm: bool = Field(False, description="apply: run files marked destructive.")
     timeout_s: float | None = Field(None, gt=0, le=24 * 3600, description="Per-job time limit.")
 

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -65,6 +64,8 @@ class JobContext:
     scratch_url: str
     memory: SharedStore | None = None
     progress: Callable[[str], None] = field(default=lambda _message: None)
+    apply_targets: dict[str, str] = field(default_factory=dict)
+    """The databases `apply` jobs may name (AGENT_APPLY_TARGETS)."""
 
 
 Handler = Callable[[Job, Path, JobContext], Awaitable[JobOutcome]]
@@ -253,9 +254,7 @@ async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
 
 
 async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
-    url = job.options.database_url
-    if url is None:
-        raise reject("no_database", "an apply job needs options.database_url")
+    url = _target_url(job, context)
     files = discover(folder)
     if not files:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
@@ -268,10 +267,21 @@ async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     finally:
         await connection.close()
     schema = read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None
-    warnings = await _remember(context, lambda store: _applied(store, schema, _where(url), applied, fingerprints))
+    warnings = await _remember(context, lambda store: _applied(store, schema, str(job.options.target), applied,
+                                                               fingerprints))
     return JobOutcome(summary=f"applied {len(applied)} migration(s)" + "".join(f"\n- `{a}`" for a in applied),
                       rollback=f"`migration-agent migrate down --steps {len(applied)}`" if applied else "",
                       warnings=warnings)
+
+
+def _target_url(job: Job, context: JobContext) -> str:
+    name = job.options.target
+    if name is None:
+        raise reject("no_target", "an apply job names its database in options.target")
+    if name not in context.apply_targets:
+        known = ", ".join(sorted(context.apply_targets)) or "none (set AGENT_APPLY_TARGETS)"
+        raise reject("unknown_target", f"target {name!r} is not one this agent may apply to; known: {known}")
+    return context.apply_targets[name]
 
 
 async def _run_up(connection: asyncpg.Connection, files: list[MigrationFile], confirm: bool,
@@ -288,12 +298,6 @@ async def _applied(store: MemoryStore, schema: Schema | None, database: str, app
                    fingerprints: dict[str, str]) -> list[str]:
     await record_applied(store, AGENT, schema, database, applied, fingerprints)
     return []
-
-
-def _where(url: str) -> str:
-    """The database of a URL without its credentials, as memory names it."""
-    parts = urlsplit(url)
-    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path}"
 
 
 HANDLERS: dict[str, Handler] = {

@@ -42,11 +42,12 @@ async def client(nats_server: NatsServer) -> AsyncIterator[Client]:
 
 
 @contextlib.asynccontextmanager
-async def serving(urls: ServiceUrls, log: Path, bus: BusSettings = FAST, **settings: Any) -> AsyncIterator[Service]:
+async def serving(urls: ServiceUrls, log: Path, bus: BusSettings = FAST, apply_targets: dict[str, str] | None = None,
+                  **settings: Any) -> AsyncIterator[Service]:
     """The service in this event loop until the block ends (then stopped as on SIGTERM)."""
     stop = asyncio.Event()
     service = Service(urls, bus, ConsumerSettings(activity_log=log, owner="test-agent", fetch_timeout_s=0.5,
-                                                  **settings))
+                                                  **settings), apply_targets)
     task = asyncio.create_task(service.run(stop))
     await _until(lambda: service._consumer is not None or task.done(), 30)
     if task.done():

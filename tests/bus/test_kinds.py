@@ -66,14 +66,15 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
     await admin.execute(f"CREATE DATABASE {target}")
     target_url = postgres_server_url.rsplit("/", 1)[0] + f"/{target}"
     try:
-        async with serving(urls, tmp_path / "log.md"):
+        async with serving(urls, tmp_path / "log.md", apply_targets={"staging": target_url}):
             made = await _run(client, "made", "generate", example_schemas(), verify=False)
             migrations = {k: v for k, v in made["artifacts"].items() if k.endswith(".sql")}
             verified = await _run(client, "verified", "verify", {**migrations, **example_schemas()}, rows=100)
             code = await _run(client, "code", "codegen", example_schemas(), targets=["ts", "prisma"])
             snapshot = {"schema.snapshot.json": made["artifacts"]["schema.snapshot.json"]}
-            applied = await _run(client, "applied", "apply", {**migrations, **snapshot}, database_url=target_url)
+            applied = await _run(client, "applied", "apply", {**migrations, **snapshot}, target="staging")
             refused = await _run(client, "no-target", "apply", migrations)
+            unknown = await _run(client, "unknown-target", "apply", migrations, target="production")
         connection = await asyncpg.connect(target_url)
         tables = {r["tablename"] for r in await connection.fetch("SELECT tablename FROM pg_tables "
                                                                   "WHERE schemaname = 'public'")}
@@ -89,7 +90,9 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
     assert any(k.startswith("prisma/") for k in code["artifacts"])
     assert applied["status"] == "succeeded" and "applied 2 migration(s)" in applied["summary"]
     assert {"lots", "storage_locations", "agent_schema_migrations"} <= tables
-    assert (refused["status"], refused["error"]["code"]) == ("rejected", "no_database")
+    assert (refused["status"], refused["error"]["code"]) == ("rejected", "no_target")
+    assert (unknown["status"], unknown["error"]["code"]) == ("rejected", "unknown_target")
+    assert "known: staging" in unknown["error"]["message"] and target_url not in json.dumps(unknown)
     # memory: the applied tables' fingerprints in long, each applied file in medium
     assert remembered["long"] == {t: fingerprints[t] for t in ("lots", "storage_locations")}
     assert sorted(remembered["medium"]) == sorted(f"{name}" for name in migrations if not name.endswith("_down.sql"))

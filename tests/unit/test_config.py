@@ -20,7 +20,8 @@ def test_environment_then_flags() -> None:
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("DATABASE_URL", "mysql://x"), ("NATS_URL", "http://x"), ("SCRATCH_BACKEND", "docker")],
+    [("DATABASE_URL", "mysql://x"), ("NATS_URL", "http://x"), ("SCRATCH_BACKEND", "docker"),
+     ("AGENT_APPLY_TARGETS", "staging=postgresql://h/db"), ("AGENT_APPLY_TARGETS", '{"staging": "mysql://h/db"}')],
 )
 def test_bad_setting_names_the_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError, match=variable):
@@ -42,3 +43,9 @@ def test_testcontainers_without_docker_is_a_clear_error() -> None:
     settings = load_settings(environ={"SCRATCH_BACKEND": "testcontainers", "DOCKER_HOST": "unix:///nonexistent"})
     with pytest.raises(ScratchBackendError, match="Docker is not usable"), scratch_postgres_url(settings):
         pass
+
+
+def test_apply_targets_are_named_urls_from_the_environment() -> None:
+    settings = load_settings({}, {"AGENT_APPLY_TARGETS": '{"staging": "postgresql://u@h/stage"}'})
+    assert settings.apply_targets == {"staging": "postgresql://u@h/stage"}
+    assert load_settings({}, {}).apply_targets == {}
