@@ -36,11 +36,14 @@ class Catalog:
     _indexes: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     # named indexes also by name, so DROP INDEX removes them
     named: dict[str, Index] = field(default_factory=dict)
+    # the names given to indexes on a table (some may since name an index elsewhere)
+    _names: dict[str, list[str]] = field(default_factory=dict)
     # column name -> type, per table
     _types: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
+                       {t: list(n) for t, n in self._names.items()},
                        {t: dict(c) for t, c in self._types.items()})
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
@@ -67,6 +70,7 @@ class Catalog:
                 self._add(entry)
                 if node.idxname:
                     self.named[node.idxname] = entry
+                    self._names.setdefault(entry[0], []).append(node.idxname)
             elif isinstance(node, ast.DropStmt):
                 self._drop(node)
             elif isinstance(node, ast.CreateStmt):
@@ -103,8 +107,10 @@ class Catalog:
                     on_table.remove(entry[1])
         elif node.removeType == ObjectType.OBJECT_TABLE:
             gone = set(names)
-            if not gone.isdisjoint(self._indexes):  # else no index is on a dropped table
-                self.named = {k: e for k, e in self.named.items() if e[0] not in gone}
             for table in gone:
+                for name in self._names.pop(table, ()):
+                    entry = self.named.get(name)
+                    if entry is not None and entry[0] in gone:
+                        del self.named[name]
                 self._indexes.pop(table, None)
                 self._types.pop(table, None)

@@ -1,7 +1,9 @@
 """Run the rules over every statement of a file, then apply the inline ignores.
 
 Each statement goes only to the rules whose `node_types` include its node class (or that
-declared none); the registry keeps that dispatch table per node class.
+declared none), and an ALTER TABLE only to those whose `alter_kinds` include one of its
+subcommands' kinds (or that declared none); the registry keeps that dispatch table per
+node class and set of kinds.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pglast import ast
+
 from agent.lint.catalog import Catalog
 from agent.lint.context import is_down, new_context
 from agent.lint.model import Finding, Severity
+from agent.lint.nodes import command_kinds
 from agent.lint.registry import Registry
 from agent.lint.source import SourceFile, parse_source
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
@@ -85,7 +90,9 @@ def lint_parsed(
     checks_for = rules.checks_for
     for statement in source.statements:
         context.enter(statement)
-        for check in checks_for(type(statement.node)):
+        node = statement.node
+        kinds = command_kinds(node) if type(node) is ast.AlterTableStmt else None
+        for check in checks_for(type(node), kinds):
             raw.extend(check(statement, context))
         context.advance(statement)
     ignores = read_ignores(source)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from pglast.enums import AlterTableType
+
 if TYPE_CHECKING:
     from agent.lint.context import Context
     from agent.lint.source import Statement
@@ -78,7 +80,9 @@ class Rule:
     `message` is a template formatted with the keyword arguments given to `at()`.
     `enabled_by_default` False keeps the rule out of a plain run (`--enable CODE` turns it
     on). `node_types` names the statement node classes `check` can report on; the engine
-    only calls `check` for those (empty: every statement).
+    only calls `check` for those (empty: every statement). `alter_kinds` narrows that for
+    ALTER TABLE: the subcommand kinds (ADD COLUMN, DROP COLUMN...) without one of which
+    `check` finds nothing in an ALTER TABLE statement (empty: any).
     """
 
     code: str
@@ -92,6 +96,7 @@ class Rule:
     check: Check = field(default=_no_check, compare=False, repr=False)
     enabled_by_default: bool = True
     node_types: tuple[type, ...] = field(default=(), compare=False, repr=False)
+    alter_kinds: frozenset[AlterTableType] = field(default=frozenset(), compare=False, repr=False)
 
     @property
     def checks_statements(self) -> bool:

@@ -13,6 +13,7 @@ __all__ = [
     "alter_commands",
     "column_constraints",
     "column_defs",
+    "command_kinds",
     "func_name",
     "location",
     "names",
@@ -171,6 +172,13 @@ def column_constraints(column: ast.ColumnDef, kind: ConstrType) -> list[ast.Cons
 def table_constraints(statement: ast.Node) -> Iterator[ast.Constraint]:
     """Table-level constraints of CREATE TABLE and ALTER TABLE ... ADD CONSTRAINT."""
     return iter(_table_constraints(statement))
+
+
+def command_kinds(statement: ast.AlterTableStmt) -> frozenset[int]:
+    """The kinds of all of an ALTER statement's subcommands, whatever it alters (a superset
+    of those `alter_commands` gives)."""
+    commands = [c for c in statement.cmds or () if isinstance(c, ast.AlterTableCmd)]
+    return frozenset([c.subtype for c in commands if c.subtype is not None])
 
 
 def alter_commands(statement: ast.Node, *kinds: AlterTableType) -> Iterator[ast.AlterTableCmd]:

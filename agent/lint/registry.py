@@ -24,7 +24,7 @@ class Registry:
     def __init__(self, rules: Iterable[Rule] = ()) -> None:
         self._rules: dict[str, Rule] = {}
         self._names: dict[str, Rule] = {}
-        self._checks: dict[type, tuple[Check, ...]] = {}
+        self._checks: dict[tuple[type, frozenset[int] | None], tuple[Check, ...]] = {}
         for rule in rules:
             self.register(rule)
 
@@ -71,15 +71,21 @@ class Registry:
         on -= {self.resolve(key).code for key in disable}
         return Registry(rule for rule in self if rule.code in on)
 
-    def checks_for(self, node_type: type) -> tuple[Check, ...]:
-        """The checks to run on a statement of this node class, in registry order."""
-        found = self._checks.get(node_type)
+    def checks_for(self, node_type: type, kinds: frozenset[int] | None = None) -> tuple[Check, ...]:
+        """The checks to run on a statement of this node class, in registry order.
+
+        `kinds`, for an ALTER TABLE, are the kinds of its subcommands: rules whose
+        `alter_kinds` name none of them are left out.
+        """
+        key = (node_type, kinds)
+        found = self._checks.get(key)
         if found is None:
             found = tuple(
                 rule.check
                 for rule in self
                 if rule.checks_statements
                 and (not rule.node_types or issubclass(node_type, rule.node_types))
+                and (kinds is None or not rule.alter_kinds or not rule.alter_kinds.isdisjoint(kinds))
             )
-            self._checks[node_type] = found
+            self._checks[key] = found
         return found

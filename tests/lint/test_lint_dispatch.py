@@ -1,9 +1,10 @@
 """Dispatch by node type loses nothing, and the fast parse builds the same trees.
 
-Every rule declares the statement classes it reports on (`Rule.node_types`); the engine
-calls it for those only. These tests lint a varied corpus (the benchmark's generator,
-every rule example and case, the generated migrations) twice, once with every rule
-called on every statement, and require the same findings.
+Every rule declares the statement classes it reports on (`Rule.node_types`), and for
+ALTER TABLE the subcommand kinds (`Rule.alter_kinds`); the engine calls it for those
+only. These tests lint a varied corpus (the benchmark's generator, every rule example and
+case, ALTER TABLE with every kind of subcommand, the generated migrations) twice, once
+with every rule called on every statement, and require the same findings.
 """
 
 from __future__ import annotations
@@ -22,7 +23,41 @@ from agent.lint.source import SqlSyntaxError, parse_sources
 from tests.lint.test_lint_rules import CASES
 
 REPO = Path(__file__).resolve().parents[2]
-UNDISPATCHED = Registry(dataclasses.replace(rule, node_types=()) for rule in RULES)
+UNDISPATCHED = Registry(
+    dataclasses.replace(rule, node_types=(), alter_kinds=frozenset()) for rule in RULES
+)
+# ALTER TABLE subcommands of many kinds, alone and together, on new and existing tables,
+# in up and down migrations
+_ALTERS = [
+    "ADD COLUMN n int NOT NULL", "ADD COLUMN s bigserial", "ADD COLUMN id integer PRIMARY KEY",
+    "ADD COLUMN tenant_id uuid UNIQUE", "ADD COLUMN c char(2) REFERENCES p (id)",
+    "ADD COLUMN g int GENERATED ALWAYS AS (n * 2) STORED", "ADD COLUMN u uuid DEFAULT random()",
+    "ADD CONSTRAINT k UNIQUE (a)", "ADD CONSTRAINT k UNIQUE USING INDEX i",
+    "ADD PRIMARY KEY (a)", "ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES p (id)",
+    "ADD CONSTRAINT c CHECK (a IS NOT NULL)", "ADD CONSTRAINT x EXCLUDE USING gist (a WITH =)",
+    "ALTER COLUMN a TYPE text", "ALTER COLUMN a TYPE timestamp USING a::timestamp",
+    "ALTER COLUMN a SET NOT NULL", "ALTER COLUMN a DROP NOT NULL", "ALTER COLUMN a SET DEFAULT 1",
+    "ALTER COLUMN a ADD GENERATED ALWAYS AS IDENTITY", "DROP COLUMN a", "DROP COLUMN a CASCADE",
+    "DROP CONSTRAINT k CASCADE", "VALIDATE CONSTRAINT c", "ENABLE ROW LEVEL SECURITY",
+    "FORCE ROW LEVEL SECURITY", "DETACH PARTITION p1 CONCURRENTLY", "SET (fillfactor = 70)",
+    "CLUSTER ON i", "DISABLE TRIGGER ALL", "RENAME COLUMN a TO b",
+]
+
+
+def _alter_corpus() -> list[str]:
+    rng = random.Random(7)
+    texts = []
+    for alter in _ALTERS:
+        for prefix in ("", "CREATE TABLE t (a int, tenant_id uuid);\n"):
+            texts.append(f"{prefix}ALTER TABLE t {alter};")
+        texts.append(f"-- agent:direction down\nBEGIN;\nALTER TABLE t {alter};\nCOMMIT;")
+    for _ in range(60):
+        chosen = rng.sample(_ALTERS, rng.randint(2, 4))
+        chosen = [a for a in chosen if not a.startswith(("RENAME", "DETACH"))] or ["DROP COLUMN a"]
+        texts.append(f"ALTER TABLE t {', '.join(chosen)};")
+    texts.append("ALTER MATERIALIZED VIEW v SET (fillfactor = 70);")
+    texts.append("ALTER INDEX i SET (fillfactor = 70);")
+    return texts
 
 
 def _bench() -> ModuleType:
@@ -40,7 +75,7 @@ def _corpus() -> list[str]:
     texts += [rule.bad for rule in RULES] + [rule.good for rule in RULES]
     texts += [sql for _, bad, good in CASES for sql in (bad, good)]
     texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "migrations").glob("*.sql"))]
-    return texts
+    return texts + _alter_corpus()
 
 
 CORPUS = _corpus()

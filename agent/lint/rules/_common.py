@@ -22,6 +22,7 @@ from agent.lint.nodes import (
 from agent.lint.source import Statement
 
 __all__ = [
+    "TYPED_COLUMN_COMMANDS",
     "existing_table",
     "foreign_keys",
     "relation_at",
@@ -64,6 +65,10 @@ def with_concurrently(statement: Statement, context: Context) -> str | None:
         return None
     at = keyword.end + 1
     return (text[:at] + " CONCURRENTLY" + text[at:])[tokens[0].start :].rstrip()
+
+
+# The ALTER TABLE subcommands `typed_columns` reads (the type rules' `alter_kinds`)
+TYPED_COLUMN_COMMANDS = frozenset({AlterTableType.AT_AddColumn, AlterTableType.AT_AlterColumnType})
 
 
 def typed_columns(statement: Statement) -> Iterator[tuple[str, ast.TypeName, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pglast.enums import ConstrType
+from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
@@ -52,4 +52,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pglast import ast
-from pglast.enums import ConstrType
+from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
@@ -55,4 +55,5 @@ RULE = Rule(
     good="SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN supplier_id uuid;",
     check=check,
     node_types=(ast.AlterTableStmt,),
+    alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

@@ -78,4 +78,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=(ast.AlterTableStmt,),
+    alter_kinds=frozenset({AlterTableType.AT_AlterColumnType}),
 )

@@ -51,4 +51,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=(ast.IndexStmt, ast.DropStmt, ast.ReindexStmt, ast.AlterTableStmt),
+    alter_kinds=frozenset({AlterTableType.AT_DetachPartition}),
 )

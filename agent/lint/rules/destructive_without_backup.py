@@ -67,4 +67,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=(ast.TruncateStmt, ast.AlterTableStmt, ast.DropStmt),
+    alter_kinds=frozenset({AlterTableType.AT_DropColumn}),
 )

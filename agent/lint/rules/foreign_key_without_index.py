@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
+from pglast.enums import AlterTableType
+
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS, location
@@ -58,4 +60,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pglast import ast
-from pglast.enums import ConstrType
+from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.facts import TENANT_COLUMN
@@ -84,4 +84,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=(ast.IndexStmt, *TABLE_DEFINITIONS),
+    alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

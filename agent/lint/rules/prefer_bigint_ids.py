@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pglast import ast
-from pglast.enums import ConstrType
+from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
@@ -68,4 +68,5 @@ RULE = Rule(
     good="CREATE TABLE lot_events (event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
     check=check,
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

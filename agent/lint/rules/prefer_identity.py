@@ -6,7 +6,7 @@ from pglast import ast
 
 from agent.lint.model import Rule, Severity
 from agent.lint.nodes import SERIAL_TYPES, TABLE_DEFINITIONS, type_name
-from agent.lint.rules._common import type_rule_check
+from agent.lint.rules._common import TYPED_COLUMN_COMMANDS, type_rule_check
 
 __all__ = ["RULE"]
 
@@ -31,4 +31,5 @@ RULE: Rule = Rule(
     good="CREATE TABLE lot_events (event_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
     check=type_rule_check(lambda: RULE, _serial),
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=TYPED_COLUMN_COMMANDS,
 )

@@ -6,7 +6,7 @@ from pglast import ast
 
 from agent.lint.model import Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS, type_name
-from agent.lint.rules._common import type_rule_check
+from agent.lint.rules._common import TYPED_COLUMN_COMMANDS, type_rule_check
 
 __all__ = ["RULE"]
 
@@ -29,4 +29,5 @@ RULE: Rule = Rule(
     good="CREATE TABLE lot_attributes (lot_id bigint PRIMARY KEY, attributes jsonb);",
     check=type_rule_check(lambda: RULE, _json),
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=TYPED_COLUMN_COMMANDS,
 )

@@ -6,7 +6,7 @@ from pglast import ast
 
 from agent.lint.model import Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS, type_name
-from agent.lint.rules._common import type_rule_check
+from agent.lint.rules._common import TYPED_COLUMN_COMMANDS, type_rule_check
 
 __all__ = ["RULE"]
 
@@ -44,5 +44,6 @@ RULE: Rule = Rule(
     ),
     check=type_rule_check(lambda: RULE, _limited_varchar),
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=TYPED_COLUMN_COMMANDS,
     enabled_by_default=False,
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast.enums import AlterTableType
+
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS
@@ -53,4 +55,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

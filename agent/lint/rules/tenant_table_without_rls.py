@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pglast.enums import AlterTableType
+
 from agent.lint.context import Context
 from agent.lint.facts import TENANT_COLUMN
 from agent.lint.model import Finding, Rule, Severity
@@ -72,4 +74,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=TABLE_DEFINITIONS,
+    alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pglast import ast
-from pglast.enums import ConstrType
+from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.effects import volatile_call
@@ -52,4 +52,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=(ast.AlterTableStmt,),
+    alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )
