@@ -24,13 +24,19 @@ def _identifier(raw: str) -> str:
 
 # Where an over-long identifier could be: a quoted one (anything between the quotes), or a
 # run of identifier characters of at least 16 (a character is at most 4 bytes in UTF-8).
-_CANDIDATE = re.compile("\"|[0-9A-Za-z_$\u0080-\U0010ffff]{16,}")
+# Compiled on first use by `re` (only text with non-ASCII characters needs it, and compiling
+# the wide character class takes a noticeable part of the command's start-up).
+_CANDIDATE = "\"|[0-9A-Za-z_$\u0080-\U0010ffff]{16,}"
+# In ASCII text a character is a byte: the same question is a quote or a run of 64.
+_LONG_ASCII_RUN = re.compile(f"[0-9A-Za-z_$]{{{MAX_IDENTIFIER_BYTES + 1}}}")
 
 
 def _may_have_long_identifier(text: str) -> bool:
+    if text.isascii():
+        return '"' in text or _LONG_ASCII_RUN.search(text) is not None
     return any(
         m.group() == '"' or len(m.group().encode()) > MAX_IDENTIFIER_BYTES
-        for m in _CANDIDATE.finditer(text)
+        for m in re.finditer(_CANDIDATE, text)
     )
 
 
