@@ -20,6 +20,7 @@ superuser passes anyway. Everything is one transaction, followed by ANALYZE.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 import random
@@ -84,17 +85,21 @@ class ColumnRules:
 
 
 def rules_of(table: Table, column: str) -> ColumnRules:
+    """What the column's own checks allow; read once per distinct set of checks (it parses them)."""
+    return _rules(column, tuple(c.expression for c in table.checks if c.columns == (column,)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rules(column: str, expressions: tuple[str, ...]) -> ColumnRules:
     bounds: Bounds = (None, None)
     min_length: int | None = None
     pattern: str | None = None
-    for check in table.checks:
-        if check.columns != (column,):
-            continue
-        low, high = bounds_of(check.expression, column)
+    for expression in expressions:
+        low, high = bounds_of(expression, column)
         if low is not None or high is not None:
             bounds = (low, high)
-        min_length = _min_length(check.expression, column) or min_length
-        pattern = _pattern(check.expression, column) or pattern
+        min_length = _min_length(expression, column) or min_length
+        pattern = _pattern(expression, column) or pattern
     return ColumnRules(bounds, min_length, pattern)
 
 
@@ -152,11 +157,15 @@ def value_from_pattern(pattern: str, n: int, extra: int = 2) -> str | None:
     `n` give different strings while the pattern has room); None when it is not simple.
     An open repeat (`+`, `*`, `{2,}`) is taken `extra` times more than its minimum (one)."""
     try:
-        parsed = _sre.parse(pattern)
-        text, _ = _walk(list(parsed), n, extra)
+        text, _ = _walk(_parsed(pattern), n, extra)
     except (_Unsupported, re.error, RecursionError, ValueError, TypeError):
         return None
     return text if re.search(pattern, text) else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(pattern: str) -> list[Any]:
+    return list(_sre.parse(pattern))
 
 
 def _walk(items: list[Any], n: int, extra: int) -> tuple[str, int]:
@@ -431,10 +440,12 @@ async def _link_back_references(connection: asyncpg.Connection, table: Table, sc
             continue
         column = next(c for c in key.columns if c != tenant)
         target = key.ref_columns[key.columns.index(column)]
-        sql = _link_sql(table, parent, column, target, tenant, tenant in key.columns)
+        same_tenant = tenant in key.columns
+        sql = _link_sql(table, parent, column, target, tenant, same_tenant)
         for each in TENANTS if table.tenant_scoped else (None,):
             await _set_tenant(connection, schema, each)
-            await connection.execute(sql)
+            # Each tenant's pass links that tenant's rows only (a superuser sees all of them).
+            await connection.execute(sql, *([each] if same_tenant else []))
 
 
 def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str, same_tenant: bool) -> str:
@@ -449,7 +460,8 @@ def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str
         f"p AS (SELECT {parent_key} AS id, {tenant_of} AS tenant, "
         f"row_number() OVER ({partition}ORDER BY {parent_key}) AS n FROM {quote_ident(parent.name)}) "
         f"UPDATE {quote_ident(child.name)} AS t SET {quote_ident(column)} = p.id FROM c JOIN p "
-        f"ON p.n = c.n{shift}{join_tenant} WHERE t.{child_pk} = c.id AND c.n % 3 <> 0")
+        f"ON p.n = c.n{shift}{join_tenant} WHERE t.{child_pk} = c.id AND c.n % 3 <> 0"
+        + (" AND c.tenant = $1" if same_tenant else ""))
 
 
 async def load_sample_data(connection: asyncpg.Connection, schema: Schema, ordered: list[Table],
