@@ -16,7 +16,7 @@ import click
 
 from agent.commands import quick_exit
 from agent.exit_codes import ExitCode
-from agent.lint.engine import Report, lint_sequence
+from agent.lint.engine import Report, Summary, lint_sequence
 from agent.lint.model import Severity
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
@@ -71,17 +71,18 @@ def lint_paths(
     return sources, lint_sequence(sources, rules)
 
 
-def _lint_on_all_cpus(paths: Sequence[Path], rules: Registry, output_format: str) -> tuple[Report, str]:
-    """`lint_paths`' report, from several processes when there are many files, rendered."""
-    from agent.lint.parallel import lint_texts, without_cyclic_gc
+def _lint_on_all_cpus(
+    paths: Sequence[Path], rules: Registry, output_format: str
+) -> tuple[Summary, list[str]]:
+    """`lint_paths`' report rendered (in pieces to write one after the other) and its
+    summary: from several processes when there are many files."""
+    from agent.lint.parallel import lint_and_render
 
     texts = [_read(p) for p in paths]
-    with without_cyclic_gc():
-        try:
-            report = lint_texts(texts, rules)
-        except SqlSyntaxError as error:
-            _fail(ExitCode.BAD_INPUT, str(error))
-        return report, render(report, output_format)
+    try:
+        return lint_and_render(texts, output_format, rules)
+    except SqlSyntaxError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
 
 
 def _settings() -> object:
@@ -169,11 +170,13 @@ def lint_command(files: tuple[Path, ...], output_format: str, fail_on: str, trac
         sources, report = lint_paths(files, rules)
         traces = _run_trace(sources, database_url)
         output = _output(report, traces, output_format)
+        summary, pieces = report.summary(), [output]
     else:
-        report, output = _lint_on_all_cpus(files, rules, output_format)
-    click.echo(output, nl=False)
+        summary, pieces = _lint_on_all_cpus(files, rules, output_format)
+    for piece in pieces:
+        click.echo(piece, nl=False)
     if not trace:  # nothing left to clean up: the CLI may skip freeing the trees at exit
         quick_exit.request_quick_exit()
     failed_trace = traces is not None and any(t.failed for t in traces)
-    if report.fails(Severity(fail_on)) or failed_trace:
+    if summary.fails(Severity(fail_on)) or failed_trace:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

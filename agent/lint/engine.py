@@ -22,7 +22,10 @@ from agent.lint.registry import Registry
 from agent.lint.source import SourceFile, parse_source
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
 
-__all__ = ["FileReport", "Report", "default_rules", "lint_parsed", "lint_sequence", "lint_source"]
+__all__ = [
+    "FileReport", "Report", "Summary", "default_rules", "lint_parsed", "lint_sequence",
+    "lint_source",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +50,32 @@ class FileReport:
 
 
 @dataclass(frozen=True, slots=True)
+class Summary:
+    """A report's counts: what the output's summary says and what decides the exit code."""
+
+    files: int = 0
+    errors: int = 0
+    warnings: int = 0
+    suppressed: int = 0
+
+    def __add__(self, other: Summary) -> Summary:
+        return Summary(self.files + other.files, self.errors + other.errors,
+                       self.warnings + other.warnings, self.suppressed + other.suppressed)
+
+    def fails(self, fail_on: Severity) -> bool:
+        """`Report.fails`: whether a finding is at `fail_on` or above."""
+        return bool(self.errors or (fail_on is Severity.WARNING and self.warnings))
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     files: tuple[FileReport, ...]
+
+    def summary(self) -> Summary:
+        return Summary(
+            len(self.files), self.count(Severity.ERROR), self.count(Severity.WARNING),
+            sum(len(f.suppressed) for f in self.files),
+        )
 
     @property
     def findings(self) -> list[Finding]:

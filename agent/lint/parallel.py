@@ -5,8 +5,10 @@ forked children the others. Each worker parses its chunk, then waits for the `Ca
 the chunks before it leave behind (the only thing a file takes from earlier files), folds
 its own files in, hands it to the next worker, and lints its chunk from there. Children
 send their `FileReport`s back pickled, with the text of each file but not its syntax tree
-(`source.statements` is empty there; `FileReport.statements` keeps the count). A syntax
-error is raised for the first file in order that has one, as `parse_sources` does.
+(`source.statements` is empty there; `FileReport.statements` keeps the count), or, for
+`lint_and_render` in a format that can be put together from parts, their rendered part
+and counts only. A syntax error is raised for the first file in order that has one, as
+`parse_sources` does.
 
 Forking is only done from a process with a single thread and on a platform that has
 `os.fork`; otherwise, or for few files, everything runs here, in order.
@@ -23,16 +25,21 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from agent.lint.catalog import Catalog
 from agent.lint.context import is_down
-from agent.lint.engine import FileReport, Report, lint_sequence
+from agent.lint.engine import FileReport, Report, Summary, lint_sequence
 from agent.lint.model import Finding
 from agent.lint.registry import Registry
 from agent.lint.source import Marker, SourceFile, SqlSyntaxError, parse_sources
 
-__all__ = ["MIN_FILES_PER_WORKER", "lint_texts", "without_cyclic_gc", "worker_count"]
+if TYPE_CHECKING:
+    from agent.lint.render import Part
+
+__all__ = [
+    "MIN_FILES_PER_WORKER", "lint_and_render", "lint_texts", "without_cyclic_gc", "worker_count",
+]
 
 # Below this many files per extra worker, forking costs more than it saves.
 MIN_FILES_PER_WORKER = 100
@@ -123,9 +130,16 @@ def _work(
     return parsed, report
 
 
+def _rendered(report: Report, part: Part) -> tuple[tuple[int, ...], str]:
+    """A worker's counts (`Summary` fields) and its files rendered."""
+    summary = report.summary()
+    counts = (summary.files, summary.errors, summary.warnings, summary.suppressed)
+    return counts, part(report.files)
+
+
 def _child(
     files: Sequence[tuple[str, str]], rules: Registry | None,
-    before: BinaryIO, after: BinaryIO | None, results: BinaryIO,
+    before: BinaryIO, after: BinaryIO | None, results: BinaryIO, part: Part | None,
 ) -> None:
     try:
         parsed, report = _work(files, rules, before, after)
@@ -133,6 +147,8 @@ def _child(
             _send(results, ("syntax", (parsed.path, parsed.line, parsed.column, parsed.reason)))
         elif report is None:
             _send(results, ("skipped", None))
+        elif part is not None:
+            _send(results, ("ok", _rendered(report, part)))
         else:
             _send(results, ("ok", [_flat(f) for f in report.files]))
     except BaseException:  # everything goes back to the parent
@@ -141,7 +157,7 @@ def _child(
 
 def _fork_child(
     files: Sequence[tuple[str, str]], rules: Registry | None,
-    before: int, after: int | None, results: int, every: list[int],
+    before: int, after: int | None, results: int, every: list[int], part: Part | None,
 ) -> int:
     pid = os.fork()
     if pid:
@@ -152,7 +168,7 @@ def _fork_child(
             os.close(descriptor)
         onward = os.fdopen(after, "wb") if after is not None else None
         with os.fdopen(before, "rb") as source, os.fdopen(results, "wb") as sink:
-            _child(files, rules, source, onward, sink)
+            _child(files, rules, source, onward, sink, part)
         if onward is not None:
             onward.close()
     except BaseException:
@@ -188,10 +204,42 @@ def lint_texts(
     with without_cyclic_gc():
         if count == 1:
             return lint_sequence(parse_sources(files), rules)
-        return _lint_in_workers(files, rules, count)
+        report, _, answers, chunks = _lint_in_workers(files, rules, count, None)
+        restored = [_restored(f, flat) for value, chunk in zip(answers, chunks, strict=True)
+                    for f, flat in zip(chunk, value, strict=True)]
+        return Report((*report.files, *restored))
 
 
-def _lint_in_workers(files: Sequence[tuple[str, str]], rules: Registry | None, count: int) -> Report:
+def lint_and_render(
+    files: Sequence[tuple[str, str]], output_format: str, rules: Registry | None = None,
+    workers: int | None = None,
+) -> tuple[Summary, list[str]]:
+    """The summary of `lint_texts(files, rules, workers)` and its rendering in
+    `output_format`, in pieces to write one after the other. Workers render their own files
+    when the format can be put together from parts (`agent.lint.render.IN_PARTS`), instead
+    of sending their findings back."""
+    from agent.lint.render import IN_PARTS, render
+
+    count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
+    if count == 1 or output_format not in IN_PARTS:
+        report = lint_texts(files, rules, workers)
+        with without_cyclic_gc():
+            return report.summary(), [render(report, output_format)]
+    part, assemble = IN_PARTS[output_format]
+    with without_cyclic_gc():
+        _, own, answers, _ = _lint_in_workers(files, rules, count, part)
+        assert own is not None
+        parts = [own, *answers]
+        summary = sum((Summary(*counts) for counts, _ in parts), Summary())
+        return summary, assemble(summary, [text for _, text in parts])
+
+
+def _lint_in_workers(
+    files: Sequence[tuple[str, str]], rules: Registry | None, count: int, part: Part | None
+) -> tuple[Report, tuple[tuple[int, ...], str] | None, list[Any], list[Sequence[tuple[str, str]]]]:
+    """This worker's report, with `part` its counts and rendered files (made while the
+    others finish), the other workers' answers (their flat reports, or with `part` their
+    counts and rendered files) and their chunks, in order."""
     chunks = _chunks(files, count)
     # pipes[k] carries the catalog from worker k to worker k + 1; results[k] worker k's reports
     pipes = [os.pipe() for _ in range(count - 1)]
@@ -200,7 +248,9 @@ def _lint_in_workers(files: Sequence[tuple[str, str]], rules: Registry | None, c
     children = []
     for k in range(1, count):
         after = pipes[k][1] if k < count - 1 else None
-        children.append(_fork_child(chunks[k], rules, pipes[k - 1][0], after, results[k - 1][1], every))
+        children.append(
+            _fork_child(chunks[k], rules, pipes[k - 1][0], after, results[k - 1][1], every, part)
+        )
     for descriptor in every:
         if descriptor not in (pipes[0][1], *(read_end for read_end, _ in results)):
             os.close(descriptor)
@@ -208,6 +258,7 @@ def _lint_in_workers(files: Sequence[tuple[str, str]], rules: Registry | None, c
     try:
         with os.fdopen(pipes[0][1], "wb") as onward:
             parsed, report = _work(chunks[0], rules, None, onward)
+        own = _rendered(report, part) if part is not None and report is not None else None
         answers = []
         while pending:
             answers.append(_receive(pending.pop(0)))
@@ -216,7 +267,7 @@ def _lint_in_workers(files: Sequence[tuple[str, str]], rules: Registry | None, c
             os.close(descriptor)
         for pid in children:
             os.waitpid(pid, 0)
-    return _merge(parsed, report, answers, chunks[1:])
+    return _checked(parsed, report, answers), own, [value for _, value in answers], chunks[1:]
 
 
 def _receive(descriptor: int) -> tuple[str, Any]:
@@ -228,19 +279,17 @@ def _receive(descriptor: int) -> tuple[str, Any]:
     return answer
 
 
-def _merge(
+def _checked(
     parsed: list[SourceFile] | SqlSyntaxError, report: Report | None,
-    answers: list[tuple[str, Any]], chunks: list[Sequence[tuple[str, str]]],
+    answers: list[tuple[str, Any]],
 ) -> Report:
+    """This worker's report, once no worker failed (the first failure in order is raised)."""
     if isinstance(parsed, SqlSyntaxError):
         raise parsed
     assert report is not None
-    files = list(report.files)
-    for (kind, value), chunk in zip(answers, chunks, strict=True):
+    for kind, value in answers:
         if kind == "syntax":
             raise _syntax_error(value)
         if kind == "crash":
             raise RuntimeError(f"lint worker failed:\n{value}")
-        if kind == "ok":
-            files.extend(map(_restored, chunk, value))
-    return Report(tuple(files))
+    return report

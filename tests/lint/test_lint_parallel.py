@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.lint.parallel import lint_texts
+from agent.lint.model import Severity
+from agent.lint.parallel import lint_and_render, lint_texts
 from agent.lint.render import FORMATS, render
 from agent.lint.source import SqlSyntaxError
 from tests.lint.test_lint_dispatch import CORPUS
@@ -19,6 +20,16 @@ def test_workers_give_the_same_report(workers: int) -> None:
     assert [f.statements for f in several.files] == [f.statements for f in one.files]
     for output_format in FORMATS:
         assert render(several, output_format) == render(one, output_format)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_workers_rendering_their_own_files_give_the_same_output(workers: int) -> None:
+    one = lint_texts(FILES, workers=1)
+    for output_format in FORMATS:
+        summary, pieces = lint_and_render(FILES, output_format, workers=workers)
+        assert "".join(pieces) == render(one, output_format)
+        assert summary == one.summary()
+        assert [summary.fails(s) for s in Severity] == [one.fails(s) for s in Severity]
 
 
 def test_index_of_an_earlier_chunk_covers_a_later_foreign_key() -> None:

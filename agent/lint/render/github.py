@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from agent.lint.engine import Report
+from collections.abc import Sequence
+
+from agent.lint.engine import FileReport, Report, Summary
 from agent.lint.model import Finding
 
-__all__ = ["annotation", "render_github"]
+__all__ = ["annotation", "assemble_github", "github_part", "render_github"]
 
 
 def _escape_data(text: str) -> str:
@@ -27,5 +29,13 @@ def annotation(finding: Finding) -> str:
     return f"::{finding.severity.value} {properties}::{message}"
 
 
+def github_part(files: Sequence[FileReport]) -> str:
+    return "".join([annotation(f) + "\n" for file in files for f in file.findings])
+
+
+def assemble_github(summary: Summary, parts: Sequence[str]) -> list[str]:
+    return list(parts)
+
+
 def render_github(report: Report) -> str:
-    return "".join(annotation(f) + "\n" for f in report.findings)
+    return "".join(assemble_github(report.summary(), [github_part(report.files)]))

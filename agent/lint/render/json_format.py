@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
-from agent.lint.engine import FileReport, Report
-from agent.lint.model import Finding, Severity
+from agent.lint.engine import FileReport, Report, Summary
+from agent.lint.model import Finding
 
-__all__ = ["render_json", "report_json", "report_json_head"]
+__all__ = ["assemble_json", "json_part", "render_json", "report_json", "report_json_head"]
 
 
-def report_json_head(report: Report) -> dict[str, object]:
+def report_json_head(report: Report | Summary) -> dict[str, object]:
     """The report's version and summary (`report_json` without the files)."""
+    counts = report.summary() if isinstance(report, Report) else report
     return {
         "version": 1,
         "summary": {
-            "files": len(report.files),
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "suppressed": sum(len(f.suppressed) for f in report.files),
+            "files": counts.files,
+            "errors": counts.errors,
+            "warnings": counts.warnings,
+            "suppressed": counts.suppressed,
         },
     }
 
@@ -35,12 +37,26 @@ def render_json(report: Report) -> str:
     `json.dumps` of its `to_json()`, written by `_FileEncoder` (same text, without encoding
     a rule's long explanations again for each finding).
     """
-    data = report_json_head(report)
-    head = ",\n".join(f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in data.items())
+    return "".join(assemble_json(report.summary(), [json_part(report.files)]))
+
+
+def json_part(files: Sequence[FileReport]) -> str:
+    """The lines of some consecutive files of a report ('' for none)."""
     encode = _FileEncoder().file
-    body = ",\n".join(f"    {encode(file)}" for file in report.files)
-    listed = f"[\n{body}\n  ]" if report.files else "[]"
-    return f'{{\n{head},\n  "files": {listed}\n}}\n'
+    return ",\n".join([f"    {encode(file)}" for file in files])
+
+
+def assemble_json(summary: Summary, parts: Sequence[str]) -> list[str]:
+    """The output in pieces: the summary, then the parts' lines, a comma between two parts."""
+    data = report_json_head(summary)
+    head = ",\n".join(f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in data.items())
+    body: list[str] = []
+    for part in parts:
+        if part:
+            body += [",\n", part] if body else [part]
+    if not body:
+        return [f'{{\n{head},\n  "files": []\n}}\n']
+    return [f'{{\n{head},\n  "files": [\n', *body, "\n  ]\n}\n"]
 
 
 class _FileEncoder:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from agent.lint.engine import FileReport, Report
-from agent.lint.model import Finding, Severity
+from collections.abc import Sequence
 
-__all__ = ["render_finding", "render_text", "summary_line"]
+from agent.lint.engine import FileReport, Report, Summary
+from agent.lint.model import Finding
+
+__all__ = ["assemble_text", "render_finding", "render_text", "summary_line", "text_part"]
 
 
 def _caret(report: FileReport, finding: Finding) -> list[str]:
@@ -28,16 +30,27 @@ def render_finding(report: FileReport, finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def summary_line(report: Report) -> str:
-    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    suppressed = sum(len(f.suppressed) for f in report.files)
-    files = len(report.files)
+def summary_line(report: Report | Summary) -> str:
+    counts = report.summary() if isinstance(report, Report) else report
     return (
-        f"{errors} error(s), {warnings} warning(s), {suppressed} suppressed "
-        f"in {files} file(s)"
+        f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.suppressed} "
+        f"suppressed in {counts.files} file(s)"
     )
 
 
+def text_part(files: Sequence[FileReport]) -> str:
+    """The findings of some consecutive files of a report ('' for none)."""
+    return "\n\n".join([render_finding(file, f) for file in files for f in file.findings])
+
+
+def assemble_text(summary: Summary, parts: Sequence[str]) -> list[str]:
+    """The output in pieces: each part's findings, then the summary line."""
+    pieces: list[str] = []
+    for part in parts:
+        if part:
+            pieces += [part, "\n\n"]
+    return [*pieces, summary_line(summary) + "\n"]
+
+
 def render_text(report: Report) -> str:
-    blocks = [render_finding(file, f) for file in report.files for f in file.findings]
-    return "\n\n".join([*blocks, summary_line(report)]) + "\n"
+    return "".join(assemble_text(report.summary(), [text_part(report.files)]))
