@@ -138,8 +138,10 @@ def parse_job(data: bytes, max_bytes: int) -> Job:
                                    f"limit of {max_bytes} bytes"), _guess_id(data))
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (UnicodeDecodeError, ValueError) as error:  # ValueError: bad JSON, or a 5 000-digit number
         raise JobRejected(JobError(code="not_json", message=f"not a JSON document: {error}")) from None
+    except RecursionError:
+        raise JobRejected(JobError(code="not_json", message="JSON nested too deeply")) from None
     if not isinstance(raw, dict):
         raise JobRejected(JobError(code="not_an_object", message="a job is a JSON object"))
     try:

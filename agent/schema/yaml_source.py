@@ -18,10 +18,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agent.schema.diagnostics import Diagnostic, KeyPath, Location, SchemaError
 
-__all__ = ["MAX_FILE_BYTES", "MAX_NODES", "SourceDocument", "read_source_file", "read_yaml_bytes"]
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "SourceDocument", "read_source_file", "read_yaml_bytes"]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 10_000
+MAX_DEPTH = 32
 
 _STANDARD_SCALARS = {
     "tag:yaml.org,2002:str",
@@ -71,6 +72,9 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _TooManyNodes(self.location(node))
+        if len(key_path) > MAX_DEPTH:
+            self.fail(node, key_path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
         self.document.locations.setdefault(key_path, self.location(node))
         if isinstance(node, MappingNode):
             return self.mapping(node, key_path)
@@ -98,7 +102,14 @@ class _Builder:
         if node.tag not in _STANDARD_SCALARS:
             self.fail(node, key_path, f"tag {node.tag} is not allowed")
             return None
-        value = self._scalars.construct_object(node, deep=True)
+        try:
+            value = self._scalars.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as error:  # e.g. an integer of 5 000 digits
+            digits = sum(c.isdigit() for c in str(node.value))
+            too_long = node.tag == "tag:yaml.org,2002:int" and digits > 100
+            self.fail(node, key_path, f"a number of {digits} digits is too long for any PostgreSQL type"
+                      if too_long else f"not a usable value: {error}")
+            return None
         if isinstance(value, datetime.datetime | datetime.date):
             return value.isoformat()
         return value
@@ -114,12 +125,17 @@ def read_yaml_bytes(path: Path, raw: bytes) -> SourceDocument:
     if len(raw) > MAX_FILE_BYTES:
         message = f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES} (1 MiB)"
         raise SchemaError([Diagnostic(Location(path.name, 1, 1), (), message)])
+    start = Location(path.name, 1, 1)
     try:
         root = yaml.compose(raw.decode("utf-8"), Loader=yaml.SafeLoader)
     except UnicodeDecodeError:
-        raise SchemaError([Diagnostic(Location(path.name, 1, 1), (), "file is not UTF-8")]) from None
+        raise SchemaError([Diagnostic(start, (), "file is not UTF-8")]) from None
     except yaml.MarkedYAMLError as error:
         raise SchemaError([_syntax_diagnostic(path, error)]) from None
+    except yaml.reader.ReaderError as error:  # control characters; it carries an offset, not a mark
+        raise SchemaError([Diagnostic(start, (), f"YAML: {error.reason} (character {error.position + 1})")]) from None
+    except RecursionError:  # the composer recurses per level; a deep document is refused whole
+        raise SchemaError([Diagnostic(start, (), f"nested more than {MAX_DEPTH} levels deep")]) from None
     builder = _Builder(path)
     if root is None:
         return builder.document

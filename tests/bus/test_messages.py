@@ -27,6 +27,8 @@ def test_a_valid_job_parses_with_its_options() -> None:
     (b"\xff\xfe", "not_json"),
     (b'{"job_id": "a", "kind": "gen', "not_json"),
     (b"[1, 2]", "not_an_object"),
+    (b"[" * 100_000 + b"]" * 100_000, "not_json"),
+    (b'{"job_id": "a", "n": ' + b"9" * 5000 + b"}", "not_json"),
     (json.dumps({"job_id": "a", "kind": "drop", "requested_by": "x"}).encode(), "unknown_kind"),
     (json.dumps({"job_id": "a", "kind": "lint", "requested_by": 5}).encode(), "invalid_job"),
     (json.dumps({"job_id": "a.b", "kind": "lint", "requested_by": "x"}).encode(), "invalid_job"),
