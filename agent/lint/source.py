@@ -107,7 +107,8 @@ def _statements(path: str, text: str, starts: tuple[int, ...]) -> tuple[Statemen
     try:
         raw = parse_statements(text)
     except parser.ParseError as error:
-        offset = error.args[1] if len(error.args) > 1 else 0
+        position = error.args[1] if len(error.args) > 1 else None
+        offset = position if isinstance(position, int) else 0  # "stack depth limit exceeded" has none
         line = bisect.bisect_right(starts, offset) - 1
         column = offset - starts[line] + 1
         raise SqlSyntaxError(path, line + 1, column, str(error.args[0])) from None
