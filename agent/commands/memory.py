@@ -16,6 +16,7 @@ from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.memory import TIERS, Memory, MemoryStore, connect_store, maintain
 from agent.memory.lessons import seed_core
+from agent.memory.store import MemoryLinesError, read_memory_lines
 from agent.runtime import postgres_url
 
 __all__ = ["memory_group"]
@@ -109,11 +110,12 @@ def export_command(agent_name: str | None, output: Path | None) -> None:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def import_command(source: Path) -> None:
     """JSON lines from `memory export`; existing keys are kept; all or nothing."""
-    lines = source.read_text(encoding="utf-8").splitlines()
     try:
-        count = _with_store(lambda s: s.import_lines(lines))
-    except ValueError as error:
-        fail(ExitCode.BAD_INPUT, f"not memory JSON lines: {error}")
+        lines = source.read_text(encoding="utf-8").splitlines()
+        read_memory_lines(lines)  # every line checked before the store is touched
+    except (MemoryLinesError, UnicodeDecodeError) as error:
+        fail(ExitCode.BAD_INPUT, f"{source}: nothing imported:\n{error}")
+    count = _with_store(lambda s: s.import_lines(lines))
     out.print(f"Imported {count} line(s).")
 
 

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import asyncpg
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from agent.migrate.discovery import discover
 from agent.migrate.runner import Runner, RunSettings
 from agent.sql.render_alter import BACKFILL_SETTING
 from agent.structured_logging import get_logger
 
-__all__ = ["SCHEMA", "TIERS", "Memory", "MemoryStore", "NewMemory", "connect_store"]
+__all__ = ["SCHEMA", "TIERS", "Memory", "MemoryLinesError", "MemoryStore", "NewMemory", "connect_store",
+           "read_memory_lines"]
 
 SCHEMA = "agent_memory"
 Tier = Literal["core", "long", "medium", "recent", "compost"]
@@ -156,14 +157,13 @@ class MemoryStore:
         return [m.model_dump_json(exclude={"score", "memory_id"}) for m in await self.entries(agent_name)]
 
     async def import_lines(self, lines: Iterable[str]) -> int:
-        """JSON lines from `export_lines`; existing (agent, tier, kind, key) are kept, all or nothing."""
-        count = 0
+        """JSON lines from `export_lines`; existing (agent, tier, kind, key) are kept, all or nothing.
+        Every line is checked first: a bad one raises MemoryLinesError naming each bad line."""
+        records = read_memory_lines(lines)
         async with self.connection.transaction():
-            for line in lines:
-                if line.strip():
-                    await self._restore(json.loads(line))
-                    count += 1
-        return count
+            for fields in records:
+                await self._restore(fields)
+        return len(records)
 
     async def _restore(self, fields: dict[str, Any]) -> None:
         new = NewMemory.model_validate({k: v for k, v in fields.items() if k in NewMemory.model_fields})
@@ -176,6 +176,37 @@ class MemoryStore:
             new.importance, new.session_id, new.expires_at, _time(fields["created_at"]),
             _time(fields["updated_at"]), int(fields.get("recall_count") or 0),
             _time(fields["last_recalled_at"]) if fields.get("last_recalled_at") else None)
+
+
+class MemoryLinesError(ValueError):
+    """Lines that are not memories as `memory export` writes them; says which and why."""
+
+
+def read_memory_lines(lines: Iterable[str]) -> list[dict[str, Any]]:
+    records, problems = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            fields = json.loads(line)
+            if not isinstance(fields, dict):
+                raise ValueError("not a JSON object")
+            NewMemory.model_validate({k: v for k, v in fields.items() if k in NewMemory.model_fields})
+            for stamp in ("created_at", "updated_at"):
+                _time(fields[stamp])
+            records.append(fields)
+        except ValidationError as error:
+            problems.append(f"line {number}: " + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+        except json.JSONDecodeError as error:
+            problems.append(f"line {number}: not JSON ({error.msg} at column {error.colno})")
+        except KeyError as missing:
+            problems.append(f"line {number}: {missing.args[0]}: required")
+        except (ValueError, TypeError) as error:
+            problems.append(f"line {number}: {error}")
+    if problems:
+        raise MemoryLinesError("\n".join(problems[:20]))
+    return records
 
 
 def _time(value: Any) -> dt.datetime:
