@@ -130,10 +130,21 @@ def _marker(comment: str, offset: int) -> Marker | None:
 
 
 def _markers(text: str) -> tuple[Marker, ...]:
-    """`-- agent:` comments, found by the SQL lexer (token offsets are exact)."""
-    if MARKER_PREFIX not in text:
+    """`-- agent:` comments, found by the SQL lexer (token offsets are exact).
+
+    Only the text up to the end of the last line that holds `agent:` is lexed: the lexer
+    reads left to right, so the comments there are the whole text's. Should that line end
+    inside a string or a block comment, the shorter text fails to lex and the whole is.
+    """
+    last = text.rfind(MARKER_PREFIX)
+    if last == -1:
         return ()
-    comments = (t for t in parser.scan(text) if t.name == "SQL_COMMENT")
+    end = text.find("\n", last)
+    try:
+        tokens = parser.scan(text if end == -1 else text[: end + 1])
+    except parser.ParseError:
+        tokens = parser.scan(text)
+    comments = (t for t in tokens if t.name == "SQL_COMMENT")
     found = (_marker(text[t.start : t.end + 1], t.start) for t in comments)
     return tuple(m for m in found if m is not None)
 

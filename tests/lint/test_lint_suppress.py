@@ -68,3 +68,17 @@ def test_disabled_marker_rules_report_nothing() -> None:
     sql = "-- agent:ingore MA101 typo\nSELECT 1;"
     assert codes(sql) == ["MA003"]
     assert codes(sql, rules=RULES.selected(disable=["MA003"])) == []
+
+
+def test_marker_lines_inside_strings_and_block_comments_are_not_markers() -> None:
+    from agent.lint.source import parse_source
+
+    texts = {
+        "SELECT 'x\n-- agent:ignore MA101 r\n';": [],
+        "/* a\n-- agent:ignore MA101 r\n*/ SELECT 1;": [],
+        "SELECT $$\n-- agent:no-transaction\n$$;": [],
+        "-- agent:ignore MA101 why\nCREATE INDEX i ON t (a);\nSELECT 'agent:';": ["ignore"],
+        "SELECT 1;\n--agent:destructive": ["destructive"],
+    }
+    for text, verbs in texts.items():
+        assert [m.verb for m in parse_source("m.sql", text).markers] == verbs, text
