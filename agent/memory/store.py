@@ -95,7 +95,7 @@ class MemoryStore:
         await self.connection.close()
 
     async def migrate(self, migrations: Path = MIGRATIONS) -> list[str]:
-        runner = Runner(self.connection, RunSettings(wait_timeout_s=30))
+        runner = Runner(self.connection, RunSettings(wait_timeout_s=30, quiet=True))
         await runner.lock()
         try:
             return await runner.up(discover(migrations))

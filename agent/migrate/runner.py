@@ -42,6 +42,8 @@ class RunSettings:
     wait_timeout_s: float = 0.0
     confirm: bool = False
     allow_out_of_order: bool = False
+    quiet: bool = False
+    """Log applied files at debug level (the memory store migrating itself under every command)."""
 
 
 @dataclass
@@ -169,7 +171,8 @@ class Runner:
                 await self.tracking.record(file.version, file.name, file.checksum, _ms(started))
 
         await self._with_retries(file.name, once)
-        log.info("migration applied", file=file.name, duration_ms=_ms(started))
+        (log.debug if self.settings.quiet else log.info)("migration applied", file=file.name,
+                                                          duration_ms=_ms(started))
 
     async def _statement_by_statement(self, file: MigrationFile, statements: list[str], resume_at: int,
                                       started: float) -> None:
