@@ -20,7 +20,7 @@ from pglast.enums import (
 )
 
 from agent.lint.catalog import Catalog
-from agent.lint.effects import Locks, locks_of, may_run_long
+from agent.lint.effects import Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
@@ -59,7 +59,10 @@ class Context:
     work_under_exclusive: int = 0
     current_locks: Locks = field(default_factory=dict)
     current_long: bool = False
-    history: list[tuple[Locks, bool]] = field(default_factory=list)
+    # whether an earlier statement of the file took a lock that blocks writes, and one
+    # that also scanned or rewrote its table while holding it
+    blocked_earlier: bool = False
+    blocked_long_earlier: bool = False
     _starts: list[int] = field(default_factory=list)
 
     # ------------------------------------------------------------ questions for rules
@@ -110,13 +113,19 @@ class Context:
 
     def advance(self, statement: Statement) -> None:
         node = statement.node
-        self.history.append((self.current_locks, self.current_long))
+        if self.current_locks and blocks_writes(self.current_locks):
+            self.blocked_earlier = True
+            self.blocked_long_earlier = self.blocked_long_earlier or self.current_long
+        kind = type(node)
         if isinstance(node, ast.TransactionStmt):
             self._transaction(node)
-        else:
-            self._timeouts(node)
-            self._backups(node)
-            self._not_null_checks(node)
+        else:  # each step only for the statements it can learn from
+            if kind in _SETTING_STATEMENTS:
+                self._timeouts(node)
+            if kind in _BACKUP_STATEMENTS:
+                self._backups(node)
+            if kind is ast.AlterTableStmt:
+                self._not_null_checks(node)
             self._locks(node)
         self.index = statement.index + 1
 
@@ -169,7 +178,8 @@ class Context:
             self.validated_not_null.add((table, column))
 
     def _locks(self, node: ast.Node) -> None:
-        if work_under_lock(node, self.exclusive_held(), self.current_locks, self.current_long):
+        held = self.exclusive_held() if self.held else []
+        if work_under_lock(node, held, self.current_locks, self.current_long):
             self.work_under_exclusive += 1
         self.dropped.update(dropped_tables(node))
         if isinstance(node, ast.AlterTableStmt):
@@ -182,6 +192,9 @@ class Context:
             self._end_transaction()
 
 
+# The statements that `_timeout_settings` and `_backup_target` read something from
+_SETTING_STATEMENTS = frozenset({ast.VariableSetStmt, ast.SelectStmt})
+_BACKUP_STATEMENTS = frozenset({ast.CreateTableAsStmt, ast.InsertStmt, ast.SelectStmt})
 # Statements that read or write rows, or run code that may: work whatever they lock.
 _DATA_STATEMENTS = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,

@@ -27,7 +27,8 @@ from agent.lint.nodes import (
 )
 
 __all__ = [
-    "LOCKING_STATEMENTS", "NON_VOLATILE", "Locks", "locks_of", "may_run_long", "volatile_call",
+    "LOCKING_STATEMENTS", "NON_VOLATILE", "Locks", "blocks_writes", "locks_of", "may_run_long",
+    "volatile_call",
 ]
 
 # Functions evaluated once per statement (stable or immutable): a default built from them
@@ -185,6 +186,11 @@ def locks_of(statement: ast.Node) -> Locks:
     locks = handler(statement) if handler is not None else {}
     locks.pop("", None)
     return locks
+
+
+def blocks_writes(locks: Locks) -> bool:
+    """Whether one of these locks stops writes (or reads) on its table."""
+    return any(mode.blocks_writes for mode in locks.values())
 
 
 def volatile_call(expression: Any) -> str | None:

@@ -76,21 +76,22 @@ def _row_security(facts: FileFacts, node: ast.AlterTableStmt) -> None:
 def _note(facts: FileFacts, index: int, node: ast.Node) -> None:
     if isinstance(node, ast.CreateStmt):
         facts.created.setdefault(table_name(node.relation), index)
-    if isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
+    elif isinstance(node, ast.CreateTableAsStmt) and node.into is not None:
         facts.created.setdefault(table_name(node.into.rel), index)
-    if any(c.colname == TENANT_COLUMN for c in column_defs(node)):
-        facts.tenant_tables.add(table_name(getattr(node, "relation", None)))
-    if isinstance(node, ast.AlterTableStmt):
+    elif isinstance(node, ast.AlterTableStmt):
         _row_security(facts, node)
-    if isinstance(node, ast.CreatePolicyStmt):
+    elif isinstance(node, ast.CreatePolicyStmt):
         facts.policies.add(table_name(node.table))
-    if isinstance(node, ast.IndexStmt):
+    elif isinstance(node, ast.IndexStmt):
         facts.indexes.append((table_name(node.relation), index_columns(node)))
         if node.idxname:
             facts.index_tables[node.idxname] = table_name(node.relation)
-    facts.indexes.extend(key_indexes(node))
-    if isinstance(node, ast.TransactionStmt) and node.kind in _BLOCK_KINDS:
+    elif isinstance(node, ast.TransactionStmt) and node.kind in _BLOCK_KINDS:
         facts.transaction_control = True
+    if isinstance(node, TABLE_DEFINITIONS):  # the statements with columns and key constraints
+        if any(c.colname == TENANT_COLUMN for c in column_defs(node)):
+            facts.tenant_tables.add(table_name(getattr(node, "relation", None)))
+        facts.indexes.extend(key_indexes(node))
 
 
 def gather_facts(source: SourceFile) -> FileFacts:

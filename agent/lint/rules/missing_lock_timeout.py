@@ -9,7 +9,7 @@ from agent.lint.effects import LOCKING_STATEMENTS, Locks
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
-__all__ = ["RULE", "blocking", "blocks"]
+__all__ = ["RULE", "blocking"]
 
 
 def blocking(locks: Locks) -> list[str]:
@@ -17,16 +17,11 @@ def blocking(locks: Locks) -> list[str]:
     return sorted(t for t, mode in locks.items() if mode.blocks_writes)
 
 
-def blocks(locks: Locks) -> bool:
-    """Whether `blocking(locks)` names any table."""
-    return any(mode.blocks_writes for mode in locks.values())
-
-
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    tables = blocking(context.current_locks)
-    if not tables or context.has_timeout("lock_timeout"):
+    if context.blocked_earlier or context.has_timeout("lock_timeout"):
         return
-    if any(blocks(locks) for locks, _ in context.history):
+    tables = blocking(context.current_locks)
+    if not tables:
         return
     mode = max(context.current_locks[t] for t in tables)
     yield RULE.at(context, statement.start, mode=mode.label, tables=", ".join(tables))

@@ -7,17 +7,17 @@ from collections.abc import Iterator
 from agent.lint.context import Context
 from agent.lint.effects import LOCKING_STATEMENTS
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.rules.missing_lock_timeout import blocking, blocks
+from agent.lint.rules.missing_lock_timeout import blocking
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    tables = blocking(context.current_locks)
-    if not tables or not context.current_long or context.has_timeout("statement_timeout"):
+    if not context.current_long or context.blocked_long_earlier:
         return
-    if any(long and blocks(locks) for locks, long in context.history):
+    tables = blocking(context.current_locks)
+    if not tables or context.has_timeout("statement_timeout"):
         return
     yield RULE.at(context, statement.start, tables=", ".join(tables))
 

@@ -12,10 +12,10 @@ __all__ = ["RULE"]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    if context.work_under_exclusive or not context.held:
+        return
     held = context.exclusive_held()
-    if context.work_under_exclusive == 0 and work_under_lock(
-        statement.node, held, context.current_locks, context.current_long
-    ):
+    if work_under_lock(statement.node, held, context.current_locks, context.current_long):
         yield RULE.at(context, statement.start, tables=", ".join(sorted(held)))
 
 
