@@ -16,6 +16,7 @@ Forking is only done from a process with a single thread and on a platform that 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import itertools
@@ -26,6 +27,11 @@ import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+try:
+    import fcntl
+except ImportError:  # not on Windows, which has no os.fork either
+    fcntl = None  # type: ignore[assignment]
 
 from agent.lint.catalog import Catalog
 from agent.lint.context import is_down
@@ -100,6 +106,21 @@ def _send(pipe: BinaryIO, value: object) -> None:
     pipe.flush()
 
 
+# Room asked for in the pipes between workers: a run of thousands of files leaves a catalog
+# of a few hundred kilobytes (reports are larger); Linux lets any process raise a pipe to 1 MiB.
+_PIPE_BYTES = 1 << 20
+
+
+def _pipe() -> tuple[int, int]:
+    """A pipe, with as much room as the system grants up to `_PIPE_BYTES`."""
+    read_end, write_end = os.pipe()
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(write_end, set_size, _PIPE_BYTES)
+    return read_end, write_end
+
+
 def _parse(files: Sequence[tuple[str, str]]) -> list[SourceFile] | SqlSyntaxError:
     try:
         return parse_sources(files)
@@ -115,18 +136,19 @@ def _work(
     files: Sequence[tuple[str, str]], rules: Registry | None,
     before: BinaryIO | None, after: BinaryIO | None,
 ) -> tuple[list[SourceFile] | SqlSyntaxError, Report | None]:
-    """One worker's share: parse, take the catalog, pass it on (in a thread), lint."""
+    """One worker's share: parse, take the catalog, pass it on, lint.
+
+    The catalog goes into a pipe made large enough to hold it (`_pipe`), so passing it on
+    does not wait for the next worker to read it. (A thread that wrote it while this one
+    linted sometimes did not get the interpreter back before the linting ended, and the
+    next worker waited all that time.)"""
     parsed = _parse(files)
     catalog: Catalog | None = pickle.load(before) if before is not None else Catalog()
     failed = isinstance(parsed, SqlSyntaxError) or catalog is None
-    handing: threading.Thread | None = None
     if after is not None:
         onward = None if failed else _folded(catalog, parsed)  # type: ignore[arg-type]
-        handing = threading.Thread(target=_send, args=(after, onward))
-        handing.start()
+        _send(after, onward)
     report = None if failed else lint_sequence(parsed, rules, catalog)  # type: ignore[arg-type]
-    if handing is not None:
-        handing.join()
     return parsed, report
 
 
@@ -242,8 +264,8 @@ def _lint_in_workers(
     counts and rendered files) and their chunks, in order."""
     chunks = _chunks(files, count)
     # pipes[k] carries the catalog from worker k to worker k + 1; results[k] worker k's reports
-    pipes = [os.pipe() for _ in range(count - 1)]
-    results = [os.pipe() for _ in range(count - 1)]
+    pipes = [_pipe() for _ in range(count - 1)]
+    results = [_pipe() for _ in range(count - 1)]
     every = [d for pair in (*pipes, *results) for d in pair]
     children = []
     for k in range(1, count):
