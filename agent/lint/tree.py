@@ -96,10 +96,10 @@ def _value_source(ctype: str, key: str, names: dict[str, Any]) -> str | None:
     if ctype in _GENERIC_POINTERS:
         return f"(None if (v := {got}) is None else wrapped(v, locate))"
     enum = getattr(enums, ctype, None)
-    if enum is not None:
-        names[f"E_{ctype}"] = enum
-        zero = f"E_{ctype}(0)" if _has_zero(enum) else "None"
-        return f"({zero} if (v := {got}) is None else E_{ctype}[v])"
+    if enum is not None:  # members by name from the mapping: `enum[name]` without a call
+        names[f"M_{ctype}"] = enum.__members__
+        names[f"Z_{ctype}"] = enum(0) if _has_zero(enum) else None
+        return f"(Z_{ctype} if (v := {got}) is None else M_{ctype}[v])"
     target = ctype.removesuffix("*")
     cls = getattr(ast, target, None)
     if isinstance(cls, type) and issubclass(cls, ast.Node):
