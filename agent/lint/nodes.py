@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from pglast import ast, enums
@@ -91,6 +92,25 @@ def _scalar(c_type: str) -> bool:
     return c_type in _SCALARS or hasattr(enums, c_type)
 
 
+_CHILDREN: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _children_getter(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """What a node of this class holds in its node-holding slots, read in one call."""
+    found = _CHILDREN.get(cls)
+    if found is None:
+        slots = _branches(cls)
+        if len(slots) > 1:
+            found = attrgetter(*slots)
+        elif slots:
+            one = attrgetter(slots[0])
+            found = lambda node: (one(node),)  # noqa: E731
+        else:
+            found = lambda node: ()  # noqa: E731
+        _CHILDREN[cls] = found
+    return found
+
+
 def walk(node: Any) -> Iterator[Any]:
     """Every AST node under (and including) `node`, depth first, parents before children."""
     stack = [node]
@@ -101,7 +121,10 @@ def walk(node: Any) -> Iterator[Any]:
             push(reversed(item))
         elif isinstance(item, ast.Node):
             yield item
-            children = [getattr(item, slot, None) for slot in _branches(type(item))]
+            try:
+                children = _children_getter(type(item))(item)
+            except AttributeError:  # a node built by hand may leave slots unset
+                children = tuple([getattr(item, slot, None) for slot in _branches(type(item))])
             push(reversed(children))
 
 
