@@ -18,6 +18,7 @@ from agent.commands import quick_exit
 from agent.exit_codes import ExitCode
 from agent.lint.engine import Report, Summary, lint_sequence
 from agent.lint.model import Severity
+from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
 from agent.lint.source import SourceFile, SqlSyntaxError, parse_sources
@@ -37,9 +38,9 @@ def _fail(code: ExitCode, message: str) -> NoReturn:
 
 def _read(path: Path) -> tuple[str, str]:
     try:
-        return str(path), path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        _fail(ExitCode.BAD_INPUT, f"{path}: cannot read: {error}")
+        return read_files([str(path)])[0]
+    except UnreadableFileError as error:
+        _fail(ExitCode.BAD_INPUT, str(error))
 
 
 def _parse(paths: Sequence[Path]) -> list[SourceFile]:
@@ -76,12 +77,9 @@ def _lint_on_all_cpus(
 ) -> tuple[Summary, list[str]]:
     """`lint_paths`' report rendered (in pieces to write one after the other) and its
     summary: from several processes when there are many files."""
-    from agent.lint.parallel import lint_and_render
-
-    texts = [_read(p) for p in paths]
-    try:
-        return lint_and_render(texts, output_format, rules)
-    except SqlSyntaxError as error:
+    try:  # each worker reads its own files
+        return lint_and_render([str(p) for p in paths], output_format, rules)
+    except (UnreadableFileError, SqlSyntaxError) as error:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 

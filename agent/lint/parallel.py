@@ -7,8 +7,9 @@ its own files in, hands it to the next worker, and lints its chunk from there. C
 send their `FileReport`s back pickled, with the text of each file but not its syntax tree
 (`source.statements` is empty there; `FileReport.statements` keeps the count), or, for
 `lint_and_render` in a format that can be put together from parts, their rendered part
-and counts only. A syntax error is raised for the first file in order that has one, as
-`parse_sources` does.
+and counts only. `lint_and_render` is given paths, and each worker reads its own files.
+A file that cannot be read is reported before any syntax error, and either for the first
+file in order that has one, as reading all files and then `parse_sources` would.
 
 Forking is only done from a process with a single thread and on a platform that has
 `os.fork`; otherwise, or for few files, everything runs here, in order.
@@ -24,7 +25,7 @@ import os
 import pickle
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -44,8 +45,30 @@ if TYPE_CHECKING:
     from agent.lint.render import Part
 
 __all__ = [
-    "MIN_FILES_PER_WORKER", "lint_and_render", "lint_texts", "without_cyclic_gc", "worker_count",
+    "MIN_FILES_PER_WORKER", "UnreadableFileError", "lint_and_render", "lint_texts", "read_files",
+    "without_cyclic_gc", "worker_count",
 ]
+
+
+class UnreadableFileError(ValueError):
+    """A file that cannot be read as UTF-8 text."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: cannot read: {reason}")
+        self.path, self.reason = path, reason
+
+
+def read_files(paths: Sequence[str]) -> list[tuple[str, str]]:
+    """(path, text) of each file, read as UTF-8 text; `UnreadableFileError` for the first
+    that cannot be read."""
+    found = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as file:
+                found.append((path, file.read()))
+        except (OSError, UnicodeDecodeError) as error:
+            raise UnreadableFileError(path, str(error)) from None
+    return found
 
 # Below this many files per extra worker, forking costs more than it saves.
 MIN_FILES_PER_WORKER = 100
@@ -121,10 +144,16 @@ def _pipe() -> tuple[int, int]:
     return read_end, write_end
 
 
-def _parse(files: Sequence[tuple[str, str]]) -> list[SourceFile] | SqlSyntaxError:
+# What a worker makes of its chunk: its (path, text) pairs (`list` when it was given them,
+# `read_files` when it was given paths)
+_Load = Callable[[Sequence[Any]], list[tuple[str, str]]]
+_Parsed = list[SourceFile] | SqlSyntaxError | UnreadableFileError
+
+
+def _parse(chunk: Sequence[Any], load: _Load) -> _Parsed:
     try:
-        return parse_sources(files)
-    except SqlSyntaxError as error:
+        return parse_sources(load(chunk))
+    except (SqlSyntaxError, UnreadableFileError) as error:
         return error
 
 
@@ -133,18 +162,18 @@ def _syntax_error(fields: tuple[str, int, int, str]) -> SqlSyntaxError:
 
 
 def _work(
-    files: Sequence[tuple[str, str]], rules: Registry | None,
+    chunk: Sequence[Any], load: _Load, rules: Registry | None,
     before: BinaryIO | None, after: BinaryIO | None,
-) -> tuple[list[SourceFile] | SqlSyntaxError, Report | None]:
-    """One worker's share: parse, take the catalog, pass it on, lint.
+) -> tuple[_Parsed, Report | None]:
+    """One worker's share: read, parse, take the catalog, pass it on, lint.
 
     The catalog goes into a pipe made large enough to hold it (`_pipe`), so passing it on
     does not wait for the next worker to read it. (A thread that wrote it while this one
     linted sometimes did not get the interpreter back before the linting ended, and the
     next worker waited all that time.)"""
-    parsed = _parse(files)
+    parsed = _parse(chunk, load)
     catalog: Catalog | None = pickle.load(before) if before is not None else Catalog()
-    failed = isinstance(parsed, SqlSyntaxError) or catalog is None
+    failed = not isinstance(parsed, list) or catalog is None
     if after is not None:
         onward = None if failed else _folded(catalog, parsed)  # type: ignore[arg-type]
         _send(after, onward)
@@ -160,12 +189,14 @@ def _rendered(report: Report, part: Part) -> tuple[tuple[int, ...], str]:
 
 
 def _child(
-    files: Sequence[tuple[str, str]], rules: Registry | None,
+    chunk: Sequence[Any], load: _Load, rules: Registry | None,
     before: BinaryIO, after: BinaryIO | None, results: BinaryIO, part: Part | None,
 ) -> None:
     try:
-        parsed, report = _work(files, rules, before, after)
-        if isinstance(parsed, SqlSyntaxError):
+        parsed, report = _work(chunk, load, rules, before, after)
+        if isinstance(parsed, UnreadableFileError):
+            _send(results, ("unreadable", (parsed.path, parsed.reason)))
+        elif isinstance(parsed, SqlSyntaxError):
             _send(results, ("syntax", (parsed.path, parsed.line, parsed.column, parsed.reason)))
         elif report is None:
             _send(results, ("skipped", None))
@@ -178,7 +209,7 @@ def _child(
 
 
 def _fork_child(
-    files: Sequence[tuple[str, str]], rules: Registry | None,
+    chunk: Sequence[Any], load: _Load, rules: Registry | None,
     before: int, after: int | None, results: int, every: list[int], part: Part | None,
 ) -> int:
     pid = os.fork()
@@ -190,7 +221,7 @@ def _fork_child(
             os.close(descriptor)
         onward = os.fdopen(after, "wb") if after is not None else None
         with os.fdopen(before, "rb") as source, os.fdopen(results, "wb") as sink:
-            _child(files, rules, source, onward, sink, part)
+            _child(chunk, load, rules, source, onward, sink, part)
         if onward is not None:
             onward.close()
     except BaseException:
@@ -226,30 +257,30 @@ def lint_texts(
     with without_cyclic_gc():
         if count == 1:
             return lint_sequence(parse_sources(files), rules)
-        report, _, answers, chunks = _lint_in_workers(files, rules, count, None)
+        report, _, answers, chunks = _lint_in_workers(files, list, rules, count, None)
         restored = [_restored(f, flat) for value, chunk in zip(answers, chunks, strict=True)
                     for f, flat in zip(chunk, value, strict=True)]
         return Report((*report.files, *restored))
 
 
 def lint_and_render(
-    files: Sequence[tuple[str, str]], output_format: str, rules: Registry | None = None,
+    paths: Sequence[str], output_format: str, rules: Registry | None = None,
     workers: int | None = None,
 ) -> tuple[Summary, list[str]]:
-    """The summary of `lint_texts(files, rules, workers)` and its rendering in
-    `output_format`, in pieces to write one after the other. Workers render their own files
-    when the format can be put together from parts (`agent.lint.render.IN_PARTS`), instead
-    of sending their findings back."""
+    """The summary of `lint_texts(read_files(paths), rules, workers)` and its rendering in
+    `output_format`, in pieces to write one after the other. Each worker reads its own
+    files, and renders them when the format can be put together from parts
+    (`agent.lint.render.IN_PARTS`) instead of sending their findings back."""
     from agent.lint.render import IN_PARTS, render
 
-    count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
+    count = worker_count(len(paths)) if workers is None else max(1, min(workers, len(paths)))
     if count == 1 or output_format not in IN_PARTS:
-        report = lint_texts(files, rules, workers)
+        report = lint_texts(read_files(paths), rules, workers)
         with without_cyclic_gc():
             return report.summary(), [render(report, output_format)]
     part, assemble = IN_PARTS[output_format]
     with without_cyclic_gc():
-        _, own, answers, _ = _lint_in_workers(files, rules, count, part)
+        _, own, answers, _ = _lint_in_workers(paths, read_files, rules, count, part)
         assert own is not None
         parts = [own, *answers]
         summary = sum((Summary(*counts) for counts, _ in parts), Summary())
@@ -257,8 +288,8 @@ def lint_and_render(
 
 
 def _lint_in_workers(
-    files: Sequence[tuple[str, str]], rules: Registry | None, count: int, part: Part | None
-) -> tuple[Report, tuple[tuple[int, ...], str] | None, list[Any], list[Sequence[tuple[str, str]]]]:
+    files: Sequence[Any], load: _Load, rules: Registry | None, count: int, part: Part | None
+) -> tuple[Report, tuple[tuple[int, ...], str] | None, list[Any], list[Sequence[Any]]]:
     """This worker's report, with `part` its counts and rendered files (made while the
     others finish), the other workers' answers (their flat reports, or with `part` their
     counts and rendered files) and their chunks, in order."""
@@ -271,7 +302,9 @@ def _lint_in_workers(
     for k in range(1, count):
         after = pipes[k][1] if k < count - 1 else None
         children.append(
-            _fork_child(chunks[k], rules, pipes[k - 1][0], after, results[k - 1][1], every, part)
+            _fork_child(
+                chunks[k], load, rules, pipes[k - 1][0], after, results[k - 1][1], every, part
+            )
         )
     for descriptor in every:
         if descriptor not in (pipes[0][1], *(read_end for read_end, _ in results)):
@@ -279,7 +312,7 @@ def _lint_in_workers(
     pending = [read_end for read_end, _ in results]
     try:
         with os.fdopen(pipes[0][1], "wb") as onward:
-            parsed, report = _work(chunks[0], rules, None, onward)
+            parsed, report = _work(chunks[0], load, rules, None, onward)
         own = _rendered(report, part) if part is not None and report is not None else None
         answers = []
         while pending:
@@ -301,11 +334,14 @@ def _receive(descriptor: int) -> tuple[str, Any]:
     return answer
 
 
-def _checked(
-    parsed: list[SourceFile] | SqlSyntaxError, report: Report | None,
-    answers: list[tuple[str, Any]],
-) -> Report:
-    """This worker's report, once no worker failed (the first failure in order is raised)."""
+def _checked(parsed: _Parsed, report: Report | None, answers: list[tuple[str, Any]]) -> Report:
+    """This worker's report, once no worker failed: an unreadable file is raised first,
+    then a syntax error or a crash, each time the first in order."""
+    if isinstance(parsed, UnreadableFileError):
+        raise parsed
+    for kind, value in answers:
+        if kind == "unreadable":
+            raise UnreadableFileError(*value)
     if isinstance(parsed, SqlSyntaxError):
         raise parsed
     assert report is not None

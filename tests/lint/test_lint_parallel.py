@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from agent.lint.model import Severity
-from agent.lint.parallel import lint_and_render, lint_texts
+from agent.lint.parallel import UnreadableFileError, lint_and_render, lint_texts
 from agent.lint.render import FORMATS, render
 from agent.lint.source import SqlSyntaxError
 from tests.lint.test_lint_dispatch import CORPUS
@@ -22,11 +24,20 @@ def test_workers_give_the_same_report(workers: int) -> None:
         assert render(several, output_format) == render(one, output_format)
 
 
+def _written(folder: Path, files: list[tuple[str, str]]) -> list[str]:
+    for name, text in files:
+        (folder / name).write_text(text, encoding="utf-8")
+    return [str(folder / name) for name, _ in files]
+
+
 @pytest.mark.parametrize("workers", [1, 2, 3])
-def test_workers_rendering_their_own_files_give_the_same_output(workers: int) -> None:
-    one = lint_texts(FILES, workers=1)
+def test_workers_reading_and_rendering_their_own_files_give_the_same_output(
+    workers: int, tmp_path: Path
+) -> None:
+    paths = _written(tmp_path, FILES)
+    one = lint_texts([(str(tmp_path / name), text) for name, text in FILES], workers=1)
     for output_format in FORMATS:
-        summary, pieces = lint_and_render(FILES, output_format, workers=workers)
+        summary, pieces = lint_and_render(paths, output_format, workers=workers)
         assert "".join(pieces) == render(one, output_format)
         assert summary == one.summary()
         assert [summary.fails(s) for s in Severity] == [one.fails(s) for s in Severity]
@@ -52,3 +63,16 @@ def test_first_syntax_error_in_order_is_raised(bad: int) -> None:
     with pytest.raises(SqlSyntaxError) as raised:
         lint_texts(files, workers=3)
     assert raised.value.path == f"{bad}.sql"
+
+
+@pytest.mark.parametrize("unreadable", [0, 2])
+def test_first_unreadable_file_in_order_wins_over_syntax_errors(
+    unreadable: int, tmp_path: Path
+) -> None:
+    paths = _written(tmp_path, [(f"{i}.sql", "SELECT 1;") for i in range(4)])
+    (tmp_path / "1.sql").write_text("SELEC 1;", encoding="utf-8")
+    (tmp_path / f"{unreadable}.sql").write_bytes(b"SELECT '\xff';")
+    (tmp_path / "3.sql").unlink()
+    with pytest.raises(UnreadableFileError) as raised:
+        lint_and_render(paths, "json", workers=3)
+    assert raised.value.path == paths[unreadable]
