@@ -176,7 +176,8 @@ def _work(
     failed = not isinstance(parsed, list) or catalog is None
     if after is not None:
         onward = None if failed else _folded(catalog, parsed)  # type: ignore[arg-type]
-        _send(after, onward)
+        with contextlib.suppress(BrokenPipeError):  # the next worker stopped: its answer says why
+            _send(after, onward)
     report = None if failed else lint_sequence(parsed, rules, catalog)  # type: ignore[arg-type]
     return parsed, report
 
