@@ -11,6 +11,7 @@ from agent.lint.context import Context
 from agent.lint.model import Check, Finding, Rule
 from agent.lint.nodes import (
     alter_commands,
+    column_constraints,
     column_defs,
     location,
     per_statement,
@@ -25,6 +26,7 @@ __all__ = [
     "TYPED_COLUMN_COMMANDS",
     "existing_table",
     "foreign_keys",
+    "key_index_builds",
     "relation_at",
     "target_table",
     "type_rule_check",
@@ -42,6 +44,17 @@ def existing_table(statement: Statement, context: Context) -> str:
     """The statement's table when it existed before this file ('' for a new one)."""
     table = target_table(statement)
     return "" if not table or context.created_here(table) else table
+
+
+def key_index_builds(statement: Statement, kind: ConstrType) -> Iterator[int]:
+    """Where a PRIMARY KEY or UNIQUE of `kind` builds its index inside the statement (not
+    `USING INDEX` a prebuilt one): as a table constraint or on a column."""
+    for constraint in table_constraints(statement.node):
+        if constraint.contype == kind and not constraint.indexname:
+            yield location(constraint, statement.start)
+    for column in column_defs(statement.node):
+        for constraint in column_constraints(column, kind):
+            yield location(constraint, statement.start)
 
 
 def relation_at(statement: Statement) -> int:

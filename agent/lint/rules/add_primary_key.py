@@ -8,8 +8,8 @@ from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import TABLE_DEFINITIONS, column_constraints, column_defs, location, table_constraints
-from agent.lint.rules._common import existing_table
+from agent.lint.nodes import TABLE_DEFINITIONS
+from agent.lint.rules._common import existing_table, key_index_builds
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
@@ -17,14 +17,9 @@ __all__ = ["RULE"]
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     table = existing_table(statement, context)
-    if not table:
-        return
-    for constraint in table_constraints(statement.node):
-        if constraint.contype == ConstrType.CONSTR_PRIMARY and not constraint.indexname:
-            yield RULE.at(context, location(constraint, statement.start), table=table)
-    for column in column_defs(statement.node):
-        for constraint in column_constraints(column, ConstrType.CONSTR_PRIMARY):
-            yield RULE.at(context, location(constraint, statement.start), table=table)
+    if table:
+        for at in key_index_builds(statement, ConstrType.CONSTR_PRIMARY):
+            yield RULE.at(context, at, table=table)
 
 
 RULE = Rule(
