@@ -12,12 +12,18 @@ import asyncpg
 import click
 
 from agent.activity_log import append_entry
+from agent.catalog import read_catalog, table_fingerprints
 from agent.commands.common import err, fail, json_option, out, run_async, settings
+from agent.commands.generate import AGENT, remembered
 from agent.exit_codes import ExitCode
+from agent.memory import MemoryStore
+from agent.memory.knowledge import record_applied
 from agent.migrate.discovery import MigrationFile, discover, statements_of
 from agent.migrate.export import FORMATS, export_files
 from agent.migrate.files import MigrationFileError, write_files
 from agent.migrate.runner import Runner, RunnerError, RunSettings, Status
+from agent.migrate.snapshot import SNAPSHOT_FILE, read_snapshot
+from agent.verify.apply import without_backups
 
 __all__ = ["export_command", "migrate_group"]
 
@@ -100,11 +106,35 @@ def _files(directory: Path) -> list[MigrationFile]:
     return discover(directory)
 
 
-def _log(action: str, database_url: str | None, done: list[str], outcome: str) -> None:
+def _where(database_url: str | None) -> str:
+    """The database without its credentials, for logs and memory."""
     parts = urlsplit(_url(database_url))
-    where = f"{parts.hostname or 'local socket'}/{parts.path.lstrip('/')}"
-    append_entry(f"migrate {action}", [f"database: {where}", f"files: {', '.join(done) or 'none'}",
+    return f"{parts.hostname or 'local socket'}/{parts.path.lstrip('/')}"
+
+
+def _log(action: str, database_url: str | None, done: list[str], outcome: str) -> None:
+    append_entry(f"migrate {action}", [f"database: {_where(database_url)}", f"files: {', '.join(done) or 'none'}",
                                        f"outcome: {outcome}"])
+
+
+def _remember_applied(database_url: str | None, directory: Path, done: list[str]) -> None:
+    """Long: the tables' schema (from the folder's snapshot) and catalog fingerprints; medium: the files."""
+    async def fingerprints() -> dict[str, str]:
+        connection = await asyncpg.connect(_url(database_url), timeout=10)
+        try:
+            return table_fingerprints(without_backups(await read_catalog(connection)))
+        finally:
+            await connection.close()
+
+    schema = read_snapshot(directory) if (directory / SNAPSHOT_FILE).exists() else None
+    found = run_async(fingerprints())
+
+    async def record(store: MemoryStore) -> list[str]:
+        await record_applied(store, AGENT, schema, _where(database_url), done, found)
+        return []
+
+    for warning in remembered(record):
+        err.print(warning, markup=False)
 
 
 @migrate_group.command("status")
@@ -162,7 +192,11 @@ def plan_command(database_url: str | None, directory: Path, direction_down: bool
 @_common
 @_run_options
 @click.option("--to", "to_version", help="Stop after this version.")
-def up_command(database_url: str | None, directory: Path, to_version: str | None, **options: Any) -> None:
+@click.option("--remember", is_flag=True,
+              help="Record the applied tables (schema from the folder's snapshot, catalog fingerprints) in the "
+                   "agent's memory, so `diff --from-memory` plans from them.")
+def up_command(database_url: str | None, directory: Path, to_version: str | None, remember: bool,
+               **options: Any) -> None:
     """Apply pending files in order (resuming a partly applied no-transaction file)."""
     files = _files(directory)
     try:
@@ -171,6 +205,8 @@ def up_command(database_url: str | None, directory: Path, to_version: str | None
         _log("up", database_url, [], "failed")
         raise
     _log("up", database_url, done, "ok")
+    if remember and done:
+        _remember_applied(database_url, directory, done)
     out.print(f"Applied {len(done)} file(s)." if done else "Nothing to apply.")
     for name in done:
         out.print(f"  {name}", markup=False)
