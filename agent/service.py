@@ -18,10 +18,11 @@ from nats.aio.client import Client
 
 from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings, JobConsumer
-from agent.bus.contract import BusSettings
+from agent.bus.contract import AGENT, BusSettings
 from agent.bus.dead_letters import watch_dead_letters
 from agent.bus.streams import ensure_bus
 from agent.jobs.handlers import JobContext
+from agent.memory.lessons import seed_core
 from agent.memory.lifecycle import maintain
 from agent.memory.shared import SharedStore
 from agent.structured_logging import get_logger
@@ -54,8 +55,8 @@ class Service:
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         self._on_signals(stop)
-        async with self.memory.use():
-            pass  # connecting migrates the store: the agent's own runner, at start-up
+        async with self.memory.use() as store:  # connecting migrates the store: the agent's own runner
+            await seed_core(store, AGENT)
         client = await self._connect()
         js = client.jetstream()
         await ensure_bus(js, self.bus)

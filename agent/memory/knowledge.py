@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from agent.memory.lessons import learn_new_lessons
 from agent.memory.store import MemoryStore, NewMemory
 from agent.schema.tables import Schema, Table
 from agent.verify.report import VerificationReport
@@ -122,3 +123,4 @@ async def learn_from_verification(store: MemoryStore, agent_name: str, schema: S
     named = [m for m in migrations if any(m.up_name.removesuffix(".sql") in failure for failure in failures)]
     for migration in named or migrations:  # the file a failure names, else every file of the run
         await record_failure(store, agent_name, migration, failures, [t.name for t in schema.tables])
+    await learn_new_lessons(store, agent_name, report)

@@ -8,8 +8,9 @@ import yaml
 from pydantic import BaseModel
 
 from agent.memory.store import MemoryStore, NewMemory
+from agent.verify.report import VerificationReport
 
-__all__ = ["CORE_LESSONS", "Lesson", "load_lessons", "seed_core"]
+__all__ = ["CORE_LESSONS", "Lesson", "learn_new_lessons", "load_lessons", "seed_core"]
 
 CORE_LESSONS = Path(__file__).resolve().parents[2] / "memory" / "core-lessons.yaml"
 
@@ -31,8 +32,31 @@ def load_lessons(path: Path = CORE_LESSONS) -> list[Lesson]:
 async def seed_core(store: MemoryStore, agent_name: str, path: Path = CORE_LESSONS) -> int:
     lessons = load_lessons(path)
     for lesson in lessons:
-        await store.remember(NewMemory(
-            agent_name=agent_name, tier="core", kind="lesson", key=lesson.key,
-            content=lesson.model_dump(), about=[*lesson.lint_rules, *lesson.verification_steps],
-            importance=1.0))
+        await _remember(store, agent_name, lesson)
     return len(lessons)
+
+
+async def learn_new_lessons(store: MemoryStore, agent_name: str, report: VerificationReport,
+                            path: Path = CORE_LESSONS) -> list[Lesson]:
+    """A verification step that failed where no core lesson names it caught a new class of
+    disaster: it becomes a core lesson, tied to the step, with the failure as what could happen."""
+    stored = [Lesson.model_validate(m.content) for m in await store.entries(agent_name, "core") if m.kind == "lesson"]
+    covered = {step for lesson in [*load_lessons(path), *stored] for step in lesson.verification_steps}
+    learned = []
+    for step in report.steps:
+        if step.failures and step.name not in covered:
+            failure = step.failures[0]
+            lesson = Lesson(
+                key=f"caught-by-{step.name}", title=f"Caught by: {step.title}",
+                what_could_happen=f"{failure.table + ': ' if failure.table else ''}{failure.message}"[:500],
+                prevention=[f"the verification step {step.name} runs on every migration before it is written"],
+                lint_rules=[], verification_steps=[step.name])
+            await _remember(store, agent_name, lesson)
+            learned.append(lesson)
+    return learned
+
+
+async def _remember(store: MemoryStore, agent_name: str, lesson: Lesson) -> None:
+    await store.remember(NewMemory(
+        agent_name=agent_name, tier="core", kind="lesson", key=lesson.key, content=lesson.model_dump(),
+        about=[*lesson.lint_rules, *lesson.verification_steps], importance=1.0))

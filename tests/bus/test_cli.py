@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from nats.aio.client import Client
 
+from agent.bus.contract import BusSettings
 from agent.service import ServiceUrls
 from tests.bus.conftest import REPO, serving
 from tests.bus.servers import NatsServer
@@ -32,7 +33,8 @@ async def test_submit_waits_for_the_result_and_exits_by_its_status(
     bad = tmp_path / "bad.sql"
     bad.write_text("CREATE INDEX i ON t (c);\n")
     log = tmp_path / "activity.md"
-    async with serving(urls, log):
+    # A long duplicate window: the repeated submit is dropped by the stream, not answered again.
+    async with serving(urls, log, bus=BusSettings(ack_wait_s=3, duplicate_window_s=120)):
         good = await asyncio.to_thread(_cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "cli-1",
                                        "--option", "now=2025-12-05T10:30:00Z", "--option", "rows=50", "--wait",
                                        "--json")

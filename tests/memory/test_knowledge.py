@@ -87,3 +87,24 @@ async def test_a_failure_that_names_its_file_is_composted_for_that_file_alone(st
     await learn_from_verification(store, AGENT, v1.schema, created.migrations, failed)
     assert await compost_warnings(store, AGENT, [first]) == []
     assert len(await compost_warnings(store, AGENT, [second])) == 1
+
+
+async def test_a_failure_no_core_lesson_names_becomes_a_core_lesson_once(store: MemoryStore) -> None:
+    from agent.memory.knowledge import learn_from_verification
+    from agent.verify.report import Finding, StepReport, VerificationReport
+
+    v1 = load_schema_dir(EVOLUTION / "v1")
+    created = generate_migrations(v1, Schema(), NOW, [])
+
+    def failed(step: str, message: str) -> VerificationReport:
+        return VerificationReport(steps=[StepReport(name=step, title=step.replace("_", " "), findings=[
+            Finding(check=step, passed=False, table="lots", message=message)])])
+
+    await learn_from_verification(store, AGENT, v1.schema, created.migrations, failed("rls", "rows leak"))
+    await learn_from_verification(store, AGENT, v1.schema, created.migrations,
+                                  failed("sample_data", "no row satisfies the checks"))
+    await learn_from_verification(store, AGENT, v1.schema, created.migrations, failed("sample_data", "again"))
+    core = {m.key: m.content for m in await store.entries(AGENT, "core")}
+    assert list(core) == ["caught-by-sample_data"]  # rls is the RLS-gap lesson's already
+    assert core["caught-by-sample_data"]["what_could_happen"] == "lots: no row satisfies the checks"
+    assert core["caught-by-sample_data"]["verification_steps"] == ["sample_data"]
