@@ -52,8 +52,8 @@ async def test_a_job_id_published_twice_runs_once_and_answers_twice(
     log = tmp_path / "activity.md"
     async with serving(urls, log):
         assert await publish(client, job("twice"), msg_id="twice")
-        (first,) = await results_of(client, "twice")
         assert not await publish(client, job("twice"), msg_id="twice")  # inside the duplicate window: dropped
+        (first,) = await results_of(client, "twice")
         await asyncio.sleep(FAST.duplicate_window_s + 0.5)
         assert await publish(client, job("twice"), msg_id="twice")  # beyond it: the agent's memory answers
         answers = await results_of(client, "twice", count=2)
