@@ -41,8 +41,8 @@ _EXIT_BY_STATUS = {"succeeded": ExitCode.OK, "failed": ExitCode.FINDINGS, "rejec
 
 @click.command("serve")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=min(os.cpu_count() or 2, 8), show_default=True,
-              help="Jobs run at once by this process, each on its own scratch database [default: the CPUs, "
-                   "at most 8].")
+              help="Jobs run at once by this process, each on its own scratch database (one per CPU, "
+                   "at most 8).")
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=1800, show_default=True,
               help="Seconds a job may run before it is answered `failed` (timeout).")
 @click.option("--ack-wait", type=click.FloatRange(min=1), default=60, show_default=True,
