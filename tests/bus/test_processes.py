@@ -17,7 +17,7 @@ import pytest
 from nats.aio.client import Client
 
 from agent import embedded
-from agent.bus.contract import BusSettings
+from agent.bus.contract import ASSIGNMENTS, CONSUMER, BusSettings
 from agent.service import ServiceUrls
 from tests.bus.conftest import agent_process, all_results, results_of, serving, wait_for_line
 from tests.bus.jobs import job, publish
@@ -54,12 +54,21 @@ async def _claim_owner(memory_url: str, job_id: str, timeout: float = 60) -> str
     raise TimeoutError(f"no agent started {job_id}")
 
 
+async def _both_pulling(client: Client) -> None:
+    """Both processes have a pull request waiting, so the first jobs are not all one's."""
+    for _ in range(200):
+        if (await client.jetstream().consumer_info(ASSIGNMENTS, CONSUMER)).num_waiting >= 2:
+            return
+        await asyncio.sleep(0.05)
+
+
 async def test_two_agent_processes_share_fifty_jobs_each_answered_once(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
     agents = [agent_process(urls, tmp_path / f"data{i}", tmp_path / "activity.md") for i in range(2)]
     try:
         for agent in agents:
             await wait_for_line(agent, "agent serving")
+        await _both_pulling(client)
         ids = [f"share-{i:02d}" for i in range(50)]
         for job_id in ids:
             await publish(client, job(job_id, kind="lint", payload={"a.sql": "CREATE INDEX i ON t (c);"}), "lint",
