@@ -20,7 +20,7 @@ import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from agent.activity_log import append_entry
+from agent.activity_log import DEFAULT_LOG, append_entry
 from agent.bus.contract import AGENT, ASSIGNMENTS, CONSUMER, JOB_SUBJECTS, BusSettings, result_subject
 from agent.bus.messages import Job, JobError, JobOutcome, JobRejected, JobResult, parse_job, rejected_id
 from agent.bus.publishing import offload_artifacts, publish_result, publish_review
@@ -40,7 +40,7 @@ class ConsumerSettings:
     job_timeout_s: float = 1800.0
     fetch_timeout_s: float = 2.0
     grace_s: float = 30.0
-    activity_log: Path = Path("logs/database-migration-agent.log.md")
+    activity_log: Path = DEFAULT_LOG
     owner: str = "agent"
 
 

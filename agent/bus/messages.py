@@ -32,8 +32,10 @@ __all__ = [
 JobKind = Literal["generate", "diff", "verify", "lint", "codegen", "apply"]
 JOB_KINDS: tuple[str, ...] = ("generate", "diff", "verify", "lint", "codegen", "apply")
 Status = Literal["succeeded", "failed", "rejected", "dead_lettered"]
-JOB_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$"
-JOB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}\Z")
+_JOB_ID = r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}"  # also a subject token: no '.', '*', '>' or space
+JOB_ID_PATTERN = f"^{_JOB_ID}$"  # for pydantic and the published JSON Schema
+JOB_ID = re.compile(_JOB_ID + r"\Z")  # Python's `$` would let a trailing newline through
+_JOB_ID_IN_BYTES = re.compile(rb'"job_id"\s*:\s*"(' + _JOB_ID.encode() + rb')"')
 FileName = Annotated[str, StringConstraints(pattern=r"^(old/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")]
 
 
@@ -160,7 +162,7 @@ def _guess_id(raw: Any) -> str | None:
     if isinstance(raw, dict):
         value = raw.get("job_id")
         return value if isinstance(value, str) and JOB_ID.match(value) else None
-    match = re.search(rb'"job_id"\s*:\s*"([A-Za-z0-9][A-Za-z0-9_-]{0,127})"', raw[:4096])
+    match = _JOB_ID_IN_BYTES.search(raw[:4096])
     return match.group(1).decode() if match else None
 
 

@@ -87,7 +87,9 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
     if baseline is not None:
         outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, outcome.migrations)))
         report = _verify(loaded, outcome, baseline, rows)
-        outcome.warnings.extend(remembered(lambda store: _learn(store, loaded, outcome, report)))
+        checked = report
+        outcome.warnings.extend(remembered(
+            lambda store: learn_from_verification(store, AGENT, loaded.schema, outcome.migrations, checked)))
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
@@ -95,19 +97,14 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
     _print(outcome, report, written, as_json)
 
 
-async def _learn(store: MemoryStore, loaded: LoadedSchema, outcome: GenerateOutcome,
-                 report: VerificationReport) -> list[str]:
-    await learn_from_verification(store, AGENT, loaded.schema, outcome.migrations, report)
-    return []
-
-
-def remembered(work: Callable[[MemoryStore], Awaitable[list[str]]]) -> list[str]:
-    """Memory makes runs better but never blocks one: an unavailable store is a warning."""
+def remembered(work: Callable[[MemoryStore], Awaitable[list[str] | None]]) -> list[str]:
+    """Memory makes runs better but never blocks one: an unavailable store is a warning.
+    Returns the warnings `work` gives (none when it gives None)."""
     async def go() -> list[str]:
         with postgres_url(settings()) as url:
             store = await connect_store(url)
             try:
-                return await work(store)
+                return await work(store) or []
             finally:
                 await store.close()
 

@@ -16,7 +16,6 @@ from agent.catalog import read_catalog, table_fingerprints
 from agent.commands.common import err, fail, json_option, out, run_async, settings
 from agent.commands.generate import AGENT, remembered
 from agent.exit_codes import ExitCode
-from agent.memory import MemoryStore
 from agent.memory.knowledge import record_applied
 from agent.migrate.discovery import MigrationFile, discover, statements_of
 from agent.migrate.export import FORMATS, export_files
@@ -129,11 +128,8 @@ def _remember_applied(database_url: str | None, directory: Path, done: list[str]
     schema = read_snapshot(directory) if (directory / SNAPSHOT_FILE).exists() else None
     found = run_async(fingerprints())
 
-    async def record(store: MemoryStore) -> list[str]:
-        await record_applied(store, AGENT, schema, _where(database_url), done, found)
-        return []
-
-    for warning in remembered(record):
+    where = _where(database_url)
+    for warning in remembered(lambda store: record_applied(store, AGENT, schema, where, done, found)):
         err.print(warning, markup=False)
 
 

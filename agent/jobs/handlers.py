@@ -125,7 +125,8 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
                                           rows_per_table=job.options.rows, progress=context.progress)
         await _check_reachable(report, context)
         checked = report
-        await _remember(context, lambda store: _learned(store, loaded.schema, outcome, checked))
+        await _remember(context, lambda store: learn_from_verification(store, AGENT, loaded.schema,
+                                                                       outcome.migrations, checked))
     artifacts = {f.name: f.content for f in outcome.files()}
     if outcome.migrations:
         artifacts[outcome.snapshot_file.name] = outcome.snapshot
@@ -137,19 +138,13 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
         error=_verification_error(report))
 
 
-async def _learned(store: MemoryStore, schema: Schema, outcome: GenerateOutcome,
-                   report: VerificationReport) -> list[str]:
-    await learn_from_verification(store, AGENT, schema, outcome.migrations, report)
-    return []
-
-
-async def _remember(context: JobContext, work: Callable[[MemoryStore], Awaitable[list[str]]]) -> list[str]:
+async def _remember(context: JobContext, work: Callable[[MemoryStore], Awaitable[list[str] | None]]) -> list[str]:
     """Memory improves a job but never fails one: an unavailable store is a warning."""
     if context.memory is None:
         return []
     try:
         async with context.memory.use() as store:
-            return await work(store)
+            return await work(store) or []
     except UNAVAILABLE_ERRORS as error:
         return [f"memory store unavailable, nothing remembered: {error}"]
 
@@ -267,8 +262,8 @@ async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     finally:
         await connection.close()
     schema = read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None
-    warnings = await _remember(context, lambda store: _applied(store, schema, str(job.options.target), applied,
-                                                               fingerprints))
+    warnings = await _remember(context, lambda store: record_applied(store, AGENT, schema, str(job.options.target),
+                                                                     applied, fingerprints))
     return JobOutcome(summary=f"applied {len(applied)} migration(s)" + "".join(f"\n- `{a}`" for a in applied),
                       rollback=f"`migration-agent migrate down --steps {len(applied)}`" if applied else "",
                       warnings=warnings)
@@ -292,12 +287,6 @@ async def _run_up(connection: asyncpg.Connection, files: list[MigrationFile], co
         return await runner.up(files)
     finally:
         await runner.unlock()
-
-
-async def _applied(store: MemoryStore, schema: Schema | None, database: str, applied: list[str],
-                   fingerprints: dict[str, str]) -> list[str]:
-    await record_applied(store, AGENT, schema, database, applied, fingerprints)
-    return []
 
 
 HANDLERS: dict[str, Handler] = {

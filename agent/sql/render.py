@@ -31,7 +31,7 @@ from agent.plan.operations import (
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
-from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING
+from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_definition
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
 
@@ -41,15 +41,6 @@ _COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 def column_list(names: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(name) for name in names)
-
-
-def _column(column: Column) -> str:
-    parts = [quote_ident(column.name), column.sql_type]
-    if column.not_null:
-        parts.append("NOT NULL")
-    if column.default is not None:
-        parts.append(f"DEFAULT {column.default}")
-    return " ".join(parts)
 
 
 def foreign_key_clause(fk: ForeignKey) -> str:
@@ -88,7 +79,7 @@ def _column_groups(table: Table) -> list[tuple[str, list[Column]]]:
 
 def _create_table(op: CreateTable) -> str:
     table = op.table
-    blocks = [[_column(c) for c in columns] for _, columns in _column_groups(table)]
+    blocks = [[column_definition(c) for c in columns] for _, columns in _column_groups(table)]
     titles = [title for title, _ in _column_groups(table)]
     blocks.append(_table_constraints(table, op.foreign_keys))
     titles.append("Constraints")

@@ -13,7 +13,7 @@ from agent.schema.names import bounded_name
 from agent.schema.tables import Column
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 
-__all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup"]
+__all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup", "column_definition"]
 
 INDENT = "    "
 BACKFILL_SETTING = "'migration_agent.backfill'"
@@ -24,7 +24,8 @@ def _table(op: Any) -> str:
     return f"ALTER TABLE {quote_ident(op.table)}"
 
 
-def _column_definition(column: Column) -> str:
+def column_definition(column: Column) -> str:
+    """`name TYPE [NOT NULL] [DEFAULT ...]`, as CREATE TABLE and ADD COLUMN write it."""
     parts = [quote_ident(column.name), column.sql_type]
     if column.not_null:
         parts.append("NOT NULL")
@@ -34,7 +35,7 @@ def _column_definition(column: Column) -> str:
 
 
 def _add_column(op: alter.AddColumn) -> str:
-    return f"{_table(op)} ADD COLUMN {_column_definition(op.column)};"
+    return f"{_table(op)} ADD COLUMN {column_definition(op.column)};"
 
 
 def column_backup(op: alter.DropColumn) -> str:
@@ -53,7 +54,7 @@ def _restore_column(op: alter.RestoreColumn) -> str:
     NOT NULL through a validated check; the backup is dropped once its rows are back."""
     nullable = op.column.model_copy(update={"not_null": False, "default": None})
     key = op.primary_key[0]
-    lines = [f"{_table(op)} ADD COLUMN {_column_definition(nullable)};"]
+    lines = [f"{_table(op)} ADD COLUMN {column_definition(nullable)};"]
     source = quote_ident(op.refill_from) if op.refill_from else None
     if source is None and op.backup_as:
         backup = quote_ident(op.backup_as)
@@ -80,16 +81,16 @@ def _alter_type(op: alter.AlterColumnType) -> str:
         return alter_sql
     statements = [*(drop_policy_sql(op.table, p) for p in op.policies), alter_sql,
                   *(create_policy_sql(op.table, p) for p in op.policies)]
-    return do_block("\n".join(statements))
+    return _do_block("\n".join(statements))
 
 
-def dollar_tag(body: str) -> str:
+def _dollar_tag(body: str) -> str:
     """A dollar quote the body does not contain (expressions from YAML may hold `$$` in a string)."""
     return next(tag for tag in ("$$", *(f"$agent{n}$" for n in range(1, 1000))) if tag not in body)
 
 
-def do_block(body: str) -> str:
-    tag = dollar_tag(body)
+def _do_block(body: str) -> str:
+    tag = _dollar_tag(body)
     return "\n".join([f"DO {tag}", "BEGIN", textwrap.indent(body, INDENT), "END", f"{tag};"])
 
 
@@ -171,7 +172,7 @@ def _backfill(op: alter.Backfill) -> str:
     sets = ",\n                ".join(
         f"{c} = COALESCE({c}, ({expression}))" for c, (_, expression) in zip(columns, op.assignments, strict=True))
     label = f"{op.table}: {', '.join(c for c, _ in op.assignments)}".replace("'", "")
-    tag = dollar_tag(sets)
+    tag = _dollar_tag(sets)
     return "\n".join([
         f"DO {tag}",
         "DECLARE",
@@ -207,7 +208,7 @@ def _default_action(op: alter.SetColumnDefault) -> str:
 
 
 ALTER_ACTIONS: dict[type[Operation], Callable[[Any], str | None]] = {
-    alter.AddColumn: lambda op: f"ADD COLUMN {_column_definition(op.column)}",
+    alter.AddColumn: lambda op: f"ADD COLUMN {column_definition(op.column)}",
     alter.AlterColumnType: lambda op: None if op.policies else
     f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
     alter.SetColumnDefault: _default_action,
