@@ -166,6 +166,11 @@ def _drop_sync_trigger(op: alter.DropSyncTrigger) -> str:
 
 
 def _backfill(op: alter.Backfill) -> str:
+    """A DO block filling the columns range by range of the primary key, a commit per range.
+
+    Each range's bounds come from the key's index alone (an index-only scan); only the UPDATE
+    reads the rows, once. Every condition on the key is a plain range, so the plans PL/pgSQL
+    caches for the loop keep using the index (`last IS NULL OR key > last` would not)."""
     table, key = quote_ident(op.table), quote_ident(op.key)
     columns = [quote_ident(column) for column, _ in op.assignments]
     pending = " OR ".join(f"{c} IS NULL" for c in columns)
@@ -176,26 +181,28 @@ def _backfill(op: alter.Backfill) -> str:
     return "\n".join([
         f"DO {tag}",
         "DECLARE",
-        f"    batch {op.key_type}[];",
+        f"    first_key {op.key_type};",
         f"    last_key {op.key_type};",
+        "    changed bigint;",
         "    done bigint := 0;",
         "BEGIN",
-        "    LOOP",
-        f"        SELECT array_agg({key} ORDER BY {key}) INTO batch FROM (",
-        f"            SELECT {key} FROM {table}",
-        f"            WHERE ({pending}) AND (last_key IS NULL OR {key} > last_key)",
-        f"            ORDER BY {key} LIMIT {op.batch_size}",
-        "        ) AS next_batch;",
-        "        EXIT WHEN batch IS NULL;",
+        f"    SELECT {key} INTO first_key FROM {table} ORDER BY {key} LIMIT 1;",
+        "    WHILE first_key IS NOT NULL LOOP",
+        f"        SELECT {key} INTO last_key FROM {table} WHERE {key} >= first_key",
+        f"            ORDER BY {key} OFFSET {op.batch_size - 1} LIMIT 1;",
+        "        IF last_key IS NULL THEN",
+        f"            SELECT {key} INTO last_key FROM {table} ORDER BY {key} DESC LIMIT 1;",
+        "        END IF;",
         f"        PERFORM set_config({BACKFILL_SETTING}, 'on', true);",
         f"        UPDATE {table}",
         f"            SET {sets}",
-        f"            WHERE {key} = ANY (batch) AND ({pending});",
-        "        last_key := batch[array_length(batch, 1)];",
-        "        done := done + array_length(batch, 1);",
+        f"            WHERE {key} BETWEEN first_key AND last_key AND ({pending});",
+        "        GET DIAGNOSTICS changed = ROW_COUNT;",
+        "        done := done + changed;",
         f"        RAISE NOTICE 'backfill {label}: % rows', done;",
         "        COMMIT;",
         *([f"        PERFORM pg_sleep({op.pause_ms / 1000:g});"] if op.pause_ms else []),
+        f"        SELECT {key} INTO first_key FROM {table} WHERE {key} > last_key ORDER BY {key} LIMIT 1;",
         "    END LOOP;",
         "END",
         f"{tag};",

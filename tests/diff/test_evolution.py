@@ -10,6 +10,7 @@ import pytest
 
 from agent.catalog import compare, fingerprint, read_catalog
 from agent.jobs.generate import GenerateOutcome, generate_migrations
+from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.schema import LoadedSchema, load_schema_dir
 from agent.schema.tables import Schema
@@ -30,10 +31,10 @@ def _versions() -> tuple[LoadedSchema, LoadedSchema]:
     return load_schema_dir(EVOLUTION / "v1"), load_schema_dir(EVOLUTION / "v2")
 
 
-def _diff(allow_destructive: bool = True) -> GenerateOutcome:
+def _diff(allow_destructive: bool = True, batch_size: int = 10_000) -> GenerateOutcome:
     v1, v2 = _versions()
     return generate_migrations(v2, v1.schema, NOW, ["20251205103001"], allow_changes=True,
-                               allow_destructive=allow_destructive)
+                               allow_destructive=allow_destructive, backfill=BackfillSettings(batch_size))
 
 
 def test_the_diff_is_phased_and_names_what_breaks() -> None:
@@ -51,7 +52,8 @@ def test_the_diff_is_phased_and_names_what_breaks() -> None:
     assert "ADD COLUMN supplier_id UUID,\n    ADD CONSTRAINT lots_quantity_check CHECK (quantity >= 0) NOT VALID," \
         in expand.up_sql
     assert "-- agent:no-transaction" in backfill.up_sql and "COMMIT;" in backfill.up_sql
-    assert "LIMIT" not in backfill.up_sql.split("ORDER BY lot_id LIMIT 5000")[0].split("UPDATE")[-1]
+    update = backfill.up_sql[backfill.up_sql.index("UPDATE lots"):]
+    assert "LIMIT" not in update[:update.index(";")]  # the seed's UPDATE ... LIMIT is not PostgreSQL
     assert "CREATE INDEX CONCURRENTLY idx_lots_material_id" in index.up_sql
     assert "UNIQUE USING INDEX lots_tenant_id_lot_code_key" in index.up_sql
     assert "ALTER TABLE lots VALIDATE CONSTRAINT lots_supplier_id_not_null;" in validate.up_sql
@@ -108,3 +110,33 @@ async def test_v1_to_v2_keeps_the_data_and_rolls_back_to_the_exact_v1(db: asyncp
     assert compare(columns_by_name(v1_catalog), restored) == []
     assert fingerprint(restored) == fingerprint(columns_by_name(v1_catalog))
     assert tuple(await db.fetchrow(DATA_CHECKSUM)) == tuple(v1_data)
+
+
+@pytest.mark.integration
+async def test_the_backfill_fills_every_row_range_by_range_and_a_rerun_finishes_only_the_rest(
+        db: asyncpg.Connection) -> None:
+    v1, _ = _versions()
+    for migration in generate_migrations(v1, Schema(), NOW, []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await _load_v1_rows(db)
+    expand, backfill = _diff(batch_size=7).migrations[:2]
+    await apply_sql(db, expand.up_name, expand.up_sql)
+    pending = "SELECT count(*) FROM lots WHERE lot_code IS NULL OR supplier_id IS NULL"
+    # a run that stopped part-way: the first ranges are done
+    await db.execute("UPDATE lots SET lot_code = lot_number, supplier_id = gen_random_uuid() "
+                     "WHERE lot_id IN (SELECT lot_id FROM lots ORDER BY lot_id LIMIT 100)")
+    notices: list[str] = []
+
+    def listen(_: object, message: asyncpg.PostgresLogMessage) -> None:
+        notices.append(message.message)
+
+    db.add_log_listener(listen)
+    try:
+        await apply_sql(db, backfill.up_name, backfill.up_sql)
+    finally:
+        db.remove_log_listener(listen)
+    assert await db.fetchval(pending) == 0
+    progress = [n for n in notices if n.startswith("backfill lots")]
+    assert len(progress) == -(-ROWS // 7)  # one commit per range of 7 keys
+    assert progress[-1] == f"backfill lots: lot_code, supplier_id: {ROWS - 100} rows"
+    assert await db.fetchval("SELECT count(*) FROM lots WHERE lot_code = lot_number") == ROWS
