@@ -20,6 +20,7 @@ from pglast import ast, parser
 
 from agent.migrate.discovery import MigrationFile, statements_of
 from agent.migrate.tracking import AppliedRow, Tracking
+from agent.postgres_errors import postgres_reason
 from agent.schema.literals import quote_ident
 from agent.structured_logging import get_logger
 
@@ -230,8 +231,7 @@ class Runner:
                 log.warning("lock timeout, retrying", file=name, attempt=attempt, delay_s=round(delay, 3))
                 await asyncio.sleep(delay)
             except asyncpg.PostgresError as error:
-                detail = "; ".join(filter(None, [str(error), getattr(error, "detail", None)]))
-                raise RunnerError(f"{name}: {detail}") from None
+                raise RunnerError(f"{name}: {postgres_reason(error)}") from None
 
     async def _drop_invalid_index(self, statement: str) -> None:
         """A CONCURRENTLY build that failed leaves an INVALID index; it is removed before a retry."""

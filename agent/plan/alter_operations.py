@@ -67,6 +67,10 @@ class DropColumn(_OnTable):
     key_type: str = "UUID"
     destructive = True
 
+    @property
+    def reads_rows(self) -> bool:
+        return self.backup_as is not None
+
     def reverse(self) -> Operation:
         return RestoreColumn(self.table, self.column, self.backup_as, self.primary_key,
                              self.refill_from, self.refill_not_null, self.key_type)
@@ -82,6 +86,10 @@ class RestoreColumn(_OnTable):
     refill_from: str | None = None
     refill_not_null: bool = False
     key_type: str = "UUID"
+
+    @property
+    def reads_rows(self) -> bool:
+        return bool(self.refill_from or self.backup_as)
 
     def reverse(self) -> Operation:
         return DropColumn(self.table, self.column, self.backup_as, self.primary_key,
@@ -244,6 +252,10 @@ class Backfill(_OnTable):
     batch_size: int = 10_000
     pause_ms: int = 0
     section = Section.DATA
+
+    @property
+    def reads_rows(self) -> bool:
+        return True
 
     def reverse(self) -> Operation:
         return Nothing(self.table)

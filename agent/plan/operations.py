@@ -54,6 +54,13 @@ class Operation:
     def table_name(self) -> str | None:
         return None
 
+    @property
+    def reads_rows(self) -> bool:
+        """Reads or writes the rows of every tenant (a backfill, a backup, a restore): its file
+        runs with `row_security` off, so that a role row-level security would filter stops
+        with an error instead of quietly seeing no rows."""
+        return False
+
     def reverse(self) -> Operation:
         raise NotImplementedError
 
@@ -83,6 +90,10 @@ class DropTable(Operation):
     @property
     def table_name(self) -> str:
         return self.table.name
+
+    @property
+    def reads_rows(self) -> bool:
+        return self.backup_as is not None
 
     def reverse(self) -> Operation:
         return CreateTable(self.table, self.foreign_keys)

@@ -115,7 +115,9 @@ def _statements(operations: list[Operation], combine: bool) -> list[tuple[Operat
 def _body(operations: Iterable[Operation], transactional: bool, statement_timeout: str = STATEMENT_TIMEOUT) -> str:
     parts: list[str] = []
     current: object = None
-    backups, ordered = _backups_first(list(operations)) if transactional else ([], list(operations))
+    operations = list(operations)
+    reads_rows = any(op.reads_rows for op in operations)
+    backups, ordered = _backups_first(operations) if transactional else ([], operations)
     if backups:
         parts += [_banner("Backups (copied before any lock is taken)"), *backups]
     for op, sql in _statements(ordered, combine=transactional):
@@ -129,9 +131,11 @@ def _body(operations: Iterable[Operation], transactional: bool, statement_timeou
     timeouts = (
         f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}';\n"
         f"SET LOCAL statement_timeout = '{statement_timeout}';"
+        + ("\nSET LOCAL row_security = off;" if reads_rows else "")
     )
-    if not transactional:
-        return "\n\n".join([timeouts.replace("LOCAL ", ""), *parts]) + "\n"
+    if not transactional:  # session settings; row_security is put back for what runs next
+        reset = ["RESET row_security;"] if reads_rows else []
+        return "\n\n".join([timeouts.replace("LOCAL ", ""), *parts, *reset]) + "\n"
     return "\n\n".join(["BEGIN;", timeouts, *parts, "COMMIT;"]) + "\n"
 
 

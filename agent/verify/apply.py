@@ -9,6 +9,7 @@ import asyncpg
 from pglast import parser
 
 from agent.catalog import Catalog
+from agent.postgres_errors import postgres_reason
 from agent.sql.migration_file import BACKUP_PREFIX
 
 __all__ = [
@@ -62,9 +63,7 @@ async def apply_sql(connection: asyncpg.Connection, name: str, sql: str) -> floa
     except asyncpg.PostgresError as error:
         if connection.is_in_transaction():
             await connection.execute("ROLLBACK")
-        detail = "; ".join(filter(None, [str(error), getattr(error, "detail", None),
-                                         getattr(error, "hint", None)]))
-        raise ApplyError(f"{name}: {detail}") from None
+        raise ApplyError(f"{name}: {postgres_reason(error)}") from None
     return (time.perf_counter() - started) * 1000
 
 

@@ -190,5 +190,5 @@ def test_a_dropped_column_is_copied_to_a_backup_and_restored_by_down() -> None:
     assert "CREATE UNIQUE INDEX CONCURRENTLY ON _backup_items_note_20260101000000 (item_id);" in contract.down_sql
     assert ("SET note = COALESCE(note, ((SELECT b.note FROM _backup_items_note_20260101000000 AS b "
             "WHERE b.item_id = items.item_id)))") in contract.down_sql
-    assert contract.down_sql.rstrip().endswith("DROP TABLE _backup_items_note_20260101000000;")
+    assert contract.down_sql.endswith("DROP TABLE _backup_items_note_20260101000000;\n\nRESET row_security;\n")
     assert "-- agent:destructive" in contract.up_sql

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -14,7 +15,7 @@ from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.schema import LoadedSchema, load_schema_dir
 from agent.schema.tables import Schema
-from agent.verify.apply import apply_sql, columns_by_name, without_backups
+from agent.verify.apply import ApplyError, apply_sql, columns_by_name, without_backups
 from agent.verify.schema_compare import compare_schema
 
 EVOLUTION = Path(__file__).parent / "evolution"
@@ -140,3 +141,40 @@ async def test_the_backfill_fills_every_row_range_by_range_and_a_rerun_finishes_
     assert len(progress) == -(-ROWS // 7)  # one commit per range of 7 keys
     assert progress[-1] == f"backfill lots: lot_code, supplier_id: {ROWS - 100} rows"
     assert await db.fetchval("SELECT count(*) FROM lots WHERE lot_code = lot_number") == ROWS
+
+
+@pytest.mark.integration
+async def test_data_steps_refuse_a_role_that_row_level_security_would_filter(db: asyncpg.Connection) -> None:
+    """With FORCE ROW LEVEL SECURITY, a table's owner sees only its current tenant's rows (none,
+    outside a request): a backfill would fill nothing and a backup would copy nothing before
+    the drop. The data steps run with row_security off, so they stop instead."""
+    owner = f"owner_{uuid.uuid4().hex[:12]}"
+    await db.execute(f"CREATE ROLE {owner} NOLOGIN NOBYPASSRLS; GRANT CREATE ON SCHEMA public TO {owner}")
+    try:
+        await db.execute(f"SET ROLE {owner}")
+        v1, _ = _versions()
+        for migration in generate_migrations(v1, Schema(), NOW, []).migrations:
+            await apply_sql(db, migration.up_name, migration.up_sql)
+        await db.execute("RESET ROLE")
+        await _load_v1_rows(db)
+        expand, backfill, index, validate, contract = _diff().migrations
+        await db.execute(f"SET ROLE {owner}")
+        await apply_sql(db, expand.up_name, expand.up_sql)
+        with pytest.raises(ApplyError, match=r"row-level security policy for table \"lots\"; .* BYPASSRLS"):
+            await apply_sql(db, backfill.up_name, backfill.up_sql)
+        await db.execute("RESET ROLE")
+        assert await db.fetchval("SELECT count(*) FROM lots WHERE supplier_id IS NULL") == ROWS
+        await db.execute(f"ALTER ROLE {owner} BYPASSRLS")
+        await db.execute(f"SET ROLE {owner}")
+        for migration in (backfill, index, validate):
+            await apply_sql(db, migration.up_name, migration.up_sql)
+        await db.execute("RESET ROLE")
+        await db.execute(f"ALTER ROLE {owner} NOBYPASSRLS")
+        await db.execute(f"SET ROLE {owner}")
+        with pytest.raises(ApplyError, match="row-level security"):
+            await apply_sql(db, contract.up_name, contract.up_sql)
+        await db.execute("RESET ROLE")
+        assert await db.fetchval("SELECT count(*) FROM lots WHERE notes IS NOT NULL") == ROWS // 5
+    finally:
+        await db.execute("RESET ROLE")
+        await db.execute(f"DROP OWNED BY {owner}; DROP ROLE {owner}")

@@ -10,6 +10,7 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
+SET LOCAL row_security = off;
 
 -- ============================================
 -- Backups (copied before any lock is taken)
