@@ -19,7 +19,7 @@ from agent.lint.facts import index_columns, key_indexes
 from agent.lint.nodes import alter_commands, column_type, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["Catalog", "ColumnType"]
+__all__ = ["Catalog", "ColumnType", "fold_forced_rls"]
 
 
 Index = tuple[str, tuple[str, ...]]
@@ -40,11 +40,13 @@ class Catalog:
     _names: dict[str, list[str]] = field(default_factory=dict)
     # column name -> type, per table
     _types: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
+    # tables with FORCE ROW LEVEL SECURITY
+    forced_rls: set[str] = field(default_factory=set)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
-                       {t: dict(c) for t, c in self._types.items()})
+                       {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls))
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
         """The leading columns of every index on `table`."""
@@ -77,6 +79,7 @@ class Catalog:
                 self._create(node)
             elif isinstance(node, ast.AlterTableStmt):
                 self._alter(node)
+                fold_forced_rls(self.forced_rls, node)
             for entry in key_indexes(node):
                 self._add(entry)
 
@@ -114,3 +117,15 @@ class Catalog:
                         del self.named[name]
                 self._indexes.pop(table, None)
                 self._types.pop(table, None)
+                self.forced_rls.discard(table)
+
+
+def fold_forced_rls(forced: set[str], node: ast.AlterTableStmt) -> None:
+    """Add or remove the table as ALTER TABLE ... [NO] FORCE ROW LEVEL SECURITY says."""
+    for command in alter_commands(node, AlterTableType.AT_ForceRowSecurity,
+                                  AlterTableType.AT_NoForceRowSecurity):
+        table = table_name(node.relation)
+        if command.subtype == AlterTableType.AT_ForceRowSecurity:
+            forced.add(table)
+        else:
+            forced.discard(table)

@@ -19,7 +19,7 @@ from pglast.enums import (
     VariableSetKind,
 )
 
-from agent.lint.catalog import Catalog
+from agent.lint.catalog import Catalog, fold_forced_rls
 from agent.lint.effects import Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 BACKUP_PREFIX = "_backup_"
-TIMEOUTS = ("lock_timeout", "statement_timeout")
+ROW_SECURITY = "row_security"
 _TK = TransactionStmtKind
 _BEGIN = frozenset({_TK.TRANS_STMT_BEGIN, _TK.TRANS_STMT_START})
 _END = frozenset({_TK.TRANS_STMT_COMMIT, _TK.TRANS_STMT_ROLLBACK})
@@ -48,8 +48,11 @@ class Context:
     index: int = 0
     depth: int = 0
     in_transaction: bool = False
-    timeouts: dict[str, bool] = field(default_factory=dict)
-    local_timeouts: set[str] = field(default_factory=set)
+    # lock_timeout, statement_timeout: set to a non-zero value; row_security: set off
+    settings: dict[str, bool] = field(default_factory=dict)
+    local_settings: set[str] = field(default_factory=set)
+    # existing tables with FORCE ROW LEVEL SECURITY: the migration role's queries are filtered too
+    forced_rls: set[str] = field(default_factory=set)
     backups: set[str] = field(default_factory=set)
     held: Locks = field(default_factory=dict)
     altered: dict[str, int] = field(default_factory=dict)
@@ -73,7 +76,11 @@ class Context:
         return created_at is not None and created_at <= self.index
 
     def has_timeout(self, name: str) -> bool:
-        return self.timeouts.get(name, False)
+        return self.settings.get(name, False)
+
+    def row_security_off(self) -> bool:
+        """Whether `row_security` is off, so that a query RLS would filter fails instead."""
+        return self.settings.get(ROW_SECURITY, False)
 
     def statement_index(self, offset: int) -> int | None:
         if not self._starts:
@@ -121,11 +128,12 @@ class Context:
             self._transaction(node)
         else:  # each step only for the statements it can learn from
             if kind in _SETTING_STATEMENTS:
-                self._timeouts(node)
+                self._settings(node)
             if kind in _BACKUP_STATEMENTS:
                 self._backups(node)
-            if kind is ast.AlterTableStmt:
+            if isinstance(node, ast.AlterTableStmt):
                 self._not_null_checks(node)
+                fold_forced_rls(self.forced_rls, node)
             self._locks(node)
         self.index = statement.index + 1
 
@@ -142,15 +150,15 @@ class Context:
         self.held.clear()
         self.altered.clear()
         self.work_under_exclusive = 0
-        for name in self.local_timeouts:
-            self.timeouts[name] = False
-        self.local_timeouts.clear()
+        for name in self.local_settings:
+            self.settings[name] = False
+        self.local_settings.clear()
 
-    def _timeouts(self, node: ast.Node) -> None:
-        for name, value, local in _timeout_settings(node):
-            self.timeouts[name] = value
+    def _settings(self, node: ast.Node) -> None:
+        for name, value, local in _tracked_settings(node):
+            self.settings[name] = value
             if local:
-                self.local_timeouts.add(name)
+                self.local_settings.add(name)
 
     def _backups(self, node: ast.Node) -> None:
         target, query = _backup_target(node)
@@ -192,7 +200,7 @@ class Context:
             self._end_transaction()
 
 
-# The statements that `_timeout_settings` and `_backup_target` read something from
+# The statements that `_tracked_settings` and `_backup_target` read something from
 _SETTING_STATEMENTS = frozenset({ast.VariableSetStmt, ast.SelectStmt})
 _BACKUP_STATEMENTS = frozenset({ast.CreateTableAsStmt, ast.InsertStmt, ast.SelectStmt})
 # Statements that read or write rows, or run code that may: work whatever they lock.
@@ -256,13 +264,21 @@ def _is_on(value: str | None) -> bool:
     return value is not None and value.strip() not in ("", "0")
 
 
-def _timeout_settings(node: ast.Node) -> list[tuple[str, bool, bool]]:
-    """(name, set to a non-zero value, SET LOCAL) for every timeout the statement sets."""
-    if isinstance(node, ast.VariableSetStmt) and node.name in TIMEOUTS:
+def _is_off(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in ("off", "false", "no", "0")
+
+
+# The settings the context follows, and what makes each count as set.
+_TRACKED = {"lock_timeout": _is_on, "statement_timeout": _is_on, ROW_SECURITY: _is_off}
+
+
+def _tracked_settings(node: ast.Node) -> list[tuple[str, bool, bool]]:
+    """(name, set as the rules want it, SET LOCAL) for every tracked setting the statement sets."""
+    if isinstance(node, ast.VariableSetStmt) and node.name in _TRACKED:
         if node.kind != VariableSetKind.VAR_SET_VALUE:
             return [(node.name, False, bool(node.is_local))]
         value = _const_text(node.args[0]) if node.args else None
-        return [(node.name, _is_on(value), bool(node.is_local))]
+        return [(node.name, _TRACKED[node.name](value), bool(node.is_local))]
     if isinstance(node, ast.SelectStmt):
         return [s for s in map(_set_config, walk(node.targetList)) if s is not None]
     return []
@@ -272,9 +288,10 @@ def _set_config(node: object) -> tuple[str, bool, bool] | None:
     if not isinstance(node, ast.FuncCall) or func_name(node) != "set_config":
         return None
     args = [_const_text(a) for a in node.args or ()]
-    if len(args) != 3 or args[0] not in TIMEOUTS:
+    if len(args) != 3 or args[0] not in _TRACKED:
         return None
-    return str(args[0]), _is_on(args[1]), args[2] in ("true", "t", "on")
+    name = str(args[0])
+    return name, _TRACKED[name](args[1]), args[2] in ("true", "t", "on")
 
 
 def _backup_target(node: ast.Node) -> tuple[str, object]:
@@ -320,4 +337,5 @@ def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Con
         implicit_transaction=implicit,
         in_transaction=implicit,
         earlier_files=earlier_files if earlier_files is not None else Catalog(),
+        forced_rls=set(earlier_files.forced_rls) if earlier_files is not None else set(),
     )

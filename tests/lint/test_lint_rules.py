@@ -7,6 +7,7 @@ import re
 import pytest
 
 from agent.lint import RULES, DuplicateRuleError, Registry, Rule, Severity
+from agent.lint.parallel import lint_texts
 from agent.lint.registry import UnknownRuleError
 from tests.lint.lint_helpers import all_codes, codes
 
@@ -163,6 +164,21 @@ CASES = [
     ("MA609",
      "ALTER TABLE t ADD COLUMN tenant_id uuid;\nALTER TABLE t ADD CONSTRAINT k UNIQUE (code);",
      "ALTER TABLE t ADD COLUMN tenant_id uuid;\nALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX u;"),
+    ("MA610",  # SET LOCAL ends with its transaction
+     "ALTER TABLE lots FORCE ROW LEVEL SECURITY;\nBEGIN;\nSET LOCAL row_security = off;\nCOMMIT;\n"
+     "UPDATE lots SET code = upper(code) WHERE code IS NULL;",
+     "ALTER TABLE lots FORCE ROW LEVEL SECURITY;\nBEGIN;\nSET LOCAL row_security = off;\n"
+     "UPDATE lots SET code = upper(code) WHERE code IS NULL;\nCOMMIT;"),
+    ("MA610",  # the rows read, not the table filled
+     "ALTER TABLE lots FORCE ROW LEVEL SECURITY;\nINSERT INTO _backup_lots SELECT * FROM lots;",
+     "ALTER TABLE lots FORCE ROW LEVEL SECURITY;\nINSERT INTO lots (lot_id) VALUES (1);"),
+    ("MA610",  # a table created in the file has no rows to skip; FORCE taken back
+     "ALTER TABLE lots FORCE ROW LEVEL SECURITY;\nSELECT set_config('row_security', 'on', false);\n"
+     "DELETE FROM lots WHERE lot_id IN (SELECT lot_id FROM lots WHERE qty < 0);",
+     "CREATE TABLE lots (lot_id bigint PRIMARY KEY);\nALTER TABLE lots FORCE ROW LEVEL SECURITY;\n"
+     "UPDATE lots SET lot_id = lot_id + 1 WHERE lot_id > 0;\n"
+     "ALTER TABLE items FORCE ROW LEVEL SECURITY;\nALTER TABLE items NO FORCE ROW LEVEL SECURITY;\n"
+     "UPDATE items SET code = 'x' WHERE code IS NULL;"),
 ]
 
 
@@ -223,3 +239,15 @@ def test_prefer_text_is_the_rule_off_by_default() -> None:
 def test_selecting_an_unknown_rule_raises() -> None:
     with pytest.raises(UnknownRuleError, match="MA998"):
         RULES.selected(disable=["MA998"])
+
+
+def test_forced_row_security_from_an_earlier_file_reaches_a_later_backup() -> None:
+    """`lint a.sql b.sql`: b's backup reads a table a.sql forced (and a NO FORCE in a later
+    file takes it back)."""
+    forced = ("001.sql", "ALTER TABLE lots FORCE ROW LEVEL SECURITY;")
+    backup = ("002.sql", "CREATE TABLE _backup_lots AS TABLE lots;\nDROP TABLE lots;")
+    no_force = ("002.sql", "ALTER TABLE lots NO FORCE ROW LEVEL SECURITY;")
+    later = ("003.sql", backup[1])
+    assert "MA610" in [f.code for f in lint_texts([forced, backup], workers=1).files[1].findings]
+    assert "MA610" not in [f.code for f in lint_texts([forced, no_force, later], workers=1).files[2].findings]
+    assert "MA610" in [f.code for f in lint_texts([forced, backup], workers=2).files[1].findings]

@@ -43,6 +43,7 @@ from agent.lint.rules import (
     reindex_not_concurrent,
     rename_column,
     rename_table,
+    rows_filtered_by_forced_rls,
     set_not_null,
     several_alters_one_table,
     tenant_table_without_policy,
@@ -126,5 +127,6 @@ RULES = Registry(
         drop_cascade_in_down,
         destructive_without_backup,
         global_unique_on_tenant_table,
+        rows_filtered_by_forced_rls,
     )
 )
