@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from pglast import ast, parser
+from pglast.enums import AlterTableType
 
 from agent.migrate.discovery import MigrationFile, statements_of
 from agent.migrate.tracking import AppliedRow, Tracking
@@ -121,6 +122,29 @@ class Runner:
             which = f"{file.name} (down)" if down else file.name
             raise RunnerError(f"{which} is marked destructive; rerun with --confirm once its backup is understood")
 
+    async def refuse_filtered_role(self, runs: list[tuple[str, str]]) -> None:
+        """A file that sets row_security off reads every tenant's rows: with FORCE ROW LEVEL
+        SECURITY on a table (now or from a file of this run), a role without BYPASSRLS would
+        stop part-way through it. Refused before anything runs."""
+        needs = [name for name, sql in runs if _sets_row_security_off(sql)]
+        if not needs:
+            return
+        role = await self.connection.fetchrow(
+            "SELECT current_user AS name, rolsuper OR rolbypassrls AS bypasses FROM pg_roles "
+            "WHERE rolname = current_user")
+        if role is None or role["bypasses"]:
+            return
+        forced = await self.connection.fetchval(
+            "SELECT string_agg(relname, ', ' ORDER BY relname) FROM pg_class WHERE relforcerowsecurity "
+            "AND relnamespace = to_regnamespace(current_schema())")
+        if forced or any(_forces_row_security(sql) for _, sql in runs):
+            on = f" ({forced})" if forced else ""
+            raise RunnerError(
+                f"{needs[0]} reads every tenant's rows (row_security off), and tables here have FORCE "
+                f"ROW LEVEL SECURITY{on}: role {role['name']} is neither a superuser nor BYPASSRLS, so "
+                "PostgreSQL would stop the file part-way. Run migrations as a role with BYPASSRLS; "
+                "nothing was applied")
+
     # ------------------------------------------------------------ running
 
     async def up(self, files: list[MigrationFile], to: str | None = None) -> list[str]:
@@ -132,6 +156,7 @@ class Runner:
         todo = [f for f in todo if to is None or f.version <= to]
         for file in todo:
             self.refuse_destructive(file, down=False)
+        await self.refuse_filtered_role([(f.name, f.up_sql) for f in todo])
         done = []
         for file in todo:
             row = next((r for f, r in status.partial if f.version == file.version), None)
@@ -149,11 +174,12 @@ class Runner:
             raise RunnerError(f"no down file for applied version(s) {', '.join(missing)}")
         for version in chosen:
             self.refuse_destructive(by_version[version], down=True)
+        await self.refuse_filtered_role([_down_run(by_version[v]) for v in chosen])
         done = []
         for version in chosen:
             file = by_version[version]
             await self._revert(file)
-            done.append(file.down_path.name if file.down_path else file.name)
+            done.append(_down_run(file)[0])
         return done
 
     async def _apply(self, file: MigrationFile, sql: str, resume_at: int) -> None:
@@ -259,3 +285,29 @@ def _concurrent_index_name(statement: str) -> str | None:
 
 def _ms(started: float) -> int:
     return int((time.perf_counter() - started) * 1000)
+
+
+def _down_run(file: MigrationFile) -> tuple[str, str]:
+    return (file.down_path.name if file.down_path else file.name), file.down_sql or ""
+
+
+def _parsed(sql: str) -> list[ast.Node]:
+    try:
+        return [raw.stmt for raw in parser.parse_sql(sql) if raw.stmt is not None]
+    except parser.ParseError:  # reported by the run itself, with the file's name
+        return []
+
+
+def _sets_row_security_off(sql: str) -> bool:
+    for node in _parsed(sql):
+        if isinstance(node, ast.VariableSetStmt) and node.name == "row_security" and node.args:
+            value = getattr(node.args[0], "val", None)
+            if getattr(value, "sval", None) in ("off", "false", "no") or getattr(value, "ival", None) == 0:
+                return True
+    return False
+
+
+def _forces_row_security(sql: str) -> bool:
+    return any(isinstance(node, ast.AlterTableStmt)
+               and any(command.subtype == AlterTableType.AT_ForceRowSecurity for command in node.cmds or ())
+               for node in _parsed(sql))

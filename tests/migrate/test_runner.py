@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -172,3 +173,31 @@ async def test_an_older_pending_file_is_refused_unless_allowed(db: asyncpg.Conne
         await Runner(db, FAST).up(discover(folder))
     allowed = RunSettings(allow_out_of_order=True)
     assert await Runner(db, allowed).up(discover(folder)) == ["20240101000000_early.sql"]
+
+
+async def test_a_role_that_row_level_security_would_filter_is_refused_before_anything_runs(
+        db: asyncpg.Connection, folder: Path) -> None:
+    """lots has FORCE ROW LEVEL SECURITY; a file that sets row_security off reads every
+    tenant's rows, which a role without BYPASSRLS cannot: refused up front, not part-way."""
+    owner = f"owner_{uuid.uuid4().hex[:12]}"
+    await db.execute(f"CREATE ROLE {owner} NOLOGIN NOBYPASSRLS; GRANT CREATE ON SCHEMA public TO {owner}")
+    try:
+        await db.execute(f"SET ROLE {owner}")
+        assert len(await Runner(db, FAST).up(discover(folder))) == 2
+        write(folder, "20260101000000_marker", "CREATE TABLE marker (id int);")
+        write(folder, "20260101000001_fill", "BEGIN;\nSET LOCAL row_security = off;\n"
+              "UPDATE lots SET quantity = 0 WHERE quantity < 0;\nCOMMIT;\n")
+        files = discover(folder)
+        with pytest.raises(RunnerError, match=rf"20260101000001_fill.sql reads every tenant's rows .*\(lots, "
+                                              rf"storage_locations\): role {owner} is neither .* BYPASSRLS"):
+            await Runner(db, FAST).up(files)
+        assert "marker" not in await tables(db)
+        with pytest.raises(RunnerError, match=r"create_lots_down\.sql reads every tenant's rows"):
+            await Runner(db, RunSettings(confirm=True)).down(files, steps=3)
+        await db.execute("RESET ROLE")
+        await db.execute(f"ALTER ROLE {owner} BYPASSRLS")
+        await db.execute(f"SET ROLE {owner}")
+        assert await Runner(db, FAST).up(files) == ["20260101000000_marker.sql", "20260101000001_fill.sql"]
+    finally:
+        await db.execute("RESET ROLE")
+        await db.execute(f"DROP OWNED BY {owner}; DROP ROLE {owner}")
