@@ -17,6 +17,7 @@ SET LOCAL row_security = off;
 -- ============================================
 
 CREATE TABLE _backup_lots_20251205103001 AS TABLE lots;
+ALTER TABLE _backup_lots_20251205103001 ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 
 -- ============================================
 -- Table: lots

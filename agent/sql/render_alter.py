@@ -13,7 +13,7 @@ from agent.schema.names import bounded_name
 from agent.schema.tables import Column
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 
-__all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup", "column_definition"]
+__all__ = ["ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "column_backup", "column_definition", "sealed"]
 
 INDENT = "    "
 BACKFILL_SETTING = "'migration_agent.backfill'"
@@ -38,10 +38,17 @@ def _add_column(op: alter.AddColumn) -> str:
     return f"{_table(op)} ADD COLUMN {column_definition(op.column)};"
 
 
+def sealed(backup: str) -> str:
+    """Row-level security with no policy on a backup table: it holds every tenant's rows, and
+    whatever privileges the application role gets on new tables, it sees none of them (only
+    a superuser or a BYPASSRLS role, which a restore runs as, reads it)."""
+    return f"ALTER TABLE {quote_ident(backup)} ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"
+
+
 def column_backup(op: alter.DropColumn) -> str:
     keys = ", ".join(quote_ident(k) for k in op.primary_key)
     return (f"CREATE TABLE {quote_ident(op.backup_as or '')} AS\n{INDENT}SELECT {keys}, "
-            f"{quote_ident(op.column.name)} FROM {quote_ident(op.table)};")
+            f"{quote_ident(op.column.name)} FROM {quote_ident(op.table)};\n{sealed(op.backup_as or '')}")
 
 
 def _drop_column(op: alter.DropColumn) -> str:

@@ -10,12 +10,14 @@ BEGIN;
 
 SET LOCAL lock_timeout = '2s';
 SET LOCAL statement_timeout = '60s';
+SET LOCAL row_security = off;
 
 -- ============================================
 -- Backups (copied before any lock is taken)
 -- ============================================
 
 CREATE TABLE _backup_memories_20261125000000 AS TABLE memories;
+ALTER TABLE _backup_memories_20261125000000 ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 
 -- ============================================
 -- Table: memories

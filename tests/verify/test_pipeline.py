@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import asyncpg
 import pytest
@@ -190,6 +191,19 @@ async def test_a_destructive_diff_with_backups_passes_the_round_trip(postgres_se
     report = await run_pipeline(postgres_server_url, new_migrations(change), schema=v2.schema, baseline=baseline,
                                 rows_per_table=ROWS)
     assert failures(report) == []
+    probes = _backup_probes(report)
+    assert ("_backup_lots_notes_20251205103004", True) in probes and all(passed for _, passed in probes)
+    seal = re.compile(r"ALTER TABLE _backup_\w+ ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;\n")
+    unsealed = [MigrationText(m.name, seal.sub("", m.up_sql), m.down_sql) for m in new_migrations(change)]
+    assert unsealed != new_migrations(change)
+    report = await run_pipeline(postgres_server_url, unsealed, schema=v2.schema, baseline=baseline,
+                                rows_per_table=ROWS)
+    assert ("_backup_lots_notes_20251205103004", False) in _backup_probes(report)
+
+
+def _backup_probes(report: VerificationReport) -> list[tuple[str | None, bool]]:
+    """The backups' RLS probes: a backup holds every tenant's rows, the application role sees none."""
+    return [(f.table, f.passed) for step in report.steps for f in step.findings if f.check == "rls-backup"]
 
 
 PATTERNED = """version: 1

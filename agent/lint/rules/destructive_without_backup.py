@@ -53,7 +53,9 @@ RULE = Rule(
     ),
     instead=(
         "Copy first, in the same migration: CREATE TABLE _backup_<table>_<yyyymmdd> AS "
-        "SELECT <key>, <column> FROM <table>; (or INSERT INTO an existing _backup_ table)."
+        "SELECT <key>, <column> FROM <table>; (or INSERT INTO an existing _backup_ table), "
+        "then ALTER TABLE _backup_<table>_<yyyymmdd> ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL "
+        "SECURITY; with no policy, so that the application role reads none of its tenants' rows."
     ),
     bad=(
         "-- agent:destructive lot_number unused since release 2025.12\n"

@@ -3,6 +3,7 @@
 With tenant A set only A's rows are visible, B's ids return nothing, writing into B is
 refused; with an empty or no tenant setting nothing is visible and nothing errors; the
 owner is held by FORCE ROW LEVEL SECURITY; views run with the caller's rights.
+Backup tables, which hold every tenant's rows, show the application role nothing.
 Every probe runs in a transaction that is rolled back.
 """
 
@@ -18,6 +19,7 @@ from agent.catalog import Catalog
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
 from agent.schema.tables import Table
+from agent.sql.migration_file import BACKUP_PREFIX
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
 from agent.verify.rows import unique_overrides
@@ -217,6 +219,41 @@ async def _prepare(context: VerifyContext) -> list[Finding]:
         f"the application role {role} bypasses row level security (superuser or BYPASSRLS)"))]
 
 
+async def _backup(context: VerifyContext, backup: str) -> Finding:
+    """A row put into the backup table, then read as the application role with a tenant set
+    (and the grants of `_prepare`): it must see nothing."""
+    connection, name = context.connection, quote_ident(backup)
+    transaction = connection.transaction()
+    await transaction.start()
+    try:
+        await connection.execute(f"INSERT INTO {name} DEFAULT VALUES")
+        await connection.execute(f"SET LOCAL ROLE {quote_ident(context.schema.app_role)}")
+        await connection.execute(f"SELECT set_config({quote_literal(context.schema.tenant_setting)}, "
+                                 f"{quote_literal(TENANT_A)}, true)")
+        seen = await connection.fetchval(f"SELECT count(*) FROM {name}")
+    except asyncpg.InsufficientPrivilegeError:
+        seen = 0
+    finally:
+        await transaction.rollback()
+    return Finding(check="rls-backup", table=backup, passed=seen == 0, message=(
+        "the application role reads none of the backup's rows" if seen == 0 else
+        "the application role reads the backup, which holds every tenant's rows"))
+
+
+async def _backups(context: VerifyContext) -> list[Finding]:
+    names = await context.connection.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND starts_with(tablename, $1) "
+        "ORDER BY tablename", BACKUP_PREFIX)
+    findings = []
+    for row in names:
+        try:
+            findings.append(await _backup(context, row["tablename"]))
+        except asyncpg.PostgresError as error:
+            findings.append(Finding(check="rls-backup", table=row["tablename"], passed=False,
+                                    message=f"the probe stopped: {error}"))
+    return findings
+
+
 async def run(context: VerifyContext) -> list[Finding]:
     findings = await _prepare(context)
     for table in context.schema.tables:
@@ -226,4 +263,4 @@ async def run(context: VerifyContext) -> list[Finding]:
             except asyncpg.PostgresError as error:
                 findings.append(Finding(check="rls", table=table.name, passed=False,
                                         message=f"the probes stopped: {error}"))
-    return findings
+    return findings + await _backups(context)

@@ -17,6 +17,7 @@ SET LOCAL row_security = off;
 -- ============================================
 
 CREATE TABLE _backup_storage_locations_20251205103000 AS TABLE storage_locations;
+ALTER TABLE _backup_storage_locations_20251205103000 ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 
 -- ============================================
 -- Table: storage_locations
