@@ -135,10 +135,11 @@ class Runner:
         if role is None or role["bypasses"]:
             return
         forced = await self.connection.fetchval(
-            "SELECT string_agg(relname, ', ' ORDER BY relname) FROM pg_class WHERE relforcerowsecurity "
-            "AND relnamespace = to_regnamespace(current_schema())")
+            "SELECT coalesce(array_agg(relname::text ORDER BY relname), '{}') FROM pg_class "
+            "WHERE relforcerowsecurity AND relnamespace = to_regnamespace(current_schema())")
         if forced or any(_forces_row_security(sql) for _, sql in runs):
-            on = f" ({forced})" if forced else ""
+            more = f" and {len(forced) - 3} more" if len(forced) > 3 else ""
+            on = f" ({', '.join(forced[:3])}{more})" if forced else ""
             raise RunnerError(
                 f"{needs[0]} reads every tenant's rows (row_security off), and tables here have FORCE "
                 f"ROW LEVEL SECURITY{on}: role {role['name']} is neither a superuser nor BYPASSRLS, so "
