@@ -8,6 +8,7 @@ session end), compost failed approaches (kept). A memory is upserted by
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
@@ -75,7 +76,7 @@ async def connect_store(url: str, clock: Clock = utc_now) -> MemoryStore:
     """Connect, create the schema and migrate it with the agent's own runner."""
     bootstrap = await asyncpg.connect(url)
     try:
-        await bootstrap.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+        await _create_schema(bootstrap)
     finally:
         await bootstrap.close()
     # The store sets updated_at from its own clock, so the audit trigger stands aside for its session.
@@ -84,6 +85,14 @@ async def connect_store(url: str, clock: Clock = utc_now) -> MemoryStore:
     store = MemoryStore(connection, clock)
     await store.migrate()
     return store
+
+
+async def _create_schema(connection: asyncpg.Connection) -> None:
+    """IF NOT EXISTS does not serialise sessions: of agents starting together, the loser meets
+    pg_namespace's unique index once the winner commits, and then the schema is there. A lock
+    would not do: it would deadlock with a CREATE INDEX CONCURRENTLY that waits for this session."""
+    with contextlib.suppress(asyncpg.UniqueViolationError):
+        await connection.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
 
 
 class MemoryStore:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import asyncpg
 import pytest
 
 from agent.memory import MemoryStore, NewMemory, connect_store, maintain
@@ -55,6 +56,23 @@ async def test_two_agents_writing_at_once_lose_nothing(fresh_database_url: str, 
             await other.close()
     counts = {name: len(await store.entries(name)) for name in ("a", "b")}
     assert counts == {"a": 20, "b": 20}
+
+
+async def test_agents_starting_at_once_on_a_fresh_database_all_connect(fresh_database_url: str) -> None:
+    """CREATE SCHEMA IF NOT EXISTS alone is not safe between sessions: the loser of the race met
+    pg_namespace's unique index and its agent exited at start-up (the bus test's rare failure)."""
+    for _ in range(5):
+        admin = await asyncpg.connect(fresh_database_url)
+        try:
+            await admin.execute("DROP SCHEMA IF EXISTS agent_memory CASCADE")
+        finally:
+            await admin.close()
+        stores = await asyncio.gather(*(connect_store(fresh_database_url) for _ in range(4)),
+                                      return_exceptions=True)
+        for opened in stores:
+            if isinstance(opened, MemoryStore):
+                await opened.close()
+        assert [s for s in stores if not isinstance(s, MemoryStore)] == []
 
 
 async def test_ranking_by_tier_importance_recency_and_relevance(store: MemoryStore, clock: Clock) -> None:
