@@ -70,13 +70,19 @@ class CreateTable(Operation):
     table: Table
     foreign_keys: tuple[ForeignKey, ...]
     """The keys created inline; a key that closes a reference cycle is added later."""
+    restore_from: str | None = None
+    """A backup its rows are copied back from (then dropped): the inverse of a backed-up drop."""
 
     @property
     def table_name(self) -> str:
         return self.table.name
 
+    @property
+    def reads_rows(self) -> bool:
+        return self.restore_from is not None
+
     def reverse(self) -> Operation:
-        return DropTable(self.table, self.foreign_keys)
+        return DropTable(self.table, self.foreign_keys, self.restore_from)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ class DropTable(Operation):
         return self.backup_as is not None
 
     def reverse(self) -> Operation:
-        return CreateTable(self.table, self.foreign_keys)
+        return CreateTable(self.table, self.foreign_keys, self.backup_as)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,8 @@ def plan(
                                                allow_destructive, backfill) for name in changed])
     migrations += phased
     migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
-    migrations += [_drop_migration(old.table(name)) for name in reversed(dropped)]  # type: ignore[arg-type]
+    gone = creation_order([t for t in old.tables if t.name in dropped])
+    migrations += [_drop_migration(table) for table in reversed(gone)]
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
     if old.needs_updated_at_function and not new.needs_updated_at_function:
@@ -158,9 +159,12 @@ def _contract_order(operation: Operation) -> int:
 
 
 def _drop_migration(table: Table) -> Migration:
+    """The inverse of the table's creation, so that its down migration builds it again whole:
+    indexes, triggers, row-level security, policies and comments (and the rows, from the backup)."""
+    created = _create_migration(table, _Order(tables=[table]))
     return Migration(
         slug=f"drop_{table.name}", title=f"Drop {table.name} (its rows are kept in a backup table)",
-        operations=(DropTable(table, table.foreign_keys),), phase="contract", deploy="after-app",
+        operations=created.reverse_operations(), phase="contract", deploy="after-app",
         breaking=(f"table {table.name} is dropped",),
     )
 

@@ -172,7 +172,8 @@ def render_up(migration: Migration, names: FileNames) -> str:
         ],
         _markers(migration, down=False),
     )
-    return header + _body(migration.operations, migration.transactional, migration.statement_timeout)
+    return header + _body(_without_absorbed(migration.operations), migration.transactional,
+                          migration.statement_timeout)
 
 
 def backup_name(table: str, version: str) -> str:

@@ -92,7 +92,17 @@ def _create_table(op: CreateTable) -> str:
             lines.append(f"{INDENT}{line}{'' if last else ','}")
         if not last_block:
             lines.append("")
-    return f"CREATE TABLE {quote_ident(table.name)} (\n" + "\n".join(lines) + "\n);"
+    create = f"CREATE TABLE {quote_ident(table.name)} (\n" + "\n".join(lines) + "\n);"
+    return create + (f"\n{_restore_rows(op)}" if op.restore_from else "")
+
+
+def _restore_rows(op: CreateTable) -> str:
+    """The backup's rows back, by column name (the table's columns may have been added in
+    another order than its YAML's), before its triggers and policies exist; then the backup goes."""
+    columns = column_list(tuple(c.name for c in op.table.columns))
+    backup = quote_ident(op.restore_from or "")
+    return (f"INSERT INTO {quote_ident(op.table.name)} ({columns}) OVERRIDING SYSTEM VALUE\n"
+            f"{INDENT}SELECT {columns} FROM {backup};\nDROP TABLE {backup};")
 
 
 def table_backup(op: DropTable) -> str:

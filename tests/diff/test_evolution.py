@@ -178,3 +178,39 @@ async def test_data_steps_refuse_a_role_that_row_level_security_would_filter(db:
     finally:
         await db.execute("RESET ROLE")
         await db.execute(f"DROP OWNED BY {owner}; DROP ROLE {owner}")
+
+
+def _dropping(*tables: str) -> GenerateOutcome:
+    v1, _ = _versions()
+    kept = v1.schema.model_copy(update={"tables": tuple(t for t in v1.schema.tables if t.name not in tables)})
+    return generate_migrations(LoadedSchema(kept), v1.schema, NOW, ["20251205103001"], allow_changes=True,
+                               allow_destructive=True)
+
+
+def test_dropped_tables_go_children_first() -> None:
+    """lots references storage_locations: DROP ... RESTRICT of the parent first would fail."""
+    assert [m.slug for m in _dropping("lots", "storage_locations").migrations] == [
+        "drop_lots", "drop_storage_locations"]
+
+
+@pytest.mark.integration
+async def test_a_dropped_table_comes_back_whole_with_its_rows(db: asyncpg.Connection) -> None:
+    """The down migration of a drop rebuilds the table as its YAML creates it (indexes, trigger,
+    row-level security, policy, comments) and copies the rows back from the backup, which it
+    then drops, so the drop can run again."""
+    v1, _ = _versions()
+    for migration in generate_migrations(v1, Schema(), NOW, []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await _load_v1_rows(db)
+    before, data = without_backups(await read_catalog(db)), await db.fetchrow(DATA_CHECKSUM)
+    (drop,) = _dropping("lots").migrations
+    await apply_sql(db, drop.up_name, drop.up_sql)
+    backup = "_backup_lots_20260101000000"
+    assert await db.fetchval("SELECT to_regclass('lots')") is None
+    assert await db.fetchval(f"SELECT count(*) FROM {backup}") == ROWS
+    await apply_sql(db, drop.down_name, drop.down_sql)
+    assert compare(before, without_backups(await read_catalog(db))) == []
+    assert tuple(await db.fetchrow(DATA_CHECKSUM)) == tuple(data)
+    assert await db.fetchval(f"SELECT to_regclass('{backup}')") is None
+    await apply_sql(db, drop.up_name, drop.up_sql)
+    assert await db.fetchval(f"SELECT count(*) FROM {backup}") == ROWS
