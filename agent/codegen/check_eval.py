@@ -14,7 +14,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from pglast import ast, enums, parser
+from pglast import ast, enums
+
+from agent.sql.parsing import parse_sql
 
 __all__ = ["passes"]
 
@@ -36,7 +38,7 @@ _FUNCTIONS: dict[str, Callable[[Any], Any]] = {
 def passes(expression: str, row: dict[str, Any]) -> bool:
     """False only when the check is known to fail (NULL passes, as in PostgreSQL)."""
     try:
-        statement: Any = parser.parse_sql(f"SELECT {expression}")[0].stmt
+        statement: Any = parse_sql(f"SELECT {expression}")[0].stmt
         node = statement.targetList[0].val
         return _eval(node, row) is not False
     except (_Unsupported, TypeError, re.error):

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pglast import ast, parser
+from pglast import ast
 
 from agent.catalog.model import Index
 from agent.importing.context import TableImport
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 from agent.schema.resolve_indexes import index_name
+from agent.sql.parsing import parse_sql
 
 __all__ = ["add_indexes"]
 
@@ -66,7 +67,7 @@ def _flags(work: TableImport, index: Index) -> None:
 
 def _definition_extras(work: TableImport, index: Index) -> None:
     """Operator classes, sort order, collations, storage parameters, tablespaces."""
-    statement: Any = parser.parse_sql(index.definition)[0].stmt
+    statement: Any = parse_sql(index.definition)[0].stmt
     elements = [*(statement.indexParams or ()), *(statement.indexIncludingParams or ())]
     if any(_element_extras(e) for e in elements):
         work.lost(f"index {index.name} has an operator class, sort order or collation the YAML "

@@ -17,6 +17,8 @@ from typing import Any
 from pglast import ast, enums, parser
 from pglast.stream import RawStream
 
+from agent.sql.parsing import parse_sql
+
 __all__ = [
     "Simplifier",
     "column_of",
@@ -50,7 +52,7 @@ def is_a(node: Any, kind: type) -> bool:
 def parse_node(sql: str) -> Any | None:
     """The parse tree of one expression, or None when it is not one."""
     try:
-        statement: Any = parser.parse_sql(f"SELECT {sql}")[0].stmt
+        statement: Any = parse_sql(f"SELECT {sql}")[0].stmt
     except parser.ParseError:
         return None
     targets: Any = statement.targetList or ()

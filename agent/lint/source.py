@@ -156,9 +156,6 @@ def parse_source(path: str, text: str) -> SourceFile:
 
 
 def parse_sources(files: Iterable[tuple[str, str]]) -> list[SourceFile]:
-    """`parse_source` for many (path, text) pairs; raises `SqlSyntaxError` for the first that fails.
-
-    pglast's classes are left as they are (switching their checks off process-wide changed a
-    third-party class for every thread); `agent.lint.tree` builds the same nodes without them.
-    """
-    return [parse_source(path, text) for path, text in files]
+    """`parse_source` for many (path, text) pairs; raises `SqlSyntaxError` for the first that fails."""
+    with tree.unchecked_nodes():
+        return [parse_source(path, text) for path, text in files]

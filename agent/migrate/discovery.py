@@ -9,6 +9,7 @@ from pathlib import Path
 from pglast import ast, parser
 
 from agent.migrate.files import parse_name
+from agent.sql.parsing import parse_sql
 
 __all__ = ["Markers", "MigrationFile", "discover", "read_markers", "statements_of"]
 
@@ -47,7 +48,7 @@ def statements_of(sql: str) -> list[str]:
     """The file's statements without its own BEGIN/COMMIT (the runner owns the transaction)."""
     kept = []
     for statement in parser.split(sql):
-        parsed = parser.parse_sql(statement)
+        parsed = parse_sql(statement)
         if len(parsed) == 1 and isinstance(parsed[0].stmt, ast.TransactionStmt):
             continue
         kept.append(statement)

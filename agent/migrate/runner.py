@@ -23,6 +23,7 @@ from agent.migrate.discovery import MigrationFile, statements_of
 from agent.migrate.tracking import AppliedRow, Tracking
 from agent.postgres_errors import postgres_reason
 from agent.schema.literals import quote_ident
+from agent.sql.parsing import parse_sql
 from agent.structured_logging import get_logger
 
 __all__ = ["RunSettings", "Runner", "RunnerError", "Status"]
@@ -275,7 +276,7 @@ class Runner:
 
 def _concurrent_index_name(statement: str) -> str | None:
     try:
-        parsed = parser.parse_sql(statement)
+        parsed = parse_sql(statement)
     except parser.ParseError:
         return None
     node = parsed[0].stmt if parsed else None
@@ -294,7 +295,7 @@ def _down_run(file: MigrationFile) -> tuple[str, str]:
 
 def _parsed(sql: str) -> list[ast.Node]:
     try:
-        return [raw.stmt for raw in parser.parse_sql(sql) if raw.stmt is not None]
+        return [raw.stmt for raw in parse_sql(sql) if raw.stmt is not None]
     except parser.ParseError:  # reported by the run itself, with the file's name
         return []
 

@@ -17,6 +17,8 @@ from pglast import ast, parser
 from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
+from agent.sql.parsing import parse_sql
+
 __all__ = ["Expression", "ExpressionError", "ExpressionKind", "parse_expression"]
 
 
@@ -57,16 +59,20 @@ _SELECT_CLAUSES = (
 def parse_expression(text: object, kind: ExpressionKind) -> Expression:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError("must be a non-empty SQL expression (a string)")
-    node = _single_target(text)
-    columns = _ColumnCollector(kind).collect(node)
+    try:
+        node = _single_target(text)
+        columns = _ColumnCollector(kind).collect(node)
+        rendered = RawStream()(node)
+    except RecursionError:  # pglast's printer and the collector recurse in Python
+        raise ExpressionError("is nested too deeply (hundreds of levels) to be checked") from None
     if columns and kind in _COLUMNS_FORBIDDEN:
         raise ExpressionError(f"may not name columns ({', '.join(sorted(columns))})")
-    return Expression(RawStream()(node), frozenset(columns), isinstance(node, ast.ColumnRef))
+    return Expression(rendered, frozenset(columns), isinstance(node, ast.ColumnRef))
 
 
 def _single_target(text: str) -> Any:
     try:
-        statements = parser.parse_sql(f"SELECT {text}")
+        statements = parse_sql(f"SELECT {text}")
     except parser.ParseError as error:
         raise ExpressionError(f"not a valid SQL expression: {error.args[0]}") from None
     if len(statements) != 1 or not isinstance(statements[0].stmt, ast.SelectStmt):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pglast import ast, enums, parser
+from pglast import ast, enums
+
+from agent.sql.parsing import parse_sql
 
 __all__ = ["bounds_of", "enum_values_of"]
 
 
 def _expression(sql: str) -> Any:
-    return parser.parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
+    return parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
 
 
 def _number(node: Any) -> float | None:

@@ -14,6 +14,8 @@ from typing import Any
 from pglast import ast, enums, parser
 from pglast.stream import RawStream
 
+from agent.sql.parsing import parse_sql
+
 __all__ = ["normal_form"]
 
 _TEXT_TYPES = {"text", "varchar", "bpchar", "character varying", "name"}
@@ -23,7 +25,7 @@ _TEXT_TYPES = {"text", "varchar", "bpchar", "character varying", "name"}
 def normal_form(expression: str) -> str:
     """Canonical text of `expression`; the input itself if it does not parse."""
     try:
-        statement: Any = parser.parse_sql(f"SELECT {expression}")[0].stmt
+        statement: Any = parse_sql(f"SELECT {expression}")[0].stmt
     except parser.ParseError:
         return expression
     node = _rewrite(statement.targetList[0].val)

@@ -32,10 +32,11 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-from pglast import ast, parser
+from pglast import ast
 
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Schema, Table
+from agent.sql.parsing import parse_sql
 from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B
 
@@ -104,7 +105,7 @@ def _rules(column: str, expressions: tuple[str, ...]) -> ColumnRules:
 
 
 def _expression(sql: str) -> Any:
-    return parser.parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
+    return parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
 
 
 def _is_column(node: Any, column: str) -> bool:

@@ -127,6 +127,8 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
         ['parts.yaml:1:35 more than 10000 nodes after expanding aliases (an alias bomb?)']),
     'required column unparseable backfill': ({"parts.yaml": ent("properties:\n  a:\n    type: integer\n    backfill: {sql: \"1 +\"}\n")},
         ['parts.yaml:7:16 properties.a.backfill.sql: not a valid SQL expression: syntax error at end of input']),
+    'check nested too deeply': ({"parts.yaml": ent("properties:\n  a:\n    type: integer\nconstraints:\n  - check: a > " + "+".join(["1"] * 2000) + "\n")},
+        ['parts.yaml:8:5 constraints[0].check: is nested too deeply (hundreds of levels) to be checked']),
 }
 
 
