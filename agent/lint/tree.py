@@ -33,7 +33,7 @@ _CHECKED_SETATTR = ast.Node.__dict__["__setattr__"]
 def unchecked_nodes() -> Iterator[None]:
     """pglast's attribute checks off for the parses inside (switching costs about 0.1 ms,
     so a batch of files is parsed in one `with`). Nested uses leave it to the outer one."""
-    if threading.active_count() != 1 or ast.Node.__dict__["__setattr__"] is not _CHECKED_SETATTR:
+    if not _single_threaded() or ast.Node.__dict__["__setattr__"] is not _CHECKED_SETATTR:
         yield
         return
     type.__setattr__(ast.Node, "__setattr__", object.__setattr__)
@@ -43,6 +43,10 @@ def unchecked_nodes() -> Iterator[None]:
     finally:
         type.__delattr__(ast.Boolean, "__setattr__")
         type.__setattr__(ast.Node, "__setattr__", _CHECKED_SETATTR)
+
+
+def _single_threaded() -> bool:
+    return threading.active_count() == 1
 
 
 def parse_sql(text: str) -> tuple[ast.RawStmt, ...]:
