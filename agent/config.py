@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from agent.postgres_url import postgres_url_problem
+
 __all__ = ["ConfigError", "LogFormat", "ScratchBackend", "Settings", "load_settings"]
 
 
@@ -51,8 +53,9 @@ class Settings(BaseModel):
     @field_validator("database_url", "scratch_database_url")
     @classmethod
     def _postgres_url(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("postgres://", "postgresql://")):
-            raise ValueError("must start with postgresql:// or postgres://")
+        problem = postgres_url_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
         return value or None
 
     @field_validator("nats_url")
@@ -75,8 +78,9 @@ class Settings(BaseModel):
                 raise ValueError(f'must be a JSON object like {{"staging": "postgresql://..."}} ({error})') from None
         if isinstance(value, dict):
             for name, url in value.items():
-                if not str(url).startswith(("postgres://", "postgresql://")):
-                    raise ValueError(f"target {name!r} must be a postgresql:// URL")
+                problem = postgres_url_problem(str(url))
+                if problem:
+                    raise ValueError(f"target {name!r} {problem}")
         return value
 
     @field_validator("log_level")

@@ -16,6 +16,7 @@ from agent.exit_codes import ExitCode
 from agent.verify.report import VerificationReport
 
 __all__ = [
+    "connect",
     "err",
     "fail",
     "json_option",
@@ -46,6 +47,19 @@ now_option = click.option(
 def fail(code: ExitCode, message: str) -> NoReturn:
     err.print(f"migration-agent: {message}", markup=False)
     raise click.exceptions.Exit(int(code))
+
+
+async def connect(url: str, **options: Any) -> Any:
+    """An asyncpg connection, or exit: 2 for a URL asyncpg cannot use (an unknown sslmode, say),
+    3 for a database that cannot be reached."""
+    import asyncpg
+
+    try:
+        return await asyncpg.connect(url, **options)
+    except asyncpg.ClientConfigurationError as error:
+        fail(ExitCode.BAD_INPUT, f"the database URL is not usable: {error}")
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        fail(ExitCode.INFRASTRUCTURE, f"cannot reach the database: {error}")
 
 
 def settings() -> Settings:

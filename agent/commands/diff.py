@@ -19,6 +19,7 @@ from agent.migrate.files import existing_versions
 from agent.migrate.snapshot import SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
+from agent.postgres_url import checked_url
 from agent.schema import LoadedSchema, load_schema_sources
 from agent.schema.diagnostics import SchemaError
 from agent.schema.load import PROJECT_FILE
@@ -33,7 +34,7 @@ __all__ = ["diff_command"]
               help="The old schema folder [default: what the migrations folder records it builds].")
 @click.option("--from-memory", is_flag=True,
               help="The old schema is the one the agent last remembered as verified (memory, long tier).")
-@click.option("--from-database", "from_database", metavar="URL",
+@click.option("--from-database", "from_database", metavar="URL", callback=checked_url,
               help="The old schema is read from this database by introspection (its public schema).")
 @click.option("--to", "to_dir", type=click.Path(path_type=Path, file_okay=False), default="schemas",
               show_default=True, help="The new schema folder.")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import asyncpg
 import click
 
 from agent.catalog import SchemaNotFoundError
-from agent.commands.common import err, fail, out, run_async, settings
+from agent.commands.common import connect, err, fail, out, run_async, settings
 from agent.exit_codes import ExitCode
 from agent.importing import ImportedFiles, ImportOptions, OverwriteError, import_database, write_files
+from agent.postgres_url import checked_url
 
 __all__ = ["import_command", "read_database"]
 
 
 @click.command("import")
-@click.option("--database-url", help="The database to read [default: DATABASE_URL].")
+@click.option("--database-url", metavar="URL", callback=checked_url,
+              help="The database to read [default: DATABASE_URL].")
 @click.option("-o", "--output", "output_dir", required=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder for the YAML files.")
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
@@ -60,10 +61,7 @@ def _configured_url() -> str:
 
 async def read_database(url: str, options: ImportOptions) -> ImportedFiles:
     """The database as YAML texts; exits 3 when it cannot be reached, 2 when the schema is missing."""
-    try:
-        connection = await asyncpg.connect(url)
-    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-        fail(ExitCode.INFRASTRUCTURE, f"cannot connect to the database: {error}")
+    connection = await connect(url)
     try:
         return await import_database(connection, options)
     except SchemaNotFoundError as error:

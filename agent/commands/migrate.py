@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import asyncpg
 import click
 
 from agent.activity_log import append_entry
 from agent.catalog import read_catalog, table_fingerprints
-from agent.commands.common import err, fail, json_option, out, run_async, settings
+from agent.commands.common import connect, err, fail, json_option, out, run_async, settings
 from agent.commands.generate import AGENT, remembered
 from agent.exit_codes import ExitCode
 from agent.memory.knowledge import record_applied
@@ -22,6 +21,7 @@ from agent.migrate.export import FORMATS, export_files
 from agent.migrate.files import MigrationFileError, write_files
 from agent.migrate.runner import Runner, RunnerError, RunSettings, Status
 from agent.migrate.snapshot import SNAPSHOT_FILE, read_snapshot
+from agent.postgres_url import checked_url
 from agent.verify.apply import without_backups
 
 __all__ = ["export_command", "migrate_group"]
@@ -36,7 +36,8 @@ def migrate_group() -> None:
 
 def _common(function: Callable[..., None]) -> Callable[..., None]:
     options = [
-        click.option("--database-url", help="The database to migrate [default: DATABASE_URL]."),
+        click.option("--database-url", metavar="URL", callback=checked_url,
+                     help="The database to migrate [default: DATABASE_URL]."),
         click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
                      default="migrations", show_default=True, help="The migrations folder."),
     ]
@@ -73,10 +74,7 @@ def _url(database_url: str | None) -> str:
 def _with_runner(database_url: str | None, run_settings: RunSettings,
                  work: Callable[[Runner], Awaitable[T]], *, locked: bool) -> T:
     async def go() -> T:
-        try:
-            connection = await asyncpg.connect(_url(database_url), timeout=10)
-        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-            fail(ExitCode.INFRASTRUCTURE, f"cannot reach the database: {error}")
+        connection = await connect(_url(database_url), timeout=10)
         try:
             runner = Runner(connection, run_settings, progress=lambda m: err.print(f"  {m}", markup=False))
             if locked:
@@ -119,7 +117,7 @@ def _log(action: str, database_url: str | None, done: list[str], outcome: str) -
 def _remember_applied(database_url: str | None, directory: Path, done: list[str]) -> None:
     """Long: the tables' schema (from the folder's snapshot) and catalog fingerprints; medium: the files."""
     async def fingerprints() -> dict[str, str]:
-        connection = await asyncpg.connect(_url(database_url), timeout=10)
+        connection = await connect(_url(database_url), timeout=10)
         try:
             return table_fingerprints(without_backups(await read_catalog(connection)))
         finally:

@@ -21,6 +21,7 @@ from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
 from agent.lint.source import SourceFile, SqlSyntaxError, parse_sources
+from agent.postgres_url import checked_url
 
 if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace is given
     from agent.lint.trace import FileTrace
@@ -148,7 +149,8 @@ def _output(report: Report, traces: list[FileTrace] | None, output_format: str) 
               show_default=True, help="Lowest severity that makes the exit code 1.")
 @click.option("--trace", is_flag=True,
               help="Also run the files in order on a scratch database and report locks taken.")
-@click.option("--database-url", help="With --trace: clone this database's schema (no rows) first.")
+@click.option("--database-url", metavar="URL", callback=checked_url,
+              help="With --trace: clone this database's schema (no rows) first.")
 @click.option("--enable", "enable", multiple=True, metavar="CODE",
               help="Also run this rule (code or name), e.g. one off by default. Repeatable.")
 @click.option("--disable", "disable", multiple=True, metavar="CODE",

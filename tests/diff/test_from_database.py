@@ -58,7 +58,7 @@ async def test_an_unreachable_database_is_an_infrastructure_failure(tmp_path: Pa
     result = await invoke("--from-database", "postgresql://nobody@127.0.0.1:1/none", "--to",
                           str(EVOLUTION / "v2"), "-o", str(tmp_path / "m"))
     assert result.exit_code == ExitCode.INFRASTRUCTURE, result.output
-    assert "cannot connect to the database" in result.output
+    assert "cannot reach the database" in result.output
     assert not (tmp_path / "m").exists()
 
 

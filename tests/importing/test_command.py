@@ -68,7 +68,7 @@ async def test_existing_files_are_refused_without_force(
 async def test_unreachable_database_is_an_infrastructure_failure(tmp_path: Path) -> None:
     result = await invoke("--database-url", "postgresql://nobody@127.0.0.1:1/none", "-o", str(tmp_path))
     assert result.exit_code == ExitCode.INFRASTRUCTURE
-    assert "cannot connect" in result.output
+    assert "cannot reach the database" in result.output
 
 
 async def test_unknown_schema_is_bad_input(fresh_database_url: str, tmp_path: Path) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -32,3 +34,27 @@ def test_bad_environment_setting_exits_2_naming_it() -> None:
     )
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["migrate", "status", "--database-url"], ["import", "-o", "out", "--database-url"],
+    ["diff", "--from-database"], ["lint", "--trace", "x.sql", "--database-url"],
+])
+@pytest.mark.parametrize(("url", "reason"), [
+    ("notaurl", "'notaurl' must start with postgresql:// or postgres://"),
+    ("postgresql://ann:s3cret@db:99999/x", "'postgresql://ann:***@db:99999/x' is not a valid URL (Port out of range"),
+])
+def test_a_malformed_database_url_is_bad_input_and_hides_the_password(
+        command: list[str], url: str, reason: str) -> None:
+    """Before: a traceback (exit 1), "cannot connect" (exit 3), or pg_dump reading it as a name."""
+    result = run(*command, url)
+    assert result.returncode == 2
+    assert reason in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate", "status", "--database-url"], ["import", "-o", "out", "--database-url"]])
+def test_a_url_the_driver_cannot_use_is_bad_input(command: list[str]) -> None:
+    result = run(*command, "postgresql://db/x?sslmode=sometimes")
+    assert result.returncode == 2
+    assert "the database URL is not usable: `sslmode` parameter must be one of" in result.stderr

@@ -21,7 +21,9 @@ def test_environment_then_flags() -> None:
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("DATABASE_URL", "mysql://x"), ("NATS_URL", "http://x"), ("SCRATCH_BACKEND", "docker"),
-     ("AGENT_APPLY_TARGETS", "staging=postgresql://h/db"), ("AGENT_APPLY_TARGETS", '{"staging": "mysql://h/db"}')],
+     ("AGENT_APPLY_TARGETS", "staging=postgresql://h/db"), ("AGENT_APPLY_TARGETS", '{"staging": "mysql://h/db"}'),
+     ("DATABASE_URL", "postgresql://u@h:70000/db"), ("SCRATCH_DATABASE_URL", "postgresql://u@h:port/db"),
+     ("AGENT_APPLY_TARGETS", '{"staging": "postgresql://h:99999/db"}')],
 )
 def test_bad_setting_names_the_variable(variable: str, value: str) -> None:
     with pytest.raises(ConfigError, match=variable):
