@@ -16,15 +16,13 @@ from pglast import ast
 from pglast.enums import AlterTableType, ObjectType
 
 from agent.lint.facts import index_columns, key_indexes
-from agent.lint.nodes import alter_commands, column_type, string_values, table_name
+from agent.lint.nodes import ColumnType, alter_commands, column_type, string_values, table_name
 from agent.lint.source import SourceFile
 
 __all__ = ["Catalog", "ColumnType", "fold_forced_rls"]
 
 
 Index = tuple[str, tuple[str, ...]]
-ColumnType = tuple[str, tuple[int, ...]]
-"""A type's last name part and its modifiers: ("varchar", (80,)), ("numeric", (12, 2))."""
 
 
 @dataclass(slots=True)

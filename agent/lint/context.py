@@ -110,13 +110,26 @@ class Context:
     def enter(self, statement: Statement) -> None:
         """Prepare for the rules to look at `statement`."""
         self.index = statement.index
-        locks = locks_of(statement.node)
+        locks = self._on_tables(locks_of(statement.node))
         self.current_locks = {
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
         }
         self.current_long = bool(self.current_locks) and may_run_long(
-            statement.node, self.validated_not_null
+            statement.node, self.validated_not_null, self.earlier_files.type_of
         )
+
+    def _on_tables(self, locks: Locks) -> Locks:
+        """Locks named after an index this file or an earlier one built, moved to its table
+        (DROP INDEX takes ACCESS EXCLUSIVE on the table too)."""
+        if not any(name in self.facts.index_tables or name in self.earlier_files.named for name in locks):
+            return locks
+        on_tables: Locks = {}
+        for name, mode in locks.items():
+            known = self.earlier_files.named.get(name)
+            table = self.facts.index_tables.get(name) or (known[0] if known else name)
+            if mode > on_tables.get(table, 0):
+                on_tables[table] = mode
+        return on_tables
 
     def advance(self, statement: Statement) -> None:
         node = statement.node
@@ -142,9 +155,10 @@ class Context:
             self.depth += 1
             self.in_transaction = True
         elif node.kind in _END:
-            self.depth = 0
-            self.in_transaction = False
             self._end_transaction()
+            # AND CHAIN starts the next transaction at once
+            self.depth = 1 if node.chain else 0
+            self.in_transaction = bool(node.chain)
 
     def _end_transaction(self) -> None:
         self.held.clear()

@@ -16,8 +16,10 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 from agent.lint.locks import LockMode
 from agent.lint.nodes import (
     SERIAL_TYPES,
+    ColumnType,
     alter_commands,
     column_defs,
+    column_type,
     func_name,
     string_values,
     table_constraints,
@@ -27,18 +29,9 @@ from agent.lint.nodes import (
 )
 
 __all__ = [
-    "LOCKING_STATEMENTS", "NON_VOLATILE", "Locks", "blocks_writes", "locks_of", "may_run_long",
-    "volatile_call",
+    "LOCKING_STATEMENTS", "Locks", "TypeOf", "blocks_writes", "locks_of", "may_run_long",
+    "type_change_rewrites", "volatile_call",
 ]
-
-# Functions evaluated once per statement (stable or immutable): a default built from them
-# is stored once in the catalog instead of being written into every row.
-NON_VOLATILE = frozenset({
-    "now", "transaction_timestamp", "statement_timestamp", "current_date", "current_setting",
-    "lower", "upper", "btrim", "trim", "length", "char_length", "abs", "round", "greatest",
-    "least", "nullif", "concat", "jsonb_build_object", "jsonb_build_array", "json_build_object",
-    "to_jsonb", "make_interval", "make_date", "array_fill", "int4", "int8", "numeric",
-})
 
 Locks = dict[str, LockMode]
 _AT = AlterTableType
@@ -102,12 +95,21 @@ def _index(node: ast.IndexStmt) -> Locks:
     return {table_name(node.relation): mode}
 
 
+_DROPPED_RELATIONS = frozenset({ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW, ObjectType.OBJECT_INDEX,
+                                ObjectType.OBJECT_VIEW})
+# Objects that belong to a table, named (table, name): dropping one locks its table.
+_DROPPED_FROM_TABLE = frozenset({ObjectType.OBJECT_POLICY, ObjectType.OBJECT_TRIGGER, ObjectType.OBJECT_RULE})
+
+
 def _drop(node: ast.DropStmt) -> Locks:
-    kinds = {ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW, ObjectType.OBJECT_INDEX}
-    if node.removeType not in kinds:
+    """An index's lock is named after the index: the context knows which table it is on."""
+    names = [parts for parts in map(string_values, node.objects or ()) if parts]
+    if node.removeType in _DROPPED_FROM_TABLE:
+        return {parts[-2]: LockMode.ACCESS_EXCLUSIVE for parts in names if len(parts) > 1}
+    if node.removeType not in _DROPPED_RELATIONS:
         return {}
     mode = LockMode.SHARE_UPDATE_EXCLUSIVE if node.concurrent else LockMode.ACCESS_EXCLUSIVE
-    return {string_values(obj)[-1]: mode for obj in node.objects or () if string_values(obj)}
+    return {parts[-1]: mode for parts in names}
 
 
 def _relation(mode: LockMode) -> Callable[[Any], Locks]:
@@ -147,7 +149,11 @@ def _policy(node: Any) -> Locks:
 
 
 def _rename(node: ast.RenameStmt) -> Locks:
-    return {table_name(node.relation): LockMode.ACCESS_EXCLUSIVE} if node.relation else {}
+    """Renaming an index takes SHARE UPDATE EXCLUSIVE on the index alone (PostgreSQL 12 on)."""
+    if node.relation is None:
+        return {}
+    index = node.renameType == ObjectType.OBJECT_INDEX
+    return {table_name(node.relation): LockMode.SHARE_UPDATE_EXCLUSIVE if index else LockMode.ACCESS_EXCLUSIVE}
 
 
 def _lock(node: ast.LockStmt) -> Locks:
@@ -193,15 +199,52 @@ def blocks_writes(locks: Locks) -> bool:
     return any(mode.blocks_writes for mode in locks.values())
 
 
-def volatile_call(expression: Any) -> str | None:
-    """The first function in the expression that is not known to be non-volatile."""
+def volatile_call(expression: Any) -> tuple[str, bool] | None:
+    """The first function in the expression that may be volatile (computed for every row),
+    and whether it is known to be: a built-in one with a volatile form, where False means one
+    that is not built in (an extension's or the database's own, whose volatility is unknown here)."""
+    from agent.lint.builtin_functions import NON_VOLATILE, VOLATILE
+
     for node in walk(expression):
-        if isinstance(node, ast.FuncCall) and func_name(node) not in NON_VOLATILE:
-            return func_name(node)
+        if isinstance(node, ast.FuncCall):
+            name = func_name(node)
+            if name not in NON_VOLATILE:
+                return name, name in VOLATILE
     return None
 
 
-_SCANNING_COMMANDS = frozenset({_AT.AT_AlterColumnType, _AT.AT_AddIdentity})
+TypeOf = Callable[[str, str], ColumnType | None]
+# Targets that are binary-compatible with the usual sources (varchar(n) -> text/varchar).
+_FREE_TARGETS = frozenset({"text", "varchar"})
+_STRINGS = frozenset({"text", "varchar"})
+
+
+def _no_types(table: str, column: str) -> ColumnType | None:
+    return None
+
+
+def type_change_rewrites(column: ast.ColumnDef, old: ColumnType | None) -> bool:
+    """Whether ALTER COLUMN ... TYPE rewrites the table: `column` holds the new type (and any
+    USING), `old` the column's type when an earlier file defined it."""
+    if column.raw_default is not None:  # USING: every row is computed again
+        return True
+    new = column_type(column.typeName)
+    if old is not None:
+        return not _widens(old, new)
+    return not (new[0] in _FREE_TARGETS and not new[1])
+
+
+def _widens(old: ColumnType, new: ColumnType) -> bool:
+    """Binary-compatible changes PostgreSQL makes in the catalog only, without touching rows."""
+    (old_name, old_mods), (new_name, new_mods) = old, new
+    if old_name in _STRINGS and new_name in _STRINGS:
+        return not new_mods or (bool(old_mods) and new_mods[0] >= old_mods[0] and new_name == "varchar")
+    if old_name == new_name == "numeric":
+        same_scale = old_mods[1:] == new_mods[1:]
+        return not new_mods or (bool(old_mods) and same_scale and new_mods[0] >= old_mods[0])
+    return old == new
+
+
 _INDEXED = (ConstrType.CONSTR_PRIMARY, ConstrType.CONSTR_UNIQUE, ConstrType.CONSTR_EXCLUSION)
 
 
@@ -212,38 +255,43 @@ def _constraint_scans(constraint: ast.Constraint) -> bool:
     return constraint.contype in checked and not constraint.skip_validation
 
 
-def _column_fills_rows(column: ast.ColumnDef) -> bool:
+def _column_scans(column: ast.ColumnDef) -> bool:
+    """Whether adding the column fills every row or checks every row."""
     if type_name(column.typeName) in SERIAL_TYPES:
         return True
     for constraint in column.constraints or ():
         if constraint.contype == ConstrType.CONSTR_DEFAULT and volatile_call(constraint.raw_expr):
             return True
-        if constraint.contype in (ConstrType.CONSTR_IDENTITY, *_INDEXED):
+        if constraint.contype in (ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_CHECK, *_INDEXED):
             return True
         if constraint.contype == ConstrType.CONSTR_GENERATED and constraint.generated_kind == "s":
             return True
     return False
 
 
-def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]]) -> bool:
-    if any(alter_commands(node, *_SCANNING_COMMANDS)):
-        return True
+def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]], type_of: TypeOf) -> bool:
     table = table_name(node.relation)
+    for command in alter_commands(node, _AT.AT_AlterColumnType):
+        column = command.def_
+        if isinstance(column, ast.ColumnDef) and type_change_rewrites(column, type_of(table, command.name or "")):
+            return True
     if any((table, c.name) not in proven for c in alter_commands(node, _AT.AT_SetNotNull)):
         return True
     if any(_constraint_scans(c) for c in table_constraints(node)):
         return True
-    return any(_column_fills_rows(c) for c in column_defs(node))
+    return any(_column_scans(c) for c in column_defs(node))
 
 
-def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = ()) -> bool:
+def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = (),
+                 type_of: TypeOf = _no_types) -> bool:
     """Whether the statement reads or rewrites the whole table while holding its lock.
 
     `proven` holds (table, column) pairs a validated CHECK (col IS NOT NULL) covers, for
-    which SET NOT NULL skips its scan.
+    which SET NOT NULL skips its scan; `type_of` gives a column's type as earlier files left
+    it, which decides whether a type change rewrites.
     """
     if isinstance(statement, ast.AlterTableStmt):
-        return _alter_runs_long(statement, proven)
+        return _alter_runs_long(statement, proven, type_of)
     if isinstance(statement, ast.IndexStmt | ast.ReindexStmt | ast.RefreshMatViewStmt):
         return True
     return isinstance(statement, ast.VacuumStmt | ast.ClusterStmt)

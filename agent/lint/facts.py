@@ -38,7 +38,10 @@ class FileFacts:
 
 
 def index_columns(node: ast.IndexStmt) -> tuple[str, ...]:
-    """The plain columns an index leads with, up to its first expression."""
+    """The plain columns an index leads with, up to its first expression; none for a partial
+    index, which holds only the rows its WHERE selects (a foreign key's lookups need all)."""
+    if node.whereClause is not None:
+        return ()
     columns: list[str] = []
     for element in node.indexParams or ():
         if not isinstance(element, ast.IndexElem) or not element.name:

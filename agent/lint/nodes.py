@@ -11,9 +11,11 @@ from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 __all__ = [
     "TABLE_DEFINITIONS",
+    "ColumnType",
     "alter_commands",
     "column_constraints",
     "column_defs",
+    "column_type",
     "command_kinds",
     "func_name",
     "location",
@@ -59,7 +61,11 @@ def type_name(type_node: ast.TypeName | None) -> str:
     return parts[-1].lower() if parts else ""
 
 
-def column_type(type_node: ast.TypeName | None) -> tuple[str, tuple[int, ...]]:
+ColumnType = tuple[str, tuple[int, ...]]
+"""A type's last name part and its modifiers: ("varchar", (80,)), ("numeric", (12, 2))."""
+
+
+def column_type(type_node: ast.TypeName | None) -> ColumnType:
     """The type's name and integer modifiers: ("varchar", (80,)), ("numeric", (12, 2))."""
     modifiers = type_node.typmods if type_node is not None else None
     values = tuple(int(v) for m in modifiers or () if isinstance(m, ast.A_Const)

@@ -121,8 +121,15 @@ def _statement(index: int, raw: ast.RawStmt) -> Statement:
     return Statement(index, raw.stmt, start, start + (raw.stmt_len or 0))
 
 
+# Other runners' comments that mean an agent marker: goose's and Mattermost's morph's
+# "run this file outside a transaction".
+FOREIGN_MARKERS = {"+goose NO TRANSACTION": "no-transaction", "morph:nontransactional": "no-transaction"}
+
+
 def _marker(comment: str, offset: int) -> Marker | None:
     body = comment.removeprefix("--").strip()
+    if body in FOREIGN_MARKERS:
+        return Marker(FOREIGN_MARKERS[body], "", offset)
     if not body.startswith(MARKER_PREFIX):
         return None
     verb, _, argument = body.removeprefix(MARKER_PREFIX).partition(" ")
@@ -130,13 +137,14 @@ def _marker(comment: str, offset: int) -> Marker | None:
 
 
 def _markers(text: str) -> tuple[Marker, ...]:
-    """`-- agent:` comments, found by the SQL lexer (token offsets are exact).
+    """`-- agent:` comments (and `FOREIGN_MARKERS`), found by the SQL lexer (token offsets
+    are exact).
 
-    Only the text up to the end of the last line that holds `agent:` is lexed: the lexer
-    reads left to right, so the comments there are the whole text's. Should that line end
-    inside a string or a block comment, the shorter text fails to lex and the whole is.
+    Only the text up to the end of the last line that holds one is lexed: the lexer reads
+    left to right, so the comments there are the whole text's. Should that line end inside a
+    string or a block comment, the shorter text fails to lex and the whole is.
     """
-    last = text.rfind(MARKER_PREFIX)
+    last = max(text.rfind(prefix) for prefix in (MARKER_PREFIX, *FOREIGN_MARKERS))
     if last == -1:
         return ()
     end = text.find("\n", last)

@@ -179,6 +179,15 @@ def test_a_type_change_is_judged_against_the_type_an_earlier_file_gave(before: s
     added = f"ALTER TABLE t ADD COLUMN c {before};"
     assert ("MA108" in _sequence(("1_t.sql", "CREATE TABLE t (t_id bigint);"), ("2_t.sql", added),
                                  ("3_t.sql", change))[2]) is rewrites
+    unbounded = change.replace("SET statement_timeout = '1min';\n", "")
+    assert ("MA402" in _sequence(("1_t.sql", create), ("2_t.sql", unbounded))[1]) is rewrites
+
+
+def test_drop_index_of_an_earlier_file_locks_its_table() -> None:
+    create = "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);"
+    report = lint_sequence(parse_source(n, sql) for n, sql in [("1_t.sql", create), ("2_t.sql", "DROP INDEX t_a_idx;")])
+    (lock,) = [f for f in report.files[1].findings if f.code == "MA401"]
+    assert lock.message.startswith("ACCESS EXCLUSIVE on t is requested")
 
 
 def test_a_type_change_of_an_unknown_column_is_judged_by_its_target_alone() -> None:

@@ -179,6 +179,52 @@ CASES = [
      "UPDATE lots SET lot_id = lot_id + 1 WHERE lot_id > 0;\n"
      "ALTER TABLE items FORCE ROW LEVEL SECURITY;\nALTER TABLE items NO FORCE ROW LEVEL SECURITY;\n"
      "UPDATE items SET code = 'x' WHERE code IS NULL;"),
+    # Found by linting real migrations (Sourcegraph, Mattermost): each pair a fixed false
+    # positive or false negative.
+    ("MA402",  # only a type change that rewrites scans; ADD IDENTITY fills no row
+     "SET lock_timeout = '2s';\nALTER TABLE lots ALTER COLUMN qty TYPE bigint;",
+     "SET lock_timeout = '2s';\nALTER TABLE lots ALTER COLUMN lot_code TYPE text;\n"
+     "ALTER TABLE lots ALTER COLUMN lot_id ADD GENERATED ALWAYS AS IDENTITY;"),
+    ("MA402",  # a CHECK on an added column is checked against every row
+     "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN q int CHECK (q > 0);",
+     "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN q int;"),
+    ("MA104",
+     "ALTER TABLE lots ADD COLUMN q int CHECK (q > 0);",
+     "ALTER TABLE lots ADD COLUMN q int REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),
+    ("MA109",  # volatility from PostgreSQL's own pg_proc, not a short list
+     "ALTER TABLE lots ADD COLUMN token uuid DEFAULT uuid_generate_v4();",
+     "ALTER TABLE lots ADD COLUMN c bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint;\n"
+     "ALTER TABLE lots ADD COLUMN d timestamptz DEFAULT date_trunc('day', now());\n"
+     "ALTER TABLE lots ADD COLUMN e text DEFAULT concat_ws('-', 'a', 'b');"),
+    ("MA401",  # DROP INDEX locks the index's table, here one created in the file
+     "DROP POLICY IF EXISTS p ON accounts;",
+     "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;"),
+    ("MA401",  # renaming an index takes SHARE UPDATE EXCLUSIVE on the index alone
+     "DROP TRIGGER IF EXISTS trg ON accounts;",
+     "ALTER INDEX ri_a_idx RENAME TO ri_a_idx2;\nUPDATE ri SET a = 1 WHERE id = 1;"),
+    ("MA401", "DROP VIEW IF EXISTS v_accounts;", "SET lock_timeout = '2s';\nDROP VIEW IF EXISTS v_accounts;"),
+    ("MA305",
+     "SET lock_timeout = '2s';\nDROP INDEX ri_a_idx;\nUPDATE ri SET a = 1 WHERE id = 1;",
+     "SET lock_timeout = '2s';\nALTER INDEX ri_a_idx RENAME TO ri_a_idx2;\nUPDATE ri SET a = 1 WHERE id = 1;"),
+    ("MA301",  # COMMIT AND CHAIN opens the next transaction at once
+     "SET lock_timeout = '2s';\nBEGIN;\nUPDATE t SET a = 0 WHERE a IS NULL;\nCOMMIT AND CHAIN;\n"
+     "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);",
+     "SET lock_timeout = '2s';\nBEGIN;\nUPDATE t SET a = 0 WHERE a IS NULL;\nCOMMIT;\n"
+     "CREATE INDEX CONCURRENTLY t_a_idx ON t (a);"),
+    ("MA301",  # goose's and Mattermost's markers for a file run outside a transaction
+     "SET lock_timeout = '2s';\n-- +goose Up\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a);",
+     "-- +goose NO TRANSACTION\n-- +goose Up\nSET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n"
+     "-- morph:nontransactional\nDROP INDEX CONCURRENTLY t_b_idx;"),
+    ("MA303",
+     "BEGIN;\nUPDATE t SET a = 0 WHERE id = 1;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 1 WHERE id = 2;",
+     "BEGIN;\nUPDATE t SET a = 0 WHERE id = 1;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 1 WHERE id = 2;\nCOMMIT;"),
+    ("MA602",  # a partial index holds only some rows: a parent's delete still scans
+     "CREATE TABLE jobs (job_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, state text NOT NULL, "
+     "repo_id bigint NOT NULL REFERENCES repo (repo_id) ON DELETE CASCADE);\n"
+     "CREATE UNIQUE INDEX jobs_queued ON jobs (repo_id) WHERE state = 'queued';",
+     "CREATE TABLE jobs (job_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, state text NOT NULL, "
+     "repo_id bigint NOT NULL REFERENCES repo (repo_id) ON DELETE CASCADE);\n"
+     "CREATE INDEX jobs_repo ON jobs (repo_id);"),
 ]
 
 

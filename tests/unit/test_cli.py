@@ -53,7 +53,8 @@ def test_a_malformed_database_url_is_bad_input_and_hides_the_password(
     assert "s3cret" not in result.stderr
 
 
-@pytest.mark.parametrize("command", [["migrate", "status", "--database-url"], ["import", "-o", "out", "--database-url"]])
+@pytest.mark.parametrize("command", [["migrate", "status", "--database-url"],
+                                     ["import", "-o", "out", "--database-url"]])
 def test_a_url_the_driver_cannot_use_is_bad_input(command: list[str]) -> None:
     result = run(*command, "postgresql://db/x?sslmode=sometimes")
     assert result.returncode == 2

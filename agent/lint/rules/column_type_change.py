@@ -7,38 +7,14 @@ from collections.abc import Iterator
 from pglast import ast
 from pglast.enums import AlterTableType
 
-from agent.lint.catalog import ColumnType
 from agent.lint.context import Context
+from agent.lint.effects import type_change_rewrites
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands, column_type, type_name
+from agent.lint.nodes import alter_commands, type_name
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
-
-# Targets that are binary-compatible with the usual sources (varchar(n) -> text/varchar).
-_FREE_TARGETS = frozenset({"text", "varchar"})
-_STRINGS = frozenset({"text", "varchar"})
-
-
-def _rewrites(column: ast.ColumnDef, old: ColumnType | None) -> bool:
-    if column.raw_default is not None:  # USING: every row is computed again
-        return True
-    new = column_type(column.typeName)
-    if old is not None:
-        return not _widens(old, new)
-    return not (new[0] in _FREE_TARGETS and not new[1])
-
-
-def _widens(old: ColumnType, new: ColumnType) -> bool:
-    """Binary-compatible changes PostgreSQL makes in the catalog only, without touching rows."""
-    (old_name, old_mods), (new_name, new_mods) = old, new
-    if old_name in _STRINGS and new_name in _STRINGS:
-        return not new_mods or (bool(old_mods) and new_mods[0] >= old_mods[0] and new_name == "varchar")
-    if old_name == new_name == "numeric":
-        same_scale = old_mods[1:] == new_mods[1:]
-        return not new_mods or (bool(old_mods) and same_scale and new_mods[0] >= old_mods[0])
-    return old == new
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
@@ -48,7 +24,7 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
         column = command.def_
         old = context.earlier_files.type_of(table, command.name) if command.name else None
-        if isinstance(column, ast.ColumnDef) and _rewrites(column, old):
+        if isinstance(column, ast.ColumnDef) and type_change_rewrites(column, old):
             new_type = type_name(column.typeName)
             yield RULE.at(context, relation_at(statement), table=table, column=command.name,
                           type=new_type)

@@ -8,7 +8,7 @@ from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import TABLE_DEFINITIONS, location, table_constraints
+from agent.lint.nodes import TABLE_DEFINITIONS, column_constraints, column_defs, location, table_constraints
 from agent.lint.rules._common import existing_table
 from agent.lint.source import Statement
 
@@ -26,6 +26,11 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         if kind and not constraint.skip_validation:
             at = location(constraint, statement.start)
             yield RULE.at(context, at, kind=kind, table=table)
+    # A CHECK on a column being added is validated against every row too (a REFERENCES is
+    # not: the new column holds no value to look up unless it has a default, see MA109/MA110).
+    for column in column_defs(statement.node):
+        for constraint in column_constraints(column, ConstrType.CONSTR_CHECK):
+            yield RULE.at(context, location(constraint, statement.start), kind="CHECK", table=table)
 
 
 RULE = Rule(
@@ -44,7 +49,8 @@ RULE = Rule(
     instead=(
         "Add the constraint with NOT VALID (new rows are checked at once), then in a later "
         "statement or migration run ALTER TABLE ... VALIDATE CONSTRAINT, which only takes "
-        "SHARE UPDATE EXCLUSIVE."
+        "SHARE UPDATE EXCLUSIVE. For a new column, add it without the CHECK and add the CHECK "
+        "that way."
     ),
     bad=(
         "ALTER TABLE lots ADD CONSTRAINT lots_qty_positive CHECK (quantity > 0);"
@@ -56,5 +62,5 @@ RULE = Rule(
     ),
     check=check,
     node_types=TABLE_DEFINITIONS,
-    alter_kinds=frozenset({AlterTableType.AT_AddConstraint}),
+    alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

@@ -11,7 +11,7 @@ from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
-__all__ = ["RULE", "is_begin", "is_end"]
+__all__ = ["RULE", "is_begin", "is_end", "opens_transaction"]
 
 _TK = TransactionStmtKind
 
@@ -24,6 +24,11 @@ def is_begin(node: ast.Node) -> bool:
 def is_end(node: ast.Node) -> bool:
     ends = (_TK.TRANS_STMT_COMMIT, _TK.TRANS_STMT_ROLLBACK)
     return isinstance(node, ast.TransactionStmt) and node.kind in ends
+
+
+def opens_transaction(node: ast.Node) -> bool:
+    """BEGIN, or COMMIT / ROLLBACK AND CHAIN, which start the next transaction at once."""
+    return is_begin(node) or (is_end(node) and bool(getattr(node, "chain", False)))
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:

@@ -1,4 +1,4 @@
-"""MA303: a BEGIN that is never committed or rolled back."""
+"""MA303: a BEGIN (or COMMIT AND CHAIN) whose transaction is never committed or rolled back."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pglast import ast
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.rules.nested_transaction import is_begin, is_end
+from agent.lint.rules.nested_transaction import is_end, opens_transaction
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    if is_begin(statement.node) and not any(is_end(s.node) for s in context.later()):
+    if opens_transaction(statement.node) and not any(is_end(s.node) for s in context.later()):
         yield RULE.at(context, statement.start)
 
 
@@ -24,8 +24,8 @@ RULE = Rule(
     name="uncommitted-transaction",
     severity=Severity.ERROR,
     message=(
-        "this BEGIN is never committed in the file: its work is rolled back when the session "
-        "ends, or commits with whatever the runner does next"
+        "the transaction this opens is never committed in the file: its work is rolled back "
+        "when the session ends, or commits with whatever the runner does next"
     ),
     why=(
         "A transaction left open keeps every lock it took until someone ends it, and whether "

@@ -16,16 +16,21 @@ from agent.lint.source import Statement
 
 __all__ = ["RULE"]
 
+VOLATILE_HOW = "is volatile and computed per row"
+UNKNOWN_HOW = "is not built in: unless it is STABLE or IMMUTABLE it is computed per row"
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     table = existing_table(statement, context)
     if not table or not isinstance(statement.node, ast.AlterTableStmt):
         return
     for column in column_defs(statement.node):
         for default in column_constraints(column, ConstrType.CONSTR_DEFAULT):
-            function = volatile_call(default.raw_expr)
-            if function:
+            found = volatile_call(default.raw_expr)
+            if found:
+                function, known = found
+                how = VOLATILE_HOW if known else UNKNOWN_HOW
                 at = location(default, location(column, statement.start))
-                yield RULE.at(context, at, table=table, column=column.colname, function=function)
+                yield RULE.at(context, at, table=table, column=column.colname, function=function, how=how)
 
 
 RULE = Rule(
@@ -33,8 +38,8 @@ RULE = Rule(
     name="volatile-default",
     severity=Severity.ERROR,
     message=(
-        "DEFAULT {function}() is computed per row, so adding {column} rewrites {table} under "
-        "ACCESS EXCLUSIVE, blocking reads and writes"
+        "DEFAULT {function}() {how}, so adding {column} rewrites {table} under ACCESS "
+        "EXCLUSIVE, blocking reads and writes"
     ),
     why=(
         "A constant (or stable) default is stored once and costs nothing; a volatile one must "
