@@ -157,3 +157,24 @@ def test_migration_agent_lint_output_survives_the_quick_exit(tmp_path: Path) -> 
     report = json.loads(done.stdout)
     assert [f["path"] for f in report["files"]] == paths
     assert report["summary"]["errors"] == 125 * 2
+
+
+def test_a_folder_is_its_sql_files_in_path_order(tmp_path: Path) -> None:
+    """The index of 1/ covers the foreign key of 2/ only when 1/ is read first."""
+    (tmp_path / "2").mkdir()
+    (tmp_path / "1").mkdir()
+    (tmp_path / "1" / "up.sql").write_text(
+        "CREATE TABLE c (c_id bigint PRIMARY KEY, p_id bigint);\nCREATE INDEX idx_c_p ON c (p_id);\n")
+    (tmp_path / "2" / "up.sql").write_text(
+        "SET lock_timeout = '2s';\nALTER TABLE c ADD CONSTRAINT c_p_fk FOREIGN KEY (p_id) REFERENCES p (p_id) "
+        "ON DELETE CASCADE NOT VALID;\n")
+    (tmp_path / "2" / "notes.txt").write_text("not SQL")
+    result = CliRunner().invoke(lint_command, [str(tmp_path), "--format", "json"])
+    report = json.loads(result.output)
+    assert [Path(f["path"]).relative_to(tmp_path).as_posix() for f in report["files"]] == ["1/up.sql", "2/up.sql"]
+    assert "MA602" not in [x["code"] for f in report["files"] for x in f["findings"]]
+
+
+def test_a_folder_without_sql_files_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(lint_command, [str(tmp_path)])
+    assert result.exit_code == 2 and "a folder with no .sql files" in result.output
