@@ -30,6 +30,7 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.schema.expressions import ExpressionKind, parse_expression
+from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
 from agent.schema.tables import Check, Column, ForeignKey, Policy, Table
 
@@ -118,11 +119,19 @@ class _Differ:
         for column in self.old.columns:
             if column.name not in matched:
                 self.destructive(f"column {self.new.name}.{column.name} is dropped")
+                self._uncomment(column)
                 self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,),
                                                                 key_type=self.key_type))
 
+    def _uncomment(self, dropped: Column) -> None:
+        """Before a column is dropped: its inverse puts the comment back on the restored column."""
+        if dropped.comment:
+            self.changes.add("contract", SetComment(self.new.name, "column", dropped.name, None, dropped.comment))
+
     def added_column(self, column: Column) -> None:
         table = self.new.name
+        if column.comment:
+            self.changes.add("expand", SetComment(table, "column", column.name, column.comment))
         if not column.not_null or _constant(column.default):
             self.changes.add("expand", alter.AddColumn(table, column, (self.key,), self.key_type))
             return
@@ -146,9 +155,15 @@ class _Differ:
                          alter.CreateSyncTrigger(table, old.name, new.name))
         if new.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
-        self.changes.add("backfill", self._backfill(new.name, old.name))
+        source = quote_ident(old.name)
+        if new.not_null and not old.not_null and new.backfill is not None:
+            source = f"COALESCE({source}, ({new.backfill}))"  # rows whose old value is NULL
+        self.changes.add("backfill", self._backfill(new.name, source))
+        if new.comment:
+            self.changes.add("expand", SetComment(table, "column", new.name, new.comment))
         if new.not_null:
             self._require(new.name)
+        self._uncomment(old)
         self.changes.add("contract", alter.DropSyncTrigger(table, old.name, new.name),
                          alter.DropColumn(table, _nullable(old), primary_key=(self.key,),
                                           refill_from=new.name, refill_not_null=old.not_null,
@@ -266,6 +281,8 @@ class _Differ:
                 self._swap_key(old.get(name), key)
         for name, key in old.items():
             if name not in new:
+                if key.comment:  # its inverse puts the reason back on the restored key
+                    self.changes.add("contract", SetComment(self.new.name, "constraint", name, None, key.comment))
                 self.changes.add("contract", DropForeignKey(self.new.name, key))
 
     def _swap_key(self, old: ForeignKey | None, new: ForeignKey) -> None:
@@ -344,7 +361,7 @@ class _Differ:
         phases = self.changes.phases
         added = [op for op in phases["expand"] if isinstance(op, alter.AddColumn) and op.column.name == tenant]
         required = [op for op in phases["validate"] if isinstance(op, alter.SetNotNull) and op.column == tenant]
-        indexes = [op for op in phases["index"] if isinstance(op, CreateIndex)]
+        indexes = [op for op in phases["index"] if isinstance(op, CreateIndex | DropIndex)]
         isolation = [op for op in phases["validate"] if op.section == Section.ROW_LEVEL_SECURITY]
         moved = [*added, *required, *indexes, *isolation]
         for phase in ("expand", "index", "validate"):

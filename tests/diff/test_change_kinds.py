@@ -141,6 +141,22 @@ CASES = {
         BASE + "policies:\n  - name: items_read_done\n    command: SELECT\n    using: status = 'DONE'\n",
         ["CREATE POLICY items_read_done ON items\n    FOR SELECT\n    USING (status = 'DONE');"],
         ["DROP POLICY items_read_done ON items;"]),
+    # Found by tests/diff/test_property_tables.py
+    "an added column keeps its description": (
+        add_property("  color:\n    type: text\n    description: Paint colour.\n"),
+        ["COMMENT ON COLUMN items.color IS\n    'Paint colour.';"],
+        ["ALTER TABLE items DROP COLUMN color;"]),
+    "a dropped column comes back with its description": (
+        BASE.replace("  note:\n    type: text\n    description: free text\n", ""),
+        ["COMMENT ON COLUMN items.note IS\n    NULL;", "ALTER TABLE items DROP COLUMN note;"],
+        ["ALTER TABLE items ADD COLUMN note TEXT;", "COMMENT ON COLUMN items.note IS\n    'free text';"]),
+    "a renamed column that becomes required takes its backfill where the old one was NULL": (
+        BASE.replace("  qty:\n    type: integer\n",
+                     "  quantity:\n    type: integer\n    renamed_from: qty\n    required: true\n    backfill: 0\n")
+        .replace("  - columns: [qty]\n", "  - columns: [quantity]\n"),
+        ["SET quantity = COALESCE(quantity, (COALESCE(qty, (0))))",
+         "ALTER TABLE items ALTER COLUMN quantity SET NOT NULL;"],
+        ["ALTER TABLE items ADD COLUMN qty INTEGER;"]),
 }
 
 
@@ -190,5 +206,7 @@ def test_a_dropped_column_is_copied_to_a_backup_and_restored_by_down() -> None:
     assert "CREATE UNIQUE INDEX CONCURRENTLY ON _backup_items_note_20260101000000 (item_id);" in contract.down_sql
     assert ("SET note = COALESCE(note, ((SELECT b.note FROM _backup_items_note_20260101000000 AS b "
             "WHERE b.item_id = items.item_id)))") in contract.down_sql
-    assert contract.down_sql.endswith("DROP TABLE _backup_items_note_20260101000000;\n\nRESET row_security;\n")
+    restored = contract.down_sql.index("SET note = COALESCE(note, ")
+    assert contract.down_sql.index("DROP TABLE _backup_items_note_20260101000000;") > restored
+    assert contract.down_sql.endswith("COMMENT ON COLUMN items.note IS\n    'free text';\n\nRESET row_security;\n")
     assert "-- agent:destructive" in contract.up_sql

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import uuid
 
-import asyncpg
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -17,7 +15,7 @@ from agent.jobs.generate import generate_migrations
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
 from agent.verify.apply import apply_sql, columns_by_name, without_backups
-from agent.verify.scratch import database_url
+from tests.diff.scratch_databases import drop_database, fresh_database
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -64,26 +62,11 @@ def widening_only(v1: dict[str, object], v2: dict[str, object]) -> bool:
     return v2["width"] >= v1["width"] and not removed  # type: ignore[operator]
 
 
-async def _fresh(server: str) -> tuple[asyncpg.Connection, str]:
-    name = f"prop_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return await asyncpg.connect(database_url(server, name)), name
-
-
-async def _drop(server: str, connection: asyncpg.Connection, name: str) -> None:
-    await connection.close()
-    admin = await asyncpg.connect(server)
-    await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    await admin.close()
-
-
 async def _check(server: str, v1_text: str, v2_text: str) -> None:
     v1 = load_schema_sources({"items.yaml": v1_text})
     v2 = load_schema_sources({"items.yaml": v2_text})
-    direct, direct_name = await _fresh(server)
-    evolved, evolved_name = await _fresh(server)
+    direct, direct_name = await fresh_database(server, "prop")
+    evolved, evolved_name = await fresh_database(server, "prop")
     try:
         for migration in generate_migrations(v2, Schema(), NOW, []).migrations:
             await apply_sql(direct, migration.up_name, migration.up_sql)
@@ -105,8 +88,8 @@ async def _check(server: str, v1_text: str, v2_text: str) -> None:
             await apply_sql(evolved, migration.down_name, migration.down_sql)
         assert compare(v1_catalog, columns_by_name(without_backups(await read_catalog(evolved)))) == []
     finally:
-        await _drop(server, direct, direct_name)
-        await _drop(server, evolved, evolved_name)
+        await drop_database(server, direct, direct_name)
+        await drop_database(server, evolved, evolved_name)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

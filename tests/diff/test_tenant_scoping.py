@@ -89,6 +89,16 @@ def test_on_is_one_file_from_the_new_column_to_isolation() -> None:
     assert "-- agent:destructive" in down
 
 
+def test_on_rebuilds_a_changed_index_in_the_same_file_drop_first() -> None:
+    """The changed index's drop moves with its rebuild: left in the index phase, it ran after
+    the rebuild and the index was gone (found by tests/diff/test_property_tables.py)."""
+    index = "indexes:\n  - name: idx_items_lower_code\n    columns: [lower(code)]\n"
+    outcome = diff(SHARED + index + "    unique: true\n", SCOPED + index)
+    up, _ = phase(outcome, "backfill_items")
+    assert in_order(up, "DROP INDEX CONCURRENTLY idx_items_lower_code;",
+                    "CREATE INDEX CONCURRENTLY idx_items_lower_code")
+    assert all("idx_items_lower_code" not in m.up_sql for m in outcome.migrations if m.slug != "backfill_items")
+
 def test_on_makes_keys_same_tenant_after_the_parent_gains_its_tenant_unique() -> None:
     outcome = diff(SHARED, SCOPED)
     assert [m.slug for m in outcome.migrations] == [
