@@ -32,7 +32,7 @@ from agent.plan.operations import (
 from agent.schema.expressions import ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
-from agent.schema.tables import Check, Column, ForeignKey, Policy, Table
+from agent.schema.tables import Check, Column, ForeignKey, Policy, Table, Unique
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
 
@@ -265,13 +265,20 @@ class _Differ:
         old = {u.name: u for u in self.old.uniques}
         new = {u.name: u for u in self.new.uniques}
         for name, unique in new.items():
-            if old.get(name) != unique:
-                if name in old:
-                    self.changes.add("contract", alter.DropUnique(self.new.name, old[name]))
+            if name in old and old[name] != unique:
+                self._swap_unique(old[name], unique)
+            elif name not in old:
                 self.changes.add("index", alter.AddUnique(self.new.name, unique))
         for name, unique in old.items():
             if name not in new:
                 self.changes.add("contract", alter.DropUnique(self.new.name, unique))
+
+    def _swap_unique(self, old: Unique, new: Unique) -> None:
+        """Built under a staged name beside the old one (two uniques cannot share a name), which
+        goes after the application; the rename also renames its index."""
+        table, staged = self.new.name, bounded_name(f"{new.name}_next")
+        self.changes.add("index", alter.AddUnique(table, new.model_copy(update={"name": staged})))
+        self.changes.add("contract", alter.DropUnique(table, old), alter.RenameConstraint(table, staged, new.name))
 
     def foreign_keys(self) -> None:
         old = {f.name: f for f in self.old.foreign_keys}

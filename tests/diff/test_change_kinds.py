@@ -210,3 +210,17 @@ def test_a_dropped_column_is_copied_to_a_backup_and_restored_by_down() -> None:
     assert contract.down_sql.index("DROP TABLE _backup_items_note_20260101000000;") > restored
     assert contract.down_sql.endswith("COMMENT ON COLUMN items.note IS\n    'free text';\n\nRESET row_security;\n")
     assert "-- agent:destructive" in contract.up_sql
+
+
+def test_a_named_unique_whose_columns_change_is_built_beside_the_old_one() -> None:
+    """Under a staged name, renamed once the old one is dropped: built under its own name, the
+    new unique met the old one's (found by tests/diff/test_property_tables.py)."""
+    old = BASE + "constraints:\n  - name: items_code_key\n    unique: [code]\n"
+    outcome = diff(old.replace("unique: [code]", "unique: [code, status]"), old_items=old)
+    (index,) = [m for m in outcome.migrations if m.slug == "index_items"]
+    (contract,) = [m for m in outcome.migrations if m.slug == "contract_items"]
+    assert "ADD CONSTRAINT items_code_key_next UNIQUE USING INDEX items_code_key_next;" in index.up_sql
+    drop, rename = ("ALTER TABLE items DROP CONSTRAINT items_code_key;",
+                    "ALTER TABLE items RENAME CONSTRAINT items_code_key_next TO items_code_key;")
+    assert contract.up_sql.index(drop) < contract.up_sql.index(rename)
+    assert "RENAME CONSTRAINT items_code_key TO items_code_key_next;" in contract.down_sql

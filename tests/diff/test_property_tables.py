@@ -437,9 +437,6 @@ def _known_bug(v1: Schema, v2: Schema) -> bool:
             if before is not None and before.sql_type != column.sql_type and any(
                     column.name in f"{p.using} {p.with_check}" for p in set(old.policies) ^ set(new.policies)):
                 return True  # known: a type change meets a policy on the column that is dropped or created
-        uniques = {u.name: u for u in old.uniques}
-        if any(u.name in uniques and uniques[u.name] != u for u in new.uniques):
-            return True  # known: a unique that keeps its name is built before the old one is dropped
     dropped = {t.name for t in v1.tables if v2.table(t.name) is None}
     links = {(t.name, k.ref_table) for t in v1.tables for k in t.foreign_keys if t.name in dropped}
     if any((b, a) in links for a, b in links if a != b and b in dropped):
