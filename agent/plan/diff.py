@@ -189,8 +189,11 @@ class _Differ:
             self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
 
     def _type_change(self, old: Column, new: Column) -> None:
+        # A widening runs in expand before the policies change; the others run later, after.
+        early = is_widening(old.sql_type, new.sql_type) and old.enum_values == new.enum_values
+        standing = self.old.policies if early else self.new.policies
         change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type,
-                                       self._policies_reading(old.name))
+                                       _policies_reading(old.name, standing))
         if is_widening(old.sql_type, new.sql_type) and old.enum_values != new.enum_values:
             # After the check swap, so the down narrows the column before it re-adds the old check:
             # a check added to the wider column would be stored (and read back) in another form.
@@ -205,12 +208,6 @@ class _Differ:
         self.destructive(f"{self.new.name}.{new.name} narrows from {old.sql_type} to {new.sql_type}",
                          "it scans the table under ACCESS EXCLUSIVE and fails if a value is longer")
         self.changes.add("contract", change)
-
-    def _policies_reading(self, column: str) -> tuple[Policy, ...]:
-        """Policies that read the column and stay as they are (a changed one is swapped anyway)."""
-        kept = {p.name: p for p in self.new.policies}
-        return tuple(p for p in self.old.policies if kept.get(p.name) == p and any(
-            column in parse_expression(e, ExpressionKind.POLICY).columns for e in (p.using, p.with_check) if e))
 
     def _backfill(self, column: str, expression: str) -> alter.Backfill:
         return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
@@ -391,6 +388,14 @@ class _Differ:
         for name, trigger in old.items():
             if name not in new:
                 self.changes.add("expand", DropTrigger(self.new.name, trigger))
+
+
+def _policies_reading(column: str, policies: tuple[Policy, ...]) -> tuple[Policy, ...]:
+    """The policies that read the column: PostgreSQL refuses to change its type under them, so
+    they are dropped before and created again after. `policies` are those standing when the
+    type changes (a policy the same change swaps or drops is swapped or dropped after that)."""
+    return tuple(p for p in policies if any(
+        column in parse_expression(e, ExpressionKind.POLICY).columns for e in (p.using, p.with_check) if e))
 
 
 def _nullable(column: Column) -> Column:

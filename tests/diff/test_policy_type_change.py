@@ -31,3 +31,27 @@ async def test_widening_an_enum_read_by_a_policy_round_trips_exactly(db: asyncpg
     for migration in reversed(change):
         await apply_sql(db, migration.down_name, migration.down_sql)
     assert fingerprint(without_backups(await read_catalog(db))) == before
+
+
+WIDE = BASE.replace("max_length: 20", "max_length: 30")
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (BASE + POLICY.replace("status", "code").replace("'DONE'", "'zz'"), WIDE),  # the policy goes
+    (BASE + POLICY.replace("status", "code").replace("'DONE'", "'zz'"),
+     WIDE + POLICY.replace("status", "code").replace("'DONE'", "'yy'")),  # the policy changes
+    (WIDE, BASE + POLICY.replace("status", "code").replace("'DONE'", "'zz'")),  # narrowed, policy comes
+], ids=["dropped", "changed", "added"])
+async def test_a_type_change_meets_a_policy_the_same_change_swaps(db: asyncpg.Connection, old: str, new: str) -> None:
+    """Found by tests/diff/test_property_tables.py: 'cannot alter type of a column used in a policy
+    definition' when the policy was not one that stays as it is."""
+    first = load_schema_sources({"items.yaml": old, "owners.yaml": PARENT})
+    for migration in generate_migrations(first, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    before = fingerprint(without_backups(await read_catalog(db)))
+    change = diff(new, old_items=old, destructive=True).migrations
+    for migration in change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    for migration in reversed(change):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert fingerprint(without_backups(await read_catalog(db))) == before

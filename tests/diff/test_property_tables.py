@@ -434,9 +434,6 @@ def _known_bug(v1: Schema, v2: Schema) -> bool:
             before = next((c for c in old.columns if c.name == column.name), None)
             if before is not None and before.sql_type != column.sql_type and column.enum_values:
                 return True  # known: a check on a column whose type changes is stored in another form
-            if before is not None and before.sql_type != column.sql_type and any(
-                    column.name in f"{p.using} {p.with_check}" for p in set(old.policies) ^ set(new.policies)):
-                return True  # known: a type change meets a policy on the column that is dropped or created
     dropped = {t.name for t in v1.tables if v2.table(t.name) is None}
     links = {(t.name, k.ref_table) for t in v1.tables for k in t.foreign_keys if t.name in dropped}
     if any((b, a) in links for a, b in links if a != b and b in dropped):
