@@ -91,7 +91,8 @@ def plan(
     migrations += [_cycle_migration(name, keys) for name, keys in sorted(order.deferred.items())]
     phased = _phase_by_phase([alter_migrations(old.table(name), new.table(name),  # type: ignore[arg-type]
                                                allow_destructive, backfill) for name in changed])
-    migrations += phased
+    contracts = [m for m in phased if m.phase == "contract"]
+    migrations += [m for m in phased if m not in contracts] + _children_first(contracts, old)
     migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
     gone = creation_order([t for t in old.tables if t.name in dropped])
     migrations += [_drop_migration(table) for table in reversed(gone)]
@@ -149,6 +150,13 @@ def _phase_by_phase(per_table: list[list[Migration]]) -> list[Migration]:
     rank = {phase: i for i, phase in enumerate(PHASES)}
     flat = [migration for migrations in per_table for migration in migrations]
     return sorted(flat, key=lambda migration: rank[migration.slug.split("_", 1)[0]])
+
+
+def _children_first(migrations: list[Migration], old: Schema) -> list[Migration]:
+    """Contracts, a referencing table's before the table it references: a child's key goes before
+    its parent drops the unique the key uses."""
+    rank = {table.name: i for i, table in enumerate(reversed(creation_order(list(old.tables))))}
+    return sorted(migrations, key=lambda m: rank[m.slug.split("_", 1)[1]])
 
 
 def _contract_order(operation: Operation) -> int:

@@ -13,7 +13,7 @@ from agent.catalog import compare, fingerprint, read_catalog
 from agent.jobs.generate import GenerateOutcome, generate_migrations
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
-from agent.schema import LoadedSchema, load_schema_dir
+from agent.schema import LoadedSchema, load_schema_dir, load_schema_sources
 from agent.schema.tables import Schema
 from agent.verify.apply import ApplyError, apply_sql, columns_by_name, without_backups
 from agent.verify.schema_compare import compare_schema
@@ -192,6 +192,26 @@ def test_dropped_tables_go_children_first() -> None:
     assert [m.slug for m in _dropping("lots", "storage_locations").migrations] == [
         "drop_lots", "drop_storage_locations"]
 
+
+ITEMS = "version: 1\nentity: Item\ntable: items\naudit: false\nproperties:\n  code:\n    type: text\n"
+TAGS = ("version: 1\nentity: Tag\ntable: tags\naudit: false\nproperties:\n  item_id:\n    type: uuid\n"
+        "    references:\n      table: items\n      on_delete: RESTRICT\n")
+
+
+@pytest.mark.integration
+async def test_contracts_go_children_first(db: asyncpg.Connection) -> None:
+    """tags' key to items uses items' UNIQUE (tenant_id, item_id): the key goes (tags' contract)
+    before the unique does (items' contract), not in the tables' name order (found by
+    tests/diff/test_property_tables.py)."""
+    old = load_schema_sources({"items.yaml": ITEMS, "tags.yaml": TAGS})
+    new = load_schema_sources({"items.yaml": ITEMS, "tags.yaml": TAGS.replace(
+        "  item_id:\n    type: uuid\n    references:\n      table: items\n      on_delete: RESTRICT\n",
+        "  label:\n    type: text\n")})
+    change = generate_migrations(new, old.schema, NOW, ["20251205103001"], allow_changes=True,
+                                 allow_destructive=True).migrations
+    assert [m.slug for m in change if m.slug.startswith("contract_")] == ["contract_tags", "contract_items"]
+    for migration in generate_migrations(old, Schema(), NOW, []).migrations + change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
 
 @pytest.mark.integration
 async def test_a_dropped_table_comes_back_whole_with_its_rows(db: asyncpg.Connection) -> None:

@@ -441,9 +441,12 @@ def _known_bug(v1: Schema, v2: Schema) -> bool:
     for child in v1.tables:
         for key in child.foreign_keys:
             parent, survivor = v2.table(key.ref_table), v2.table(child.name)
-            if (parent is not None and (survivor is None or key not in survivor.foreign_keys)
+            before = v1.table(key.ref_table)
+            turns_off = before is not None and parent is not None and before.tenant_scoped and not parent.tenant_scoped
+            if (parent is not None and (turns_off or survivor is None)
+                    and (survivor is None or key not in survivor.foreign_keys)
                     and key.ref_columns not in {u.columns for u in parent.uniques} | {parent.primary_key.columns}):
-                return True  # known: the parent's (tenant_id, pk) unique is dropped before the child's key
+                return True  # known: tenant_scoped off, or the child's drop, comes after the parent drops its unique
     return False
 
 
