@@ -19,6 +19,7 @@ from agent.plan.operations import (
     CreatePolicy,
     CreateTable,
     CreateTrigger,
+    DropForeignKey,
     DropFunction,
     DropTable,
     DropTrigger,
@@ -160,10 +161,14 @@ def _children_first(migrations: list[Migration], old: Schema) -> list[Migration]
 
 
 def _contract_order(operation: Operation) -> int:
-    """Constraints and indexes on a column go before the column; the sync trigger before either."""
-    if isinstance(operation, alter.DropSyncTrigger):
-        return 0
-    return 2 if isinstance(operation, alter.DropColumn) else 1
+    """Constraints and indexes on a column go before the column; the sync trigger before either;
+    a comment taken off before what it is on; foreign keys before the uniques they may use (a
+    table's key to itself)."""
+    ranks: tuple[type, ...] = (alter.DropSyncTrigger, SetComment, DropForeignKey)
+    for rank, kind in enumerate(ranks):
+        if isinstance(operation, kind):
+            return rank
+    return len(ranks) + isinstance(operation, alter.DropColumn)
 
 
 def _drop_migration(table: Table) -> Migration:
