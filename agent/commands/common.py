@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.console import Console
 from agent.config import Settings
 from agent.exit_codes import ExitCode
 from agent.verify.report import VerificationReport
+
+if TYPE_CHECKING:
+    import asyncpg
 
 __all__ = [
     "connect",
@@ -49,7 +52,7 @@ def fail(code: ExitCode, message: str) -> NoReturn:
     raise click.exceptions.Exit(int(code))
 
 
-async def connect(url: str, **options: Any) -> Any:
+async def connect(url: str, **options: Any) -> asyncpg.Connection:
     """An asyncpg connection, or exit: 2 for a URL asyncpg cannot use (an unknown sslmode, say),
     3 for a database that cannot be reached."""
     import asyncpg

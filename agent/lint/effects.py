@@ -214,8 +214,7 @@ def volatile_call(expression: Any) -> tuple[str, bool] | None:
 
 
 TypeOf = Callable[[str, str], ColumnType | None]
-# Targets that are binary-compatible with the usual sources (varchar(n) -> text/varchar).
-_FREE_TARGETS = frozenset({"text", "varchar"})
+# Binary-compatible with one another, within limits (varchar(n) -> text or a longer varchar).
 _STRINGS = frozenset({"text", "varchar"})
 
 
@@ -231,7 +230,7 @@ def type_change_rewrites(column: ast.ColumnDef, old: ColumnType | None) -> bool:
     new = column_type(column.typeName)
     if old is not None:
         return not _widens(old, new)
-    return not (new[0] in _FREE_TARGETS and not new[1])
+    return not (new[0] in _STRINGS and not new[1])
 
 
 def _widens(old: ColumnType, new: ColumnType) -> bool:

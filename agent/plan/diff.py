@@ -119,19 +119,22 @@ class _Differ:
         for column in self.old.columns:
             if column.name not in matched:
                 self.destructive(f"column {self.new.name}.{column.name} is dropped")
-                self._uncomment(column)
+                self._uncomment("column", column.name, column.comment)
                 self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,),
                                                                 key_type=self.key_type))
 
-    def _uncomment(self, dropped: Column) -> None:
-        """Before a column is dropped: its inverse puts the comment back on the restored column."""
-        if dropped.comment:
-            self.changes.add("contract", SetComment(self.new.name, "column", dropped.name, None, dropped.comment))
+    def _comment(self, column: Column) -> None:
+        if column.comment:
+            self.changes.add("expand", SetComment(self.new.name, "column", column.name, column.comment))
+
+    def _uncomment(self, target: str, name: str, comment: str | None, phase: str = "contract") -> None:
+        """Before a column or key is dropped: the inverse puts the comment back on it once it is restored."""
+        if comment:
+            self.changes.add(phase, SetComment(self.new.name, target, name, None, comment))
 
     def added_column(self, column: Column) -> None:
         table = self.new.name
-        if column.comment:
-            self.changes.add("expand", SetComment(table, "column", column.name, column.comment))
+        self._comment(column)
         if not column.not_null or _constant(column.default):
             self.changes.add("expand", alter.AddColumn(table, column, (self.key,), self.key_type))
             return
@@ -159,11 +162,10 @@ class _Differ:
         if new.not_null and not old.not_null and new.backfill is not None:
             source = f"COALESCE({source}, ({new.backfill}))"  # rows whose old value is NULL
         self.changes.add("backfill", self._backfill(new.name, source))
-        if new.comment:
-            self.changes.add("expand", SetComment(table, "column", new.name, new.comment))
+        self._comment(new)
         if new.not_null:
             self._require(new.name)
-        self._uncomment(old)
+        self._uncomment("column", old.name, old.comment)
         self.changes.add("contract", alter.DropSyncTrigger(table, old.name, new.name),
                          alter.DropColumn(table, _nullable(old), primary_key=(self.key,),
                                           refill_from=new.name, refill_not_null=old.not_null,
@@ -189,18 +191,19 @@ class _Differ:
             self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
 
     def _type_change(self, old: Column, new: Column) -> None:
-        # A widening runs in expand before the policies change; the others run later, after.
-        early = is_widening(old.sql_type, new.sql_type) and old.enum_values == new.enum_values
+        widening = is_widening(old.sql_type, new.sql_type)
+        # A plain widening runs in expand before the policies change; the others run later, after.
+        early = widening and old.enum_values == new.enum_values
         standing = self.old.policies if early else self.new.policies
         change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type,
                                        _policies_reading(old.name, standing))
-        if is_widening(old.sql_type, new.sql_type) and old.enum_values != new.enum_values:
+        if early:
+            self.changes.add("expand", change)
+            return
+        if widening:
             # After the check swap, so the down narrows the column before it re-adds the old check:
             # a check added to the wider column would be stored (and read back) in another form.
             self.widen_after_checks.append(change)
-            return
-        if is_widening(old.sql_type, new.sql_type):
-            self.changes.add("expand", change)
             return
         if not is_varchar_narrowing(old.sql_type, new.sql_type):
             self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
@@ -285,16 +288,14 @@ class _Differ:
                 self._swap_key(old.get(name), key)
         for name, key in old.items():
             if name not in new:
-                if key.comment:  # its inverse puts the reason back on the restored key
-                    self.changes.add("contract", SetComment(self.new.name, "constraint", name, None, key.comment))
+                self._uncomment("constraint", name, key.comment)
                 self.changes.add("contract", DropForeignKey(self.new.name, key))
 
     def _swap_key(self, old: ForeignKey | None, new: ForeignKey) -> None:
         """A key's comment (its `reason`) goes and comes with it, so the inverse restores the old one."""
         table = self.new.name
         if old is not None:
-            if old.comment:
-                self.changes.add("validate", SetComment(table, "constraint", old.name, None, old.comment))
+            self._uncomment("constraint", old.name, old.comment, phase="validate")
             self.changes.add("validate", DropForeignKey(table, old))
         self.changes.add("validate", AddForeignKey(table, new))
         if new.comment:

@@ -19,6 +19,7 @@ __all__ = ["RULE"]
 VOLATILE_HOW = "is volatile and computed per row"
 UNKNOWN_HOW = "is not built in: unless it is STABLE or IMMUTABLE it is computed per row"
 
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     table = existing_table(statement, context)
     if not table or not isinstance(statement.node, ast.AlterTableStmt):
