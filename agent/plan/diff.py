@@ -358,8 +358,6 @@ class _Differ:
         a table with a tenant column and no isolation."""
         if self.new.tenant_scoped and not self.old.tenant_scoped:
             self._switch_on(self.new.columns[1].name)
-        elif self.old.tenant_scoped and not self.new.tenant_scoped:
-            self._switch_off(self.old.columns[1].name)
 
     def _switch_on(self, tenant: str) -> None:
         """No transaction: add the column, fill it, require it, build the indexes, then isolate."""
@@ -372,13 +370,6 @@ class _Differ:
         for phase in ("expand", "index", "validate"):
             phases[phase] = [op for op in phases[phase] if op not in moved]
         phases["backfill"] = [*added, *phases["backfill"], *required, *indexes, *isolation]
-
-    def _switch_off(self, tenant: str) -> None:
-        """Per-tenant uniques go once the new keys stand, before the column (its inverse restores them)."""
-        contract = self.changes.phases["contract"]
-        uniques = [op for op in contract if isinstance(op, alter.DropUnique) and tenant in op.unique.columns]
-        self.changes.phases["contract"] = [op for op in contract if op not in uniques]
-        self.changes.add("validate", *uniques)
 
     def triggers(self) -> None:
         old = {t.name: t for t in self.old.triggers}

@@ -93,10 +93,9 @@ def plan(
     phased = _phase_by_phase([alter_migrations(old.table(name), new.table(name),  # type: ignore[arg-type]
                                                allow_destructive, backfill) for name in changed])
     contracts = [m for m in phased if m.phase == "contract"]
-    migrations += [m for m in phased if m not in contracts] + _children_first(contracts, old)
+    migrations += [m for m in phased if m not in contracts]
+    migrations += _removals(contracts, [t for t in old.tables if t.name in dropped], old)
     migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
-    gone = creation_order([t for t in old.tables if t.name in dropped])
-    migrations += [_drop_migration(table) for table in reversed(gone)]
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
     if old.needs_updated_at_function and not new.needs_updated_at_function:
@@ -153,11 +152,72 @@ def _phase_by_phase(per_table: list[list[Migration]]) -> list[Migration]:
     return sorted(flat, key=lambda migration: rank[migration.slug.split("_", 1)[0]])
 
 
-def _children_first(migrations: list[Migration], old: Schema) -> list[Migration]:
-    """Contracts, a referencing table's before the table it references: a child's key goes before
-    its parent drops the unique the key uses."""
+def _removals(contracts: list[Migration], dropped: list[Table], old: Schema) -> list[Migration]:
+    """Contracts and drops, each after the removals of the keys that point at what it removes: a
+    key goes (with its table's contract or drop) before its parent drops the unique it uses, or
+    the parent itself. Where dropped tables reference each other in a cycle, the keys closing it
+    go first, in a migration of their own whose inverse adds them back last."""
+    order = _Order(tables=list(dropped))
+    unlinks: list[Migration] = []
+    removed = {m.slug.split("_", 1)[1]: m for m in contracts} | {t.name: None for t in dropped}
+    waits = _removal_waits(contracts, dropped, old)
     rank = {table.name: i for i, table in enumerate(reversed(creation_order(list(old.tables))))}
-    return sorted(migrations, key=lambda m: rank[m.slug.split("_", 1)[1]])
+    sequence: list[str] = []
+    while len(sequence) < len(removed):
+        pending = [name for name in removed if name not in sequence]
+        ready = [name for name in pending if not set(waits.get(name, {})) - set(sequence)]
+        chosen = min(ready or pending, key=rank.__getitem__)
+        if not ready:
+            unlinks.append(_unlink(chosen, waits[chosen], set(sequence), removed, order))
+        sequence.append(chosen)
+    drops = {t.name: _drop_migration(t, order) for t in dropped}
+    return unlinks + [removed[name] or drops[name] for name in sequence]
+
+
+def _removal_waits(contracts: list[Migration], dropped: list[Table], old: Schema,
+                   ) -> dict[str, dict[str, list[ForeignKey]]]:
+    """For each table a contract or drop removes from, the tables whose removal must come first,
+    with the keys (theirs, pointing at it) that make it wait."""
+    gone = {t.name for t in dropped}
+    dropped_keys = {m.slug.split("_", 1)[1]: {op.foreign_key.name for op in m.operations
+                                              if isinstance(op, DropForeignKey)} for m in contracts}
+    contract_of = {m.slug.split("_", 1)[1]: m for m in contracts}
+    waits: dict[str, dict[str, list[ForeignKey]]] = {}
+    for child in old.tables:
+        for key in child.foreign_keys:
+            parent = key.ref_table
+            goes = child.name in gone or key.name in dropped_keys.get(child.name, ())
+            needs_it_gone = parent in gone or (parent in contract_of and _takes_away(contract_of[parent], key))
+            if parent != child.name and goes and needs_it_gone:
+                waits.setdefault(parent, {}).setdefault(child.name, []).append(key)
+    return waits
+
+
+def _takes_away(contract: Migration, key: ForeignKey) -> bool:
+    """Whether the parent's contract drops the unique the key uses, or a column it references."""
+    referenced = set(key.ref_columns)
+    return any((isinstance(op, alter.DropUnique) and set(op.unique.columns) == referenced)
+               or (isinstance(op, alter.DropColumn) and op.column.name in referenced) for op in contract.operations)
+
+
+def _unlink(table: str, waiting_on: dict[str, list[ForeignKey]], done: set[str],
+            removed: dict[str, Migration | None], order: _Order) -> Migration:
+    """A migration that drops the keys of dropped tables still in place that point at `table`,
+    so that it can go; their tables' drops then leave those keys out."""
+    blocking = [name for name in sorted(waiting_on) if name not in done]
+    changed = [name for name in blocking if removed[name] is not None]
+    if changed:
+        raise PlanError(f"{table} and {', '.join(changed)} remove keys and the uniques they use from each "
+                        "other: split the change in two versions, the keys first")
+    linking: list[Operation] = []
+    for child in blocking:
+        order.deferred.setdefault(child, []).extend(waiting_on[child])
+        linking += _keys_migration(child, waiting_on[child], "", "", ()).operations
+    return Migration(
+        slug=f"unlink_{table}", title=f"Drop the foreign keys to {table} that close a reference cycle",
+        operations=tuple(op.reverse() for op in reversed(linking)), phase="contract", deploy="after-app",
+        transactional=False, statement_timeout=LONG_STATEMENT_TIMEOUT,
+    )
 
 
 def _contract_order(operation: Operation) -> int:
@@ -171,10 +231,11 @@ def _contract_order(operation: Operation) -> int:
     return len(ranks) + isinstance(operation, alter.DropColumn)
 
 
-def _drop_migration(table: Table) -> Migration:
+def _drop_migration(table: Table, order: _Order) -> Migration:
     """The inverse of the table's creation, so that its down migration builds it again whole:
-    indexes, triggers, row-level security, policies and comments (and the rows, from the backup)."""
-    created = _create_migration(table, _Order(tables=[table]))
+    indexes, triggers, row-level security, policies and comments (and the rows, from the backup);
+    keys that `order` defers were dropped before, and are added back after."""
+    created = _create_migration(table, order)
     return Migration(
         slug=f"drop_{table.name}", title=f"Drop {table.name} (its rows are kept in a backup table)",
         operations=created.reverse_operations(), phase="contract", deploy="after-app",

@@ -234,3 +234,69 @@ async def test_a_dropped_table_comes_back_whole_with_its_rows(db: asyncpg.Connec
     assert await db.fetchval(f"SELECT to_regclass('{backup}')") is None
     await apply_sql(db, drop.up_name, drop.up_sql)
     assert await db.fetchval(f"SELECT count(*) FROM {backup}") == ROWS
+
+
+async def _there_and_back(db: asyncpg.Connection, old: LoadedSchema, new: LoadedSchema) -> list[str]:
+    """Build `old`, apply the change up, down and up again, checking the catalog each time;
+    the change's slugs."""
+    for migration in generate_migrations(old, Schema(), NOW, []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    before = columns_by_name(without_backups(await read_catalog(db)))
+    change = generate_migrations(new, old.schema, NOW, ["20251205103001"], allow_changes=True,
+                                 allow_destructive=True).migrations
+    for _ in range(2):
+        for migration in change:
+            await apply_sql(db, migration.up_name, migration.up_sql)
+        findings = compare_schema(new.schema, await read_catalog(db), column_order=False)
+        assert [f.message for f in findings if not f.passed] == []
+        for migration in reversed(change):
+            await apply_sql(db, migration.down_name, migration.down_sql)
+        assert compare(before, columns_by_name(without_backups(await read_catalog(db)))) == []
+    return [m.slug for m in change]
+
+
+@pytest.mark.integration
+async def test_a_dropped_child_goes_before_its_parent_drops_the_unique_its_key_used(
+        db: asyncpg.Connection) -> None:
+    """items keeps UNIQUE (tenant_id, item_id) only for tags' key: with tags dropped, the unique
+    goes in items' contract, which must wait for the drop (found by the property test)."""
+    old = load_schema_sources({"items.yaml": ITEMS, "tags.yaml": TAGS})
+    new = load_schema_sources({"items.yaml": ITEMS})
+    assert await _there_and_back(db, old, new) == ["index_items", "drop_tags", "contract_items"]
+
+
+@pytest.mark.integration
+async def test_a_parent_turning_tenant_scoped_off_drops_its_unique_after_the_child_key_that_used_it(
+        db: asyncpg.Connection) -> None:
+    """tags' key becomes plain (tags' validate); items' UNIQUE (tenant_id, item_id) goes after it."""
+    old = load_schema_sources({"items.yaml": ITEMS, "tags.yaml": TAGS})
+    new = load_schema_sources({"items.yaml": ITEMS.replace("audit: false\n", "audit: false\ntenant_scoped: false\n"),
+                               "tags.yaml": TAGS})
+    slugs = await _there_and_back(db, old, new)
+    assert slugs.index("validate_tags") < slugs.index("contract_items")
+
+
+CYCLE_A = ("version: 1\nentity: A\ntable: a_things\naudit: false\nproperties:\n  b_id:\n    type: uuid\n"
+           "    references:\n      table: b_things\n      on_delete: SET NULL\n")
+CYCLE_B = ("version: 1\nentity: B\ntable: b_things\naudit: false\nproperties:\n  a_id:\n    type: uuid\n"
+           "    references:\n      table: a_things\n      on_delete: SET NULL\n")
+
+
+@pytest.mark.integration
+async def test_tables_in_a_reference_cycle_are_dropped_together(db: asyncpg.Connection) -> None:
+    """The key that closed the cycle when the tables were created goes first; down adds it last."""
+    old = load_schema_sources({"a.yaml": CYCLE_A, "b.yaml": CYCLE_B, "items.yaml": ITEMS})
+    new = load_schema_sources({"items.yaml": ITEMS})
+    assert await _there_and_back(db, old, new) == ["unlink_b_things", "drop_b_things", "drop_a_things"]
+
+
+def test_changed_tables_that_take_keys_and_their_uniques_from_each_other_are_refused() -> None:
+    """Each contract would drop a unique the other table's key still uses: no order works, so the
+    plan asks for two versions instead of writing migrations PostgreSQL would refuse."""
+    old = load_schema_sources({"a.yaml": CYCLE_A.replace("SET NULL", "CASCADE"),
+                               "b.yaml": CYCLE_B.replace("SET NULL", "CASCADE")})
+    plain = "version: 1\nentity: {0}\ntable: {1}\naudit: false\nproperties:\n  note:\n    type: text\n"
+    new = load_schema_sources({"a.yaml": plain.format("A", "a_things"), "b.yaml": plain.format("B", "b_things")})
+    with pytest.raises(PlanError, match="b_things and a_things remove keys and the uniques they use from each "
+                                        "other: split the change in two versions"):
+        generate_migrations(new, old.schema, NOW, [], allow_changes=True, allow_destructive=True)

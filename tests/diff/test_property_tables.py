@@ -434,19 +434,6 @@ def _known_bug(v1: Schema, v2: Schema) -> bool:
             before = next((c for c in old.columns if c.name == column.name), None)
             if before is not None and before.sql_type != column.sql_type and column.enum_values:
                 return True  # known: a check on a column whose type changes is stored in another form
-    dropped = {t.name for t in v1.tables if v2.table(t.name) is None}
-    links = {(t.name, k.ref_table) for t in v1.tables for k in t.foreign_keys if t.name in dropped}
-    if any((b, a) in links for a, b in links if a != b and b in dropped):
-        return True  # known: tables in a reference cycle are dropped one by one, RESTRICT refuses the first
-    for child in v1.tables:
-        for key in child.foreign_keys:
-            parent, survivor = v2.table(key.ref_table), v2.table(child.name)
-            before = v1.table(key.ref_table)
-            turns_off = before is not None and parent is not None and before.tenant_scoped and not parent.tenant_scoped
-            if (parent is not None and (turns_off or survivor is None)
-                    and (survivor is None or key not in survivor.foreign_keys)
-                    and key.ref_columns not in {u.columns for u in parent.uniques} | {parent.primary_key.columns}):
-                return True  # known: tenant_scoped off, or the child's drop, comes after the parent drops its unique
     return False
 
 

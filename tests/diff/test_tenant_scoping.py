@@ -165,17 +165,22 @@ def test_off_turns_security_off_copies_the_column_then_drops_it_after_the_applic
                     "CREATE INDEX CONCURRENTLY idx_items_tenant_id_owner_id")
 
 
-def test_off_makes_keys_plain_and_drops_per_tenant_uniques_before_the_parent_its_tenant_unique() -> None:
+def test_off_makes_keys_plain_then_drops_per_tenant_uniques_with_the_column_children_first() -> None:
+    """In the contract, not before: a child's key to a per-tenant unique goes in the child's
+    validate or contract, and contracts run children first (found by the property test)."""
     outcome = diff(SCOPED, SHARED, destructive=True)
     assert [m.slug for m in outcome.migrations] == [
         "index_items", "index_owners", "validate_items", "contract_items", "contract_owners"]
     index, _ = phase(outcome, "index_items")
     assert "ALTER TABLE items ADD CONSTRAINT items_code_key UNIQUE USING INDEX items_code_key;" in index
-    validate, down = phase(outcome, "validate_items")
-    assert in_order(validate, "FOREIGN KEY (owner_id) REFERENCES owners (owner_id) ON DELETE SET NULL NOT VALID;",
-                    "ALTER TABLE items DROP CONSTRAINT items_tenant_id_code_key;")
-    assert in_order(down, "ADD CONSTRAINT items_tenant_id_code_key UNIQUE USING INDEX items_tenant_id_code_key;",
-                    "FOREIGN KEY (tenant_id, owner_id) REFERENCES owners (tenant_id, owner_id)")
+    validate, _ = phase(outcome, "validate_items")
+    assert "FOREIGN KEY (owner_id) REFERENCES owners (owner_id) ON DELETE SET NULL NOT VALID;" in validate
+    assert "DROP CONSTRAINT items_tenant_id_code_key" not in validate
+    contract, down = phase(outcome, "contract_items")
+    assert in_order(contract, "ALTER TABLE items DROP CONSTRAINT items_tenant_id_code_key;",
+                    "ALTER TABLE items DROP COLUMN tenant_id;")
+    assert in_order(down, "ALTER TABLE items ADD COLUMN tenant_id UUID;",
+                    "ADD CONSTRAINT items_tenant_id_code_key UNIQUE USING INDEX items_tenant_id_code_key;")
     owners, _ = phase(outcome, "contract_owners")
     assert "ALTER TABLE owners DROP CONSTRAINT owners_tenant_id_owner_id_key;" in owners
     assert outcome.breaking == ["tenant_scoped turns off for items: its tenant column, tenant index and isolation "
