@@ -29,6 +29,7 @@ __all__ = [
     "RestoreColumn",
     "SetColumnDefault",
     "SetNotNull",
+    "Unfill",
     "ValidateConstraint",
 ]
 
@@ -251,6 +252,11 @@ class Backfill(_OnTable):
     key_type: str
     batch_size: int = 10_000
     pause_ms: int = 0
+    remember: tuple[str, ...] = ()
+    """Columns that held values before (an existing column made required, a renamed column's
+    source): the keys of their NULL rows are copied to `backup_as` first, so that the inverse
+    can make those rows NULL again."""
+    backup_as: str | None = None
     section = Section.DATA
 
     @property
@@ -258,4 +264,20 @@ class Backfill(_OnTable):
         return True
 
     def reverse(self) -> Operation:
-        return Nothing(self.table)
+        return Unfill(self.table, self) if self.remember else Nothing(self.table)
+
+
+@dataclass(frozen=True)
+class Unfill(_OnTable):
+    """The inverse of a backfill into columns that held values: the rows its backup lists as
+    NULL are made NULL again, range by range of the key, and the backup is dropped."""
+
+    filled: Backfill
+    section = Section.DATA
+
+    @property
+    def reads_rows(self) -> bool:
+        return True
+
+    def reverse(self) -> Operation:
+        return self.filled

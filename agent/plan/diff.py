@@ -159,9 +159,11 @@ class _Differ:
         if new.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
         source = quote_ident(old.name)
+        remember: tuple[str, ...] = ()
         if new.not_null and not old.not_null and new.backfill is not None:
-            source = f"COALESCE({source}, ({new.backfill}))"  # rows whose old value is NULL
-        self.changes.add("backfill", self._backfill(new.name, source))
+            # rows whose old value is NULL: the down migration makes them NULL again
+            source, remember = f"COALESCE({source}, ({new.backfill}))", (old.name,)
+        self.changes.add("backfill", self._backfill(new.name, source, remember))
         self._comment(new)
         if new.not_null:
             self._require(new.name)
@@ -184,7 +186,7 @@ class _Differ:
             self.changes.add("validate", alter.DropNotNull(table, new.name, self._not_null_check(new.name)))
         if new.not_null and not old.not_null:
             if new.backfill is not None:
-                self.changes.add("backfill", self._backfill(new.name, new.backfill))
+                self.changes.add("backfill", self._backfill(new.name, new.backfill, remember=(new.name,)))
             self._require(new.name)
             self.changes.breaking.append(f"{table}.{new.name} becomes required")
         if old.comment != new.comment:
@@ -212,17 +214,20 @@ class _Differ:
                          "it scans the table under ACCESS EXCLUSIVE and fails if a value is longer")
         self.changes.add("contract", change)
 
-    def _backfill(self, column: str, expression: str) -> alter.Backfill:
+    def _backfill(self, column: str, expression: str, remember: tuple[str, ...] = ()) -> alter.Backfill:
+        """`remember`: the columns that held values, whose NULL rows the down migration restores."""
         return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
-                              self.backfill.batch_size, self.backfill.pause_ms)
+                              self.backfill.batch_size, self.backfill.pause_ms, remember)
 
     def merge_backfills(self) -> None:
         """One pass over the table fills every new column: a table is read once, not once per column."""
         backfills = [op for op in self.changes.phases["backfill"] if isinstance(op, alter.Backfill)]
         if len(backfills) > 1:
             assignments = tuple(pair for op in backfills for pair in op.assignments)
+            remember = tuple(column for op in backfills for column in op.remember)
             self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type,
-                                                              self.backfill.batch_size, self.backfill.pause_ms)]
+                                                              self.backfill.batch_size, self.backfill.pause_ms,
+                                                              remember)]
 
     def _require(self, column: str) -> None:
         self.changes.add("validate", alter.SetNotNull(self.new.name, column, self._not_null_check(column)))

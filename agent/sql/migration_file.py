@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from agent.plan.alter_operations import DropColumn
+from agent.plan.alter_operations import Backfill, DropColumn, Unfill
 from agent.plan.operations import (
     CreateTable,
     DisableRowLevelSecurity,
@@ -185,7 +185,17 @@ def _with_backup(op: Operation, version: str) -> Operation:
         return replace(op, backup_as=backup_name(op.table.name, version))
     if isinstance(op, DropColumn) and op.backup_as is None:
         return replace(op, backup_as=backup_name(f"{op.table}_{op.column.name}", version))
+    if isinstance(op, Backfill):
+        return _with_nulls_backup(op, version)
+    if isinstance(op, Unfill):
+        return replace(op, filled=_with_nulls_backup(op.filled, version))
     return op
+
+
+def _with_nulls_backup(op: Backfill, version: str) -> Backfill:
+    if not op.remember or op.backup_as is not None:
+        return op
+    return replace(op, backup_as=backup_name(f"{op.table}_nulls", version))
 
 
 def _with_backups(operations: list[Operation], version: str) -> list[Operation]:

@@ -173,42 +173,76 @@ def _drop_sync_trigger(op: alter.DropSyncTrigger) -> str:
 
 
 def _backfill(op: alter.Backfill) -> str:
-    """A DO block filling the columns range by range of the primary key, a commit per range.
+    """A DO block filling the columns range by range of the primary key, a commit per range;
+    first, for the columns it `remember`s, the keys of their NULL rows go to a sealed backup
+    (kept from an earlier, interrupted run)."""
+    table = quote_ident(op.table)
+    columns = [quote_ident(column) for column, _ in op.assignments]
+    sets = ",\n                ".join(
+        f"{c} = COALESCE({c}, ({expression}))" for c, (_, expression) in zip(columns, op.assignments, strict=True))
+    pending = " OR ".join(f"{c} IS NULL" for c in columns)
+    label = f"backfill {op.table}: {', '.join(c for c, _ in op.assignments)}"
+    update = [f"UPDATE {table}", f"    SET {sets}",
+              f"    WHERE {quote_ident(op.key)} BETWEEN first_key AND last_key AND ({pending});"]
+    loop = _keyset_loop(op.table, op.key, op.key_type, op.batch_size, op.pause_ms, update, label)
+    return f"{_nulls_backup(op)}\n{loop}" if op.remember else loop
+
+
+def _nulls_backup(op: alter.Backfill) -> str:
+    backup, remembered = quote_ident(op.backup_as or ""), [quote_ident(c) for c in op.remember]
+    flags = ", ".join(f"{c} IS NULL AS {c}" for c in remembered)
+    return (f"CREATE TABLE IF NOT EXISTS {backup} AS\n{INDENT}SELECT {quote_ident(op.key)}, {flags} "
+            f"FROM {quote_ident(op.table)}\n{INDENT}WHERE {' OR '.join(f'{c} IS NULL' for c in remembered)};\n"
+            f"{sealed(op.backup_as or '')}")
+
+
+def _unfill(op: alter.Unfill) -> str:
+    """The backfill undone: each remembered column back to NULL in the rows the backup lists."""
+    filled = op.filled
+    table, backup, key = quote_ident(op.table), quote_ident(filled.backup_as or ""), quote_ident(filled.key)
+    sets = ",\n                ".join(
+        f"{c} = CASE WHEN b.{c} THEN NULL ELSE {table}.{c} END" for c in map(quote_ident, filled.remember))
+    update = [f"UPDATE {table}", f"    SET {sets}", f"    FROM {backup} AS b",
+              f"    WHERE {table}.{key} = b.{key} AND b.{key} BETWEEN first_key AND last_key;"]
+    label = f"undo the backfill of {op.table}: {', '.join(filled.remember)}"
+    loop = _keyset_loop(filled.backup_as or "", filled.key, filled.key_type, filled.batch_size, filled.pause_ms,
+                        update, label)
+    return (f"CREATE UNIQUE INDEX CONCURRENTLY ON {backup} ({key});\n{loop}\n"
+            f"DROP TABLE {backup};")
+
+
+def _keyset_loop(source: str, key_name: str, key_type: str, batch_size: int, pause_ms: int,
+                 update: list[str], label: str) -> str:
+    """A DO block running `update` once per range of `batch_size` keys of `source`, a commit per range.
 
     Each range's bounds come from the key's index alone (an index-only scan); only the UPDATE
     reads the rows, once. Every condition on the key is a plain range, so the plans PL/pgSQL
     caches for the loop keep using the index (`last IS NULL OR key > last` would not)."""
-    table, key = quote_ident(op.table), quote_ident(op.key)
-    columns = [quote_ident(column) for column, _ in op.assignments]
-    pending = " OR ".join(f"{c} IS NULL" for c in columns)
-    sets = ",\n                ".join(
-        f"{c} = COALESCE({c}, ({expression}))" for c, (_, expression) in zip(columns, op.assignments, strict=True))
-    label = f"{op.table}: {', '.join(c for c, _ in op.assignments)}".replace("'", "")
-    tag = _dollar_tag(sets)
+    table, key = quote_ident(source), quote_ident(key_name)
+    tag = _dollar_tag("\n".join(update))
+    label = label.replace("'", "")
     return "\n".join([
         f"DO {tag}",
         "DECLARE",
-        f"    first_key {op.key_type};",
-        f"    last_key {op.key_type};",
+        f"    first_key {key_type};",
+        f"    last_key {key_type};",
         "    changed bigint;",
         "    done bigint := 0;",
         "BEGIN",
         f"    SELECT {key} INTO first_key FROM {table} ORDER BY {key} LIMIT 1;",
         "    WHILE first_key IS NOT NULL LOOP",
         f"        SELECT {key} INTO last_key FROM {table} WHERE {key} >= first_key",
-        f"            ORDER BY {key} OFFSET {op.batch_size - 1} LIMIT 1;",
+        f"            ORDER BY {key} OFFSET {batch_size - 1} LIMIT 1;",
         "        IF last_key IS NULL THEN",
         f"            SELECT {key} INTO last_key FROM {table} ORDER BY {key} DESC LIMIT 1;",
         "        END IF;",
         f"        PERFORM set_config({BACKFILL_SETTING}, 'on', true);",
-        f"        UPDATE {table}",
-        f"            SET {sets}",
-        f"            WHERE {key} BETWEEN first_key AND last_key AND ({pending});",
+        *(f"        {line}" for line in update),
         "        GET DIAGNOSTICS changed = ROW_COUNT;",
         "        done := done + changed;",
-        f"        RAISE NOTICE 'backfill {label}: % rows', done;",
+        f"        RAISE NOTICE '{label}: % rows', done;",
         "        COMMIT;",
-        *([f"        PERFORM pg_sleep({op.pause_ms / 1000:g});"] if op.pause_ms else []),
+        *([f"        PERFORM pg_sleep({pause_ms / 1000:g});"] if pause_ms else []),
         f"        SELECT {key} INTO first_key FROM {table} WHERE {key} > last_key ORDER BY {key} LIMIT 1;",
         "    END LOOP;",
         "END",
@@ -261,5 +295,6 @@ ALTER_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
     alter.CreateSyncTrigger: _create_sync_trigger,
     alter.DropSyncTrigger: _drop_sync_trigger,
     alter.Backfill: _backfill,
+    alter.Unfill: _unfill,
     alter.Nothing: _nothing,
 }

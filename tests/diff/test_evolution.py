@@ -300,3 +300,43 @@ def test_changed_tables_that_take_keys_and_their_uniques_from_each_other_are_ref
     with pytest.raises(PlanError, match="b_things and a_things remove keys and the uniques they use from each "
                                         "other: split the change in two versions"):
         generate_migrations(new, old.schema, NOW, [], allow_changes=True, allow_destructive=True)
+
+
+CODES = "SELECT count(*) FILTER (WHERE {0} IS NULL), string_agg({0}, ',' ORDER BY {0}) FROM items"
+
+
+async def _items_with_codes(db: asyncpg.Connection, old: LoadedSchema) -> None:
+    for migration in generate_migrations(old, Schema(), NOW, []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await db.execute("ALTER TABLE items NO FORCE ROW LEVEL SECURITY")
+    await db.execute("INSERT INTO items (tenant_id, code) SELECT 'aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa', "
+                     "CASE WHEN i % 3 = 0 THEN NULL ELSE 'c' || i END FROM generate_series(1, 30) AS i")
+    await db.execute("ALTER TABLE items FORCE ROW LEVEL SECURITY")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("new_code", [
+    "  code:\n    type: text\n    required: true\n    backfill: none\n",
+    "  label:\n    type: text\n    renamed_from: code\n    required: true\n    backfill: none\n",
+], ids=["made-required", "renamed-and-made-required"])
+async def test_down_makes_the_rows_a_backfill_filled_null_again(db: asyncpg.Connection, new_code: str) -> None:
+    """The rows a backfill fills were NULL: their keys go to a sealed backup first, and the down
+    migration empties them again, so down gives back the exact rows (found by the property test)."""
+    old = load_schema_sources({"items.yaml": ITEMS})
+    new = load_schema_sources({"items.yaml": ITEMS.replace("  code:\n    type: text\n", new_code)})
+    await _items_with_codes(db, old)
+    before = tuple(await db.fetchrow(CODES.format("code")))
+    assert before[0] == 10
+    change = generate_migrations(new, old.schema, NOW, ["20251205103001"], allow_changes=True,
+                                 allow_destructive=True).migrations
+    column = "label" if "label" in new_code else "code"
+    for migration in change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert await db.fetchval(f"SELECT count(*) FROM items WHERE {column} = 'none'") == 10
+    for migration in reversed(change):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert tuple(await db.fetchrow(CODES.format("code"))) == before
+    assert await db.fetchval("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_backup\\_items\\_nulls%'") == 0
+    for migration in change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert await db.fetchval(f"SELECT count(*) FROM items WHERE {column} = 'none'") == 10

@@ -420,8 +420,6 @@ def _user_columns(table: Table) -> list[Any]:
 
 def _may_stay_null(table: str, column: str, v2: Schema) -> bool:
     new = _counterpart(table, column, v2)
-    if DODGE and new is not None and new.not_null:
-        return False  # known: a backfill into an existing (or renamed) column is not undone by the down migration
     return new is None or not new.not_null or new.backfill is not None
 
 
