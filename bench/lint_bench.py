@@ -10,7 +10,8 @@ in-process (parse + rules only), and `squawk --reporter json FILES` (the squawk-
 if it is installed. Both commands get every file in one process. Prints the figures and
 writes bench/results/lint_bench.json with both wall times, the ratio, the CPU time of each
 (squawk spreads its work over threads, so its CPU time exceeds its wall time), and the
-findings of each linter per file.
+findings of each linter per file. It also times the floor our command cannot go below: starting
+the interpreter and importing click and pglast, with no file read.
 
 Each timing is taken `--repeat` times, alternating the linters; the ratio compares the
 medians (a shared machine makes single runs vary by 2x), and the minimums are kept too.
@@ -190,6 +191,18 @@ def run_squawk(paths: list[Path]) -> dict[str, Any] | None:
             "exit_code": done.returncode}
 
 
+# What every run of our command pays before it reads a file: the interpreter and the two
+# libraries the command cannot start without (the CLI and the SQL parser).
+FLOOR_COMMAND = [sys.executable, "-c", "import click, pglast.parser"]
+
+
+def run_floor() -> dict[str, Any]:
+    seconds, cpu, done = _timed(FLOOR_COMMAND)
+    if done.returncode != 0:
+        raise SystemExit(f"the start-up floor failed: {done.stderr[-2000:]}")
+    return {"seconds": seconds, "cpu_seconds": cpu}
+
+
 def warm_up(paths: list[Path]) -> None:
     """Compiled bytecode for our package, and one untimed run of each linter."""
     compileall.compile_dir(str(ROOT / "agent"), quiet=1)
@@ -216,6 +229,7 @@ def main() -> None:
     args = parser.parse_args()
     ours_runs: list[dict[str, Any]] = []
     squawk_runs: list[dict[str, Any]] = []
+    floor_runs: list[dict[str, Any]] = []
     squawk: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
         paths = build_corpus(Path(folder), max(args.files, 1000), args.seed)
@@ -226,9 +240,11 @@ def main() -> None:
             squawk = run_squawk(paths)
             if squawk is not None:
                 squawk_runs.append(squawk)
+            floor_runs.append(run_floor())
         in_process = min(run_ours_in_process(paths) for _ in range(max(args.repeat, 1)))
-    ratio = (statistics.median(r["seconds"] for r in ours_runs)
-             / statistics.median(r["seconds"] for r in squawk_runs)) if squawk else None
+    squawk_median = statistics.median(r["seconds"] for r in squawk_runs) if squawk else None
+    ratio = statistics.median(r["seconds"] for r in ours_runs) / squawk_median if squawk_median else None
+    floor = _timings(floor_runs)
     result = {
         "files": len(paths),
         "statements_per_file": "2-14",
@@ -239,6 +255,9 @@ def main() -> None:
         "squawk": None if squawk is None else {
             **_timings(squawk_runs),
             "findings_total": _total(squawk["findings"]), "findings": squawk["findings"]},
+        "floor": {**floor, "command": "python -c 'import click, pglast.parser'",
+                  "ratio_to_squawk": None if squawk_median is None else
+                  round(floor["wall_seconds"] / squawk_median, 3)},
         "ratio_ours_to_squawk": None if ratio is None else round(ratio, 3),
         "goal": "ours no slower than 2x squawk",
         "goal_met": None if ratio is None else ratio <= 2.0,
@@ -261,6 +280,10 @@ def _print(result: dict[str, Any]) -> None:
               f"CPU {squawk['cpu_seconds']:.3f}), {squawk['findings_total']} findings")
         print(f"ratio ours/squawk: {result['ratio_ours_to_squawk']:.2f} "
               f"(goal <= 2.0: {'met' if result['goal_met'] else 'not met'})")
+    floor = result["floor"]
+    against = f", {floor['ratio_to_squawk']:.2f}x squawk's whole run" if floor["ratio_to_squawk"] else ""
+    print(f"floor:  {floor['wall_seconds']:.3f} s to start python and import click and pglast, "
+          f"before any file{against}")
     print(f"written: {RESULTS.relative_to(ROOT)}")
 
 
