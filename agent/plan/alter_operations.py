@@ -99,18 +99,27 @@ class RestoreColumn(_OnTable):
 
 @dataclass(frozen=True)
 class AlterColumnType(_OnTable):
-    """Only for widening, which PostgreSQL does without rewriting or scanning the table.
+    """A widening, which PostgreSQL does without rewriting the table, or a narrowing, which
+    rewrites it.
 
     PostgreSQL refuses to change the type of a column a policy reads; those `policies` are
-    dropped before and created again after, in the same transaction, so no moment lacks them."""
+    dropped before and created again after, in the same transaction, so no moment lacks them.
+    It would also check every row again against the `checks` that read the column, under the
+    ACCESS EXCLUSIVE lock, even for a widening: they are dropped and added back in the same
+    statement, NOT VALID for a widening (validated later, or right after with `validate_checks`),
+    and in the form a fresh build of the new type gives."""
 
     column: str
     new_type: str
     old_type: str
     policies: tuple[Policy, ...] = ()
+    checks: tuple[Check, ...] = ()
+    widens: bool = True
+    validate_checks: bool = False
 
     def reverse(self) -> Operation:
-        return AlterColumnType(self.table, self.column, self.old_type, self.new_type, self.policies)
+        return AlterColumnType(self.table, self.column, self.old_type, self.new_type, self.policies, self.checks,
+                               widens=not self.widens, validate_checks=not self.widens)
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,6 @@ class _Differ:
         self.changes = TableChanges(new.name)
         self.key = new.primary_key.columns[0]
         self.key_type = new.column(self.key).sql_type
-        self.widen_after_checks: list[alter.AlterColumnType] = []
 
     def refuse(self, message: str) -> None:
         raise PlanError(f"{self.new.name}: {message}")
@@ -193,26 +192,24 @@ class _Differ:
             self.changes.add("expand", SetComment(table, "column", new.name, new.comment, old.comment))
 
     def _type_change(self, old: Column, new: Column) -> None:
-        widening = is_widening(old.sql_type, new.sql_type)
-        # A plain widening runs in expand before the policies change; the others run later, after.
-        early = widening and old.enum_values == new.enum_values
-        standing = self.old.policies if early else self.new.policies
-        change = alter.AlterColumnType(self.new.name, new.name, new.sql_type, old.sql_type,
-                                       _policies_reading(old.name, standing))
-        if early:
-            self.changes.add("expand", change)
-            return
-        if widening:
-            # After the check swap, so the down narrows the column before it re-adds the old check:
-            # a check added to the wider column would be stored (and read back) in another form.
-            self.widen_after_checks.append(change)
+        table = self.new.name
+        if is_widening(old.sql_type, new.sql_type):
+            # In expand, before the checks and policies change: the old ones stand. The checks
+            # it adds back NOT VALID that stay are validated with the others.
+            checks = _checks_reading(old.name, self.old.checks)
+            self.changes.add("expand", alter.AlterColumnType(
+                table, new.name, new.sql_type, old.sql_type, _policies_reading(old.name, self.old.policies), checks))
+            kept = [c for c in checks if c in self.new.checks]
+            self.changes.add("validate", *(alter.ValidateConstraint(table, c.name) for c in kept))
             return
         if not is_varchar_narrowing(old.sql_type, new.sql_type):
             self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
                         "widening: add a new column with renamed_from instead")
-        self.destructive(f"{self.new.name}.{new.name} narrows from {old.sql_type} to {new.sql_type}",
+        self.destructive(f"{table}.{new.name} narrows from {old.sql_type} to {new.sql_type}",
                          "it scans the table under ACCESS EXCLUSIVE and fails if a value is longer")
-        self.changes.add("contract", change)
+        self.changes.add("contract", alter.AlterColumnType(
+            table, new.name, new.sql_type, old.sql_type, _policies_reading(new.name, self.new.policies),
+            _checks_reading(new.name, self.new.checks), widens=False))
 
     def _backfill(self, column: str, expression: str, remember: tuple[str, ...] = ()) -> alter.Backfill:
         """`remember`: the columns that held values, whose NULL rows the down migration restores."""
@@ -395,6 +392,12 @@ def _policies_reading(column: str, policies: tuple[Policy, ...]) -> tuple[Policy
         column in parse_expression(e, ExpressionKind.POLICY).columns for e in (p.using, p.with_check) if e))
 
 
+def _checks_reading(column: str, checks: tuple[Check, ...]) -> tuple[Check, ...]:
+    """The checks that read the column (PostgreSQL checks every row against them again when
+    its type changes)."""
+    return tuple(c for c in checks if column in parse_expression(c.expression, ExpressionKind.CHECK).columns)
+
+
 def _nullable(column: Column) -> Column:
     return column.model_copy(update={"not_null": False, "default": None})
 
@@ -405,7 +408,6 @@ def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
     differ.tenancy()
     differ.columns()
     differ.checks()
-    differ.changes.add("validate", *differ.widen_after_checks)
     differ.uniques()
     differ.foreign_keys()
     differ.indexes()

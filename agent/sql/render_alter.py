@@ -81,14 +81,22 @@ def _restore_column(op: alter.RestoreColumn) -> str:
 
 
 def _alter_type(op: alter.AlterColumnType) -> str:
-    """With policies that read the column: one DO block, so they are dropped and re-created
-    atomically even in a file that runs outside a transaction."""
-    alter_sql = f"{_table(op)} ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type};"
-    if not op.policies:
-        return alter_sql
-    statements = [*(drop_policy_sql(op.table, p) for p in op.policies), alter_sql,
-                  *(create_policy_sql(op.table, p) for p in op.policies)]
-    return _do_block("\n".join(statements))
+    """The checks that read the column come off and back in the same statement; with policies
+    that read it, one DO block, so they are dropped and re-created atomically even in a file
+    that runs outside a transaction."""
+    not_valid = " NOT VALID" if op.widens else ""
+    clauses = [*(f"DROP CONSTRAINT {quote_ident(c.name)}" for c in op.checks),
+               f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
+               *(f"ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){not_valid}" for c in op.checks)]
+    separator = f",\n{INDENT}"
+    alter_sql = (f"{_table(op)}\n{INDENT}{separator.join(clauses)};" if op.checks else
+                 f"{_table(op)} {clauses[0]};")
+    if op.policies:
+        alter_sql = _do_block("\n".join([*(drop_policy_sql(op.table, p) for p in op.policies), alter_sql,
+                                         *(create_policy_sql(op.table, p) for p in op.policies)]))
+    validations = [f"{_table(op)} VALIDATE CONSTRAINT {quote_ident(c.name)};"
+                   for c in op.checks if op.widens and op.validate_checks]
+    return "\n".join([alter_sql, *validations])
 
 
 def _dollar_tag(body: str) -> str:
@@ -257,7 +265,7 @@ def _default_action(op: alter.SetColumnDefault) -> str:
 
 ALTER_ACTIONS: dict[type[Operation], Callable[[Any], str | None]] = {
     alter.AddColumn: lambda op: f"ADD COLUMN {column_definition(op.column)}",
-    alter.AlterColumnType: lambda op: None if op.policies else
+    alter.AlterColumnType: lambda op: None if op.policies or op.checks else
     f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
     alter.SetColumnDefault: _default_action,
     alter.DropNotNull: lambda op: f"ALTER COLUMN {quote_ident(op.column)} DROP NOT NULL",

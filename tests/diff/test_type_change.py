@@ -1,4 +1,5 @@
-"""A column a policy reads is widened on a real database: the policy survives, down restores the exact before."""
+"""A column's type changes on a real database while policies and checks read it: they survive,
+the table is not scanned for a widening, and down restores the exact before."""
 
 from __future__ import annotations
 
@@ -55,3 +56,47 @@ async def test_a_type_change_meets_a_policy_the_same_change_swaps(db: asyncpg.Co
     for migration in reversed(change):
         await apply_sql(db, migration.down_name, migration.down_sql)
     assert fingerprint(without_backups(await read_catalog(db))) == before
+
+
+CHECKS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+          "WHERE conrelid = 'items'::regclass AND contype = 'c' ORDER BY conname")
+CODE_CHECK = "constraints:\n  - name: items_code_check\n    check: code <> ''\n"
+
+
+async def _scans(db: asyncpg.Connection) -> int:
+    await db.execute("SELECT pg_stat_force_next_flush()")
+    return int(await db.fetchval("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'items'"))
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    (BASE, BASE.replace("values: [NEW, DONE]", "values: [NEW, DONE, ARCHIVED]")),
+    (BASE + CODE_CHECK, WIDE + CODE_CHECK),
+], ids=["enum-widened", "checked-column-widened"])
+async def test_a_widening_reads_no_row_and_leaves_the_checks_as_a_fresh_build_has_them(
+        db: asyncpg.Connection, old: str, new: str) -> None:
+    """PostgreSQL checks every row again against the checks on a column whose type changes, even
+    for a widening, under ACCESS EXCLUSIVE: they come off and back NOT VALID in the same statement
+    and are validated later. Added before the widening, a check was stored in another form."""
+    first = load_schema_sources({"items.yaml": old, "owners.yaml": PARENT})
+    for migration in generate_migrations(first, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await db.execute("INSERT INTO items (tenant_id, code) SELECT gen_random_uuid(), 'c' || i "
+                     "FROM generate_series(1, 50) AS i")
+    before, checks_before = fingerprint(without_backups(await read_catalog(db))), await db.fetch(CHECKS)
+    expand, *rest = diff(new, old_items=old).migrations
+    scans = await _scans(db)
+    await apply_sql(db, expand.up_name, expand.up_sql)
+    assert await _scans(db) == scans
+    for migration in rest:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    fresh = await db.fetch(CHECKS)
+    assert "NOT VALID" not in str(fresh)
+    for migration in reversed([expand, *rest]):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert await db.fetch(CHECKS) == checks_before
+    assert fingerprint(without_backups(await read_catalog(db))) == before
+    await db.execute("DROP TABLE items, owners CASCADE; DROP FUNCTION update_updated_at_column()")
+    built = load_schema_sources({"items.yaml": new, "owners.yaml": PARENT})
+    for migration in generate_migrations(built, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    assert await db.fetch(CHECKS) == fresh
