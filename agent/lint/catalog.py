@@ -10,16 +10,18 @@ migrations may have been deployed long ago.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import AlterTableType, ConstrType, ObjectType
 
+from agent.lint.effects import Checks
 from agent.lint.facts import index_columns, key_indexes
-from agent.lint.nodes import ColumnType, alter_commands, column_type, string_values, table_name
+from agent.lint.nodes import ColumnType, alter_commands, column_type, referenced_columns, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["Catalog", "ColumnType", "fold_forced_rls"]
+__all__ = ["Catalog", "Checks", "ColumnType", "fold_checks", "fold_forced_rls"]
 
 
 Index = tuple[str, tuple[str, ...]]
@@ -40,11 +42,20 @@ class Catalog:
     _types: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
     # tables with FORCE ROW LEVEL SECURITY
     forced_rls: set[str] = field(default_factory=set)
+    _checks: dict[str, Checks] = field(default_factory=dict)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
-                       {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls))
+                       {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls),
+                       {t: dict(c) for t, c in self._checks.items()})
+
+    def checks_of(self, table: str) -> Checks:
+        """The table's CHECK constraints as the earlier files left them (do not change it)."""
+        return self._checks.get(table, {})
+
+    def _checks_to_change(self, table: str) -> Checks:
+        return self._checks.setdefault(table, {})
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
         """The leading columns of every index on `table`."""
@@ -75,9 +86,11 @@ class Catalog:
                 self._drop(node)
             elif isinstance(node, ast.CreateStmt):
                 self._create(node)
+                fold_checks(self._checks_to_change, node)
             elif isinstance(node, ast.AlterTableStmt):
                 self._alter(node)
                 fold_forced_rls(self.forced_rls, node)
+                fold_checks(self._checks_to_change, node)
             for entry in key_indexes(node):
                 self._add(entry)
 
@@ -115,6 +128,7 @@ class Catalog:
                         del self.named[name]
                 self._indexes.pop(table, None)
                 self._types.pop(table, None)
+                self._checks.pop(table, None)
                 self.forced_rls.discard(table)
 
 
@@ -127,3 +141,48 @@ def fold_forced_rls(forced: set[str], node: ast.AlterTableStmt) -> None:
             forced.add(table)
         else:
             forced.discard(table)
+
+
+_AT = AlterTableType
+
+
+def fold_checks(checks_of: Callable[[str], Checks], node: ast.Node) -> None:
+    """Apply a CREATE or ALTER TABLE's CHECK constraints to `checks_of(table)`: added (named as
+    PostgreSQL names them when the statement does not), dropped by name, or dropped with a
+    column they read. `checks_of` is only asked for a table whose checks change."""
+    if isinstance(node, ast.AlterTableStmt):
+        table = table_name(node.relation)
+        for command in node.cmds or ():
+            kind = command.subtype
+            if kind == _AT.AT_DropConstraint or kind == _AT.AT_DropColumn:
+                _drop_checks(checks_of(table), kind, command.name or "")
+            elif kind == _AT.AT_AddConstraint or kind == _AT.AT_AddColumn:
+                _add_checks(checks_of, table, command.def_)
+    elif isinstance(node, ast.CreateStmt):
+        table = table_name(node.relation)
+        for element in node.tableElts or ():
+            _add_checks(checks_of, table, element)
+
+
+def _add_checks(checks_of: Callable[[str], Checks], table: str, definition: object) -> None:
+    if isinstance(definition, ast.ColumnDef):
+        for constraint in definition.constraints or ():
+            if constraint.contype == ConstrType.CONSTR_CHECK:
+                column = str(definition.colname)
+                checks_of(table)[constraint.conname or _check_name(table, [column])] = (
+                    referenced_columns(constraint.raw_expr) | {column})
+    elif isinstance(definition, ast.Constraint) and definition.contype == ConstrType.CONSTR_CHECK:
+        columns = referenced_columns(definition.raw_expr)
+        checks_of(table)[definition.conname or _check_name(table, sorted(columns))] = columns
+
+
+def _drop_checks(checks: Checks, kind: AlterTableType, name: str) -> None:
+    if kind == _AT.AT_DropConstraint:
+        checks.pop(name, None)
+        return
+    for check in [n for n, columns in checks.items() if name in columns]:
+        del checks[check]
+
+
+def _check_name(table: str, columns: list[str]) -> str:
+    return f"{table}_{columns[0]}_check" if columns else f"{table}_check"

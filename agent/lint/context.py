@@ -19,8 +19,8 @@ from pglast.enums import (
     VariableSetKind,
 )
 
-from agent.lint.catalog import Catalog, fold_forced_rls
-from agent.lint.effects import Locks, blocks_writes, locks_of, may_run_long
+from agent.lint.catalog import Catalog, fold_checks, fold_forced_rls
+from agent.lint.effects import Checks, Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
@@ -51,8 +51,8 @@ class Context:
     # lock_timeout, statement_timeout: set to a non-zero value; row_security: set off
     settings: dict[str, bool] = field(default_factory=dict)
     local_settings: set[str] = field(default_factory=set)
-    # existing tables with FORCE ROW LEVEL SECURITY: the migration role's queries are filtered too
-    forced_rls: set[str] = field(default_factory=set)
+    # existing tables with FORCE ROW LEVEL SECURITY, once this file changes which (see forced_rls)
+    file_forced_rls: set[str] | None = None
     backups: set[str] = field(default_factory=set)
     held: Locks = field(default_factory=dict)
     altered: dict[str, int] = field(default_factory=dict)
@@ -66,6 +66,8 @@ class Context:
     # that also scanned or rewrote its table while holding it
     blocked_earlier: bool = False
     blocked_long_earlier: bool = False
+    # CHECK constraints of tables this file has created or altered so far (others: earlier_files)
+    file_checks: dict[str, Checks] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
 
     # ------------------------------------------------------------ questions for rules
@@ -99,6 +101,22 @@ class Context:
             if mode == LockMode.ACCESS_EXCLUSIVE and t not in self.dropped
         ]
 
+    @property
+    def forced_rls(self) -> set[str]:
+        """Existing tables with FORCE ROW LEVEL SECURITY: the migration role's queries are
+        filtered too (do not change it)."""
+        return self.file_forced_rls if self.file_forced_rls is not None else self.earlier_files.forced_rls
+
+    def checks_of(self, table: str) -> Checks:
+        """The table's CHECK constraints before this statement: name -> the columns each reads."""
+        found = self.file_checks.get(table)
+        return found if found is not None else self.earlier_files.checks_of(table)
+
+    def _checks_to_change(self, table: str) -> Checks:
+        if table not in self.file_checks:
+            self.file_checks[table] = dict(self.earlier_files.checks_of(table))
+        return self.file_checks[table]
+
     def later(self) -> tuple[Statement, ...]:
         return self.source.statements[self.index + 1 :]
 
@@ -115,7 +133,7 @@ class Context:
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
         }
         self.current_long = bool(self.current_locks) and may_run_long(
-            statement.node, self.validated_not_null, self.earlier_files.type_of
+            statement.node, self.validated_not_null, self.earlier_files.type_of, self.checks_of
         )
 
     def _on_tables(self, locks: Locks) -> Locks:
@@ -146,9 +164,17 @@ class Context:
                 self._backups(node)
             if isinstance(node, ast.AlterTableStmt):
                 self._not_null_checks(node)
-                fold_forced_rls(self.forced_rls, node)
+                self._fold_forced_rls(node)
+            if kind in _CHECK_STATEMENTS and not self.created_here(table_name(getattr(node, "relation", None))):
+                fold_checks(self._checks_to_change, node)  # (the rules leave a new table alone)
             self._locks(node)
         self.index = statement.index + 1
+
+    def _fold_forced_rls(self, node: ast.AlterTableStmt) -> None:
+        if any(alter_commands(node, AlterTableType.AT_ForceRowSecurity, AlterTableType.AT_NoForceRowSecurity)):
+            if self.file_forced_rls is None:
+                self.file_forced_rls = set(self.earlier_files.forced_rls)
+            fold_forced_rls(self.file_forced_rls, node)
 
     def _transaction(self, node: ast.TransactionStmt) -> None:
         if node.kind in _BEGIN:
@@ -217,6 +243,7 @@ class Context:
 # The statements that `_tracked_settings` and `_backup_target` read something from
 _SETTING_STATEMENTS = frozenset({ast.VariableSetStmt, ast.SelectStmt})
 _BACKUP_STATEMENTS = frozenset({ast.CreateTableAsStmt, ast.InsertStmt, ast.SelectStmt})
+_CHECK_STATEMENTS = frozenset({ast.CreateStmt, ast.AlterTableStmt})
 # Statements that read or write rows, or run code that may: work whatever they lock.
 _DATA_STATEMENTS = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
@@ -351,5 +378,4 @@ def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Con
         implicit_transaction=implicit,
         in_transaction=implicit,
         earlier_files=earlier_files if earlier_files is not None else Catalog(),
-        forced_rls=set(earlier_files.forced_rls) if earlier_files is not None else set(),
     )

@@ -29,8 +29,8 @@ from agent.lint.nodes import (
 )
 
 __all__ = [
-    "LOCKING_STATEMENTS", "Locks", "TypeOf", "blocks_writes", "locks_of", "may_run_long",
-    "type_change_rewrites", "volatile_call",
+    "LOCKING_STATEMENTS", "Checks", "ChecksOf", "Locks", "TypeOf", "blocks_writes", "locks_of", "may_run_long",
+    "rechecked_by", "type_change_rewrites", "volatile_call",
 ]
 
 Locks = dict[str, LockMode]
@@ -222,6 +222,14 @@ def _no_types(table: str, column: str) -> ColumnType | None:
     return None
 
 
+Checks = dict[str, frozenset[str]]
+ChecksOf = Callable[[str], Checks]
+
+
+def _no_checks(table: str) -> Checks:
+    return {}
+
+
 def type_change_rewrites(column: ast.ColumnDef, old: ColumnType | None) -> bool:
     """Whether ALTER COLUMN ... TYPE rewrites the table: `column` holds the new type (and any
     USING), `old` the column's type when an earlier file defined it."""
@@ -268,11 +276,22 @@ def _column_scans(column: ast.ColumnDef) -> bool:
     return False
 
 
-def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]], type_of: TypeOf) -> bool:
+def rechecked_by(node: ast.AlterTableStmt, column: str, checks: Checks) -> list[str]:
+    """The table's CHECK constraints that read `column` and that the statement does not drop:
+    PostgreSQL checks every row against them again when the column's type changes, even when
+    it rewrites nothing."""
+    dropped = {command.name for command in alter_commands(node, _AT.AT_DropConstraint)}
+    return sorted(name for name, columns in checks.items() if column in columns and name not in dropped)
+
+
+def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]], type_of: TypeOf,
+                     checks_of: ChecksOf) -> bool:
     table = table_name(node.relation)
     for command in alter_commands(node, _AT.AT_AlterColumnType):
         column = command.def_
         if isinstance(column, ast.ColumnDef) and type_change_rewrites(column, type_of(table, command.name or "")):
+            return True
+        if rechecked_by(node, command.name or "", checks_of(table)):
             return True
     if any((table, c.name) not in proven for c in alter_commands(node, _AT.AT_SetNotNull)):
         return True
@@ -282,15 +301,16 @@ def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str
 
 
 def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = (),
-                 type_of: TypeOf = _no_types) -> bool:
+                 type_of: TypeOf = _no_types, checks_of: ChecksOf = _no_checks) -> bool:
     """Whether the statement reads or rewrites the whole table while holding its lock.
 
     `proven` holds (table, column) pairs a validated CHECK (col IS NOT NULL) covers, for
     which SET NOT NULL skips its scan; `type_of` gives a column's type as earlier files left
-    it, which decides whether a type change rewrites.
+    it, which decides whether a type change rewrites; `checks_of` a table's CHECK constraints
+    known so far, against which a type change checks every row again.
     """
     if isinstance(statement, ast.AlterTableStmt):
-        return _alter_runs_long(statement, proven, type_of)
+        return _alter_runs_long(statement, proven, type_of, checks_of)
     if isinstance(statement, ast.IndexStmt | ast.ReindexStmt | ast.RefreshMatViewStmt):
         return True
     return isinstance(statement, ast.VacuumStmt | ast.ClusterStmt)

@@ -21,6 +21,7 @@ __all__ = [
     "location",
     "names",
     "per_statement",
+    "referenced_columns",
     "string_values",
     "table_constraints",
     "table_name",
@@ -132,6 +133,15 @@ def walk(node: Any) -> Iterator[Any]:
             except AttributeError:  # a node built by hand may leave slots unset
                 children = tuple([getattr(item, slot, None) for slot in _branches(type(item))])
             push(reversed(children))
+
+
+def referenced_columns(expression: Any) -> frozenset[str]:
+    """The columns an expression names (their last name part)."""
+    found = set()
+    for node in walk(expression):
+        if isinstance(node, ast.ColumnRef) and node.fields and isinstance(node.fields[-1], ast.String):
+            found.add(str(node.fields[-1].sval))
+    return frozenset(found)
 
 
 _T = TypeVar("_T")

@@ -183,6 +183,35 @@ def test_a_type_change_is_judged_against_the_type_an_earlier_file_gave(before: s
     assert ("MA402" in _sequence(("1_t.sql", create), ("2_t.sql", unbounded))[1]) is rewrites
 
 
+CHECKED = "CREATE TABLE t (t_id bigint PRIMARY KEY, s varchar(8) CHECK (s IN ('a', 'b')), n int);"
+WIDEN = "SET lock_timeout = '1s';\nALTER TABLE t ALTER COLUMN s TYPE varchar(20);"
+
+
+@pytest.mark.parametrize(("between", "rechecks"), [
+    ("", True),
+    ("ALTER TABLE t DROP CONSTRAINT t_s_check;", False),
+    ("ALTER TABLE t DROP COLUMN s;\nALTER TABLE t ADD COLUMN s varchar(8);", False),
+    ("ALTER TABLE t ADD CONSTRAINT t_n_check CHECK (n > 0);", True),
+    ("DROP TABLE t;\nCREATE TABLE t (t_id bigint PRIMARY KEY, s varchar(8));", False),
+])
+def test_a_widening_rechecks_the_rows_against_the_checks_earlier_files_left(between: str, rechecks: bool) -> None:
+    """A check named as PostgreSQL names it (t_s_check) goes with DROP CONSTRAINT, with its
+    column, or with its table; the widening then reads no row and needs no statement timeout."""
+    files = [("1_t.sql", CHECKED), ("2_t.sql", between), ("3_t.sql", WIDEN)]
+    last = _sequence(*[f for f in files if f[1]])[-1]
+    assert ("MA117" in last) is rechecks
+    assert ("MA402" in last) is rechecks
+
+
+def test_checks_added_earlier_in_the_same_file_count_and_one_dropped_by_the_statement_does_not() -> None:
+    change = "ALTER TABLE t ADD CONSTRAINT t_s_check CHECK (s <> '') NOT VALID;\n" + WIDEN
+    assert "MA117" in _sequence(("1_t.sql", "CREATE TABLE t (t_id bigint PRIMARY KEY, s varchar(8));"),
+                                ("2_t.sql", change))[1]
+    swap = ("ALTER TABLE t DROP CONSTRAINT t_s_check, ALTER COLUMN s TYPE varchar(20), "
+            "ADD CONSTRAINT t_s_check CHECK (s IN ('a', 'b', 'c')) NOT VALID;")
+    assert "MA117" not in _sequence(("1_t.sql", CHECKED), ("2_t.sql", swap))[1]
+
+
 def test_drop_index_of_an_earlier_file_locks_its_table() -> None:
     create = "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);"
     report = lint_sequence(parse_source(n, sql) for n, sql in [("1_t.sql", create), ("2_t.sql", "DROP INDEX t_a_idx;")])

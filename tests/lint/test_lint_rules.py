@@ -62,6 +62,11 @@ CASES = [
      "CREATE TABLE r (during tstzrange, EXCLUDE USING gist (during WITH &&));"),
     ("MA116", "REFRESH MATERIALIZED VIEW totals;",
      "CREATE MATERIALIZED VIEW totals AS SELECT 1 AS x;\nREFRESH MATERIALIZED VIEW totals;"),
+    ("MA117", "ALTER TABLE lots ADD CHECK (qty >= 0 AND qty < cap) NOT VALID;\n"
+              "ALTER TABLE lots ALTER COLUMN cap TYPE text;",
+     "ALTER TABLE lots ADD CONSTRAINT lots_cap_check CHECK (cap > 0);\n"
+     "ALTER TABLE lots DROP COLUMN cap;\nALTER TABLE lots ADD COLUMN cap int;\n"
+     "ALTER TABLE lots ALTER COLUMN cap TYPE text;"),
     ("MA201", "ALTER TABLE lots DROP COLUMN IF EXISTS a;",
      "-- agent:direction down\nALTER TABLE lots DROP COLUMN a;"),
     ("MA202", "DROP TABLE IF EXISTS lots;",

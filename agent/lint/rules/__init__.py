@@ -49,6 +49,7 @@ from agent.lint.rules import (
     tenant_table_without_policy,
     tenant_table_without_rls,
     truncate_cascade,
+    type_change_rechecks_rows,
     uncommitted_transaction,
     unique_without_index,
     unknown_marker,
@@ -89,6 +90,7 @@ RULES = Registry(
         cluster,
         exclusion_constraint,
         refresh_matview_not_concurrent,
+        type_change_rechecks_rows,
         # breaking and destructive changes
         drop_column,
         drop_table,
