@@ -223,12 +223,14 @@ def _unlink(table: str, waiting_on: dict[str, list[ForeignKey]], done: set[str],
 def _contract_order(operation: Operation) -> int:
     """Constraints and indexes on a column go before the column; the sync trigger before either;
     a comment taken off before what it is on; foreign keys before the uniques they may use (a
-    table's key to itself)."""
+    table's key to itself); a narrowing after the policies change (tenant_scoped turning off
+    drops them here), since it recreates the policies standing then."""
     ranks: tuple[type, ...] = (alter.DropSyncTrigger, SetComment, DropForeignKey)
     for rank, kind in enumerate(ranks):
         if isinstance(operation, kind):
             return rank
-    return len(ranks) + isinstance(operation, alter.DropColumn)
+    later: tuple[type, ...] = (alter.AlterColumnType, alter.DropColumn)
+    return len(ranks) + next((i + 1 for i, kind in enumerate(later) if isinstance(operation, kind)), 0)
 
 
 def _drop_migration(table: Table, order: _Order) -> Migration:

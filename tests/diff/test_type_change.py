@@ -12,7 +12,7 @@ from agent.catalog import fingerprint, read_catalog
 from agent.jobs.generate import generate_migrations
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
-from agent.verify.apply import apply_sql, without_backups
+from agent.verify.apply import apply_sql, columns_by_name, without_backups
 from tests.diff.test_change_kinds import BASE, PARENT, POLICY, diff
 
 pytestmark = pytest.mark.integration
@@ -42,20 +42,23 @@ WIDE = BASE.replace("max_length: 20", "max_length: 30")
     (BASE + POLICY.replace("status", "code").replace("'DONE'", "'zz'"),
      WIDE + POLICY.replace("status", "code").replace("'DONE'", "'yy'")),  # the policy changes
     (WIDE, BASE + POLICY.replace("status", "code").replace("'DONE'", "'zz'")),  # narrowed, policy comes
-], ids=["dropped", "changed", "added"])
+    (WIDE + POLICY.replace("status", "code").replace("'DONE'", "'zz'"),
+     BASE.replace("table: items\n", "table: items\ntenant_scoped: false\n")),  # narrowed, policies go late
+], ids=["dropped", "changed", "added", "narrowed-as-tenant-scoped-turns-off"])
 async def test_a_type_change_meets_a_policy_the_same_change_swaps(db: asyncpg.Connection, old: str, new: str) -> None:
     """Found by tests/diff/test_property_tables.py: 'cannot alter type of a column used in a policy
-    definition' when the policy was not one that stays as it is."""
+    definition' when the policy was not one that stays as it is. (Turning tenant_scoped off adds
+    the tenant column back last on the way down: columns are compared by name.)"""
     first = load_schema_sources({"items.yaml": old, "owners.yaml": PARENT})
     for migration in generate_migrations(first, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
         await apply_sql(db, migration.up_name, migration.up_sql)
-    before = fingerprint(without_backups(await read_catalog(db)))
+    before = fingerprint(columns_by_name(without_backups(await read_catalog(db))))
     change = diff(new, old_items=old, destructive=True).migrations
     for migration in change:
         await apply_sql(db, migration.up_name, migration.up_sql)
     for migration in reversed(change):
         await apply_sql(db, migration.down_name, migration.down_sql)
-    assert fingerprint(without_backups(await read_catalog(db))) == before
+    assert fingerprint(columns_by_name(without_backups(await read_catalog(db)))) == before
 
 
 CHECKS = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
