@@ -31,7 +31,7 @@ from agent.plan.operations import (
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
-from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_definition, sealed
+from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_definition, sealed, set_aside
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
 
@@ -107,7 +107,8 @@ def _restore_rows(op: CreateTable) -> str:
 
 def table_backup(op: DropTable) -> str:
     backup = op.backup_as or ""
-    return f"CREATE TABLE {quote_ident(backup)} AS TABLE {quote_ident(op.table.name)};\n{sealed(backup)}"
+    return (f"{set_aside(backup)}\nCREATE TABLE {quote_ident(backup)} AS TABLE {quote_ident(op.table.name)};\n"
+            f"{sealed(backup)}")
 
 
 def _drop_table(op: DropTable) -> str:

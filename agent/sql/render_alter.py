@@ -8,7 +8,7 @@ from typing import Any
 
 from agent.plan import alter_operations as alter
 from agent.plan.operations import Operation
-from agent.schema.literals import quote_ident
+from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
 from agent.schema.tables import Column
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
@@ -45,10 +45,32 @@ def sealed(backup: str) -> str:
     return f"ALTER TABLE {quote_ident(backup)} ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"
 
 
+def set_aside(backup: str) -> str:
+    """A DO block that keeps a backup of the same name (left by an earlier run of the same down
+    migration, after which the up ran again) under the first free numbered name, so that the
+    new backup can take the name and no copy is lost."""
+    name = quote_literal(backup)
+    numbered = f"left({name}, 62 - length(n::text)) || '_' || n"
+    return "\n".join([
+        "DO $$",
+        "DECLARE",
+        "    n int := 1;",
+        "BEGIN",
+        f"    IF to_regclass(quote_ident({name})) IS NOT NULL THEN",
+        f"        WHILE to_regclass(quote_ident({numbered})) IS NOT NULL LOOP",
+        "            n := n + 1;",
+        "        END LOOP;",
+        f"        EXECUTE format('ALTER TABLE %I RENAME TO %I', {name}, {numbered});",
+        "    END IF;",
+        "END",
+        "$$;",
+    ])
+
+
 def column_backup(op: alter.DropColumn) -> str:
     keys = ", ".join(quote_ident(k) for k in op.primary_key)
-    return (f"CREATE TABLE {quote_ident(op.backup_as or '')} AS\n{INDENT}SELECT {keys}, "
-            f"{quote_ident(op.column.name)} FROM {quote_ident(op.table)};\n{sealed(op.backup_as or '')}")
+    return (f"{set_aside(op.backup_as or '')}\nCREATE TABLE {quote_ident(op.backup_as or '')} AS\n{INDENT}SELECT "
+            f"{keys}, {quote_ident(op.column.name)} FROM {quote_ident(op.table)};\n{sealed(op.backup_as or '')}")
 
 
 def _drop_column(op: alter.DropColumn) -> str:

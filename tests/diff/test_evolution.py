@@ -340,3 +340,30 @@ async def test_down_makes_the_rows_a_backfill_filled_null_again(db: asyncpg.Conn
     for migration in change:
         await apply_sql(db, migration.up_name, migration.up_sql)
     assert await db.fetchval(f"SELECT count(*) FROM items WHERE {column} = 'none'") == 10
+
+
+@pytest.mark.integration
+async def test_a_second_rollback_keeps_the_backup_of_the_first_under_a_numbered_name(db: asyncpg.Connection) -> None:
+    """Up, down, up, down: the first down's backup (of the table, and of a column a change added)
+    still held that name, and the second down failed on it; it now moves aside, and no copy is lost."""
+    items = load_schema_sources({"items.yaml": ITEMS})
+    created = generate_migrations(items, Schema(), NOW, []).migrations
+    coloured = load_schema_sources({"items.yaml": ITEMS + "  colour:\n    type: text\n"})
+    added = generate_migrations(coloured, items.schema, NOW, ["20251205103001"], allow_changes=True).migrations
+    migrations = created + added
+    for label in ("first", "second"):
+        for migration in migrations:
+            await apply_sql(db, migration.up_name, migration.up_sql)
+        await db.execute("ALTER TABLE items NO FORCE ROW LEVEL SECURITY")
+        await db.execute("INSERT INTO items (tenant_id, code, colour) VALUES (gen_random_uuid(), $1, $1)", label)
+        for migration in reversed(migrations):
+            await apply_sql(db, migration.down_name, migration.down_sql)
+    tables = await db.fetchval("SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_tables "
+                               "WHERE tablename LIKE '\\_backup\\_items\\_2%'")
+    backups = {name: await db.fetchval(f"SELECT string_agg(code, ',') FROM {name}") for name in tables}
+    assert backups == {"_backup_items_20260101000000": "second", "_backup_items_20260101000000_1": "first"}
+    colours = await db.fetchval("SELECT array_agg(tablename::text ORDER BY tablename) FROM pg_tables "
+                                "WHERE tablename LIKE '\\_backup\\_items\\_colour%'")
+    assert colours == ["_backup_items_colour_20260101000000", "_backup_items_colour_20260101000000_1"]
+    assert await db.fetchval("SELECT relrowsecurity AND relforcerowsecurity FROM pg_class "
+                             "WHERE relname = '_backup_items_20260101000000_1'")
