@@ -510,6 +510,9 @@ async def check(server: str, v1: LoadedSchema, v2: LoadedSchema) -> None:
         _same("up again", target, await _catalog(evolved))
         assert _stable(await _rows(evolved, v2.schema), v1.schema) == _stable(v2_rows, v1.schema), \
             "rows after up again"
+        await _apply(evolved, diff, down=True)  # a second rollback meets the first one's backups
+        _same("down again", v1_catalog, await _catalog(evolved))
+        assert await _rows(evolved, v1.schema) == v1_rows, "rows after down again"
     finally:
         await drop_database(server, direct, direct_name)
         await drop_database(server, evolved, evolved_name)
