@@ -87,19 +87,24 @@ class _Run:
         return (before, after) if error is None and step.passed else None
 
     async def round_trip(self, migrations: Sequence[MigrationText], before: Catalog, after: Catalog) -> bool:
+        """Down, up, and once that holds, down and up again: a second rollback meets what the
+        first one left behind (its backups, under the same names)."""
         started = time.perf_counter()
         downs = [(f"{m.name} (down)", m.down_sql) for m in reversed(migrations)]
         ups = [(m.name, m.up_sql) for m in migrations]
         findings: list[Finding] = []
-        for files, expected, what in ((downs, before, "before up"), (ups, after, "after the first up")):
-            _, error = await _apply_all(self.connection, files)
-            if error:
-                findings.append(Finding(check="round-trip", passed=False, message=error))
+        for again in ("", " (rolled back a second time)"):
+            for files, expected, what in ((downs, before, f"before up{again}"), (ups, after, "after the first up")):
+                _, error = await _apply_all(self.connection, files)
+                if error:
+                    findings.append(Finding(check="round-trip", passed=False, message=f"{error}{again}"))
+                    break
+                actual = await read_catalog(self.connection)
+                if not self.column_order:
+                    expected, actual = columns_by_name(expected), columns_by_name(actual)
+                findings += _catalog_equal(expected, actual, what)
+            if any(not f.passed for f in findings):
                 break
-            actual = await read_catalog(self.connection)
-            if not self.column_order:
-                expected, actual = columns_by_name(expected), columns_by_name(actual)
-            findings += _catalog_equal(expected, actual, what)
         step = self.add(StepReport(name="round_trip", title="Down restores before, up again gives after",
                                    duration_ms=(time.perf_counter() - started) * 1000, findings=findings))
         return step.passed

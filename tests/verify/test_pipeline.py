@@ -96,6 +96,15 @@ async def test_down_that_forgets_an_index(postgres_server_url: str) -> None:
     assert any("idx_storage_locations_zone" in f for f in failures(report)), failures(report)
 
 
+async def test_a_down_that_cannot_run_a_second_time(postgres_server_url: str) -> None:
+    """It leaves a backup under a fixed name: the first rollback passes, the second one fails on it."""
+    extra = MigrationText("20251205103002_notes.sql", "SELECT 1;", "CREATE TABLE _backup_notes AS SELECT 1 AS a;")
+    report = await verify(postgres_server_url, migrations(extra=extra), schema=None)
+    (round_trip,) = [step for step in report.steps if step.name == "round_trip"]
+    assert [f.message for f in round_trip.failures] == [
+        '20251205103002_notes.sql (down): relation "_backup_notes" already exists (rolled back a second time)']
+
+
 async def test_missing_foreign_key_index(postgres_server_url: str) -> None:
     index = "CREATE INDEX idx_lots_tenant_id_storage_location_id\n    ON lots (tenant_id, storage_location_id);"
     files = migrations((index, ""))
