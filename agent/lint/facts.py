@@ -7,6 +7,7 @@ an index on its columns somewhere in it, an open BEGIN needs a COMMIT later on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pglast import ast
@@ -52,19 +53,20 @@ def index_columns(node: ast.IndexStmt) -> tuple[str, ...]:
 
 def key_indexes(statement: ast.Node) -> list[tuple[str, tuple[str, ...]]]:
     """Indexes made by PRIMARY KEY / UNIQUE constraints of CREATE or ALTER TABLE."""
-    if not isinstance(statement, TABLE_DEFINITIONS):
+    if isinstance(statement, ast.CreateStmt):
+        items: Iterable[object] = statement.tableElts or ()
+    elif isinstance(statement, ast.AlterTableStmt):
+        items = [c.def_ for c in alter_commands(statement, _AT.AT_AddConstraint, _AT.AT_AddColumn)]
+    else:
         return []
-    relation = getattr(statement, "relation", None)
-    table = table_name(relation)
+    table = table_name(statement.relation)
     found = []
-    elements = statement.tableElts if isinstance(statement, ast.CreateStmt) else ()
-    commands = [c.def_ for c in alter_commands(statement, _AT.AT_AddConstraint)]
-    for item in (*(elements or ()), *commands):
-        if isinstance(item, ast.Constraint) and item.contype in _KEY_TYPES:
-            found.append((table, tuple(string_values(item.keys))))
-    for column in column_defs(statement):
-        if any(c.contype in _KEY_TYPES for c in column.constraints or ()):
-            found.append((table, (str(column.colname),)))
+    for item in items:
+        if isinstance(item, ast.Constraint):
+            if item.contype in _KEY_TYPES:
+                found.append((table, tuple(string_values(item.keys))))
+        elif isinstance(item, ast.ColumnDef) and any(c.contype in _KEY_TYPES for c in item.constraints or ()):
+            found.append((table, (str(item.colname),)))
     return found
 
 

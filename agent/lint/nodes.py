@@ -58,8 +58,10 @@ def names(items: Any) -> str:
 
 def type_name(type_node: ast.TypeName | None) -> str:
     """The type's last name part: `int4`, `varchar`, `timestamp`, `serial`..."""
-    parts = string_values(type_node.names if type_node is not None else ())
-    return parts[-1].lower() if parts else ""
+    for part in reversed(type_node.names or () if type_node is not None else ()):
+        if isinstance(part, ast.String):
+            return str(part.sval).lower()
+    return ""
 
 
 ColumnType = tuple[str, tuple[int, ...]]
