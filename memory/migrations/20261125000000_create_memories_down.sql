@@ -16,6 +16,18 @@ SET LOCAL row_security = off;
 -- Backups (copied before any lock is taken)
 -- ============================================
 
+DO $$
+DECLARE
+    n int := 1;
+BEGIN
+    IF to_regclass(quote_ident('_backup_memories_20261125000000')) IS NOT NULL THEN
+        WHILE to_regclass(quote_ident(left('_backup_memories_20261125000000', 62 - length(n::text)) || '_' || n)) IS NOT NULL LOOP
+            n := n + 1;
+        END LOOP;
+        EXECUTE format('ALTER TABLE %I RENAME TO %I', '_backup_memories_20261125000000', left('_backup_memories_20261125000000', 62 - length(n::text)) || '_' || n);
+    END IF;
+END
+$$;
 CREATE TABLE _backup_memories_20261125000000 AS TABLE memories;
 ALTER TABLE _backup_memories_20261125000000 ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 

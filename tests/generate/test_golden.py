@@ -37,3 +37,10 @@ def test_file_matches_golden(name: str) -> None:
 
 def test_same_input_and_clock_give_byte_identical_output() -> None:
     assert _rendered() == _rendered()
+
+
+@pytest.mark.parametrize("name", EXPECTED_FILES)
+def test_the_committed_migrations_folder_holds_what_the_examples_render_to(name: str) -> None:
+    """migrations/ is what the README's main command verifies: a change to the rendering (a down
+    migration's backup, say) must reach it too, or the command checks files the agent no longer writes."""
+    assert (Path(__file__).parents[2] / "migrations" / name).read_text() == _rendered()[name]
