@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
-from agent.lint.effects import Checks
+from agent.lint.effects import CHECK, INDEX, Dependents
 from agent.lint.facts import index_columns, key_indexes
 from agent.lint.nodes import ColumnType, alter_commands, column_type, referenced_columns, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["Catalog", "Checks", "ColumnType", "fold_checks", "fold_forced_rls"]
+__all__ = ["Catalog", "ColumnType", "fold_dependents", "fold_forced_rls"]
 
 
 Index = tuple[str, tuple[str, ...]]
@@ -42,20 +42,28 @@ class Catalog:
     _types: dict[str, dict[str, ColumnType]] = field(default_factory=dict)
     # tables with FORCE ROW LEVEL SECURITY
     forced_rls: set[str] = field(default_factory=set)
-    _checks: dict[str, Checks] = field(default_factory=dict)
+    # per table, what a type change revisits: CHECK constraints, expression and partial indexes
+    _dependents: dict[str, Dependents] = field(default_factory=dict)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
                        {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls),
-                       {t: dict(c) for t, c in self._checks.items()})
+                       {t: dict(c) for t, c in self._dependents.items()})
 
-    def checks_of(self, table: str) -> Checks:
-        """The table's CHECK constraints as the earlier files left them (do not change it)."""
-        return self._checks.get(table, {})
+    def dependents_of(self, table: str) -> Dependents:
+        """The table's dependents as the earlier files left them (do not change it)."""
+        return self._dependents.get(table, {})
 
-    def _checks_to_change(self, table: str) -> Checks:
-        return self._checks.setdefault(table, {})
+    def index_owner(self, name: str) -> str | None:
+        """The table of an expression or partial index, by its name."""
+        known = self.named.get(name)
+        if known is not None:
+            return known[0]
+        return next((t for t, found in self._dependents.items() if found.get(name, ("",))[0] == INDEX), None)
+
+    def _dependents_to_change(self, table: str) -> Dependents:
+        return self._dependents.setdefault(table, {})
 
     def columns_of(self, table: str) -> list[tuple[str, ...]]:
         """The leading columns of every index on `table`."""
@@ -82,15 +90,17 @@ class Catalog:
                 if node.idxname:
                     self.named[node.idxname] = entry
                     self._names.setdefault(entry[0], []).append(node.idxname)
+                fold_dependents(self._dependents_to_change, self.index_owner, node)
             elif isinstance(node, ast.DropStmt):
+                fold_dependents(self._dependents_to_change, self.index_owner, node)
                 self._drop(node)
             elif isinstance(node, ast.CreateStmt):
                 self._create(node)
-                fold_checks(self._checks_to_change, node)
+                fold_dependents(self._dependents_to_change, self.index_owner, node)
             elif isinstance(node, ast.AlterTableStmt):
                 self._alter(node)
                 fold_forced_rls(self.forced_rls, node)
-                fold_checks(self._checks_to_change, node)
+                fold_dependents(self._dependents_to_change, self.index_owner, node)
             for entry in key_indexes(node):
                 self._add(entry)
 
@@ -128,7 +138,7 @@ class Catalog:
                         del self.named[name]
                 self._indexes.pop(table, None)
                 self._types.pop(table, None)
-                self._checks.pop(table, None)
+                self._dependents.pop(table, None)
                 self.forced_rls.discard(table)
 
 
@@ -146,42 +156,71 @@ def fold_forced_rls(forced: set[str], node: ast.AlterTableStmt) -> None:
 _AT = AlterTableType
 
 
-def fold_checks(checks_of: Callable[[str], Checks], node: ast.Node) -> None:
-    """Apply a CREATE or ALTER TABLE's CHECK constraints to `checks_of(table)`: added (named as
-    PostgreSQL names them when the statement does not), dropped by name, or dropped with a
-    column they read. `checks_of` is only asked for a table whose checks change."""
+def fold_dependents(dependents_of: Callable[[str], Dependents], index_owner: Callable[[str], str | None],
+                    node: ast.Node) -> None:
+    """Apply a statement to `dependents_of(table)`: CHECK constraints of CREATE and ALTER TABLE
+    (named as PostgreSQL names them when the statement does not) and indexes that read a column
+    in an expression or a WHERE are added; they go with DROP CONSTRAINT or DROP INDEX by name, or
+    with a column they read. `dependents_of` is only asked for a table whose dependents change."""
     if isinstance(node, ast.AlterTableStmt):
         table = table_name(node.relation)
         for command in node.cmds or ():
             kind = command.subtype
             if kind == _AT.AT_DropConstraint or kind == _AT.AT_DropColumn:
-                _drop_checks(checks_of(table), kind, command.name or "")
+                _drop_dependents(dependents_of(table), kind, command.name or "")
             elif kind == _AT.AT_AddConstraint or kind == _AT.AT_AddColumn:
-                _add_checks(checks_of, table, command.def_)
+                _add_checks(dependents_of, table, command.def_)
     elif isinstance(node, ast.CreateStmt):
         table = table_name(node.relation)
         for element in node.tableElts or ():
-            _add_checks(checks_of, table, element)
+            _add_checks(dependents_of, table, element)
+    elif isinstance(node, ast.IndexStmt):
+        read = _index_expression_columns(node)
+        if read:
+            table = table_name(node.relation)
+            dependents_of(table)[node.idxname or _index_name(table, node)] = (INDEX, read)
+    elif isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_INDEX:
+        for name in (parts[-1] for parts in map(string_values, node.objects or ()) if parts):
+            owner = index_owner(name)
+            if owner is not None:
+                dependents_of(owner).pop(name, None)
 
 
-def _add_checks(checks_of: Callable[[str], Checks], table: str, definition: object) -> None:
+def _index_expression_columns(node: ast.IndexStmt) -> frozenset[str]:
+    """The columns an index reads in its expressions and its WHERE (not as plain key columns)."""
+    expressions = [e.expr for e in node.indexParams or () if isinstance(e, ast.IndexElem) and e.expr is not None]
+    if not expressions and node.whereClause is None:
+        return frozenset()
+    return referenced_columns((expressions, node.whereClause))
+
+
+def _index_name(table: str, node: ast.IndexStmt) -> str:
+    """PostgreSQL's name for an unnamed index: `table_column_idx`, or `table_expr_idx`."""
+    first = next(iter(node.indexParams or ()), None)
+    column = first.name if isinstance(first, ast.IndexElem) and first.name else "expr"
+    return f"{table}_{column}_idx"
+
+
+def _add_checks(dependents_of: Callable[[str], Dependents], table: str, definition: object) -> None:
     if isinstance(definition, ast.ColumnDef):
         for constraint in definition.constraints or ():
             if constraint.contype == ConstrType.CONSTR_CHECK:
                 column = str(definition.colname)
-                checks_of(table)[constraint.conname or _check_name(table, [column])] = (
-                    referenced_columns(constraint.raw_expr) | {column})
+                dependents_of(table)[constraint.conname or _check_name(table, [column])] = (
+                    CHECK, referenced_columns(constraint.raw_expr) | {column})
     elif isinstance(definition, ast.Constraint) and definition.contype == ConstrType.CONSTR_CHECK:
         columns = referenced_columns(definition.raw_expr)
-        checks_of(table)[definition.conname or _check_name(table, sorted(columns))] = columns
+        dependents_of(table)[definition.conname or _check_name(table, sorted(columns))] = (CHECK, columns)
 
 
-def _drop_checks(checks: Checks, kind: AlterTableType, name: str) -> None:
+def _drop_dependents(dependents: Dependents, kind: AlterTableType, name: str) -> None:
+    """DROP CONSTRAINT takes a check by name; DROP COLUMN every check and index that reads it."""
     if kind == _AT.AT_DropConstraint:
-        checks.pop(name, None)
+        if dependents.get(name, ("",))[0] == CHECK:
+            del dependents[name]
         return
-    for check in [n for n, columns in checks.items() if name in columns]:
-        del checks[check]
+    for dependent in [n for n, (_, columns) in dependents.items() if name in columns]:
+        del dependents[dependent]
 
 
 def _check_name(table: str, columns: list[str]) -> str:

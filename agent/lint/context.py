@@ -19,8 +19,8 @@ from pglast.enums import (
     VariableSetKind,
 )
 
-from agent.lint.catalog import Catalog, fold_checks, fold_forced_rls
-from agent.lint.effects import Checks, Locks, blocks_writes, locks_of, may_run_long
+from agent.lint.catalog import Catalog, fold_dependents, fold_forced_rls
+from agent.lint.effects import INDEX, Dependents, Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
@@ -66,8 +66,8 @@ class Context:
     # that also scanned or rewrote its table while holding it
     blocked_earlier: bool = False
     blocked_long_earlier: bool = False
-    # CHECK constraints of tables this file has created or altered so far (others: earlier_files)
-    file_checks: dict[str, Checks] = field(default_factory=dict)
+    # what a type change revisits, for the tables this file has changed so far (others: earlier_files)
+    file_dependents: dict[str, Dependents] = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list)
 
     # ------------------------------------------------------------ questions for rules
@@ -107,15 +107,19 @@ class Context:
         filtered too (do not change it)."""
         return self.file_forced_rls if self.file_forced_rls is not None else self.earlier_files.forced_rls
 
-    def checks_of(self, table: str) -> Checks:
-        """The table's CHECK constraints before this statement: name -> the columns each reads."""
-        found = self.file_checks.get(table)
-        return found if found is not None else self.earlier_files.checks_of(table)
+    def dependents_of(self, table: str) -> Dependents:
+        """The table's CHECK constraints and expression or partial indexes before this statement."""
+        found = self.file_dependents.get(table)
+        return found if found is not None else self.earlier_files.dependents_of(table)
 
-    def _checks_to_change(self, table: str) -> Checks:
-        if table not in self.file_checks:
-            self.file_checks[table] = dict(self.earlier_files.checks_of(table))
-        return self.file_checks[table]
+    def _dependents_to_change(self, table: str) -> Dependents:
+        if table not in self.file_dependents:
+            self.file_dependents[table] = dict(self.earlier_files.dependents_of(table))
+        return self.file_dependents[table]
+
+    def _index_owner(self, name: str) -> str | None:
+        mine = next((t for t, found in self.file_dependents.items() if found.get(name, ("",))[0] == INDEX), None)
+        return mine or self.earlier_files.index_owner(name)
 
     def later(self) -> tuple[Statement, ...]:
         return self.source.statements[self.index + 1 :]
@@ -133,7 +137,7 @@ class Context:
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
         }
         self.current_long = bool(self.current_locks) and may_run_long(
-            statement.node, self.validated_not_null, self.earlier_files.type_of, self.checks_of
+            statement.node, self.validated_not_null, self.earlier_files.type_of, self.dependents_of
         )
 
     def _on_tables(self, locks: Locks) -> Locks:
@@ -165,8 +169,8 @@ class Context:
             if isinstance(node, ast.AlterTableStmt):
                 self._not_null_checks(node)
                 self._fold_forced_rls(node)
-            if kind in _CHECK_STATEMENTS and not self.created_here(table_name(getattr(node, "relation", None))):
-                fold_checks(self._checks_to_change, node)  # (the rules leave a new table alone)
+            if kind in _DEPENDENT_STATEMENTS and not self.created_here(table_name(getattr(node, "relation", None))):
+                fold_dependents(self._dependents_to_change, self._index_owner, node)  # (rules leave new tables alone)
             self._locks(node)
         self.index = statement.index + 1
 
@@ -243,7 +247,7 @@ class Context:
 # The statements that `_tracked_settings` and `_backup_target` read something from
 _SETTING_STATEMENTS = frozenset({ast.VariableSetStmt, ast.SelectStmt})
 _BACKUP_STATEMENTS = frozenset({ast.CreateTableAsStmt, ast.InsertStmt, ast.SelectStmt})
-_CHECK_STATEMENTS = frozenset({ast.CreateStmt, ast.AlterTableStmt})
+_DEPENDENT_STATEMENTS = frozenset({ast.CreateStmt, ast.AlterTableStmt, ast.IndexStmt, ast.DropStmt})
 # Statements that read or write rows, or run code that may: work whatever they lock.
 _DATA_STATEMENTS = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,

@@ -29,8 +29,8 @@ from agent.lint.nodes import (
 )
 
 __all__ = [
-    "LOCKING_STATEMENTS", "Checks", "ChecksOf", "Locks", "TypeOf", "blocks_writes", "locks_of", "may_run_long",
-    "rechecked_by", "type_change_rewrites", "volatile_call",
+    "CHECK", "INDEX", "LOCKING_STATEMENTS", "Dependents", "DependentsOf", "Locks", "TypeOf", "blocks_writes",
+    "locks_of", "may_run_long", "rebuilt_by", "rechecked_by", "type_change_rewrites", "volatile_call",
 ]
 
 Locks = dict[str, LockMode]
@@ -222,11 +222,14 @@ def _no_types(table: str, column: str) -> ColumnType | None:
     return None
 
 
-Checks = dict[str, frozenset[str]]
-ChecksOf = Callable[[str], Checks]
+CHECK, INDEX = "check", "index"
+Dependents = dict[str, tuple[str, frozenset[str]]]
+"""What a type change of a column revisits on its table, by name: CHECK constraints (kind CHECK)
+and indexes that read it in an expression or a WHERE (kind INDEX), with the columns each reads."""
+DependentsOf = Callable[[str], Dependents]
 
 
-def _no_checks(table: str) -> Checks:
+def _no_dependents(table: str) -> Dependents:
     return {}
 
 
@@ -276,22 +279,31 @@ def _column_scans(column: ast.ColumnDef) -> bool:
     return False
 
 
-def rechecked_by(node: ast.AlterTableStmt, column: str, checks: Checks) -> list[str]:
+def rechecked_by(node: ast.Node, column: str, dependents: Dependents) -> list[str]:
     """The table's CHECK constraints that read `column` and that the statement does not drop:
     PostgreSQL checks every row against them again when the column's type changes, even when
     it rewrites nothing."""
     dropped = {command.name for command in alter_commands(node, _AT.AT_DropConstraint)}
-    return sorted(name for name, columns in checks.items() if column in columns and name not in dropped)
+    return sorted(name for name, (kind, columns) in dependents.items()
+                  if kind == CHECK and column in columns and name not in dropped)
+
+
+def rebuilt_by(column: str, dependents: Dependents) -> list[str]:
+    """The table's indexes that read `column` in an expression or a WHERE: PostgreSQL builds them
+    again when the column's type changes, even when it rewrites nothing (an index on the plain
+    column is kept when the new type sorts the same)."""
+    return sorted(name for name, (kind, columns) in dependents.items() if kind == INDEX and column in columns)
 
 
 def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]], type_of: TypeOf,
-                     checks_of: ChecksOf) -> bool:
+                     dependents_of: DependentsOf) -> bool:
     table = table_name(node.relation)
     for command in alter_commands(node, _AT.AT_AlterColumnType):
         column = command.def_
         if isinstance(column, ast.ColumnDef) and type_change_rewrites(column, type_of(table, command.name or "")):
             return True
-        if rechecked_by(node, command.name or "", checks_of(table)):
+        dependents = dependents_of(table)
+        if rechecked_by(node, command.name or "", dependents) or rebuilt_by(command.name or "", dependents):
             return True
     if any((table, c.name) not in proven for c in alter_commands(node, _AT.AT_SetNotNull)):
         return True
@@ -301,16 +313,16 @@ def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str
 
 
 def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = (),
-                 type_of: TypeOf = _no_types, checks_of: ChecksOf = _no_checks) -> bool:
+                 type_of: TypeOf = _no_types, dependents_of: DependentsOf = _no_dependents) -> bool:
     """Whether the statement reads or rewrites the whole table while holding its lock.
 
     `proven` holds (table, column) pairs a validated CHECK (col IS NOT NULL) covers, for
     which SET NOT NULL skips its scan; `type_of` gives a column's type as earlier files left
-    it, which decides whether a type change rewrites; `checks_of` a table's CHECK constraints
-    known so far, against which a type change checks every row again.
+    it, which decides whether a type change rewrites; `dependents_of` a table's CHECK constraints
+    and expression or partial indexes known so far, which a type change revisits row by row.
     """
     if isinstance(statement, ast.AlterTableStmt):
-        return _alter_runs_long(statement, proven, type_of, checks_of)
+        return _alter_runs_long(statement, proven, type_of, dependents_of)
     if isinstance(statement, ast.IndexStmt | ast.ReindexStmt | ast.RefreshMatViewStmt):
         return True
     return isinstance(statement, ast.VacuumStmt | ast.ClusterStmt)

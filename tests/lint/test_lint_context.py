@@ -212,6 +212,30 @@ def test_checks_added_earlier_in_the_same_file_count_and_one_dropped_by_the_stat
     assert "MA117" not in _sequence(("1_t.sql", CHECKED), ("2_t.sql", swap))[1]
 
 
+INDEXED = "CREATE TABLE t (t_id bigint PRIMARY KEY, s varchar(8), n int);\n{}"
+
+
+@pytest.mark.parametrize(("index", "between", "rebuilds"), [
+    ("CREATE INDEX t_lower_s ON t (lower(s));", "", True),
+    ("CREATE INDEX t_open ON t (n) WHERE s IS NOT NULL;", "", True),
+    ("CREATE INDEX ON t (lower(s));", "", True),
+    ("CREATE INDEX t_s ON t (s, n);", "", False),
+    ("CREATE INDEX t_lower_s ON t (lower(s));", "DROP INDEX CONCURRENTLY t_lower_s;", False),
+    ("CREATE INDEX ON t (lower(s));", "DROP INDEX t_expr_idx;", False),
+    ("CREATE INDEX t_lower_s ON t (lower(s));", "ALTER TABLE t DROP COLUMN s;\nALTER TABLE t ADD COLUMN s varchar(8);",
+     False),
+    ("CREATE INDEX t_lower_s ON t (lower(s));", "DROP TABLE t;\nCREATE TABLE t (t_id bigint, s varchar(8));", False),
+])
+def test_a_widening_rebuilds_the_expression_and_partial_indexes_earlier_files_left(
+        index: str, between: str, rebuilds: bool) -> None:
+    """An index on the plain column stays; one that reads it in an expression or a WHERE is built
+    again. It goes with DROP INDEX (named as PostgreSQL names it), its column or its table."""
+    files = [("1_t.sql", INDEXED.format(index)), ("2_t.sql", between), ("3_t.sql", WIDEN)]
+    last = _sequence(*[f for f in files if f[1]])[-1]
+    assert ("MA118" in last) is rebuilds
+    assert ("MA402" in last) is rebuilds
+
+
 def test_drop_index_of_an_earlier_file_locks_its_table() -> None:
     create = "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);"
     report = lint_sequence(parse_source(n, sql) for n, sql in [("1_t.sql", create), ("2_t.sql", "DROP INDEX t_a_idx;")])

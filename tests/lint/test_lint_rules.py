@@ -67,6 +67,9 @@ CASES = [
      "ALTER TABLE lots ADD CONSTRAINT lots_cap_check CHECK (cap > 0);\n"
      "ALTER TABLE lots DROP COLUMN cap;\nALTER TABLE lots ADD COLUMN cap int;\n"
      "ALTER TABLE lots ALTER COLUMN cap TYPE text;"),
+    ("MA118", "CREATE INDEX lots_open ON lots (lot_id) WHERE code <> '';\n"
+              "ALTER TABLE lots ALTER COLUMN code TYPE text;",
+     "CREATE INDEX lots_code ON lots (code, lot_id);\nALTER TABLE lots ALTER COLUMN code TYPE text;"),
     ("MA201", "ALTER TABLE lots DROP COLUMN IF EXISTS a;",
      "-- agent:direction down\nALTER TABLE lots DROP COLUMN a;"),
     ("MA202", "DROP TABLE IF EXISTS lots;",

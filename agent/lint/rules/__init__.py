@@ -49,6 +49,7 @@ from agent.lint.rules import (
     tenant_table_without_policy,
     tenant_table_without_rls,
     truncate_cascade,
+    type_change_rebuilds_indexes,
     type_change_rechecks_rows,
     uncommitted_transaction,
     unique_without_index,
@@ -91,6 +92,7 @@ RULES = Registry(
         exclusion_constraint,
         refresh_matview_not_concurrent,
         type_change_rechecks_rows,
+        type_change_rebuilds_indexes,
         # breaking and destructive changes
         drop_column,
         drop_table,

@@ -8,6 +8,7 @@ from pglast import ast, parser
 from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
+from agent.lint.effects import type_change_rewrites
 from agent.lint.model import Check, Finding, Rule
 from agent.lint.nodes import (
     alter_commands,
@@ -29,6 +30,7 @@ __all__ = [
     "key_index_builds",
     "relation_at",
     "target_table",
+    "type_changes_without_rewrite",
     "type_rule_check",
     "typed_columns",
     "with_concurrently",
@@ -112,6 +114,19 @@ def type_rule_check(rule_of: Callable[[], Rule], matches: Callable[[ast.TypeName
                 yield rule_of().at(context, at, column=column, type=type_name(type_node))
 
     return check
+
+
+def type_changes_without_rewrite(statement: Statement, context: Context) -> Iterator[tuple[str, str]]:
+    """(table, column) for each ALTER COLUMN ... TYPE on an existing table that rewrites nothing
+    (MA108 covers the rewrites, which rebuild and check everything anyway)."""
+    table = existing_table(statement, context)
+    if not table:
+        return
+    for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
+        column = command.def_
+        if isinstance(column, ast.ColumnDef) and command.name and not type_change_rewrites(
+                column, context.earlier_files.type_of(table, command.name)):
+            yield table, command.name
 
 
 def foreign_keys(statement: Statement) -> Iterator[tuple[ast.Constraint, tuple[str, ...]]]:

@@ -8,30 +8,19 @@ from pglast import ast
 from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
-from agent.lint.effects import rechecked_by, type_change_rewrites
+from agent.lint.effects import rechecked_by
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands
-from agent.lint.rules._common import existing_table, relation_at
+from agent.lint.rules._common import relation_at, type_changes_without_rewrite
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    table = existing_table(statement, context)
-    node = statement.node
-    if not table or not isinstance(node, ast.AlterTableStmt):
-        return
-    for command in alter_commands(node, AlterTableType.AT_AlterColumnType):
-        column = command.def_
-        if not isinstance(column, ast.ColumnDef) or not command.name:
-            continue
-        if type_change_rewrites(column, context.earlier_files.type_of(table, command.name)):
-            continue  # MA108: the rewrite is the larger problem
-        checks = rechecked_by(node, command.name, context.checks_of(table))
+    for table, column in type_changes_without_rewrite(statement, context):
+        checks = rechecked_by(statement.node, column, context.dependents_of(table))
         if checks:
-            yield RULE.at(context, relation_at(statement), table=table, column=command.name,
-                          checks=", ".join(checks))
+            yield RULE.at(context, relation_at(statement), table=table, column=column, checks=", ".join(checks))
 
 
 RULE = Rule(
