@@ -1,6 +1,7 @@
 """The changes between two versions of one table, as phased, reversible migrations.
 
 Phases, each its own migration so no slow step runs under a lock that blocks traffic:
+prepare (indexes a type change would build again under its lock are dropped concurrently),
 expand (one transaction: new nullable columns, sync triggers, NOT VALID checks, policies),
 backfill (batched, a commit per batch), index (built concurrently), validate (scans that
 let reads and writes go on, then SET NOT NULL through a validated check), and contract
@@ -32,11 +33,11 @@ from agent.plan.operations import (
 from agent.schema.expressions import ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
-from agent.schema.tables import Check, Column, ForeignKey, Policy, Table, Unique
+from agent.schema.tables import Check, Column, ForeignKey, Index, Policy, Table, Unique
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
 
-PHASES = ("expand", "backfill", "index", "validate", "contract")
+PHASES = ("prepare", "expand", "backfill", "index", "validate", "contract")
 
 
 @dataclass
@@ -90,6 +91,8 @@ class _Differ:
         self.allow_destructive = allow_destructive
         self.backfill = backfill
         self.changes = TableChanges(new.name)
+        self.set_aside: set[str] = set()
+        """Indexes a widening would build again under its lock: dropped before it, built after."""
         self.key = new.primary_key.columns[0]
         self.key_type = new.column(self.key).sql_type
 
@@ -201,6 +204,7 @@ class _Differ:
                 table, new.name, new.sql_type, old.sql_type, _policies_reading(old.name, self.old.policies), checks))
             kept = [c for c in checks if c in self.new.checks]
             self.changes.add("validate", *(alter.ValidateConstraint(table, c.name) for c in kept))
+            self.set_aside.update(i.name for i in _indexes_rebuilt(old.name, self.old.indexes))
             return
         if not is_varchar_narrowing(old.sql_type, new.sql_type):
             self.refuse(f"{new.name} changes from {old.sql_type} to {new.sql_type}, which is not a "
@@ -373,6 +377,19 @@ class _Differ:
             phases[phase] = [op for op in phases[phase] if op not in moved]
         phases["backfill"] = [*added, *phases["backfill"], *required, *indexes, *isolation]
 
+    def indexes_set_aside(self) -> None:
+        """Each index in `set_aside` is dropped concurrently in prepare, before the type changes,
+        and built again concurrently in the index phase if it stays; the drop the index changes
+        planned for it (a changed or removed index) is then left out."""
+        table, phases = self.new.name, self.changes.phases
+        for name in sorted(self.set_aside):
+            index = next(i for i in self.old.indexes if i.name == name)
+            for phase in PHASES:
+                phases[phase] = [op for op in phases[phase] if not _drops_index(op, name)]
+            self.changes.add("prepare", DropIndex(table, index, concurrently=True))
+            if index in self.new.indexes:
+                self.changes.add("index", CreateIndex(table, index, concurrently=True))
+
     def triggers(self) -> None:
         old = {t.name: t for t in self.old.triggers}
         new = {t.name: t for t in self.new.triggers}
@@ -398,6 +415,26 @@ def _checks_reading(column: str, checks: tuple[Check, ...]) -> tuple[Check, ...]
     return tuple(c for c in checks if column in parse_expression(c.expression, ExpressionKind.CHECK).columns)
 
 
+def _drops_index(operation: Operation, name: str) -> bool:
+    return isinstance(operation, DropIndex) and operation.index.name == name
+
+
+def _indexes_rebuilt(column: str, indexes: tuple[Index, ...]) -> list[Index]:
+    """The indexes that read the column in an expression or a WHERE, which PostgreSQL builds again
+    (under the lock) when the column's type changes, except unique ones: dropped for a while, they
+    would let duplicates in, so they are built again under the lock."""
+    def reads(index: Index) -> bool:
+        expressions = [k for k in index.keys if not _SNAKE_NAME.fullmatch(k)]
+        found = {c for k in expressions for c in parse_expression(k, ExpressionKind.INDEX).columns}
+        if index.where:
+            found |= parse_expression(index.where, ExpressionKind.WHERE).columns
+        return column in found
+    return [i for i in indexes if not i.unique and reads(i)]
+
+
+_SNAKE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
 def _nullable(column: Column) -> Column:
     return column.model_copy(update={"not_null": False, "default": None})
 
@@ -415,4 +452,5 @@ def diff_table(old: Table, new: Table, *, allow_destructive: bool = False,
     differ.triggers()
     differ.merge_backfills()
     differ.tenant_switch()
+    differ.indexes_set_aside()
     return differ.changes

@@ -107,6 +107,7 @@ LONG_STATEMENT_TIMEOUT = "6h"
 """For steps that read the whole table while traffic goes on (a backfill, an index build, a
 validation): long, but never unbounded."""
 _PHASE_SETTINGS = {
+    "prepare": dict(transactional=False, phase="expand", statement_timeout=LONG_STATEMENT_TIMEOUT),
     "expand": dict(transactional=True, phase="expand"),
     "backfill": dict(transactional=False, phase="backfill", statement_timeout=LONG_STATEMENT_TIMEOUT),
     "index": dict(transactional=False, phase="expand", statement_timeout=LONG_STATEMENT_TIMEOUT),
@@ -115,6 +116,7 @@ _PHASE_SETTINGS = {
                      statement_timeout=LONG_STATEMENT_TIMEOUT),
 }
 _PHASE_TITLES = {
+    "prepare": "Prepare {table}: drop concurrently the indexes a type change would build again under its lock",
     "expand": "Expand {table}: new columns, sync triggers, checks added NOT VALID",
     "backfill": "Backfill {table} in keyset batches, one commit per batch",
     "index": "Build indexes of {table} concurrently",
@@ -127,6 +129,8 @@ def alter_migrations(old: Table, new: Table, allow_destructive: bool,
                      backfill: BackfillSettings = BackfillSettings()) -> list[Migration]:
     changes = diff_table(old, new, allow_destructive=allow_destructive, backfill=backfill)
     migrations: list[Migration] = []
+    # what breaks is told once: with expand, or else with the first migration
+    told = "expand" if changes.phases["expand"] else next((p for p in PHASES if changes.phases[p]), "")
     for phase in PHASES:
         operations = changes.phases[phase]
         if phase == "contract":
@@ -138,7 +142,7 @@ def alter_migrations(old: Table, new: Table, allow_destructive: bool,
                 slug=f"{phase}_{new.name}", title=_PHASE_TITLES[phase].format(table=new.name),
                 operations=tuple(operations), purpose=new.comment,
                 depends_on=(migrations[-1].slug,) if migrations else (),
-                breaking=tuple(changes.breaking) if phase == "expand" or not migrations else (),
+                breaking=tuple(changes.breaking) if phase == told else (),
                 **_PHASE_SETTINGS[phase],  # type: ignore[arg-type]
             ))
     return migrations

@@ -13,6 +13,7 @@ from agent.jobs.generate import generate_migrations
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
 from agent.verify.apply import apply_sql, columns_by_name, without_backups
+from agent.verify.schema_compare import compare_schema
 from tests.diff.test_change_kinds import BASE, PARENT, POLICY, diff
 
 pytestmark = pytest.mark.integration
@@ -103,3 +104,40 @@ async def test_a_widening_reads_no_row_and_leaves_the_checks_as_a_fresh_build_ha
     for migration in generate_migrations(built, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
         await apply_sql(db, migration.up_name, migration.up_sql)
     assert await db.fetch(CHECKS) == fresh
+
+
+EXPRESSION_INDEXES = ("  - name: idx_items_lower_code\n    columns: [lower(code)]\n"
+                      "  - name: idx_items_open_qty\n    columns: [qty]\n    where: code <> ''\n"
+                      "  - name: idx_items_upper_code\n    columns: [upper(code)]\n    unique: true\n")
+INDEX_FILES = ("SELECT c.relname, c.relfilenode FROM pg_index AS i JOIN pg_class AS c ON c.oid = i.indexrelid "
+               "WHERE i.indrelid = 'items'::regclass ORDER BY 1")
+
+
+async def test_a_widening_builds_no_index_again_under_its_lock_except_a_unique_one(db: asyncpg.Connection) -> None:
+    """PostgreSQL builds again every index that reads the column in an expression or a WHERE, under
+    the ALTER's lock. Those are dropped concurrently first (prepare) and built concurrently after;
+    a unique one stays, since without it duplicates could get in meanwhile."""
+    old = BASE.replace("indexes:\n", "indexes:\n" + EXPRESSION_INDEXES)
+    new = old.replace("max_length: 20", "max_length: 30")
+    first = load_schema_sources({"items.yaml": old, "owners.yaml": PARENT})
+    for migration in generate_migrations(first, Schema(), dt.datetime(2025, 1, 1, tzinfo=dt.UTC), []).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    before = fingerprint(without_backups(await read_catalog(db)))
+    change = diff(new, old_items=old).migrations
+    assert [m.slug for m in change] == ["prepare_items", "expand_items", "index_items"]
+    prepare, expand, index = change
+    assert "DROP INDEX CONCURRENTLY idx_items_lower_code;" in prepare.up_sql
+    assert "DROP INDEX CONCURRENTLY idx_items_open_qty;" in prepare.up_sql
+    assert "idx_items_upper_code" not in prepare.up_sql + index.up_sql
+    await apply_sql(db, prepare.up_name, prepare.up_sql)
+    files = {r["relname"]: r["relfilenode"] for r in await db.fetch(INDEX_FILES)}
+    await apply_sql(db, expand.up_name, expand.up_sql)
+    after = {r["relname"]: r["relfilenode"] for r in await db.fetch(INDEX_FILES)}
+    assert {n for n in files if files[n] != after[n]} == {"idx_items_upper_code"}
+    await apply_sql(db, index.up_name, index.up_sql)
+    built = load_schema_sources({"items.yaml": new, "owners.yaml": PARENT})
+    findings = compare_schema(built.schema, await read_catalog(db), column_order=False)
+    assert [f.message for f in findings if not f.passed] == []
+    for migration in reversed(change):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    assert fingerprint(without_backups(await read_catalog(db))) == before
