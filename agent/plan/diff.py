@@ -32,7 +32,7 @@ from agent.plan.operations import (
 )
 from agent.schema.expressions import ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident
-from agent.schema.names import bounded_name
+from agent.schema.names import bounded_name, is_snake_case
 from agent.schema.tables import Check, Column, ForeignKey, Index, Policy, Table, Unique
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
@@ -424,15 +424,12 @@ def _indexes_rebuilt(column: str, indexes: tuple[Index, ...]) -> list[Index]:
     (under the lock) when the column's type changes, except unique ones: dropped for a while, they
     would let duplicates in, so they are built again under the lock."""
     def reads(index: Index) -> bool:
-        expressions = [k for k in index.keys if not _SNAKE_NAME.fullmatch(k)]
+        expressions = [k for k in index.keys if not is_snake_case(k)]
         found = {c for k in expressions for c in parse_expression(k, ExpressionKind.INDEX).columns}
         if index.where:
             found |= parse_expression(index.where, ExpressionKind.WHERE).columns
         return column in found
     return [i for i in indexes if not i.unique and reads(i)]
-
-
-_SNAKE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 
 def _nullable(column: Column) -> Column:

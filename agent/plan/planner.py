@@ -156,6 +156,11 @@ def _phase_by_phase(per_table: list[list[Migration]]) -> list[Migration]:
     return sorted(flat, key=lambda migration: rank[migration.slug.split("_", 1)[0]])
 
 
+def _table_of(migration: Migration) -> str:
+    """The table a phase or drop migration is about (its slug is `phase_table`)."""
+    return migration.slug.split("_", 1)[1]
+
+
 def _removals(contracts: list[Migration], dropped: list[Table], old: Schema) -> list[Migration]:
     """Contracts and drops, each after the removals of the keys that point at what it removes: a
     key goes (with its table's contract or drop) before its parent drops the unique it uses, or
@@ -163,7 +168,7 @@ def _removals(contracts: list[Migration], dropped: list[Table], old: Schema) -> 
     go first, in a migration of their own whose inverse adds them back last."""
     order = _Order(tables=list(dropped))
     unlinks: list[Migration] = []
-    removed = {m.slug.split("_", 1)[1]: m for m in contracts} | {t.name: None for t in dropped}
+    removed = {_table_of(m): m for m in contracts} | {t.name: None for t in dropped}
     waits = _removal_waits(contracts, dropped, old)
     rank = {table.name: i for i, table in enumerate(reversed(creation_order(list(old.tables))))}
     sequence: list[str] = []
@@ -183,9 +188,9 @@ def _removal_waits(contracts: list[Migration], dropped: list[Table], old: Schema
     """For each table a contract or drop removes from, the tables whose removal must come first,
     with the keys (theirs, pointing at it) that make it wait."""
     gone = {t.name for t in dropped}
-    dropped_keys = {m.slug.split("_", 1)[1]: {op.foreign_key.name for op in m.operations
-                                              if isinstance(op, DropForeignKey)} for m in contracts}
-    contract_of = {m.slug.split("_", 1)[1]: m for m in contracts}
+    contract_of = {_table_of(m): m for m in contracts}
+    dropped_keys = {table: {op.foreign_key.name for op in m.operations if isinstance(op, DropForeignKey)}
+                    for table, m in contract_of.items()}
     waits: dict[str, dict[str, list[ForeignKey]]] = {}
     for child in old.tables:
         for key in child.foreign_keys:
@@ -362,7 +367,7 @@ def _cycle_migration(table: str, keys: list[ForeignKey]) -> Migration:
 
 def _awaiting_migration(table: str, keys: list[ForeignKey], phased: list[Migration]) -> Migration:
     parents = {fk.ref_table for fk in keys}
-    changes = [m.slug for m in phased if m.slug.split("_", 1)[1] in parents]
+    changes = [m.slug for m in phased if _table_of(m) in parents]
     return _keys_migration(table, keys, f"link_{table}",
                            f"Add the foreign keys of {table} to the keys its parents gained",
                            (f"create_{table}", *changes[-1:]))

@@ -17,6 +17,7 @@ __all__ = [
     "identifier_problem",
     "is_pascal_case",
     "is_plain_identifier",
+    "is_snake_case",
 ]
 
 MAX_IDENTIFIER_BYTES = 63
@@ -35,6 +36,11 @@ def identifier_problem(name: str) -> str | None:
     if name in FORBIDDEN_NAMES:
         return f"{name!r} is a reserved word in PostgreSQL"
     return None
+
+
+def is_snake_case(name: str) -> bool:
+    """The shape every validated name has; an index key of another shape is an expression."""
+    return bool(_SNAKE.match(name))
 
 
 def is_plain_identifier(name: str) -> bool:

@@ -6,7 +6,6 @@ expression is the canonical rendering of a parse tree made in `agent.schema`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +28,7 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.schema.literals import quote_ident, quote_literal
+from agent.schema.names import is_snake_case
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_definition, sealed, set_aside
@@ -36,9 +36,6 @@ from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_def
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
 
 INDENT = "    "
-_COLUMN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-
-
 def column_list(names: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(name) for name in names)
 
@@ -131,7 +128,7 @@ def _drop_foreign_key(op: DropForeignKey) -> str:
 
 def index_key(key: str) -> str:
     """Index keys are column names (snake_case by validation) or canonical expressions."""
-    return quote_ident(key) if _COLUMN_NAME.fullmatch(key) else f"({key})"
+    return quote_ident(key) if is_snake_case(key) else f"({key})"
 
 
 def create_index_sql(table: str, index: Index, *, concurrently: bool = False) -> str:
