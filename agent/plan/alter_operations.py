@@ -261,10 +261,10 @@ class Backfill(_OnTable):
     key_type: str
     batch_size: int = 10_000
     pause_ms: int = 0
-    remember: tuple[str, ...] = ()
-    """Columns that held values before (an existing column made required, a renamed column's
-    source): the keys of their NULL rows are copied to `backup_as` first, so that the inverse
-    can make those rows NULL again."""
+    remember: tuple[tuple[str, str], ...] = ()
+    """(column, the expression it is filled with) for columns that held values (an existing column
+    made required, a renamed column's source): the keys of their NULL rows are copied to
+    `backup_as` first, so that the inverse can make those rows NULL again."""
     backup_as: str | None = None
     section = Section.DATA
 
@@ -279,7 +279,8 @@ class Backfill(_OnTable):
 @dataclass(frozen=True)
 class Unfill(_OnTable):
     """The inverse of a backfill into columns that held values: the rows its backup lists as
-    NULL are made NULL again, range by range of the key, and the backup is dropped."""
+    NULL, and that still hold what the backfill gave them, are made NULL again, range by range of
+    the key (a value written since is kept); then the backup is dropped."""
 
     filled: Backfill
     section = Section.DATA

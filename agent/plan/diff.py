@@ -161,10 +161,10 @@ class _Differ:
         if new.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
         source = quote_ident(old.name)
-        remember: tuple[str, ...] = ()
+        remember: tuple[tuple[str, str], ...] = ()
         if new.not_null and not old.not_null and new.backfill is not None:
             # rows whose old value is NULL: the down migration makes them NULL again
-            source, remember = f"COALESCE({source}, ({new.backfill}))", (old.name,)
+            source, remember = f"COALESCE({source}, ({new.backfill}))", ((old.name, new.backfill),)
         self.changes.add("backfill", self._backfill(new.name, source, remember))
         self._comment(new)
         if new.not_null:
@@ -188,7 +188,8 @@ class _Differ:
             self.changes.add("validate", alter.DropNotNull(table, new.name, self._not_null_check(new.name)))
         if new.not_null and not old.not_null:
             if new.backfill is not None:
-                self.changes.add("backfill", self._backfill(new.name, new.backfill, remember=(new.name,)))
+                filled = (new.name, new.backfill)
+                self.changes.add("backfill", self._backfill(*filled, remember=(filled,)))
             self._require(new.name)
             self.changes.breaking.append(f"{table}.{new.name} becomes required")
         if old.comment != new.comment:
@@ -215,8 +216,9 @@ class _Differ:
             table, new.name, new.sql_type, old.sql_type, _policies_reading(new.name, self.new.policies),
             _checks_reading(new.name, self.new.checks), widens=False))
 
-    def _backfill(self, column: str, expression: str, remember: tuple[str, ...] = ()) -> alter.Backfill:
-        """`remember`: the columns that held values, whose NULL rows the down migration restores."""
+    def _backfill(self, column: str, expression: str, remember: tuple[tuple[str, str], ...] = ()) -> alter.Backfill:
+        """`remember`: the columns that held values (with what fills them), whose NULL rows the down
+        migration restores."""
         return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
                               self.backfill.batch_size, self.backfill.pause_ms, remember)
 
@@ -225,7 +227,7 @@ class _Differ:
         backfills = [op for op in self.changes.phases["backfill"] if isinstance(op, alter.Backfill)]
         if len(backfills) > 1:
             assignments = tuple(pair for op in backfills for pair in op.assignments)
-            remember = tuple(column for op in backfills for column in op.remember)
+            remember = tuple(pair for op in backfills for pair in op.remember)
             self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type,
                                                               self.backfill.batch_size, self.backfill.pause_ms,
                                                               remember)]

@@ -219,7 +219,7 @@ def _backfill(op: alter.Backfill) -> str:
 
 
 def _nulls_backup(op: alter.Backfill) -> str:
-    backup, remembered = quote_ident(op.backup_as or ""), [quote_ident(c) for c in op.remember]
+    backup, remembered = quote_ident(op.backup_as or ""), [quote_ident(c) for c, _ in op.remember]
     flags = ", ".join(f"{c} IS NULL AS {c}" for c in remembered)
     return (f"CREATE TABLE IF NOT EXISTS {backup} AS\n{INDENT}SELECT {quote_ident(op.key)}, {flags} "
             f"FROM {quote_ident(op.table)}\n{INDENT}WHERE {' OR '.join(f'{c} IS NULL' for c in remembered)};\n"
@@ -227,14 +227,21 @@ def _nulls_backup(op: alter.Backfill) -> str:
 
 
 def _unfill(op: alter.Unfill) -> str:
-    """The backfill undone: each remembered column back to NULL in the rows the backup lists."""
+    """The backfill undone: each remembered column back to NULL in the rows the backup lists, if
+    it still holds what the backfill gives (a value written since is kept). No join: the fill
+    expression names the table's own columns."""
     filled = op.filled
     table, backup, key = quote_ident(op.table), quote_ident(filled.backup_as or ""), quote_ident(filled.key)
+
+    def listed(flag: str = "") -> str:
+        return (f"{key} IN (SELECT b.{key} FROM {backup} AS b WHERE b.{key} BETWEEN first_key AND last_key"
+                f"{flag})")
+
     sets = ",\n                ".join(
-        f"{c} = CASE WHEN b.{c} THEN NULL ELSE {table}.{c} END" for c in map(quote_ident, filled.remember))
-    update = [f"UPDATE {table}", f"    SET {sets}", f"    FROM {backup} AS b",
-              f"    WHERE {table}.{key} = b.{key} AND b.{key} BETWEEN first_key AND last_key;"]
-    label = f"undo the backfill of {op.table}: {', '.join(filled.remember)}"
+        f"{c} = CASE WHEN {c} IS NOT DISTINCT FROM ({expression}) AND {listed(f' AND b.{c}')} THEN NULL ELSE {c} END"
+        for c, expression in ((quote_ident(c), e) for c, e in filled.remember))
+    update = [f"UPDATE {table}", f"    SET {sets}", f"    WHERE {key} BETWEEN first_key AND last_key AND {listed()};"]
+    label = f"undo the backfill of {op.table}: {', '.join(c for c, _ in filled.remember)}"
     loop = _keyset_loop(filled.backup_as or "", filled.key, filled.key_type, filled.batch_size, filled.pause_ms,
                         update, label)
     return (f"CREATE UNIQUE INDEX CONCURRENTLY ON {backup} ({key});\n{loop}\n"

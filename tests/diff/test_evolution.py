@@ -321,7 +321,8 @@ async def _items_with_codes(db: asyncpg.Connection, old: LoadedSchema) -> None:
 ], ids=["made-required", "renamed-and-made-required"])
 async def test_down_makes_the_rows_a_backfill_filled_null_again(db: asyncpg.Connection, new_code: str) -> None:
     """The rows a backfill fills were NULL: their keys go to a sealed backup first, and the down
-    migration empties them again, so down gives back the exact rows (found by the property test)."""
+    migration empties them again, so down gives back the exact rows (found by the property test);
+    a row the application has given another value since keeps it."""
     old = load_schema_sources({"items.yaml": ITEMS})
     new = load_schema_sources({"items.yaml": ITEMS.replace("  code:\n    type: text\n", new_code)})
     await _items_with_codes(db, old)
@@ -336,10 +337,18 @@ async def test_down_makes_the_rows_a_backfill_filled_null_again(db: asyncpg.Conn
     for migration in reversed(change):
         await apply_sql(db, migration.down_name, migration.down_sql)
     assert tuple(await db.fetchrow(CODES.format("code"))) == before
+    for migration in change:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    await db.execute(f"UPDATE items SET {column} = 'written since' WHERE item_id = "
+                     f"(SELECT item_id FROM items WHERE {column} = 'none' ORDER BY item_id LIMIT 1)")
+    for migration in reversed(change):
+        await apply_sql(db, migration.down_name, migration.down_sql)
+    nulls, codes = await db.fetchrow(CODES.format("code"))
+    assert (nulls, "written since" in codes.split(",")) == (9, True)  # a value written since is kept
     assert await db.fetchval("SELECT count(*) FROM pg_tables WHERE tablename LIKE '\\_backup\\_items\\_nulls%'") == 0
     for migration in change:
         await apply_sql(db, migration.up_name, migration.up_sql)
-    assert await db.fetchval(f"SELECT count(*) FROM items WHERE {column} = 'none'") == 10
+    assert await db.fetchval(f"SELECT count(*) FROM items WHERE {column} = 'none'") == 9
 
 
 @pytest.mark.integration
