@@ -21,7 +21,7 @@ from agent.lint.facts import index_columns, key_indexes
 from agent.lint.nodes import ColumnType, alter_commands, column_type, referenced_columns, string_values, table_name
 from agent.lint.source import SourceFile
 
-__all__ = ["Catalog", "ColumnType", "fold_dependents", "fold_forced_rls"]
+__all__ = ["Catalog", "ColumnType", "fold_dependents", "fold_forced_rls", "index_table"]
 
 
 Index = tuple[str, tuple[str, ...]]
@@ -58,9 +58,7 @@ class Catalog:
     def index_owner(self, name: str) -> str | None:
         """The table of an expression or partial index, by its name."""
         known = self.named.get(name)
-        if known is not None:
-            return known[0]
-        return next((t for t, found in self._dependents.items() if found.get(name, ("",))[0] == INDEX), None)
+        return known[0] if known is not None else index_table(self._dependents, name)
 
     def _dependents_to_change(self, table: str) -> Dependents:
         return self._dependents.setdefault(table, {})
@@ -184,6 +182,11 @@ def fold_dependents(dependents_of: Callable[[str], Dependents], index_owner: Cal
             owner = index_owner(name)
             if owner is not None:
                 dependents_of(owner).pop(name, None)
+
+
+def index_table(dependents: dict[str, Dependents], name: str) -> str | None:
+    """Which of these tables has an expression or partial index of this name."""
+    return next((t for t, found in dependents.items() if found.get(name, ("",))[0] == INDEX), None)
 
 
 def _index_expression_columns(node: ast.IndexStmt) -> frozenset[str]:

@@ -19,8 +19,8 @@ from pglast.enums import (
     VariableSetKind,
 )
 
-from agent.lint.catalog import Catalog, fold_dependents, fold_forced_rls
-from agent.lint.effects import INDEX, Dependents, Locks, blocks_writes, locks_of, may_run_long
+from agent.lint.catalog import Catalog, fold_dependents, fold_forced_rls, index_table
+from agent.lint.effects import Dependents, Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
@@ -118,8 +118,7 @@ class Context:
         return self.file_dependents[table]
 
     def _index_owner(self, name: str) -> str | None:
-        mine = next((t for t, found in self.file_dependents.items() if found.get(name, ("",))[0] == INDEX), None)
-        return mine or self.earlier_files.index_owner(name)
+        return index_table(self.file_dependents, name) or self.earlier_files.index_owner(name)
 
     def later(self) -> tuple[Statement, ...]:
         return self.source.statements[self.index + 1 :]

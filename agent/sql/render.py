@@ -36,6 +36,8 @@ from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_def
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
 
 INDENT = "    "
+
+
 def column_list(names: tuple[str, ...]) -> str:
     return ", ".join(quote_ident(name) for name in names)
 

@@ -90,24 +90,27 @@ class _Run:
         """Down, up, and once that holds, down and up again: a second rollback meets what the
         first one left behind (its backups, under the same names)."""
         started = time.perf_counter()
-        downs = [(f"{m.name} (down)", m.down_sql) for m in reversed(migrations)]
-        ups = [(m.name, m.up_sql) for m in migrations]
-        findings: list[Finding] = []
-        for again in ("", " (rolled back a second time)"):
-            for files, expected, what in ((downs, before, f"before up{again}"), (ups, after, "after the first up")):
-                _, error = await _apply_all(self.connection, files)
-                if error:
-                    findings.append(Finding(check="round-trip", passed=False, message=f"{error}{again}"))
-                    break
-                actual = await read_catalog(self.connection)
-                if not self.column_order:
-                    expected, actual = columns_by_name(expected), columns_by_name(actual)
-                findings += _catalog_equal(expected, actual, what)
-            if any(not f.passed for f in findings):
-                break
+        findings = await self._down_and_up(migrations, before, after, "")
+        if all(f.passed for f in findings):
+            findings += await self._down_and_up(migrations, before, after, " (rolled back a second time)")
         step = self.add(StepReport(name="round_trip", title="Down restores before, up again gives after",
                                    duration_ms=(time.perf_counter() - started) * 1000, findings=findings))
         return step.passed
+
+    async def _down_and_up(self, migrations: Sequence[MigrationText], before: Catalog, after: Catalog,
+                           again: str) -> list[Finding]:
+        downs = [(f"{m.name} (down)", m.down_sql) for m in reversed(migrations)]
+        ups = [(m.name, m.up_sql) for m in migrations]
+        findings: list[Finding] = []
+        for files, expected, what in ((downs, before, f"before up{again}"), (ups, after, "after the first up")):
+            _, error = await _apply_all(self.connection, files)
+            if error:
+                return [*findings, Finding(check="round-trip", passed=False, message=f"{error}{again}")]
+            actual = await read_catalog(self.connection)
+            if not self.column_order:
+                expected, actual = columns_by_name(expected), columns_by_name(actual)
+            findings += _catalog_equal(expected, actual, what)
+        return findings
 
 
 def _catalog_equal(expected: Catalog, actual: Catalog, what: str) -> list[Finding]:
