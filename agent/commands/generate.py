@@ -85,7 +85,7 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
     A verified run is remembered (see `learn_from_verification`)."""
     report = None
     if baseline is not None:
-        outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, outcome.migrations)))
+        outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, loaded.schema, outcome.migrations)))
         report = _verify(loaded, outcome, baseline, rows)
         checked = report
         outcome.warnings.extend(remembered(

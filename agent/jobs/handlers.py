@@ -120,7 +120,7 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
     warnings = list(outcome.warnings)
     report = None
     if job.options.verify and outcome.migrations:
-        warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, outcome.migrations))
+        warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, loaded.schema, outcome.migrations))
         report = await verify_migrations(context.scratch_url, loaded.schema, baseline, new_migrations(outcome),
                                           rows_per_table=job.options.rows, progress=context.progress)
         await _check_reachable(report, context)

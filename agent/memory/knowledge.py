@@ -2,7 +2,9 @@
 
 After a successful run: long holds each table's schema and fingerprint (the default "old"
 of a diff), medium holds each migration made. After a failed verification: compost holds
-the migration's signature and failures, and the same migration planned again is flagged.
+the migration's signature and failures under the schema's fingerprint, and the same change
+planned again (the same migration from the same schema) is flagged; a migration that only
+looks alike under another schema is not: sample data and checks come from the whole schema.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from agent.catalog.fingerprint import fingerprint
 from agent.memory.lessons import learn_new_lessons
 from agent.memory.store import MemoryStore, NewMemory
 from agent.schema.tables import Schema, Table
@@ -39,6 +42,11 @@ def signature(migration: GeneratedMigration) -> str:
     """The migration's statements without its header (dates, names): same change, same signature."""
     body = migration.up_sql.split("\n\n", 1)[-1]
     return "sha256:" + hashlib.sha256(body.encode()).hexdigest()
+
+
+def _compost_key(schema: Schema, migration: GeneratedMigration) -> str:
+    """The same change: this migration planned from this schema."""
+    return "sha256:" + hashlib.sha256(f"{fingerprint(schema)} {signature(migration)}".encode()).hexdigest()
 
 
 def _tables_named(file_name: str, schema: Schema) -> list[str]:
@@ -92,20 +100,21 @@ async def schema_from_memory(store: MemoryStore, agent_name: str) -> Schema | No
     return Schema.model_validate({**(settings or {}), "tables": sorted(recorded, key=lambda t: t.name)})
 
 
-async def record_failure(store: MemoryStore, agent_name: str, migration: GeneratedMigration,
-                         failures: Sequence[str], tables: Sequence[str]) -> None:
+async def record_failure(store: MemoryStore, agent_name: str, schema: Schema, migration: GeneratedMigration,
+                         failures: Sequence[str]) -> None:
     await store.remember(NewMemory(
-        agent_name=agent_name, tier="compost", kind="failed_approach", key=signature(migration),
-        content={"migration": migration.up_name, "title": migration.title, "failures": list(failures)[:20]},
-        about=list(tables), importance=0.8))
+        agent_name=agent_name, tier="compost", kind="failed_approach", key=_compost_key(schema, migration),
+        content={"migration": migration.up_name, "title": migration.title, "failures": list(failures)[:20],
+                 "schema": fingerprint(schema)},
+        about=[t.name for t in schema.tables], importance=0.8))
 
 
-async def compost_warnings(store: MemoryStore, agent_name: str,
+async def compost_warnings(store: MemoryStore, agent_name: str, schema: Schema,
                            migrations: Sequence[GeneratedMigration]) -> list[str]:
     known = {m.key: m for m in await store.entries(agent_name, "compost") if m.kind == "failed_approach"}
     warnings = []
     for migration in migrations:
-        found = known.get(signature(migration))
+        found = known.get(_compost_key(schema, migration))
         if found is not None:
             first = (found.content.get("failures") or ["(no detail)"])[0]
             warnings.append(f"{migration.up_name}: the same migration failed verification on "
@@ -122,5 +131,5 @@ async def learn_from_verification(store: MemoryStore, agent_name: str, schema: S
     failures = [f"{f.table}: {f.message}" if f.table else f.message for s in report.steps for f in s.failures]
     named = [m for m in migrations if any(m.up_name.removesuffix(".sql") in failure for failure in failures)]
     for migration in named or migrations:  # the file a failure names, else every file of the run
-        await record_failure(store, agent_name, migration, failures, [t.name for t in schema.tables])
+        await record_failure(store, agent_name, schema, migration, failures)
     await learn_new_lessons(store, agent_name, report)

@@ -51,13 +51,25 @@ async def test_a_diff_naming_only_v2_uses_the_remembered_v1(store: MemoryStore) 
 async def test_a_failed_migration_is_composted_and_flagged_next_time(store: MemoryStore) -> None:
     v1 = load_schema_dir(EVOLUTION / "v1")
     first = generate_migrations(v1, Schema(), NOW, []).migrations[0]
-    assert await compost_warnings(store, AGENT, [first]) == []
-    await record_failure(store, AGENT, first, ["lots: policy lots_tenant_isolation has no WITH CHECK"], ["lots"])
+    assert await compost_warnings(store, AGENT, v1.schema, [first]) == []
+    await record_failure(store, AGENT, v1.schema, first, ["lots: policy lots_tenant_isolation has no WITH CHECK"])
     again = generate_migrations(v1, Schema(), NOW + dt.timedelta(days=3), ["20991231000000"]).migrations[0]
     assert again.up_name != first.up_name
-    (warning,) = await compost_warnings(store, AGENT, [again])
+    (warning,) = await compost_warnings(store, AGENT, v1.schema, [again])
     assert warning.startswith(f"{again.up_name}: the same migration failed verification on ")
     assert warning.endswith(f"({first.up_name}): lots: policy lots_tenant_isolation has no WITH CHECK")
+
+
+async def test_a_failure_warns_only_a_plan_of_the_same_change_from_the_same_schema(store: MemoryStore) -> None:
+    """The same migration under another schema (here lots changed, storage_locations did not) is
+    another change: its sample data and checks differ, so the old failure says nothing about it."""
+    v1, v2 = load_schema_dir(EVOLUTION / "v1"), load_schema_dir(EVOLUTION / "v2")
+    under_v1 = generate_migrations(v1, Schema(), NOW, []).migrations[0]
+    under_v2 = generate_migrations(v2, Schema(), NOW, []).migrations[0]
+    assert under_v1.up_name.endswith("create_storage_locations.sql") and under_v1.up_sql == under_v2.up_sql
+    await record_failure(store, AGENT, v1.schema, under_v1, ["lots: only 0 rows, not both tenants"])
+    assert await compost_warnings(store, AGENT, v2.schema, [under_v2]) == []
+    assert len(await compost_warnings(store, AGENT, v1.schema, [under_v1])) == 1
 
 
 async def test_a_verified_run_remembers_each_tables_catalog_fingerprint(
@@ -85,8 +97,8 @@ async def test_a_failure_that_names_its_file_is_composted_for_that_file_alone(st
     failed = VerificationReport(steps=[StepReport(name="apply", title="Apply", findings=[
         Finding(check="apply-up", passed=False, message=f"{second.up_name}: relation does not exist")])])
     await learn_from_verification(store, AGENT, v1.schema, created.migrations, failed)
-    assert await compost_warnings(store, AGENT, [first]) == []
-    assert len(await compost_warnings(store, AGENT, [second])) == 1
+    assert await compost_warnings(store, AGENT, v1.schema, [first]) == []
+    assert len(await compost_warnings(store, AGENT, v1.schema, [second])) == 1
 
 
 async def test_a_failure_no_core_lesson_names_becomes_a_core_lesson_once(store: MemoryStore) -> None:
