@@ -22,6 +22,9 @@ import pytest_asyncio
 from nats.js import JetStreamContext
 
 from agent import embedded
+from tests.property_budget import register_profiles
+
+register_profiles()
 
 TEMPLATE_DB = "agent_test_template"
 REPO_ROOT = Path(__file__).resolve().parent.parent

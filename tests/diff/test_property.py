@@ -16,6 +16,7 @@ from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
 from agent.verify.apply import apply_sql, columns_by_name, without_backups
 from tests.diff.scratch_databases import drop_database, fresh_database
+from tests.property_budget import examples
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -92,7 +93,7 @@ async def _check(server: str, v1_text: str, v2_text: str) -> None:
         await drop_database(server, evolved, evolved_name)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(v1=versions(), v2=versions())
 def test_plan_moves_between_any_two_versions_and_back(postgres_server_url: str,
                                                       v1: dict[str, object], v2: dict[str, object]) -> None:

@@ -27,6 +27,7 @@ from agent.schema.diagnostics import SchemaError
 from agent.schema.tables import Schema, Table
 from agent.verify.apply import apply_sql, columns_by_name, without_backups
 from tests.diff.scratch_databases import drop_database, fresh_database
+from tests.property_budget import examples
 
 pytestmark = pytest.mark.integration
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -518,7 +519,7 @@ async def check(server: str, v1: LoadedSchema, v2: LoadedSchema) -> None:
         await drop_database(server, evolved, evolved_name)
 
 
-@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=examples(35), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.filter_too_much])
 @given(first=versions(), second=versions())
 def test_plan_moves_whole_schemas_there_and_back_with_their_rows(
