@@ -4,7 +4,9 @@ A YAML expression must be exactly one scalar expression. It is parsed as the
 only target of `SELECT <text>`; anything that makes that more than one plain
 target (a second statement, a FROM, an alias, a comment trick) is refused.
 What reaches generated SQL is pglast's rendering of the parse tree, never the
-user's text, so nothing the parser did not understand can slip through.
+user's text, so nothing the parser did not understand can slip through. What it may
+call, name and read is `agent/schema/allowed_calls.py`'s to say: PostgreSQL's builtin
+functions of ordinary kinds, no file, session or catalog access.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pglast import ast, parser
 from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
+from agent.schema.allowed_calls import refused_calls
 from agent.sql.parsing import parse_sql
 
 __all__ = ["Expression", "ExpressionError", "ExpressionKind", "parse_expression"]
@@ -47,6 +50,8 @@ class Expression:
     """Unqualified column names the expression reads."""
     is_column: bool = False
     """The whole expression is a single column reference."""
+    tables: frozenset[str] = frozenset()
+    """Tables its subqueries read, by their plain name."""
 
 
 _SELECT_CLAUSES = (
@@ -61,13 +66,18 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
         raise ExpressionError("must be a non-empty SQL expression (a string)")
     try:
         node = _single_target(text)
-        columns = _ColumnCollector(kind).collect(node)
+        collector = _ColumnCollector(kind)
+        columns = collector.collect(node)
+        refused = refused_calls(node)
         rendered = RawStream()(node)
     except RecursionError:  # pglast's printer and the collector recurse in Python
         raise ExpressionError("is nested too deeply (hundreds of levels) to be checked") from None
+    if refused:
+        raise ExpressionError(refused)
     if columns and kind in _COLUMNS_FORBIDDEN:
         raise ExpressionError(f"may not name columns ({', '.join(sorted(columns))})")
-    return Expression(rendered, frozenset(columns), isinstance(node, ast.ColumnRef))
+    return Expression(rendered, frozenset(columns), isinstance(node, ast.ColumnRef),
+                      frozenset(collector.tables))
 
 
 def _single_target(text: str) -> Any:
@@ -91,6 +101,7 @@ class _ColumnCollector(Visitor):
         super().__init__()
         self.kind = kind
         self.columns: set[str] = set()
+        self.tables: set[str] = set()
 
     def collect(self, node: ast.Node) -> set[str]:
         self(node)
@@ -107,6 +118,9 @@ class _ColumnCollector(Visitor):
     def visit_SubLink(self, ancestors: object, node: ast.SubLink) -> None:
         if self.kind not in _SUBQUERIES_ALLOWED:
             raise ExpressionError(f"a {self.kind.value} may not contain a subquery")
+
+    def visit_RangeVar(self, ancestors: object, node: ast.RangeVar) -> None:
+        self.tables.add(str(node.relname))
 
     def visit_ParamRef(self, ancestors: object, node: ast.ParamRef) -> None:
         raise ExpressionError("may not contain parameters ($1)")

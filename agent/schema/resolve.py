@@ -469,6 +469,27 @@ def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
             resolver.error(draft, ("policies",), f"policy name {name!r} is used twice")
 
 
+def _check_tables_read(tables: list[Table], resolver: _Resolver) -> None:
+    """A subquery (in a policy or a backfill) may read only tables of the schema."""
+    known = {t.name for t in tables}
+    for table in tables:
+        draft = resolver.drafts[table.name]
+        read: list[tuple[KeyPath, str, ExpressionKind]] = [
+            (("properties", c.name, "backfill"), c.backfill, ExpressionKind.BACKFILL)
+            for c in table.columns if c.backfill]
+        for i, spec in enumerate(draft.entity.policies):
+            read += [(("policies", i, key), text, ExpressionKind.POLICY)
+                     for key, text in (("using", spec.using), ("with_check", spec.with_check)) if text]
+        for path, text, kind in read:
+            try:
+                unknown = sorted(parse_expression(text, kind).tables - known)
+            except ExpressionError:
+                continue  # already reported where it was read
+            if unknown:
+                resolver.error(draft, path, f"reads {', '.join(unknown)}, not a table of the schema; "
+                               "a subquery may read only the schema's tables")
+
+
 def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> tuple[Schema, list[Diagnostic]]:
     resolver = _Resolver(project)
     for entity, document in entities:
@@ -477,6 +498,7 @@ def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> 
         resolver.constraints(draft)
     tables = [resolver.table(draft) for draft in resolver.drafts.values()]
     _check_namespace(tables, resolver)
+    _check_tables_read(tables, resolver)
     schema = Schema(
         project_name=project.name, tenant_column=project.tenant.column,
         tenant_setting=project.tenant.setting, app_role=project.app_role,
