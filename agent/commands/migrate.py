@@ -56,7 +56,10 @@ def _run_options(function: Callable[..., None]) -> Callable[..., None]:
                      help="statement_timeout in ms (0: the files' own)."),
         click.option("--attempts", type=click.IntRange(min=1), default=8, show_default=True,
                      help="Attempts when a lock is not granted in time."),
-        click.option("--confirm", is_flag=True, help="Allow files marked -- agent:destructive."),
+        click.option("--confirm", is_flag=True,
+                     help="Allow files marked -- agent:destructive, and statements that destroy data "
+                     "(DROP TABLE, DROP COLUMN, TRUNCATE, DELETE or UPDATE without WHERE...) "
+                     "whatever the markers say."),
         click.option("--allow-out-of-order", is_flag=True, help="Apply pending files older than the newest applied."),
     ]
     for option in reversed(options):

@@ -25,6 +25,7 @@ from agent.lint.source import Statement
 
 __all__ = [
     "TYPED_COLUMN_COMMANDS",
+    "every_row",
     "existing_table",
     "foreign_keys",
     "key_index_builds",
@@ -46,6 +47,15 @@ def existing_table(statement: Statement, context: Context) -> str:
     """The statement's table when it existed before this file ('' for a new one)."""
     table = target_table(statement)
     return "" if not table or context.created_here(table) else table
+
+
+def every_row(statement: Statement, context: Context, kind: type[ast.DeleteStmt | ast.UpdateStmt]) -> list[str]:
+    """The existing table whose every row a DELETE or UPDATE (of `kind`) without WHERE changes (none or one)."""
+    node = statement.node
+    if not isinstance(node, kind) or node.whereClause is not None:
+        return []
+    table = existing_table(statement, context)
+    return [table] if table else []
 
 
 def key_index_builds(statement: Statement, kind: ConstrType) -> Iterator[int]:

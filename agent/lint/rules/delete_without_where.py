@@ -8,18 +8,20 @@ from pglast import ast
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.rules._common import existing_table, relation_at
+from agent.lint.rules._common import every_row, relation_at
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "unqualified_delete"]
+
+
+def unqualified_delete(statement: Statement, context: Context) -> list[str]:
+    """The existing table whose every row the statement deletes (none or one)."""
+    return every_row(statement, context, ast.DeleteStmt)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    node = statement.node
-    if isinstance(node, ast.DeleteStmt) and node.whereClause is None:
-        table = existing_table(statement, context)
-        if table:
-            yield RULE.at(context, relation_at(statement), table=table)
+    for table in unqualified_delete(statement, context):
+        yield RULE.at(context, relation_at(statement), table=table)
 
 
 RULE = Rule(

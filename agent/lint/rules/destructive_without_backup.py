@@ -9,23 +9,29 @@ from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands, table_name
-from agent.lint.rules._common import existing_table
+from agent.lint.nodes import table_name
+from agent.lint.rules.drop_column import dropped_columns
 from agent.lint.rules.drop_table import dropped_tables
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "truncated_tables"]
+
+
+def truncated_tables(statement: Statement, context: Context) -> list[str]:
+    """Existing tables (not created by this file) that the statement empties."""
+    node = statement.node
+    if not isinstance(node, ast.TruncateStmt):
+        return []
+    return [t for t in (table_name(r) for r in node.relations or ()) if not context.created_here(t)]
 
 
 def _destroyed(statement: Statement, context: Context) -> list[tuple[str, str]]:
     """(table, what) pairs of existing data the statement destroys."""
-    node = statement.node
-    if isinstance(node, ast.TruncateStmt):
-        tables = [table_name(r) for r in node.relations or ()]
-        return [(t, "TRUNCATE") for t in tables if not context.created_here(t)]
-    table = existing_table(statement, context)
-    if table and any(alter_commands(node, AlterTableType.AT_DropColumn)):
-        return [(table, "DROP COLUMN")]
+    if isinstance(statement.node, ast.TruncateStmt):
+        return [(t, "TRUNCATE") for t in truncated_tables(statement, context)]
+    columns = dropped_columns(statement, context)
+    if columns:
+        return [(columns[0][0], "DROP COLUMN")]
     return [(t, "DROP TABLE") for t in dropped_tables(statement, context)]
 
 

@@ -13,15 +13,22 @@ from agent.lint.nodes import alter_commands
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "dropped_columns"]
+
+
+def dropped_columns(statement: Statement, context: Context) -> list[tuple[str, str]]:
+    """(table, column) for each column of an existing table the statement drops."""
+    table = existing_table(statement, context)
+    if not table:
+        return []
+    return [(table, str(c.name)) for c in alter_commands(statement.node, AlterTableType.AT_DropColumn)]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    table = existing_table(statement, context)
-    if not table or context.down or context.destructive_ok:
+    if context.down or context.destructive_ok:
         return
-    for command in alter_commands(statement.node, AlterTableType.AT_DropColumn):
-        yield RULE.at(context, relation_at(statement), table=table, column=command.name)
+    for table, column in dropped_columns(statement, context):
+        yield RULE.at(context, relation_at(statement), table=table, column=column)
 
 
 RULE = Rule(

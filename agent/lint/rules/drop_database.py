@@ -10,13 +10,17 @@ from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "dropped_databases"]
+
+
+def dropped_databases(statement: Statement) -> list[str]:
+    node = statement.node
+    return [str(node.dbname)] if isinstance(node, ast.DropdbStmt) else []
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    node = statement.node
-    if isinstance(node, ast.DropdbStmt):
-        yield RULE.at(context, statement.start, database=node.dbname)
+    for database in dropped_databases(statement):
+        yield RULE.at(context, statement.start, database=database)
 
 
 RULE = Rule(

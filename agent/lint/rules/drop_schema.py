@@ -11,15 +11,19 @@ from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "dropped_schemas"]
+
+
+def dropped_schemas(statement: Statement) -> list[str]:
+    node = statement.node
+    if not isinstance(node, ast.DropStmt) or node.removeType != ObjectType.OBJECT_SCHEMA:
+        return []
+    return [getattr(schema, "sval", "") for schema in node.objects or ()]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    node = statement.node
-    if isinstance(node, ast.DropStmt) and node.removeType == ObjectType.OBJECT_SCHEMA:
-        for schema in node.objects or ():
-            name = getattr(schema, "sval", "")
-            yield RULE.at(context, statement.start, schema=name)
+    for name in dropped_schemas(statement):
+        yield RULE.at(context, statement.start, schema=name)
 
 
 RULE = Rule(
