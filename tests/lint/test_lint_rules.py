@@ -187,6 +187,8 @@ CASES = [
      "UPDATE lots SET lot_id = lot_id + 1 WHERE lot_id > 0;\n"
      "ALTER TABLE items FORCE ROW LEVEL SECURITY;\nALTER TABLE items NO FORCE ROW LEVEL SECURITY;\n"
      "UPDATE items SET code = 'x' WHERE code IS NULL;"),
+    ("MA611", "COPY lots FROM PROGRAM 'curl -s http://example.com/lots.csv';",
+     "COPY lots (lot_id, code) FROM STDIN;"),
     # Found by linting real migrations (Sourcegraph, Mattermost): each pair a fixed false
     # positive or false negative.
     ("MA402",  # only a type change that rewrites scans; ADD IDENTITY fills no row

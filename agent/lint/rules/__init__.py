@@ -44,6 +44,7 @@ from agent.lint.rules import (
     rename_column,
     rename_table,
     rows_filtered_by_forced_rls,
+    server_access_function,
     set_not_null,
     several_alters_one_table,
     tenant_table_without_policy,
@@ -132,5 +133,6 @@ RULES = Registry(
         destructive_without_backup,
         global_unique_on_tenant_table,
         rows_filtered_by_forced_rls,
+        server_access_function,
     )
 )
