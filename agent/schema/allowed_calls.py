@@ -138,6 +138,8 @@ _KNOWN = builtin_catalog.IMMUTABLE | builtin_catalog.STABLE | builtin_catalog.VO
 
 def _custom_setting(arguments: tuple[Any, ...]) -> bool:
     first = arguments[0] if arguments else None
+    while isinstance(first, ast.TypeCast):  # PostgreSQL stores 'app.x'::text
+        first = first.arg
     value = getattr(first, "val", None) if isinstance(first, ast.A_Const) else None
     return isinstance(value, ast.String) and "." in str(value.sval).strip(".")
 

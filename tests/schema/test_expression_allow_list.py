@@ -144,6 +144,7 @@ ALLOWED = [
     ("default", "md5(random()::text)"),
     ("backfill", "(select o.name from owners o limit 1)"),
     ("policy using", "a = NULLIF(current_setting('app.current_part', true), '')::integer"),
+    ("policy using", "a = NULLIF(current_setting('app.current_part'::text, true), '')::integer"),
     ("policy using", "EXISTS (SELECT 1 FROM owners o WHERE o.name = parts.code)"),
 ]
 
