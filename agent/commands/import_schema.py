@@ -11,8 +11,16 @@ from agent.commands.common import connect, err, fail, out, run_async, settings
 from agent.exit_codes import ExitCode
 from agent.importing import ImportedFiles, ImportOptions, OverwriteError, import_database, write_files
 from agent.postgres_url import checked_url
+from agent.schema.names import custom_setting_problem
 
 __all__ = ["import_command", "read_database"]
+
+
+def _custom_setting(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    problem = custom_setting_problem(value)
+    if problem:
+        raise click.BadParameter(problem)
+    return value
 
 
 @click.command("import")
@@ -22,7 +30,7 @@ __all__ = ["import_command", "read_database"]
               type=click.Path(path_type=Path, file_okay=False), help="Folder for the YAML files.")
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
 @click.option("--tenant-column", default="tenant_id", show_default=True)
-@click.option("--setting", default="app.current_tenant_id", show_default=True,
+@click.option("--setting", default="app.current_tenant_id", show_default=True, callback=_custom_setting,
               help="The setting tenant isolation policies read.")
 @click.option("--app-role", default="app_user", show_default=True)
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent.schema.names import custom_setting_problem
+
 __all__ = [
     "Check",
     "Entity",
@@ -55,6 +57,14 @@ class TenantSettings(_Strict):
     column: str = "tenant_id"
     type: Literal["uuid", "bigint", "integer", "text"] = "uuid"
     setting: str = "app.current_tenant_id"
+
+    @field_validator("setting")
+    @classmethod
+    def _custom_setting(cls, value: str) -> str:
+        problem = custom_setting_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class Project(_Strict):

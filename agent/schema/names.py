@@ -14,6 +14,7 @@ from pglast.keywords import (
 __all__ = [
     "MAX_IDENTIFIER_BYTES",
     "bounded_name",
+    "custom_setting_problem",
     "identifier_problem",
     "is_pascal_case",
     "is_plain_identifier",
@@ -23,8 +24,18 @@ __all__ = [
 MAX_IDENTIFIER_BYTES = 63
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_CUSTOM_SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+\Z")
 FORBIDDEN_NAMES = frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
 _NEEDS_QUOTES = frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS)
+
+
+def custom_setting_problem(name: str) -> str | None:
+    """A tenant setting must be a custom one (`prefix.name`): what an application may SET, and
+    the only kind of setting an expression may read (agent/schema/allowed_calls.py)."""
+    if _CUSTOM_SETTING.match(name):
+        return None
+    return (f"{name!r} is not a custom setting like app.current_tenant_id (a prefix, a dot and a name): "
+            "only such a setting can be set by the application and read by a policy")
 
 
 def identifier_problem(name: str) -> str | None:

@@ -5,7 +5,9 @@ schema's tables. Each attack of the issue is refused at load, at its key, naming
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from agent.commands.import_schema import import_command
 from agent.schema import SchemaError, builtin_catalog, load_schema_sources
 from agent.schema.allowed_calls import STABLE_ALLOWED, VOLATILE_ALLOWED, call_problem
 
@@ -179,3 +181,19 @@ def test_the_allowed_lists_name_functions_the_server_has_as_classified() -> None
     assert VOLATILE_ALLOWED <= builtin_catalog.VOLATILE
     assert not (STABLE_ALLOWED | VOLATILE_ALLOWED) & builtin_catalog.PRIVILEGED
     assert all(call_problem(n) is None for n in ("lower", "abs", "count", "jsonb_set", "now", "gen_random_uuid"))
+
+
+@pytest.mark.parametrize("setting", ["search_path", "data_directory", "app.", "app.x'); --"])
+def test_the_tenant_setting_is_a_custom_setting(setting: str) -> None:
+    project = f"project:\n  tenant:\n    setting: {_yaml_string(setting)}\n"
+    messages = _load(("project.yaml", project), ("parts.yaml", BASE))
+    assert messages == [f"project.yaml:3:5 project.tenant.setting: {setting!r} is not a custom setting like "
+                        "app.current_tenant_id (a prefix, a dot and a name): only such a setting can be set "
+                        "by the application and read by a policy"]
+
+
+def test_import_refuses_a_tenant_setting_a_policy_could_not_read() -> None:
+    result = CliRunner().invoke(import_command, ["--database-url", "postgresql://u@127.0.0.1:1/d",
+                                                 "-o", "unused", "--setting", "data_directory"])
+    assert result.exit_code == 2
+    assert "'data_directory' is not a custom setting" in result.output
