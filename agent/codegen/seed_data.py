@@ -1,11 +1,11 @@
 """Seed SQL per environment: deterministic fake rows for several tenants, insertable under RLS.
 
-Tables are filled parents first; a child row points at a parent row of its own tenant
-(self-references at an earlier row of the same table). Values honour types, lengths,
-enum values, ranges, and every CHECK (each row is evaluated and redrawn until its checks
-pass), and unique keys are never repeated. Each tenant's rows are inserted after
-`SET LOCAL <tenant setting>` inside one transaction, so the file runs as the application
-role with row-level security forced, exactly as the application would write.
+The rows come from `agent.sample`, the engine verification's sample data uses: a child row points
+at a parent row of its own tenant, a key closing a reference cycle is inserted NULL and set by an
+UPDATE once both sides exist, every CHECK is met by construction and unique keys never repeat.
+This module gives the values their readable style (words, codes) and writes the SQL. Each
+tenant's rows are inserted after `SET LOCAL <tenant setting>` inside one transaction, so the file
+runs as the application role with row-level security forced, exactly as the application would write.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import datetime as dt
 import json
 import random
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from agent.codegen.check_eval import passes
-from agent.codegen.model import CodegenOptions, Files, base_type, element_sql_type, header, own_columns, type_arguments
+from agent.codegen.model import CodegenOptions, Files, base_type, element_sql_type, header, type_arguments
+from agent.sample.engine import SampleError, TableRows, ValueMaker, solve
 from agent.schema.literals import quote_ident, quote_literal
-from agent.schema.tables import Column, ForeignKey, Schema, Table
+from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
 from agent.verify.sample_data import rules_of, value_from_pattern
 
@@ -31,13 +31,12 @@ ENVIRONMENTS = {"dev": 2, "staging": 3}
 """Environment -> number of tenants."""
 _WORDS = ("north", "south", "east", "west", "alpha", "bravo", "delta", "cold", "dry", "bulk", "fast", "main")
 _EPOCH = dt.date(2024, 1, 1)
-_ATTEMPTS = 200
 
 Row = dict[str, Any]
 
 
 class SeedError(ValueError):
-    """The schema asks for rows these generators cannot make (a required key with no parent)."""
+    """The schema asks for rows the engine cannot make (a check it cannot meet); names the check."""
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
@@ -51,99 +50,39 @@ def tenant_ids(options: CodegenOptions, env: str) -> list[uuid.UUID]:
 
 def seed_rows(schema: Schema, options: CodegenOptions, env: str) -> dict[str, dict[uuid.UUID | None, list[Row]]]:
     """Rows per table and tenant (None for shared tables), in insertion order."""
-    generator = _Generator(schema, options, env)
-    for table in insertion_order(schema):
-        owners: list[uuid.UUID | None] = list(tenant_ids(options, env)) if table.tenant_scoped else [None]
-        for number, tenant in enumerate(owners, start=1):
-            generator.fill(table, tenant, number)
-    return generator.rows
+    return {made.table.name: _by_tenant(made) for made in _solved(schema, options, env)}
 
 
-def insertion_order(schema: Schema) -> list[Table]:
-    """Parents before children; ties by name; a cycle is broken at its first table by name."""
-    remaining = {t.name: t for t in schema.tables}
-    order: list[Table] = []
-    while remaining:
-        ready = [n for n, t in remaining.items() if not _parents(t) & (remaining.keys() - {n})]
-        name = min(ready or remaining)
-        order.append(remaining.pop(name))
-    return order
+def _solved(schema: Schema, options: CodegenOptions, env: str) -> list[TableRows]:
+    counts: list[tuple[Any, int]] = [(tenant, options.rows) for tenant in tenant_ids(options, env)]
+    try:
+        return solve(schema, counts, _maker(options.rows), f"{options.seed}:{env}", shared_rows=options.rows)
+    except (SampleError, ValueError) as error:
+        raise SeedError(str(error)) from error
 
 
-def _parents(table: Table) -> set[str]:
-    return {k.ref_table for k in table.foreign_keys}
+def _by_tenant(made: TableRows) -> dict[uuid.UUID | None, list[Row]]:
+    found: dict[uuid.UUID | None, list[Row]] = {}
+    for row, tenant in zip(made.rows, made.tenants, strict=True):
+        found.setdefault(tenant, []).append({c: row[c] for c in made.columns})
+    return found
 
 
-def _segments(order: list[Table]) -> list[list[Table]]:
+def _maker(rows: int) -> ValueMaker:
+    def make(table: Table, column: Column, i: int, rng: random.Random) -> Any:
+        return _value(table, column, i // max(rows, 1) + 1, i % max(rows, 1), rng)
+    return make
+
+
+def _segments(order: list[TableRows]) -> list[list[TableRows]]:
     """Runs of tenant-scoped tables (written tenant by tenant) and of shared tables, in insertion order."""
-    runs: list[list[Table]] = []
-    for table in order:
-        if runs and runs[-1][0].tenant_scoped == table.tenant_scoped:
-            runs[-1].append(table)
+    runs: list[list[TableRows]] = []
+    for made in order:
+        if runs and runs[-1][0].table.tenant_scoped == made.table.tenant_scoped:
+            runs[-1].append(made)
         else:
-            runs.append([table])
+            runs.append([made])
     return runs
-
-
-@dataclass
-class _Generator:
-    schema: Schema
-    options: CodegenOptions
-    env: str
-    rows: dict[str, dict[uuid.UUID | None, list[Row]]] = field(default_factory=dict)
-    seen: dict[tuple[str, ...], set[tuple[Any, ...]]] = field(default_factory=dict)
-
-    def fill(self, table: Table, tenant: uuid.UUID | None, number: int) -> None:
-        rng = random.Random(f"{self.options.seed}:{self.env}:{table.name}:{number}")
-        made = self.rows.setdefault(table.name, {}).setdefault(tenant, [])
-        for i in range(self.options.rows):
-            made.append(self._row(table, tenant, number, i, rng))
-
-    def _row(self, table: Table, tenant: uuid.UUID | None, number: int, i: int, rng: random.Random) -> Row:
-        for _ in range(_ATTEMPTS):
-            row = self._draw(table, tenant, number, i, rng)
-            if all(passes(c.expression, row) for c in table.checks) and self._claim(table, row):
-                return row
-        raise SeedError(f"{table.name}: no row found that passes its checks and unique keys")
-
-    def _draw(self, table: Table, tenant: uuid.UUID | None, number: int, i: int, rng: random.Random) -> Row:
-        row: Row = {}
-        for column in _inserted(table):
-            if column.name == self.schema.tenant_column and table.tenant_scoped:
-                row[column.name] = tenant
-            elif column.name not in row:
-                row[column.name] = _value(table, column, number, i, rng, row)
-        for key in table.foreign_keys:
-            self._reference(table, key, tenant, row, rng)
-        return row
-
-    def _reference(self, table: Table, key: ForeignKey, tenant: uuid.UUID | None, row: Row,
-                   rng: random.Random) -> None:
-        own = own_columns(self.schema, table, key)
-        optional = any(not table.column(c).not_null for c in own)
-        same_tenant = len(own) < len(key.columns)
-        candidates = self.rows.get(key.ref_table, {})
-        pool = candidates.get(tenant, []) if same_tenant else [r for rs in candidates.values() for r in rs]
-        if key.ref_table == table.name and not pool and not optional:
-            pool = [row]
-        if (optional and rng.random() < 0.25) or not pool:
-            if not optional:
-                raise SeedError(f"{table.name}.{', '.join(own)}: required key to {key.ref_table} has no parent row")
-            row.update(dict.fromkeys(own))
-            return
-        parent = pool[rng.randrange(len(pool))]
-        row.update({c: parent[r] for c, r in zip(key.columns, key.ref_columns, strict=True)})
-
-    def _claim(self, table: Table, row: Row) -> bool:
-        keys = [u.columns for u in table.uniques] + [
-            i.keys for i in table.indexes if i.unique and not i.where and set(i.keys) <= set(row)]
-        values = [(table.name, *k) for k in keys]
-        found = [tuple(row[c] for c in k) for k in keys]
-        if any(None not in v and v in self.seen.get(name, set()) for name, v in zip(values, found, strict=True)):
-            return False
-        for name, value in zip(values, found, strict=True):
-            self.seen.setdefault(name, set()).add(value)
-        return True
 
 
 def _inserted(table: Table) -> list[Column]:
@@ -151,15 +90,15 @@ def _inserted(table: Table) -> list[Column]:
     return [c for c in table.columns if not c.implicit or c.name in (*table.primary_key.columns, "tenant_id")]
 
 
-def _value(table: Table, column: Column, number: int, i: int, rng: random.Random, row: Row) -> Any:
+def _value(table: Table, column: Column, number: int, i: int, rng: random.Random) -> Any:
     if not column.not_null and column.name not in table.primary_key.columns and rng.random() < 0.15:
         return None
     if column.property_type == "array":
-        return [_scalar(table, column, number, i * 3 + n, rng, row) for n in range(2)]
-    return _scalar(table, column, number, i, rng, row)
+        return [_scalar(table, column, number, i * 3 + n, rng) for n in range(2)]
+    return _scalar(table, column, number, i, rng)
 
 
-def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Random, row: Row) -> Any:
+def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Random) -> Any:
     kind = base_type(column)
     if kind == "enum":
         return rng.choice(column.enum_values)
@@ -168,7 +107,7 @@ def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Rando
     if kind in ("smallint", "integer", "bigint", "decimal", "float", "double"):
         return _number(table, column, rng)
     if kind in ("date", "timestamp"):
-        return _moment(kind, rng, row)
+        return _moment(kind, rng)
     return _OTHERS[kind](rng, number, i)
 
 
@@ -206,11 +145,8 @@ def _number(table: Table, column: Column, rng: random.Random) -> Any:
     return rng.randint(int(max(low, 1)), int(high))
 
 
-def _moment(kind: str, rng: random.Random, row: Row) -> Any:
-    """Dates in a row come in column order (manufactured before expires), so ordering checks hold."""
-    earlier = [v for v in row.values() if isinstance(v, dt.date)]
-    start = max((v.date() if isinstance(v, dt.datetime) else v for v in earlier), default=_EPOCH)
-    day = start + dt.timedelta(days=rng.randint(1, 365))
+def _moment(kind: str, rng: random.Random) -> Any:
+    day = _EPOCH + dt.timedelta(days=rng.randint(1, 365))
     if kind == "date":
         return day
     return dt.datetime.combine(day, dt.time(rng.randint(0, 23), rng.randint(0, 59)), dt.UTC)
@@ -232,7 +168,7 @@ _OTHERS: dict[str, Any] = {
 
 
 def _file(schema: Schema, options: CodegenOptions, env: str, tenants: int) -> str:
-    rows = seed_rows(schema, options, env)
+    order = _solved(schema, options, env)
     lines = [
         f"-- Seed data: {env} ({tenants} tenants, {options.rows} rows per table and tenant, seed {options.seed}).",
         header("--"),
@@ -242,23 +178,31 @@ def _file(schema: Schema, options: CodegenOptions, env: str, tenants: int) -> st
         "",
         "BEGIN;",
     ]
-    for segment in _segments(insertion_order(schema)):
-        if segment[0].tenant_scoped:
-            lines += _tenant_blocks(schema, options, env, segment, rows)
+    for segment in _segments(order):
+        if segment[0].table.tenant_scoped:
+            lines += _tenant_blocks(schema, options, env, segment, _insert)
         else:
             lines += _banner("Shared tables (not tenant-scoped)")
-            lines += [s for t in segment for s in _insert(t, rows[t.name][None])]
+            lines += [s for made in segment for s in _insert(made, None)]
+    linked = [made for made in order if any(made.links.values())]
+    if linked:
+        lines += _banner("Keys that close a reference cycle, set once both sides exist")
+        shared = [made for made in linked if not made.table.tenant_scoped]
+        lines += [s for made in shared for s in _links(made, None)]
+        scoped = [made for made in linked if made.table.tenant_scoped]
+        if scoped:
+            lines += _tenant_blocks(schema, options, env, scoped, _links)
     return "\n".join([*lines, "", "COMMIT;", ""])
 
 
-def _tenant_blocks(schema: Schema, options: CodegenOptions, env: str, segment: list[Table],
-                   rows: dict[str, dict[uuid.UUID | None, list[Row]]]) -> list[str]:
+def _tenant_blocks(schema: Schema, options: CodegenOptions, env: str, segment: list[TableRows],
+                   write: Callable[[TableRows, uuid.UUID | None], list[str]]) -> list[str]:
     lines = []
     tenants = tenant_ids(options, env)
     for number, tenant in enumerate(tenants, start=1):
         lines += _banner(f"Tenant {number} of {len(tenants)}: {tenant}")
         lines += ["", f"SET LOCAL {schema.tenant_setting} = {quote_literal(str(tenant))};"]
-        lines += [s for t in segment for s in _insert(t, rows[t.name][tenant])]
+        lines += [s for made in segment for s in write(made, tenant)]
     return lines
 
 
@@ -267,13 +211,36 @@ def _banner(title: str) -> list[str]:
             "-- ============================================"]
 
 
-def _insert(table: Table, rows: list[Row]) -> list[str]:
+def _owned(made: TableRows, tenant: uuid.UUID | None) -> list[Row]:
+    return [row for row, owner in zip(made.rows, made.tenants, strict=True) if owner == tenant]
+
+
+def _insert(made: TableRows, tenant: uuid.UUID | None) -> list[str]:
+    rows = _owned(made, tenant)
     if not rows:
         return []
-    columns = list(rows[0])
-    values = [f"    ({', '.join(_literal(table.column(c), r[c]) for c in columns)})" for r in rows]
+    table, columns = made.table, made.columns
+    values = [f"    ({', '.join(_literal(table.column(c), None if c in made.deferred else r[c]) for c in columns)})"
+              for r in rows]
     return ["", f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(c) for c in columns)}) VALUES",
             ",\n".join(values) + ";"]
+
+
+def _links(made: TableRows, tenant: uuid.UUID | None) -> list[str]:
+    table, keys = made.table, {row[made.pk] for row in _owned(made, tenant)}
+    lines = []
+    for column, pairs in sorted(made.links.items()):
+        chosen = [(key, value) for key, value in pairs if key in keys]
+        if not chosen:
+            continue
+        kind = table.column(column)
+        key_type = table.column(made.pk).sql_type
+        values = ",\n".join(f"    (CAST({quote_literal(str(key))} AS {key_type}), {_literal(kind, value)})"
+                            for key, value in chosen)
+        cast = f"CAST(v.value AS {kind.sql_type})"
+        lines += ["", f"UPDATE {quote_ident(table.name)} AS t SET {quote_ident(column)} = {cast} FROM (VALUES",
+                  values, f") AS v(id, value) WHERE t.{quote_ident(made.pk)} = v.id;"]
+    return lines
 
 
 def _literal(column: Column, value: Any) -> str:

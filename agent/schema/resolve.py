@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent.schema.columns import ColumnBuilder
+from agent.schema.cycles import required_cycle
 from agent.schema.diagnostics import Diagnostic, KeyPath
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident, quote_literal
@@ -360,9 +361,12 @@ class _Resolver:
             self._policy_shape(draft, spec.command, spec.using, spec.with_check, path)
             using = self._policy_expression(draft, spec.using, (*path, "using"))
             with_check = self._policy_expression(draft, spec.with_check, (*path, "with_check"))
-            for problem in filter(None, (identifier_problem(spec.name),
-                                         *(identifier_problem(r) for r in spec.roles if r != "public"))):
-                self.error(draft, path, problem)
+            named = [((*path, "name"), spec.name)] + [((*path, "roles", j), r) for j, r in enumerate(spec.roles)
+                                                      if r != "public"]
+            for key, name in named:
+                problem = identifier_problem(name)
+                if problem:
+                    self.error(draft, key, problem)
             if draft.entity.tenant_scoped and spec.permissive and not self._names_tenant(using, with_check):
                 self.error(draft, path, f"policy {spec.name} is permissive and does not read {self.tenant}: "
                            "PostgreSQL ORs it with tenant isolation, so it can show or accept rows of other "
@@ -490,6 +494,21 @@ def _check_tables_read(tables: list[Table], resolver: _Resolver) -> None:
                                "a subquery may read only the schema's tables")
 
 
+def _check_required_cycles(tables: list[Table], resolver: _Resolver) -> None:
+    """Required keys in a cycle leave no table whose rows could go in first."""
+    cycle = required_cycle(tables, resolver.tenant)
+    if cycle is None:
+        return
+    table, key = cycle[0]
+    draft = resolver.drafts[table.name]
+    column = next(c for c in key.columns if c != resolver.tenant)
+    declared = draft.entity.properties.get(column)
+    path: KeyPath = ("properties", column, "references") if declared and declared.references else ("constraints",)
+    route = " -> ".join(f"{t.name}.{next(c for c in k.columns if c != resolver.tenant)}" for t, k in cycle)
+    resolver.error(draft, path, f"required keys form a cycle ({route} -> {table.name}): no row of any of "
+                   "these tables could be inserted first; make one of these keys optional (not `required`)")
+
+
 def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> tuple[Schema, list[Diagnostic]]:
     resolver = _Resolver(project)
     for entity, document in entities:
@@ -499,6 +518,7 @@ def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> 
     tables = [resolver.table(draft) for draft in resolver.drafts.values()]
     _check_namespace(tables, resolver)
     _check_tables_read(tables, resolver)
+    _check_required_cycles(tables, resolver)
     schema = Schema(
         project_name=project.name, tenant_column=project.tenant.column,
         tenant_setting=project.tenant.setting, app_role=project.app_role,

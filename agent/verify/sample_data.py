@@ -1,30 +1,25 @@
-"""Deterministic sample rows for every table, two tenants, consistent with keys and checks.
+"""Sample rows for verification: two tenants, every table, valid by construction.
 
-Rows are generated per table in foreign-key order, from `seed` alone (no clock, no
-`gen_random_uuid`): a child points at a parent row of its own tenant, a self-reference
-or a key into a table loaded later is NULL first and linked to an earlier row of the
-same tenant afterwards. Values follow the column's rules read from its checks (enum
-values, minimum/maximum, `char_length(col) >= n`, `col ~ 'regex'` for patterns simple
-enough to generate) and its width.
+The rows come from `agent.sample` (the engine `codegen --target seed` uses as well): keys point
+at rows of the row's own tenant, a key closing a reference cycle is linked after every table is
+filled, checks and unique keys hold. Values follow the column's own rules (enum values,
+minimum/maximum, `char_length(col) >= n`, `col ~ 'regex'`) and its width, from `seed` alone.
 
-Loading: COPY into a temporary staging table, then one `INSERT ... SELECT` per tenant
-into the table. The select gives NULL to a nullable column named by a CHECK the row
-breaks, then keeps only rows every CHECK accepts (PostgreSQL itself evaluates free-form
-checks, no Python twin) and skips rows that clash with a unique key (`ON CONFLICT DO
-NOTHING`). The rows go through the tenant policies, not around them: before each
-tenant's insert the tenant setting is set with `set_config(..., true)` (SET LOCAL), so
-a FORCE ROW LEVEL SECURITY table accepts them from its (non-superuser) owner as well; a
-superuser passes anyway. Everything is one transaction, followed by ANALYZE.
+Loading: when row security does not apply to the connected role (a superuser, or BYPASSRLS),
+each table takes one COPY of all its rows. Otherwise (COPY FROM is refused on a table whose
+policies apply to the role) the rows go to a staging table and on with one `INSERT ... SELECT`
+per tenant, the tenant set with `set_config(..., true)`, so a FORCE ROW LEVEL SECURITY table
+accepts them from its owner. A table with a check the Python evaluator cannot read also goes
+through the stage, whose select keeps only rows PostgreSQL's checks accept. One transaction,
+then ANALYZE.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib
 import json
 import random
-import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,8 +29,10 @@ from typing import Any
 import asyncpg
 from pglast import ast
 
+from agent.sample.engine import TableRows, solve
+from agent.sample.patterns import value_from_pattern
 from agent.schema.literals import quote_ident, quote_literal
-from agent.schema.tables import Column, ForeignKey, Schema, Table
+from agent.schema.tables import Column, Schema, Table
 from agent.sql.parsing import parse_sql
 from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B
@@ -46,7 +43,6 @@ __all__ = [
 
 TENANTS = (uuid.UUID(TENANT_A), uuid.UUID(TENANT_B))
 _EPOCH = dt.date(2024, 1, 1)
-_sre: Any = importlib.import_module("re._parser")
 _AUDIT = frozenset({"created_at", "created_by", "updated_at", "updated_by"})
 
 
@@ -144,103 +140,6 @@ def _pattern(sql: str, column: str) -> str | None:
         if isinstance(value, ast.A_Const) and isinstance(value.val, ast.String):
             return str(value.val.sval)
     return None
-
-
-# ------------------------------------------------------------------ patterns
-
-
-class _Unsupported(Exception):
-    pass
-
-
-def value_from_pattern(pattern: str, n: int, extra: int = 2) -> str | None:
-    """The `n`th string matching `pattern` (a mixed-radix walk over its choices, so different
-    `n` give different strings while the pattern has room); None when it is not simple.
-    An open repeat (`+`, `*`, `{2,}`) is taken `extra` times more than its minimum (one)."""
-    try:
-        text, _ = _walk(_parsed(pattern), n, extra)
-    except (_Unsupported, re.error, RecursionError, ValueError, TypeError):
-        return None
-    return text if re.search(pattern, text) else None
-
-
-@functools.lru_cache(maxsize=1024)
-def _parsed(pattern: str) -> list[Any]:
-    return list(_sre.parse(pattern))
-
-
-def _walk(items: list[Any], n: int, extra: int) -> tuple[str, int]:
-    out = []
-    for op, arg in items:
-        piece, n = _item(str(op), arg, n, extra)
-        out.append(piece)
-    return "".join(out), n
-
-
-def _choose(choices: list[str], n: int) -> tuple[str, int]:
-    if not choices:
-        raise _Unsupported
-    return choices[n % len(choices)], n // len(choices)
-
-
-def _item(op: str, arg: Any, n: int, extra: int) -> tuple[str, int]:
-    if op == "LITERAL":
-        return chr(arg), n
-    if op == "AT":
-        return "", n
-    if op in ("ANY", "NOT_LITERAL"):
-        return _choose([c for c in "abcdefghijklmnopqrstuvwxyz" if op == "ANY" or ord(c) != arg], n)
-    if op == "IN":
-        return _choose(_class(arg), n)
-    if op == "CATEGORY":
-        return _choose(_category(str(arg)), n)
-    if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, high, sub = arg
-        count = low if high == low else min(high, max(low, 1) + extra)
-        if count > 200:
-            raise _Unsupported
-        pieces = []
-        for _ in range(count):
-            piece, n = _walk(list(sub), n, extra)
-            pieces.append(piece)
-        return "".join(pieces), n
-    if op in ("SUBPATTERN", "ATOMIC_GROUP"):
-        return _walk(list(arg[-1] if op == "SUBPATTERN" else arg), n, extra)
-    if op == "BRANCH":
-        branches = arg[1]
-        return _walk(list(branches[n % len(branches)]), n // len(branches), extra)
-    raise _Unsupported
-
-
-_CATEGORIES = {
-    "CATEGORY_DIGIT": "0123456789",
-    "CATEGORY_WORD": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
-    "CATEGORY_SPACE": " ",
-    "CATEGORY_NOT_DIGIT": "abcdefghijklmnopqrstuvwxyz",
-    "CATEGORY_NOT_SPACE": "abcdefghijklmnopqrstuvwxyz0123456789",
-    "CATEGORY_NOT_WORD": "-.",
-}
-
-
-def _category(name: str) -> list[str]:
-    if name not in _CATEGORIES:
-        raise _Unsupported
-    return list(_CATEGORIES[name])
-
-
-def _class(items: Any) -> list[str]:
-    chars: list[str] = []
-    for op, arg in items:
-        kind = str(op)
-        if kind == "LITERAL":
-            chars.append(chr(arg))
-        elif kind == "RANGE":
-            chars.extend(chr(c) for c in range(arg[0], min(arg[1], arg[0] + 61) + 1))
-        elif kind == "CATEGORY":
-            chars.extend(_category(str(arg)))
-        else:  # NEGATE and anything fancier
-            raise _Unsupported
-    return chars
 
 
 # ------------------------------------------------------------------ values
@@ -343,60 +242,14 @@ def _fresh_from_pattern(rules: ColumnRules, n: int, width: int) -> str | None:
 # ------------------------------------------------------------------ loading
 
 
-@dataclass
-class _Generator:
-    schema: Schema
-    rng: random.Random
-    data: SampleData
-
-    def value(self, table: Table, column: Column, i: int, tenant: uuid.UUID | None) -> Any:
-        key = _key_of(table, column.name, self.schema.tenant_column)
-        if key is not None:
-            return self._reference(table, key, column, tenant, i)
-        if column.name == self.schema.tenant_column and table.tenant_scoped:
-            return tenant
-        return column_value(table, column, i, self.rng)
-
-    def _reference(self, table: Table, key: ForeignKey, column: Column, tenant: uuid.UUID | None, i: int) -> Any:
-        same_tenant = self.schema.tenant_column in key.columns
-        parents = self.data.keys.get(key.ref_table, {}).get(tenant if same_tenant else _first(self.data, key.ref_table))
-        if not parents or key.ref_table == table.name:
-            return None  # linked afterwards to an earlier row, see _link_sql
-        return parents[i % len(parents)]
+def _value(table: Table, column: Column, i: int, rng: random.Random) -> Any:
+    return column_value(table, column, i, rng)
 
 
-def _key_of(table: Table, column: str, tenant_column: str) -> ForeignKey | None:
-    if column == tenant_column:
-        return None
-    return next((key for key in table.foreign_keys if column in key.columns), None)
-
-
-def _first(data: SampleData, table: str) -> uuid.UUID | None:
-    return next(iter(data.keys.get(table, {})), None)
-
-
-def _loaded_columns(table: Table) -> list[Column]:
-    """Everything but the audit columns, whose defaults are the sensible values."""
-    return [c for c in table.columns if not (table.audit and c.name in _AUDIT)]
-
-
-def _select_sql(table: Table, names: list[str], stage: str, tenant_column: str) -> str:
-    """Rows of the stage with nullable columns of broken checks nulled, then only rows all checks accept."""
-    nulled = {}
-    for column in table.columns:
-        broken = [f"({check.expression}) IS FALSE" for check in table.checks
-                  if not column.not_null and _mentions(check.expression, column.name)]
-        if broken:
-            nulled[column.name] = f"CASE WHEN {' OR '.join(broken)} THEN NULL ELSE {quote_ident(column.name)} END"
-    inner = ", ".join(f"{nulled.get(c.name, quote_ident(c.name))} AS {quote_ident(c.name)}" for c in table.columns)
-    accepted = " AND ".join(f"({check.expression}) IS NOT FALSE" for check in table.checks) or "true"
-    tenant = f" AND {quote_ident(tenant_column)} = $1" if table.tenant_scoped else ""
-    listed = ", ".join(quote_ident(n) for n in names)
-    return f"SELECT {listed} FROM (SELECT {inner} FROM {quote_ident(stage)}) AS s WHERE {accepted}{tenant}"
-
-
-def _mentions(expression: str, column: str) -> bool:
-    return re.search(rf"(?<![\w$]){re.escape(column)}(?![\w$])", expression) is not None
+async def _privileged(connection: asyncpg.Connection) -> bool:
+    """Row security does not apply to this role: COPY may write every tenant's rows at once."""
+    return bool(await connection.fetchval(
+        "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"))
 
 
 async def _set_tenant(connection: asyncpg.Connection, schema: Schema, tenant: uuid.UUID | None) -> None:
@@ -404,82 +257,104 @@ async def _set_tenant(connection: asyncpg.Connection, schema: Schema, tenant: uu
                              str(tenant) if tenant else "")
 
 
-async def _load_table(connection: asyncpg.Connection, generator: _Generator, table: Table, rows: int) -> int:
-    schema = generator.schema
-    columns = _loaded_columns(table)
-    tenants: tuple[uuid.UUID | None, ...] = TENANTS if table.tenant_scoped else (None,)
-    # Tenants by blocks, not alternating: alternation would tie each tenant to every other enum value.
-    records = [tuple(generator.value(table, c, i, tenants[i * len(tenants) // rows]) for c in columns)
-               for i in range(rows)]
-    names = [c.name for c in columns]
-    stage = f"stage_{table.name}"[:60]
-    await connection.execute(f"CREATE TEMP TABLE {quote_ident(stage)} "
-                             f"(LIKE {quote_ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
-    await connection.copy_records_to_table(stage, records=records, columns=names)
-    pk = quote_ident(table.primary_key.columns[0])
-    insert = (f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
-              f"{_select_sql(table, names, stage, schema.tenant_column)} ON CONFLICT DO NOTHING RETURNING {pk}")
-    keys: dict[uuid.UUID | None, list[Any]] = {}
-    for tenant in tenants:
-        await _set_tenant(connection, schema, tenant)
-        found = await connection.fetch(insert, *([tenant] if tenant else []))
-        keys[tenant] = [row[0] for row in found]
-    await connection.execute(f"DROP TABLE {quote_ident(stage)}")
-    generator.data.keys[table.name] = {t: k for t, k in keys.items() if k}
-    return sum(len(k) for k in keys.values())
+def _filter_sql(table: Table, names: list[str], stage: str, tenant_column: str) -> str:
+    """The stage's rows of one tenant; where a check could not be judged in Python, only those its
+    checks accept, and none that clash with a unique key (ON CONFLICT DO NOTHING follows)."""
+    accepted = " AND ".join(f"({check.expression}) IS NOT FALSE" for check in table.checks) or "true"
+    tenant = f" AND {quote_ident(tenant_column)} = $1" if table.tenant_scoped else ""
+    listed = ", ".join(quote_ident(n) for n in names)
+    return f"SELECT {listed} FROM {quote_ident(stage)} WHERE {accepted}{tenant}"
 
 
-async def _link_back_references(connection: asyncpg.Connection, table: Table, schema: Schema,
-                                loaded: set[str]) -> None:
-    """Keys to rows that did not exist yet (itself, or a table later in a reference cycle):
-    two rows in three are pointed at a row of their own tenant afterwards (an earlier row
-    for a self-reference)."""
-    tenant = schema.tenant_column
-    for key in table.foreign_keys:
-        parent = schema.table(key.ref_table)
-        if parent is None or (key.ref_table in loaded and key.ref_table != table.name):
-            continue
-        column = next(c for c in key.columns if c != tenant)
-        target = key.ref_columns[key.columns.index(column)]
-        same_tenant = tenant in key.columns
-        sql = _link_sql(table, parent, column, target, tenant, same_tenant)
-        for each in TENANTS if table.tenant_scoped else (None,):
-            await _set_tenant(connection, schema, each)
-            # Each tenant's pass links that tenant's rows only (a superuser sees all of them).
-            await connection.execute(sql, *([each] if same_tenant else []))
+class _Loader:
+    def __init__(self, connection: asyncpg.Connection, schema: Schema, privileged: bool) -> None:
+        self.connection, self.schema, self.privileged = connection, schema, privileged
+        self.loaded: dict[str, set[Any]] = {}
+
+    async def table(self, rows: TableRows) -> dict[uuid.UUID | None, list[Any]]:
+        """Loads the rows; their primary keys per tenant."""
+        if self.privileged and rows.solved:
+            await self.connection.copy_records_to_table(
+                rows.table.name, records=[rows.inserted(r) for r in rows.rows], columns=rows.columns)
+            keys: dict[uuid.UUID | None, list[Any]] = {}
+            for row, tenant in zip(rows.rows, rows.tenants, strict=True):
+                keys.setdefault(tenant, []).append(row[rows.pk])
+        else:
+            keys = await self._staged(rows)
+        self.loaded[rows.table.name] = {k for found in keys.values() for k in found}
+        return keys
+
+    async def _staged(self, rows: TableRows) -> dict[uuid.UUID | None, list[Any]]:
+        table, names = rows.table, rows.columns
+        stage = f"stage_{table.name}"[:60]
+        await self.connection.execute(f"CREATE TEMP TABLE {quote_ident(stage)} "
+                                      f"(LIKE {quote_ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
+        await self.connection.copy_records_to_table(stage, records=[rows.inserted(r) for r in rows.rows],
+                                                    columns=names)
+        pk = quote_ident(rows.pk)
+        insert = (f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
+                  f"{_filter_sql(table, names, stage, self.schema.tenant_column)} "
+                  f"ON CONFLICT DO NOTHING RETURNING {pk}")
+        keys: dict[uuid.UUID | None, list[Any]] = {}
+        for tenant in dict.fromkeys(rows.tenants):
+            await _set_tenant(self.connection, self.schema, tenant)
+            found = await self.connection.fetch(insert, *([tenant] if table.tenant_scoped else []))
+            keys[tenant] = [row[0] for row in found]
+        await self.connection.execute(f"DROP TABLE {quote_ident(stage)}")
+        return keys
+
+    async def links(self, rows: TableRows, made: dict[str, TableRows]) -> None:
+        """Keys into tables filled later: one UPDATE per key (per tenant without BYPASSRLS)."""
+        table = rows.table
+        for key in table.foreign_keys:
+            column = next((c for c in key.columns if c in rows.links), None)
+            if column is None:
+                continue
+            pairs = self._loaded_pairs(rows, made[key.ref_table], column, key.ref_columns[key.columns.index(column)])
+            sql = (f"UPDATE {quote_ident(table.name)} AS t SET {quote_ident(column)} = v.value "
+                   f"FROM unnest($1::{table.column(rows.pk).sql_type}[], $2::{table.column(column).sql_type}[]) "
+                   "AS v(id, value) "
+                   f"WHERE t.{quote_ident(rows.pk)} = v.id")
+            for tenant in (None,) if self.privileged else tuple(dict.fromkeys(rows.tenants)):
+                chosen = [p for p in pairs if tenant is None or p[2] == tenant]
+                if not self.privileged:
+                    await _set_tenant(self.connection, self.schema, tenant)
+                await self.connection.execute(sql, [p[0] for p in chosen], [p[1] for p in chosen])
+
+    def _loaded_pairs(self, rows: TableRows, parent: TableRows, column: str, target: str) -> list[tuple[Any, ...]]:
+        """(key, value, tenant) of linked rows whose own row and parent row were both loaded."""
+        parents = {row[target]: row[parent.pk] for row in parent.rows}
+        tenants = {row[rows.pk]: tenant for row, tenant in zip(rows.rows, rows.tenants, strict=True)}
+        mine, theirs = self.loaded.get(rows.table.name, set()), self.loaded.get(parent.table.name, set())
+        return [(key, value, tenants[key]) for key, value in rows.links[column]
+                if key in mine and parents.get(value) in theirs]
 
 
-def _link_sql(child: Table, parent: Table, column: str, target: str, tenant: str, same_tenant: bool) -> str:
-    partition = f"PARTITION BY {quote_ident(tenant)} " if same_tenant else ""
-    shift = " - 1" if child.name == parent.name else ""
-    join_tenant = " AND p.tenant = c.tenant" if same_tenant else ""
-    tenant_of = quote_ident(tenant) if same_tenant else "NULL::uuid"
-    child_pk, parent_key = quote_ident(child.primary_key.columns[0]), quote_ident(target)
-    return (
-        f"WITH c AS (SELECT {child_pk} AS id, {tenant_of} AS tenant, "
-        f"row_number() OVER ({partition}ORDER BY {child_pk}) AS n FROM {quote_ident(child.name)}), "
-        f"p AS (SELECT {parent_key} AS id, {tenant_of} AS tenant, "
-        f"row_number() OVER ({partition}ORDER BY {parent_key}) AS n FROM {quote_ident(parent.name)}) "
-        f"UPDATE {quote_ident(child.name)} AS t SET {quote_ident(column)} = p.id FROM c JOIN p "
-        f"ON p.n = c.n{shift}{join_tenant} WHERE t.{child_pk} = c.id AND c.n % 3 <> 0"
-        + (" AND c.tenant = $1" if same_tenant else ""))
-
-
-async def load_sample_data(connection: asyncpg.Connection, schema: Schema, ordered: list[Table],
-                           rows_per_table: int, seed: int = 1) -> SampleData:
-    """Load `rows_per_table` rows (fewer where checks or unique keys refuse some) into every table."""
-    generator = _Generator(schema, random.Random(seed), SampleData())
+async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_per_table: int,
+                           seed: int = 1) -> SampleData:
+    """Load `rows_per_table` rows, made valid by `agent.sample`, into every table: each table by
+    one COPY when row security does not apply to this role, otherwise through a staging table per
+    tenant with the tenant set. Raises SampleError when a table's checks cannot be met."""
+    half = rows_per_table // len(TENANTS)
+    counts = [(tenant, half + (rows_per_table - half * len(TENANTS) if n == 0 else 0))
+              for n, tenant in enumerate(TENANTS)]
+    made = solve(schema, counts, _value, seed)
+    loader = _Loader(connection, schema, await _privileged(connection))
+    data = SampleData()
+    by_name = {rows.table.name: rows for rows in made}
     async with connection.transaction():
-        for table in ordered:
+        for rows in made:
             try:
-                generator.data.rows += await _load_table(connection, generator, table, rows_per_table)
+                keys = await loader.table(rows)
             except asyncpg.PostgresError as error:
-                raise LoadError(table.name, error) from error
-        for position, table in enumerate(ordered):
+                raise LoadError(rows.table.name, error) from error
+            data.keys[rows.table.name] = {t: k for t, k in keys.items() if k}
+            data.rows += sum(len(k) for k in keys.values())
+        for rows in made:
             try:
-                await _link_back_references(connection, table, schema, {t.name for t in ordered[:position]})
+                await loader.links(rows, by_name)
             except asyncpg.PostgresError as error:
-                raise LoadError(table.name, error) from error
-    if ordered:
-        await connection.execute("ANALYZE " + ", ".join(quote_ident(t.name) for t in ordered))
-    return generator.data
+                raise LoadError(rows.table.name, error) from error
+    if made:
+        await connection.execute("ANALYZE " + ", ".join(quote_ident(rows.table.name) for rows in made))
+    return data

@@ -12,7 +12,7 @@ import uuid
 
 import asyncpg
 
-from agent.plan.planner import creation_order
+from agent.sample.engine import SampleError
 from agent.schema.tables import Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
@@ -27,22 +27,23 @@ def _finding(table: Table, data: SampleData, asked: int) -> Finding:
     details = {"rows": loaded, "asked": asked}
     if table.tenant_scoped and not all(tenants.get(uuid.UUID(t)) for t in (TENANT_A, TENANT_B)):
         return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
-            f"{table.name}: only {loaded} rows, not both tenants: no generated row satisfied the table's "
-            "checks, unique keys and foreign keys for each tenant, so the data checks cannot run on it"))
+            f"only {loaded} rows, not both tenants: PostgreSQL refused the rest (a check the sample "
+            "engine could not read, or a unique key), so the data checks cannot run on it"))
     if not loaded:
         return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
-            f"{table.name}: no generated row satisfied the table's checks and keys"))
+            "no sample row was accepted (a check the sample engine could not read, or a unique key)"))
     short = "" if loaded == asked else f" ({asked - loaded} generated rows were refused by a check or unique key)"
     return Finding(check="sample-data", table=table.name, passed=True, details=details,
-                   message=f"{table.name}: {loaded} rows loaded{short}")
+                   message=f"{loaded} rows loaded{short}")
 
 
 async def run(context: VerifyContext) -> list[Finding]:
     started = time.perf_counter()
-    ordered = creation_order(list(context.schema.tables))
+    ordered = list(context.schema.tables)
     try:
-        data = await load_sample_data(context.connection, context.schema, ordered, context.rows_per_table,
-                                      context.seed)
+        data = await load_sample_data(context.connection, context.schema, context.rows_per_table, context.seed)
+    except SampleError as error:
+        return [Finding(check="sample-data", table=error.table, passed=False, message=error.detail)]
     except LoadError as error:
         return [Finding(check="sample-data", table=error.table, passed=False,
                         details={"sqlstate": error.error.sqlstate}, message=str(error))]

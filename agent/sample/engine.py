@@ -1,0 +1,397 @@
+"""Rows for every table of a schema, valid by construction: the one engine behind verification's
+sample data and `codegen --target seed`.
+
+Tables are filled in an order that puts a table after the tables its required keys point at; a
+nullable key into a table filled later (a reference cycle) is written NULL first and linked once
+every table exists (`TableRows.links`). A cycle of required keys has no such order: the schema
+loader refuses it. Every row's keys point at rows of its own tenant; its checks are met by
+`agent.sample.solver`; unique keys (per tenant, global, partial, on expressions) never repeat.
+A check the Python evaluator cannot read is left to PostgreSQL (`TableRows.solved` is False).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from agent.sample.expressions import Evaluator, Unsupported, compiled
+from agent.sample.order import insertion_order
+from agent.sample.solver import CheckRule, mend
+from agent.schema.tables import Column, ForeignKey, Schema, Table
+
+__all__ = ["SampleError", "TableRows", "ValueMaker", "solve"]
+
+Row = dict[str, Any]
+ValueMaker = Callable[[Table, Column, int, random.Random], Any]
+"""The `i`th plain value of a column (no key, no tenant), before checks are met."""
+_INTEGER_RANGE = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
+
+
+ANY = object()
+"""A key that may point at a row of any tenant."""
+
+
+class SampleError(ValueError):
+    """No row of a table could be made: names the check (and its file) and what to add."""
+
+    def __init__(self, table: Table, rule: CheckRule | None, reason: str) -> None:
+        source = table.source_file or "the schema"
+        if rule is not None:
+            reason = (f"no sample row satisfies check {rule.name} ({rule.expression}) of {source}; "
+                      "give the columns it reads `example:` values that meet it")
+        self.detail = reason
+        super().__init__(f"{table.source_file + ': ' if table.source_file else ''}{table.name}: {reason}")
+        self.table, self.rule = table.name, rule
+
+
+@dataclass
+class TableRows:
+    table: Table
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+    tenants: list[Any] = field(default_factory=list)
+    deferred: tuple[str, ...] = ()
+    """Columns loaded NULL and set by `links` once every table holds its rows."""
+    links: dict[str, list[tuple[Any, Any]]] = field(default_factory=dict)
+    """Per deferred column: (primary key, value) of the rows that point somewhere."""
+    solved: bool = True
+    """Every check and unique key was judged here; False leaves the last word to PostgreSQL."""
+    refused: dict[str, int] = field(default_factory=dict)
+    _by_tenant: dict[Any, list[Row]] = field(default_factory=dict, repr=False)
+
+    def of_tenant(self, tenant: Any) -> list[Row]:
+        """The rows of one tenant (`ANY`: every row), once the table is filled."""
+        if tenant is ANY:
+            return self.rows
+        if not self._by_tenant:
+            for row, owner in zip(self.rows, self.tenants, strict=True):
+                self._by_tenant.setdefault(owner, []).append(row)
+        return self._by_tenant.get(tenant, [])
+
+    @property
+    def pk(self) -> str:
+        return self.table.primary_key.columns[0]
+
+    def inserted(self, row: Row) -> tuple[Any, ...]:
+        """The row as loaded: deferred keys still NULL."""
+        return tuple(None if c in self.deferred else row[c] for c in self.columns)
+
+
+def solve(schema: Schema, counts: list[tuple[Any, int]], make: ValueMaker, seed: int | str = 1,
+          shared_rows: int | None = None) -> list[TableRows]:
+    """Rows for every table in insertion order: `counts` gives (tenant, rows) for tenant tables;
+    shared tables get `shared_rows` (default: all the counts together)."""
+    order, deferred = insertion_order(schema)
+    made: dict[str, TableRows] = {}
+    for table in order:
+        filler = _Filler(schema, table, made, deferred.get(table.name, ()), make, seed)
+        tenant_counts = counts if table.tenant_scoped else [(None, shared_rows or sum(n for _, n in counts))]
+        made[table.name] = filler.fill(tenant_counts)
+    for table in order:
+        _link(schema, made[table.name], made)
+    return [made[t.name] for t in order]
+
+
+def _inserted_columns(schema: Schema, table: Table) -> list[str]:
+    """Everything but the implicit audit columns, whose defaults are the sensible values."""
+    keep = {*table.primary_key.columns, schema.tenant_column}
+    return [c.name for c in table.columns if not c.implicit or c.name in keep]
+
+
+def _single_keys(schema: Schema, table: Table) -> dict[str, ForeignKey]:
+    """Columns that are the one own column of a key (beside the tenant)."""
+    found: dict[str, ForeignKey] = {}
+    for key in table.foreign_keys:
+        own = [c for c in key.columns if c != schema.tenant_column]
+        if len(own) == 1:
+            found.setdefault(own[0], key)
+    return found
+
+
+class _Filler:
+    def __init__(self, schema: Schema, table: Table, made: dict[str, TableRows], deferred: tuple[ForeignKey, ...],
+                 make: ValueMaker, seed: int | str) -> None:
+        self.schema, self.table, self.made, self.make = schema, table, made, make
+        self.rng = random.Random(f"{seed}:{table.name}")
+        self.result = TableRows(table, _inserted_columns(schema, table))
+        self.deferred_keys = deferred
+        self.result.deferred = tuple(c for k in deferred for c in k.columns if c != schema.tenant_column)
+        self.keys = _single_keys(schema, table)
+        self.columns = {c.name: c for c in table.columns}
+        self.rules = self._rules()
+        self.uniques = self._uniques()
+        self.seen: set[tuple[Any, ...]] = set()
+        self.tenant: Any = None
+        self.index = 0
+        self.own: list[Row] = []
+        pk = self.columns[self.result.pk]
+        self.generated_key = pk.property_type == "uuid" and pk.default is not None
+
+    def _rules(self) -> list[CheckRule]:
+        rules = []
+        for check in self.table.checks:
+            try:
+                rules.append(CheckRule.read(check.name, check.expression))
+            except Unsupported:
+                self.result.solved = False
+        return rules
+
+    def _uniques(self) -> list[tuple[str, list[Evaluator], Evaluator | None]]:
+        primary = self.table.primary_key
+        keys: list[tuple[str, list[str], str | None]] = [(primary.name, list(primary.columns), None)]
+        keys += [(u.name, list(u.columns), None) for u in self.table.uniques]
+        keys += [(i.name, list(i.keys), i.where) for i in self.table.indexes if i.unique]
+        found: list[tuple[str, list[Evaluator], Evaluator | None]] = []
+        for name, parts, where in keys:
+            try:
+                found.append((name, [_part(p, self.columns) for p in parts], compiled(where) if where else None))
+            except Unsupported:
+                self.result.solved = False
+        return found
+
+    # ------------------------------------------------------------ the Space the solver asks
+
+    def free(self, column: str) -> bool:
+        return (column in self.columns and (column != self.result.pk or not self.generated_key)
+                and column != self.schema.tenant_column and column not in self.result.deferred
+                and (column in self.keys or not self._in_composite_key(column)))
+
+    def _in_composite_key(self, column: str) -> bool:
+        return any(column in k.columns for k in self.table.foreign_keys)
+
+    def nullable(self, column: str) -> bool:
+        return not self.columns[column].not_null and column != self.result.pk
+
+    def candidates(self, column: str, row: Row) -> Iterable[Any]:
+        if column in self.keys:
+            pool = self._pool(self.keys[column])
+            start = self.index % max(len(pool), 1)
+            return [r[self._target(self.keys[column], column)] for r in (pool[start:] + pool[:start])[:16]]
+        definition = self.columns[column]
+        if definition.enum_values:
+            return list(definition.enum_values)
+        if definition.property_type == "boolean":
+            return [True, False]
+        return [self._plain(definition, self.index + 7919 * k) for k in range(1, 9)]
+
+    def fit(self, column: str, value: Any) -> Any:
+        return _fit(self.columns[column], value)
+
+    # ------------------------------------------------------------ rows
+
+    def fill(self, counts: list[tuple[Any, int]]) -> TableRows:
+        number = 0
+        for tenant, rows in counts:
+            self.tenant, self.own = tenant, []
+            for _ in range(rows):
+                self.index = number
+                number += 1
+                row = self._row()
+                if row is not None:
+                    self.own.append(row)
+                    self.result.rows.append(row)
+                    self.result.tenants.append(tenant)
+            if rows and not self.own:
+                self._give_up()
+        if any(rule.unread for rule in self.rules):
+            self.result.solved = False
+        return self.result
+
+    def _give_up(self) -> None:
+        worst = max(self.result.refused.items(), key=lambda item: item[1], default=(None, 0))[0]
+        rule = next((r for r in self.rules if r.name == worst), None)
+        raise SampleError(self.table, rule, f"no sample row could be made ({worst}); give its columns "
+                          "`example:` values")
+
+    def _row(self) -> Row | None:
+        row: Row = {}
+        pk = self.result.pk
+        if self.generated_key:
+            row[pk] = uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        for name in self.result.columns:
+            if name == pk and self.generated_key:
+                continue
+            if name == self.schema.tenant_column and self.table.tenant_scoped:
+                row[name] = self.tenant
+            elif name not in self.keys and not self._in_composite_key(name):
+                row[name] = self._first_value(self.columns[name])
+        self._references(row)
+        clash = ""
+        for attempt in range(8):
+            failing = mend(self.rules, row, self, self._redraw)
+            if failing is not None:
+                self._refuse(failing.name)
+                return None
+            missing = next((c for c in self.result.columns if row.get(c) is None
+                            and (self.columns[c].not_null or c == self.result.pk)), None)
+            if missing is not None:
+                self._refuse(f"column {missing}")
+                return None
+            clash = self._clash(row) or ""
+            if not clash:
+                return row
+            self._redraw_into(row, 1000 + attempt, clash)
+        self._refuse(clash)
+        return None
+
+    def _refuse(self, reason: str) -> None:
+        self.result.refused[reason] = self.result.refused.get(reason, 0) + 1
+
+    def _first_value(self, column: Column) -> Any:
+        if not column.not_null and self.index % 7 == 6 and column.default is None and column.name != self.result.pk:
+            return None
+        return self._plain(column, self.index)
+
+    def _plain(self, column: Column, i: int) -> Any:
+        return self.make(self.table, column, i, self.rng)
+
+    def _references(self, row: Row) -> None:
+        for position, key in enumerate(self.table.foreign_keys):
+            own = [c for c in key.columns if c != self.schema.tenant_column]
+            if any(c in self.result.deferred for c in own):
+                row.update(dict.fromkeys(own))
+                continue
+            optional = any(not self.columns[c].not_null for c in own)
+            pool = self._pool(key)
+            if key.ref_table == self.table.name and not pool and not optional:
+                pool = [row]
+            if not pool or (optional and self.index % 4 == 3):
+                row.update(dict.fromkeys(own))
+                continue
+            parent = pool[(self.index * 7 + position) % len(pool)]
+            row.update({c: parent[self._target(key, c)] for c in own})
+
+    def _target(self, key: ForeignKey, column: str) -> str:
+        return key.ref_columns[key.columns.index(column)]
+
+    def _pool(self, key: ForeignKey) -> list[Row]:
+        if key.ref_table == self.table.name:
+            return self.own if self.schema.tenant_column in key.columns else self.result.rows
+        parent = self.made.get(key.ref_table)
+        if parent is None:
+            return []
+        return parent.of_tenant(self.tenant if self.schema.tenant_column in key.columns else ANY)
+
+    def _redraw(self, attempt: int) -> Row | None:
+        if attempt >= 24:
+            return None
+        row: Row = {}
+        self._redraw_into(row, attempt + 1, None)
+        return row
+
+    def _redraw_into(self, row: Row, attempt: int, only: str | None) -> None:
+        names = self._unique_columns(only) if only else [c for c in self.result.columns if self.free(c)]
+        shift = self.index + 104_729 * attempt
+        for name in names:
+            if name in self.keys:
+                pool = self._pool(self.keys[name])
+                if pool:
+                    row[name] = pool[(shift + attempt) % len(pool)][self._target(self.keys[name], name)]
+            else:
+                row[name] = self._plain(self.columns[name], shift)
+
+    def _unique_columns(self, name: str) -> list[str]:
+        unique = next((u.columns for u in self.table.uniques if u.name == name), None)
+        parts = unique or next(i.keys for i in self.table.indexes if i.name == name)
+        named = [c for c in self.result.columns if any(c == p or _mentions(p, c) for p in parts)]
+        return [c for c in named if self.free(c)]
+
+    def _clash(self, row: Row) -> str | None:
+        found = []
+        for name, parts, where in self.uniques:
+            try:
+                if where is not None and where(row) is not True:
+                    continue
+                values = tuple(part(row) for part in parts)
+            except Unsupported:
+                self.result.solved = False
+                continue
+            if None in values:
+                continue
+            if (name, *values) in self.seen:
+                return name
+            found.append((name, *values))
+        self.seen.update(found)
+        return None
+
+
+def _mentions(expression: str, column: str) -> bool:
+    import re
+
+    return re.search(rf"(?<![\w$]){re.escape(column)}(?![\w$])", expression) is not None
+
+
+def _part(part: str, columns: dict[str, Column]) -> Evaluator:
+    if part in columns:
+        return lambda row: row.get(part)
+    return compiled(part)
+
+
+def _link(schema: Schema, rows: TableRows, made: dict[str, TableRows]) -> None:
+    """Point deferred keys at rows of the table filled later, where the row's checks allow it."""
+    if not rows.deferred:
+        return
+    rules = []
+    for check in rows.table.checks:
+        try:
+            rules.append(CheckRule.read(check.name, check.expression))
+        except Unsupported:
+            continue
+    for key in rows.table.foreign_keys:
+        own = [c for c in key.columns if c != schema.tenant_column]
+        if len(own) != 1 or own[0] not in rows.deferred:
+            continue
+        column, target = own[0], key.ref_columns[key.columns.index(own[0])]
+        parent = made[key.ref_table]
+        linked = rows.links.setdefault(column, [])
+        for n, (row, tenant) in enumerate(zip(rows.rows, rows.tenants, strict=True)):
+            pool = parent.of_tenant(tenant if schema.tenant_column in key.columns else ANY)
+            if not pool or n % 3 == 2:
+                continue
+            row[column] = pool[n % len(pool)][target]
+            if all(_holds(rule, row) for rule in rules):
+                linked.append((row[rows.pk], row[column]))
+            else:
+                row[column] = None
+
+
+def _holds(rule: CheckRule, row: Row) -> bool:
+    try:
+        return rule.holds(row)
+    except Unsupported:
+        return True
+
+
+def _fit(column: Column, value: Any) -> Any:
+    """`value` in the column's Python type, or None where the column cannot hold it."""
+    kind = column.property_type
+    try:
+        if kind in _INTEGER_RANGE:
+            number = int(value)
+            return number if -_INTEGER_RANGE[kind] < number < _INTEGER_RANGE[kind] and number == value else None
+        if kind == "decimal":
+            return Decimal(str(value))
+        if kind in ("float", "double"):
+            return float(value)
+        if kind == "date":
+            return value.date() if isinstance(value, dt.datetime) else value if isinstance(value, dt.date) else None
+        if kind == "timestamp":
+            return value if isinstance(value, dt.datetime) else (
+                dt.datetime.combine(value, dt.time(), dt.UTC) if isinstance(value, dt.date) else None)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if kind in ("string", "text", "enum") and isinstance(value, str):
+        width = _width(column)
+        return value if width is None or len(value) <= width else None
+    return value if not isinstance(value, str) or kind in ("string", "text", "enum") else None
+
+
+def _width(column: Column) -> int | None:
+    if column.sql_type.upper().startswith("VARCHAR("):
+        return int(column.sql_type[8:].split(")")[0])
+    return None
