@@ -197,3 +197,11 @@ def test_import_refuses_a_tenant_setting_a_policy_could_not_read() -> None:
                                                  "-o", "unused", "--setting", "data_directory"])
     assert result.exit_code == 2
     assert "'data_directory' is not a custom setting" in result.output
+
+
+def test_a_hostile_policy_role_is_refused_at_its_own_key() -> None:
+    text = BASE + ("policies:\n  - name: parts_read\n    command: SELECT\n    using: 'a > 0'\n"
+                   "    roles: [app_user, 'x; DROP ROLE postgres']\n")
+    messages = _load(("parts.yaml", text))
+    assert any(m.startswith("parts.yaml:13:23 policies[0].roles[1]: 'x; DROP ROLE postgres' is not snake_case")
+               for m in messages), messages
