@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from agent.schema.columns import ColumnBuilder
+from agent.schema.cycles import required_cycle
 from agent.schema.diagnostics import Diagnostic, KeyPath
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident, quote_literal
@@ -493,6 +494,21 @@ def _check_tables_read(tables: list[Table], resolver: _Resolver) -> None:
                                "a subquery may read only the schema's tables")
 
 
+def _check_required_cycles(tables: list[Table], resolver: _Resolver) -> None:
+    """Required keys in a cycle leave no table whose rows could go in first."""
+    cycle = required_cycle(tables, resolver.tenant)
+    if cycle is None:
+        return
+    table, key = cycle[0]
+    draft = resolver.drafts[table.name]
+    column = next(c for c in key.columns if c != resolver.tenant)
+    declared = draft.entity.properties.get(column)
+    path: KeyPath = ("properties", column, "references") if declared and declared.references else ("constraints",)
+    route = " -> ".join(f"{t.name}.{next(c for c in k.columns if c != resolver.tenant)}" for t, k in cycle)
+    resolver.error(draft, path, f"required keys form a cycle ({route} -> {table.name}): no row of any of "
+                   "these tables could be inserted first; make one of these keys optional (not `required`)")
+
+
 def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> tuple[Schema, list[Diagnostic]]:
     resolver = _Resolver(project)
     for entity, document in entities:
@@ -502,6 +518,7 @@ def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> 
     tables = [resolver.table(draft) for draft in resolver.drafts.values()]
     _check_namespace(tables, resolver)
     _check_tables_read(tables, resolver)
+    _check_required_cycles(tables, resolver)
     schema = Schema(
         project_name=project.name, tenant_column=project.tenant.column,
         tenant_setting=project.tenant.setting, app_role=project.app_role,
