@@ -311,17 +311,30 @@ def _start_nats(data_dir: Path) -> ServerInfo:
         (home / "nats-server.conf").write_text("max_payload: 8MB\n", encoding="utf-8")
     except OSError as error:
         raise EmbeddedError(f"cannot prepare {home}: {error.strerror}") from None
+    last_error: EmbeddedError | None = None
+    for attempt in range(3):  # the port it had, so clients reconnect to the same URL; else any
+        port = _free_port(_last_port(home / "port") if attempt == 0 else 0)
+        process = _spawn_nats(home, store, log_path, port)
+        try:
+            url = _await_nats_port(home, process, log_path)
+        except EmbeddedError as error:
+            last_error = error
+            continue
+        (home / "port").write_text(str(port), encoding="utf-8")
+        return ServerInfo(NATS, url, process.pid, store, log_path, False, ())
+    raise EmbeddedError(str(last_error))
+
+
+def _spawn_nats(home: Path, store: Path, log_path: Path, port: int) -> subprocess.Popen[bytes]:
     with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [_nats_binary(), "-c", str(home / "nats-server.conf"), "-a", "127.0.0.1", "-p", "-1", "-js",
+        return subprocess.Popen(
+            [_nats_binary(), "-c", str(home / "nats-server.conf"), "-a", "127.0.0.1", "-p", str(port), "-js",
              "-sd", str(store), "--ports_file_dir", str(home), "-l", str(log_path)],
             stdout=log,
             stderr=log,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    url = _await_nats_port(home, process, log_path)
-    return ServerInfo(NATS, url, process.pid, store, log_path, False, ())
 
 
 def _await_nats_port(home: Path, process: subprocess.Popen[bytes], log_path: Path) -> str:

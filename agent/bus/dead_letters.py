@@ -20,7 +20,7 @@ from nats.js import JetStreamContext
 from agent.bus.contract import AGENT, ASSIGNMENTS, max_deliveries_advisory
 from agent.bus.messages import JobError, JobRejected, JobResult, parse_job, rejected_id
 from agent.bus.publishing import publish_result
-from agent.memory.job_ledger import finish_job
+from agent.memory.job_ledger import finish_job, job_result
 from agent.memory.shared import SharedStore
 from agent.structured_logging import get_logger
 
@@ -49,14 +49,16 @@ async def _dead_letter(js: JetStreamContext, memory: SharedStore, advisory: dict
     data = stored.data or b""
     job_id, kind = _identity(data)
     now = dt.datetime.now(dt.UTC)
-    message = f"gave up after {deliveries} deliveries; the last attempts could not reach a server the job needs"
+    message = (f"gave up after {deliveries} deliveries, none of which ended in an answer (the worker stopped "
+               "or ran past the ack wait each time)")
     result = JobResult(job_id=job_id, kind=kind, status="dead_lettered", received_at=now, finished_at=now,
                        deliveries=deliveries, summary=f"Dead-lettered: {message}",
                        error=JobError(code="max_deliveries", message=message, details={"stream_seq": sequence}))
     data_out = result.model_dump(mode="json")
     with contextlib.suppress(Exception):
         async with memory.use() as store:
-            await finish_job(store, AGENT, job_id, data_out, [])
+            await finish_job(store, AGENT, job_id, data_out, [])  # never replaces an answer stored before
+            data_out = await job_result(store, AGENT, job_id) or data_out
     await publish_result(js, data_out, f"dead-{sequence}")
     with contextlib.suppress(nats.js.errors.NotFoundError, nats.errors.Error):
         await js.delete_msg(ASSIGNMENTS, sequence)

@@ -12,7 +12,9 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+
+from agent.safe_text import CONTROL_CHARACTERS, excerpt, map_strings
 
 __all__ = [
     "JOB_KINDS",
@@ -25,6 +27,7 @@ __all__ = [
     "JobRejected",
     "JobResult",
     "ReviewRequest",
+    "job_fingerprint",
     "parse_job",
     "rejected_id",
 ]
@@ -37,6 +40,12 @@ JOB_ID_PATTERN = f"^{_JOB_ID}$"  # for pydantic and the published JSON Schema
 JOB_ID = re.compile(_JOB_ID + r"\Z")  # Python's `$` would let a trailing newline through
 _JOB_ID_IN_BYTES = re.compile(rb'"job_id"\s*:\s*"(' + _JOB_ID.encode() + rb')"')
 FileName = Annotated[str, StringConstraints(pattern=r"^(old/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$")]
+OLD_FOLDER = "old"
+FreeText = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=f"^[^{CONTROL_CHARACTERS}]*$")]
+MESSAGE_LIMIT = 500
+"""Characters of an error message; a detail string gets DETAIL_LIMIT. Errors quote what the job's
+SQL read (a value PostgreSQL could not cast, say), so what they echo stays a short excerpt."""
+DETAIL_LIMIT = 200
 
 
 class ErrorLocation(BaseModel):
@@ -46,6 +55,11 @@ class ErrorLocation(BaseModel):
     path: str = ""
     message: str
 
+    @field_validator("message")
+    @classmethod
+    def _bounded(cls, message: str) -> str:
+        return excerpt(message, MESSAGE_LIMIT)
+
 
 class JobError(BaseModel):
     """Machine-readable failure: a stable code, words, and where (for YAML) it is."""
@@ -54,6 +68,16 @@ class JobError(BaseModel):
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
     locations: list[ErrorLocation] = Field(default_factory=list)
+
+    @field_validator("message")
+    @classmethod
+    def _bounded(cls, message: str) -> str:
+        return excerpt(message, MESSAGE_LIMIT)
+
+    @field_validator("details")
+    @classmethod
+    def _bounded_details(cls, details: dict[str, Any]) -> dict[str, Any]:
+        return dict(map_strings(details, lambda text: excerpt(text, DETAIL_LIMIT)))
 
 
 class JobRejected(Exception):
@@ -80,7 +104,8 @@ class JobOptions(BaseModel):
     target: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                                description="apply: the database, by a name the operator listed in AGENT_APPLY_TARGETS.")
     confirm: bool = Field(False, description="apply: run files marked destructive.")
-    timeout_s: float | None = Field(None, gt=0, le=24 * 3600, description="Per-job time limit.")
+    timeout_s: float | None = Field(None, gt=0, le=24 * 3600,
+                                    description="Per-job time limit; --job-timeout of serve is its ceiling.")
 
 
 class Job(BaseModel):
@@ -91,9 +116,17 @@ class Job(BaseModel):
 
     job_id: str = Field(pattern=JOB_ID_PATTERN, description="Letters, digits, '_' and '-'; also the Nats-Msg-Id.")
     kind: JobKind
-    requested_by: str = Field(min_length=1, max_length=200)
-    payload: dict[FileName, str] = Field(default_factory=dict, description="Files by plain name, old/ for a diff.")
+    requested_by: FreeText = Field(description="Who asked; shown in logs, so no control characters.")
+    payload: dict[FileName, str] = Field(default_factory=dict,
+                                         description="Files by plain name, old/ for a diff (no file is named `old`).")
     options: JobOptions = Field(default_factory=JobOptions)
+
+    @field_validator("payload")
+    @classmethod
+    def _no_file_named_old(cls, payload: dict[str, str]) -> dict[str, str]:
+        if OLD_FOLDER in payload:
+            raise ValueError(f"{OLD_FOLDER!r} names the folder of a diff's old side; a file cannot take that name")
+        return payload
 
 
 class JobOutcome(BaseModel):
@@ -134,6 +167,12 @@ class ReviewRequest(BaseModel):
     result_subject: str
 
 
+def job_fingerprint(job: Job) -> str:
+    """What makes two jobs under one id the same job: kind, payload and options (not who asked)."""
+    body = job.model_dump(mode="json", include={"kind", "payload", "options"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 def parse_job(data: bytes, max_bytes: int) -> Job:
     if len(data) > max_bytes:
         raise JobRejected(JobError(code="oversize", message=f"message of {len(data)} bytes exceeds the "
@@ -153,9 +192,20 @@ def parse_job(data: bytes, max_bytes: int) -> Job:
 
 
 def _invalid(error: ValidationError, unknown_kind: bool) -> JobError:
-    problems = [f"{'.'.join(map(str, e['loc'])) or 'job'}: {e['msg']}" for e in error.errors()[:20]]
+    problems = [f"{'.'.join(map(str, e['loc'])) or 'job'}: {_meaning(e)}" for e in error.errors()[:20]]
     return JobError(code="unknown_kind" if unknown_kind else "invalid_job", message="; ".join(problems),
                     details={"errors": problems})
+
+
+_PATTERN_MEANING = {"requested_by": "control characters (a line break, NUL, ...) are not allowed"}
+
+
+def _meaning(error: Any) -> str:
+    """Pydantic's words, except where a pattern says less than what it forbids."""
+    field = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "string_pattern_mismatch" and field in _PATTERN_MEANING:
+        return _PATTERN_MEANING[field]
+    return str(error["msg"])
 
 
 def _guess_id(raw: Any) -> str | None:

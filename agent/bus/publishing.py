@@ -29,10 +29,11 @@ async def offload_artifacts(js: JetStreamContext, result: JobResult, settings: B
     return result.model_copy(update={"artifacts": {}, "artifacts_object": name})
 
 
-async def publish_result(js: JetStreamContext, result: dict[str, Any], delivery: str) -> None:
+async def publish_result(js: JetStreamContext, result: dict[str, Any], delivery: str,
+                         subject: str | None = None) -> None:
     """`delivery` tells answers apart for the stream's de-duplication: a retried publish of the same
     delivery is dropped, a second delivery of the job is answered again."""
-    await js.publish(result_subject(str(result["job_id"])), encode(result),
+    await js.publish(subject or result_subject(str(result["job_id"])), encode(result),
                      headers={"Nats-Msg-Id": f"result-{result['job_id']}-{delivery}"})
 
 

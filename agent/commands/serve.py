@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -16,13 +17,23 @@ import click
 import nats
 import nats.errors
 import nats.js.errors
+from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
 from agent.activity_log import DEFAULT_LOG
 from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings
-from agent.bus.contract import ASSIGNMENTS, CONSUMER, RESULTS, BusSettings, assignment_subject, result_subject
+from agent.bus.contract import (
+    ASSIGNMENTS,
+    CONSUMER,
+    RESULTS,
+    BusSettings,
+    assignment_subject,
+    conflict_subject,
+    result_subject,
+)
 from agent.bus.messages import JOB_KINDS, Job, JobOptions
 from agent.commands.common import err, fail, json_option, out, run_async, settings
 from agent.embedded import EmbeddedError
@@ -44,7 +55,8 @@ _EXIT_BY_STATUS = {"succeeded": ExitCode.OK, "failed": ExitCode.FINDINGS, "rejec
               help="Jobs run at once by this process, each on its own scratch database (one per CPU, "
                    "at most 8).")
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=1800, show_default=True,
-              help="Seconds a job may run before it is answered `failed` (timeout).")
+              help="Seconds a job may run before it is answered `failed` (timeout); a job's own "
+                   "options.timeout_s may only lower it.")
 @click.option("--ack-wait", type=click.FloatRange(min=1), default=60, show_default=True,
               help="Seconds without a heartbeat before JetStream redelivers a job to another agent.")
 @click.option("--max-deliver", type=click.IntRange(min=1), default=5, show_default=True,
@@ -55,13 +67,18 @@ _EXIT_BY_STATUS = {"succeeded": ExitCode.OK, "failed": ExitCode.FINDINGS, "rejec
               show_default=True, help="The operators' markdown log, one entry per job.")
 @click.option("--grace", type=click.FloatRange(min=0), default=30, show_default=True,
               help="Seconds jobs in flight may finish after SIGTERM before they are handed back.")
+@click.option("--outage-tolerance", type=click.FloatRange(min=0), default=600, show_default=True,
+              envvar="AGENT_OUTAGE_TOLERANCE", show_envvar=True,
+              help="Seconds of retry delays (1 s doubling, at most 60 s each) a job waits out while a server "
+                   "it needs is unreachable, before it is answered dead_lettered.")
 def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_deliver: int,
-                  duplicate_window: float, activity_log: Path, grace: float) -> None:
+                  duplicate_window: float, activity_log: Path, grace: float, outage_tolerance: float) -> None:
     """Run as a long-lived service: take jobs from NATS JetStream, answer each on the results stream.
     Starts embedded NATS and PostgreSQL when no URLs are configured."""
     configured = settings()
     configure_logging(configured.log_format, configured.log_level, stream=sys.stdout, force=True)
-    bus = BusSettings(ack_wait_s=ack_wait, max_deliver=max_deliver, duplicate_window_s=duplicate_window)
+    bus = BusSettings(ack_wait_s=ack_wait, max_deliver=max_deliver, duplicate_window_s=duplicate_window,
+                      outage_tolerance_s=outage_tolerance)
     consumer = ConsumerSettings(concurrency=concurrency, job_timeout_s=job_timeout, grace_s=grace,
                                 activity_log=activity_log, owner=owner_name())
     try:
@@ -146,12 +163,48 @@ def submit_command(kind: str, paths: tuple[Path, ...], old: Path | None, job_id:
 async def _submit(url: str, job: Job, wait: bool, timeout: float) -> dict[str, Any] | None:
     client = await connect(url, connect_timeout=5, max_reconnect_attempts=2)
     try:
-        js = client.jetstream()
-        await js.publish(assignment_subject(job.kind), job.model_dump_json().encode(),
-                         headers={"Nats-Msg-Id": job.job_id})
-        return await wait_for_result(js, job.job_id, timeout) if wait else None
+        if not wait:
+            await _publish(client.jetstream(), job, job.job_id)
+            return None
+        return await _publish_and_wait(client, job, timeout)
     finally:
         await client.close()
+
+
+async def _publish(js: JetStreamContext, job: Job, message_id: str) -> bool:
+    """Publish the job; False when the stream dropped it as a repeat inside its duplicate window."""
+    ack = await js.publish(assignment_subject(job.kind), job.model_dump_json().encode(),
+                           headers={"Nats-Msg-Id": message_id})
+    return not ack.duplicate
+
+
+async def _publish_and_wait(client: Client, job: Job, timeout: float) -> dict[str, Any]:
+    """The answer to this publication: listening starts first, on the job's subject and on its
+    conflict subject (the id taken by another job). A publication the stream dropped as a
+    repeat gets no answer of its own: then the job's last answer is it, unless that answer is a
+    dead letter, which does not stick: the job is published again under a fresh message id."""
+    answers: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def received(message: Msg) -> None:
+        await answers.put(message.data)
+
+    subscriptions = [await client.subscribe(subject, cb=received)
+                     for subject in (result_subject(job.job_id), conflict_subject(job.job_id))]
+    try:
+        js = client.jetstream()
+        if not await _publish(js, job, job.job_id):
+            last = await wait_for_result(js, job.job_id, timeout)
+            if last.get("status") != "dead_lettered":
+                return last
+            while not answers.empty():  # answers seen so far are that dead letter
+                answers.get_nowait()
+            await _publish(js, job, f"{job.job_id}-again-{uuid.uuid4().hex[:12]}")
+        return dict(json.loads(await asyncio.wait_for(answers.get(), timeout)))
+    except TimeoutError:
+        fail(ExitCode.INFRASTRUCTURE, f"no result for {job.job_id} within {timeout:g} s (is an agent serving?)")
+    finally:
+        for subscription in subscriptions:
+            await subscription.unsubscribe()
 
 
 async def wait_for_result(js: JetStreamContext, job_id: str, timeout: float) -> dict[str, Any]:
@@ -227,11 +280,16 @@ async def _recent_results(js: JetStreamContext, last: int) -> list[dict[str, Any
     while sequence >= max(state.first_seq, 1) and len(found) < last:
         with contextlib.suppress(nats.js.errors.NotFoundError):
             message = await js.get_msg(RESULTS, sequence)
-            if message.subject and message.subject.startswith("results.database-migration.") and message.data:
+            if message.subject and _is_answer(message.subject) and message.data:
                 data = json.loads(message.data)
                 found.append({k: data.get(k) for k in ("job_id", "kind", "status", "finished_at")})
         sequence -= 1
     return found
+
+
+def _is_answer(subject: str) -> bool:
+    """A job's answer; a conflict (another job under a taken id) does not change it."""
+    return subject.startswith("results.database-migration.") and subject.count(".") == 2
 
 
 # ---------------------------------------------------------------- logs

@@ -2,6 +2,9 @@
 
 A handler returns a `JobOutcome`; bad input raises `JobRejected`; a server the job needs
 being unreachable raises `Unavailable`, so the message is retried later instead of failed.
+Only that is an outage: after a connection or file error the servers are probed with a fresh
+connection, and when they answer, the error was the job's own (its SQL ended its session, a
+file could not be written) and the job is `failed` with the reason.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import asyncpg
 
-from agent.bus.messages import Job, JobError, JobOutcome, JobRejected
+from agent.bus.messages import DETAIL_LIMIT, Job, JobError, JobOutcome, JobRejected
 from agent.catalog import read_catalog, table_fingerprints
 from agent.codegen import CodegenOptions, render
 from agent.codegen.seed_data import SeedError
@@ -39,6 +42,7 @@ from agent.migrate.runner import Runner, RunnerError, RunSettings
 from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
+from agent.safe_text import excerpt
 from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText, without_backups
@@ -49,10 +53,13 @@ from agent.verify.scratch import ScratchError
 __all__ = ["HANDLERS", "UNAVAILABLE_ERRORS", "JobContext", "Unavailable", "rejected_outcome", "run_job"]
 
 AGENT = "database-migration"
-UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
     asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InternalClientError, EmbeddedError, ScratchError,
 )
+
+# After one of these the servers are probed: unreachable is an outage, reachable the job's own fault.
+_PROBED: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, TimeoutError)
 
 
 class Unavailable(Exception):
@@ -79,8 +86,35 @@ async def run_job(job: Job, context: JobContext) -> JobOutcome:
         raise reject("plan_refused", str(error)) from None
     except (SnapshotError, SqlSyntaxError) as error:
         raise reject("invalid_input", str(error)) from None
-    except UNAVAILABLE_ERRORS as error:
-        raise Unavailable(f"{type(error).__name__}: {error}") from error
+    except _PROBED as error:
+        await _probe_servers(job, context, f"{type(error).__name__}: {error}")
+        return _own_fault(error)
+
+
+async def _probe_servers(job: Job, context: JobContext, after: str) -> None:
+    """Raise `Unavailable` when a server the job needs does not answer a fresh connection."""
+    urls = {"the scratch server": context.scratch_url}
+    if context.memory is not None:
+        urls["the memory store"] = context.memory.url
+    if job.kind == "apply" and job.options.target in context.apply_targets:
+        urls[f"target {job.options.target}"] = context.apply_targets[str(job.options.target)]
+    for name, url in urls.items():
+        try:
+            connection = await asyncpg.connect(url, timeout=5)
+            await connection.close()
+        except (*_PROBED, asyncpg.PostgresError) as error:
+            raise Unavailable(f"{name} is unreachable ({type(error).__name__}: {error}) after {after}") from None
+
+
+def _own_fault(error: BaseException) -> JobOutcome:
+    """The servers answer, so the error came from the job itself."""
+    if isinstance(error, (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                          asyncpg.exceptions.OperatorInterventionError)):
+        code, cause = "connection_ended", "the job's own SQL ended its database session"
+    else:
+        code, cause = "job_error", "the job raised an error of its own"
+    message = f"{cause}: {type(error).__name__}: {error} (every server answers, so this is no outage)"
+    return JobOutcome(status="failed", summary=f"Failed: {message}", error=JobError(code=code, message=message))
 
 
 # ---------------------------------------------------------------- generate and diff
@@ -120,10 +154,12 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
     warnings = list(outcome.warnings)
     report = None
     if job.options.verify and outcome.migrations:
-        warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, loaded.schema, outcome.migrations))
-        report = await verify_migrations(context.scratch_url, loaded.schema, baseline, new_migrations(outcome),
-                                          rows_per_table=job.options.rows, progress=context.progress)
-        await _check_reachable(report, context)
+        warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, loaded.schema,
+                                                                            outcome.migrations))
+        report = _bounded(await verify_migrations(context.scratch_url, loaded.schema, baseline,
+                                                  new_migrations(outcome), rows_per_table=job.options.rows,
+                                                  progress=context.progress))
+        await _check_reachable(report, job, context)
         checked = report
         await _remember(context, lambda store: learn_from_verification(store, AGENT, loaded.schema,
                                                                        outcome.migrations, checked))
@@ -149,15 +185,10 @@ async def _remember(context: JobContext, work: Callable[[MemoryStore], Awaitable
         return [f"memory store unavailable, nothing remembered: {error}"]
 
 
-async def _check_reachable(report: VerificationReport, context: JobContext) -> None:
+async def _check_reachable(report: VerificationReport, job: Job, context: JobContext) -> None:
     """A failed verification while the scratch server went away is an outage, not a verdict."""
-    if report.passed:
-        return
-    try:
-        connection = await asyncpg.connect(context.scratch_url, timeout=5)
-        await connection.close()
-    except (*UNAVAILABLE_ERRORS, asyncpg.PostgresError, TimeoutError) as error:
-        raise Unavailable(f"the scratch server went away during verification: {error}") from None
+    if not report.passed:
+        await _probe_servers(job, context, "a failed verification")
 
 
 def _summary(outcome: GenerateOutcome, report: VerificationReport | None) -> str:
@@ -195,6 +226,14 @@ def _decisions(loaded: LoadedSchema, outcome: GenerateOutcome) -> list[str]:
     return decisions
 
 
+def _bounded(report: VerificationReport) -> VerificationReport:
+    """Findings quote what the job's SQL read (a value it could not cast): a short excerpt of it only."""
+    steps = [step.model_copy(update={"findings": [
+        finding.model_copy(update={"message": excerpt(finding.message, DETAIL_LIMIT)}) for finding in step.findings]})
+        for step in report.steps]
+    return report.model_copy(update={"steps": steps})
+
+
 def _verification_error(report: VerificationReport | None) -> JobError | None:
     if report is None or report.passed:
         return None
@@ -217,9 +256,9 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
     schema = load_schema_or_reject(folder).schema if has_schema(folder) else (
         read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None)
-    report = await run_pipeline(context.scratch_url, migrations, schema=schema, rows_per_table=job.options.rows,
-                                progress=context.progress)
-    await _check_reachable(report, context)
+    report = _bounded(await run_pipeline(context.scratch_url, migrations, schema=schema,
+                                         rows_per_table=job.options.rows, progress=context.progress))
+    await _check_reachable(report, job, context)
     return JobOutcome(status="succeeded" if report.passed else "failed", summary=report.to_markdown(),
                       verification=report.to_json_dict(), error=_verification_error(report))
 

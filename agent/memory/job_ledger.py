@@ -5,6 +5,11 @@ One memory per job id (tier long, kind `job`): while a job runs it holds a lease
 delivery of the same job id finds the result and answers with it, or finds a live lease
 and waits; a lease whose worker died expires and may be taken over. A worker may take
 back its own lease at once: its process runs a job id once at a time (the consumer sees to it).
+
+The memory also holds the job's fingerprint (`body`, a hash of kind, payload and options): a
+job id is answered once, by its first valid run, and the same id with another body is a
+conflict, never a second run nor a new answer. A `dead_lettered` answer is the one that does
+not stick: the same id may be claimed and run again.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from agent.memory.store import MemoryStore
 
-__all__ = ["Claim", "claim_job", "finish_job", "job_result", "release_job", "renew_lease"]
+__all__ = ["Claim", "claim_job", "finish_job", "job_known", "job_result", "release_job", "renew_lease"]
 
 KIND = "job"
 
@@ -28,32 +33,53 @@ class Claim:
     taken: bool
     result: dict[str, Any] | None = None
     busy_until: dt.datetime | None = None
+    conflict: bool = False
+    """The id belongs to a job with another body (answered or running)."""
 
 
-_CLAIM = """
+# A dead letter is not an answer that holds the id; the fingerprint of a job that never had
+# one (an older memory) is taken as the same.
+_SAME_BODY = "coalesce(memories.content ->> 'body', $8) = $8"
+_DEAD_LETTERED = ("(memories.content ->> 'state' = 'done' "
+                  "AND memories.content -> 'result' ->> 'status' = 'dead_lettered')")
+_CLAIM = f"""
 INSERT INTO memories (agent_name, tier, kind, key, content, about, importance, expires_at, created_at, updated_at)
-VALUES ($1, 'long', $2, $3, $4::jsonb, '{}', 0.1, $5, $6, $6)
+VALUES ($1, 'long', $2, $3, $4::jsonb, '{{}}', 0.1, $5, $6, $6)
 ON CONFLICT (agent_name, tier, kind, key) DO UPDATE
     SET content = EXCLUDED.content, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-    WHERE memories.content ->> 'state' = 'running'
-      AND (memories.expires_at <= $6 OR memories.content ->> 'owner' = $7)
+    WHERE {_DEAD_LETTERED}
+       OR (memories.content ->> 'state' = 'running' AND {_SAME_BODY}
+           AND (memories.expires_at <= $6 OR memories.content ->> 'owner' = $7))
 RETURNING memory_id
 """
 
 
-async def claim_job(store: MemoryStore, agent_name: str, job_id: str, owner: str, lease: dt.timedelta) -> Claim:
+async def claim_job(store: MemoryStore, agent_name: str, job_id: str, owner: str, lease: dt.timedelta,
+                    body: str) -> Claim:
     now = store.clock()
-    content = json.dumps({"state": "running", "owner": owner})
+    content = json.dumps({"state": "running", "owner": owner, "body": body})
     async with store.connection.transaction():
-        if await store.connection.fetchval(_CLAIM, agent_name, KIND, job_id, content, now + lease, now, owner):
+        if await store.connection.fetchval(_CLAIM, agent_name, KIND, job_id, content, now + lease, now, owner, body):
             return Claim(taken=True)
         row = await store.connection.fetchrow(
             "SELECT content, expires_at FROM memories WHERE agent_name = $1 AND tier = 'long' AND kind = $2 "
             "AND key = $3", agent_name, KIND, job_id)
     content_now = _json(row["content"])
+    conflict = content_now.get("body", body) != body
     if content_now.get("state") == "done":
-        return Claim(taken=False, result=content_now["result"])
-    return Claim(taken=False, busy_until=row["expires_at"])
+        return Claim(taken=False, result=content_now["result"], conflict=conflict)
+    return Claim(taken=False, busy_until=row["expires_at"], conflict=conflict)
+
+
+async def job_known(store: MemoryStore, agent_name: str, job_id: str) -> bool:
+    """The id is held: by a job running or answered (a dead letter does not hold it)."""
+    found = await store.connection.fetchval(
+        "SELECT content FROM memories WHERE agent_name = $1 AND tier = 'long' AND kind = $2 AND key = $3",
+        agent_name, KIND, job_id)
+    if found is None:
+        return False
+    content = _json(found)
+    return not (content.get("state") == "done" and content["result"].get("status") == "dead_lettered")
 
 
 async def renew_lease(store: MemoryStore, agent_name: str, job_id: str, owner: str, lease: dt.timedelta) -> bool:
@@ -72,15 +98,18 @@ async def release_job(store: MemoryStore, agent_name: str, job_id: str, owner: s
 
 
 async def finish_job(store: MemoryStore, agent_name: str, job_id: str, result: dict[str, Any],
-                     about: list[str]) -> None:
-    """Store the result; from now on every delivery of this job id is answered with it."""
+                     about: list[str], body: str | None = None) -> None:
+    """Store the result; from now on every delivery of this job id is answered with it. An answer
+    stored before is never replaced, unless it was a dead letter."""
     now = store.clock()
+    content = {"state": "done", "result": result} | ({"body": body} if body else {})
     await store.connection.execute(
         "INSERT INTO memories (agent_name, tier, kind, key, content, about, importance, expires_at, created_at, "
         "updated_at) VALUES ($1, 'long', $2, $3, $4::jsonb, $5, 0.1, NULL, $6, $6) "
         "ON CONFLICT (agent_name, tier, kind, key) DO UPDATE SET content = EXCLUDED.content, "
-        "about = EXCLUDED.about, expires_at = NULL, updated_at = EXCLUDED.updated_at",
-        agent_name, KIND, job_id, json.dumps({"state": "done", "result": result}, sort_keys=True), about, now)
+        "about = EXCLUDED.about, expires_at = NULL, updated_at = EXCLUDED.updated_at "
+        f"WHERE memories.content ->> 'state' = 'running' OR {_DEAD_LETTERED}",
+        agent_name, KIND, job_id, json.dumps(content, sort_keys=True), about, now)
 
 
 async def job_result(store: MemoryStore, agent_name: str, job_id: str) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ from agent.service import Service, ServiceUrls
 from tests.bus.servers import NatsServer
 
 REPO = Path(__file__).resolve().parents[2]
-FAST = BusSettings(ack_wait_s=3, max_deliver=4, duplicate_window_s=2)
+FAST = BusSettings(ack_wait_s=3, max_deliver=4, duplicate_window_s=2, outage_tolerance_s=3)
 
 
 @pytest.fixture

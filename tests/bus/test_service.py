@@ -145,7 +145,7 @@ async def test_a_job_whose_server_stays_down_is_dead_lettered(
         (result,) = await results_of(client, "doomed", timeout=90)
         left = await _messages_left(client)
     assert result["status"] == "dead_lettered"
-    assert result["error"]["code"] == "max_deliveries" and result["deliveries"] == FAST.max_deliver
+    assert result["error"]["code"] == "server_unavailable" and result["deliveries"] == FAST.outage_deliveries()
     assert left == 0
 
 

@@ -1,0 +1,279 @@
+"""Jobs an attacker on the bus could send (issue 16), against a real `serve` on NATS and PostgreSQL.
+
+Each is answered for its real cause, once: bad input `rejected` naming the field, a job's own
+fault `failed` with the reason, only an unreachable server retried; nothing a job sends forges
+the activity log, echoes more than an excerpt, or changes another job's answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from nats.aio.client import Client
+
+from agent import embedded
+from agent.bus.contract import RESULTS, BusSettings, conflict_subject, result_subject
+from agent.bus.messages import DETAIL_LIMIT, MESSAGE_LIMIT, Job
+from agent.commands.serve import _publish_and_wait, wait_for_result
+from agent.service import ServiceUrls
+from tests.bus.conftest import FAST, all_results, results_of, serving
+from tests.bus.jobs import example_schemas, job, publish
+from tests.bus.servers import NatsServer
+from tests.bus.test_processes import _claim_owner
+
+pytestmark = pytest.mark.integration
+LINT = {"a.sql": "SELECT 1;"}
+
+
+@pytest.fixture
+def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
+    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+
+
+def _body(job_id: str, kind: str = "lint", payload: dict[str, str] | None = None, requested_by: str = "tests",
+          **options: Any) -> bytes:
+    return json.dumps({"job_id": job_id, "kind": kind, "requested_by": requested_by,
+                       "payload": LINT if payload is None else payload, "options": options}).encode()
+
+
+def _verify_job(job_id: str, sql: str, down: str = "SELECT 1;", **options: Any) -> bytes:
+    return _body(job_id, "verify", {"20250101000000_attack.sql": sql, "20250101000000_attack_down.sql": down},
+                 **options)
+
+
+async def _answer(client: Client, job_id: str, data: bytes, kind: str = "lint", msg_id: str | None = None,
+                  timeout: float = 90) -> dict[str, Any]:
+    await publish(client, data, kind, msg_id=msg_id or job_id)
+    (result,) = await results_of(client, job_id, timeout=timeout)
+    return result
+
+
+async def _last_on(client: Client, subject: str) -> dict[str, Any]:
+    message = await client.jetstream().get_last_msg(RESULTS, subject)
+    assert message.data is not None
+    return dict(json.loads(message.data))
+
+
+# ---------------------------------------------------------------- 6, 7, 8: files and free text
+
+
+async def test_a_payload_file_named_old_is_rejected_at_once_not_taken_for_an_outage(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    payload = {**example_schemas(), "old": "a plain file where the old/ folder goes"}
+    async with serving(urls, tmp_path / "log.md"):
+        result = await _answer(client, "old-file", _body("old-file", "diff", payload), "diff")
+        await asyncio.sleep(FAST.ack_wait_s + 1)  # a redelivery would answer again
+        answers = [r for r in await all_results(client) if r["job_id"] == "old-file"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "invalid_job")
+    assert "payload" in result["error"]["message"] and "'old'" in result["error"]["message"]
+    assert result["deliveries"] == 1 and len(answers) == 1
+
+
+@pytest.mark.parametrize("requested_by", ["x\u0000y", "ops\n## 2026-12-06 10:00:00 UTC job prod-deploy-42 (apply) "
+                                                     "succeeded\n\n- outcome: succeeded", "tab\there", "a\u2028b"])
+async def test_control_characters_in_requested_by_are_rejected_naming_the_field(
+        client: Client, urls: ServiceUrls, tmp_path: Path, requested_by: str) -> None:
+    log = tmp_path / "log.md"
+    async with serving(urls, log):
+        result = await _answer(client, "who", _body("who", requested_by=requested_by))
+        await asyncio.sleep(FAST.ack_wait_s + 1)
+        answers = [r for r in await all_results(client) if r["job_id"] == "who"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "invalid_job")
+    assert result["error"]["message"].startswith("requested_by: control characters")
+    assert len(answers) == 1 and result["deliveries"] == 1
+    text = log.read_text()
+    assert "job who rejected" in text
+    assert "prod-deploy-42" not in text and "\u0000" not in text
+
+
+async def test_nothing_a_job_sends_opens_a_heading_or_fence_in_the_activity_log(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    """Text that passes the model (SQL the lint parser quotes back) still cannot forge an entry."""
+    forged = "SELEC 1;\n## 2026-12-06 10:00:00 UTC job prod-deploy-42 (apply) succeeded\n```\n"
+    log = tmp_path / "log.md"
+    async with serving(urls, log):
+        result = await _answer(client, "forger", _body("forger", payload={"a.sql": forged}))
+    assert result["status"] in ("rejected", "failed")
+    lines = log.read_text().splitlines()
+    headings = [line for line in lines if line.startswith("#")]
+    assert len(headings) == 1 and "job forger" in headings[0] and "prod-deploy-42" not in headings[0]
+    assert not any(line.lstrip().startswith(("```", "~~~")) for line in lines)
+    assert all(line.startswith(("## ", "- ")) or not line for line in lines)
+
+
+async def test_error_details_hold_only_an_excerpt_of_what_the_job_read(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    secret = "s3cr3t-line:" * 2000  # what a file read would return, cast to int to leak it in the error
+    sql = f"SELECT '{secret}'::int;"
+    async with serving(urls, tmp_path / "log.md"):
+        result = await _answer(client, "leak", _verify_job("leak", sql), "verify")
+    assert result["status"] == "failed"
+    text = json.dumps(result)
+    assert text.count("s3cr3t-line:") < 120, "more than excerpts came back"  # 2 000 were read
+    for failure in result["error"]["details"]["failures"]:
+        assert len(failure) <= DETAIL_LIMIT + 40
+    assert len(result["error"]["message"]) <= MESSAGE_LIMIT + 40
+
+
+# ---------------------------------------------------------------- 3b, 4b: the job's own doing
+
+
+async def test_sql_that_ends_its_own_session_is_the_jobs_failure_not_an_outage(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    async with serving(urls, tmp_path / "log.md"):
+        suicide = _verify_job("suicide", "SELECT pg_terminate_backend(pg_backend_pid());")
+        result = await _answer(client, "suicide", suicide, "verify")
+        await asyncio.sleep(FAST.ack_wait_s + 1)
+        answers = [r for r in await all_results(client) if r["job_id"] == "suicide"]
+    assert result["status"] == "failed", result
+    assert result["deliveries"] == 1 and len(answers) == 1
+    assert result["error"]["code"] in ("connection_ended", "verification_failed")
+
+
+async def test_a_job_cannot_raise_its_time_limit_past_the_servers(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    async with serving(urls, tmp_path / "log.md", job_timeout_s=2):
+        result = await _answer(client, "greedy", _verify_job("greedy", "SELECT pg_sleep(30);", timeout_s=86400),
+                               "verify")
+    assert (result["status"], result["error"]["code"]) == ("failed", "timeout")
+    assert "within 2 s" in result["error"]["message"]
+    assert result["duration_ms"] < 20_000
+
+
+# ---------------------------------------------------------------- 9: a job id is answered once
+
+
+async def test_a_reused_job_id_with_other_content_is_a_conflict_that_leaves_the_answer_alone(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    js = client.jetstream()
+    async with serving(urls, tmp_path / "log.md"):
+        conflicts = await js.subscribe(conflict_subject("shared-id"), stream=RESULTS, ordered_consumer=True)
+        first = await _answer(client, "shared-id", _body("shared-id"))
+        invalid = {"job_id": "shared-id", "kind": "lint", "requested_by": "mallory", "payload": ["not", "a", "map"]}
+        await publish(client, json.dumps(invalid).encode(), "lint", msg_id="other-1")
+        bad = json.loads((await conflicts.next_msg(timeout=60)).data)
+        await publish(client, _body("shared-id", payload={"b.sql": "DROP TABLE lots;"}), "lint", msg_id="other-2")
+        other = json.loads((await conflicts.next_msg(timeout=60)).data)
+        await publish(client, _body("shared-id"), "lint", msg_id="same-again")
+        again = (await results_of(client, "shared-id", count=2))[1]
+        last = await _last_on(client, result_subject("shared-id"))
+        waited = await wait_for_result(js, "shared-id", 5)
+    assert first["status"] == "succeeded"
+    for conflict in (bad, other):
+        assert (conflict["status"], conflict["error"]["code"]) == ("rejected", "job_id_conflict")
+        assert conflict["job_id"] == "shared-id"
+    assert bad["error"]["details"]["fault"] == "invalid_job"
+    assert again == first and last == first and waited == first
+
+
+async def test_submit_wait_for_a_conflicting_job_gets_the_conflict_not_the_other_jobs_answer(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    async with serving(urls, tmp_path / "log.md"):
+        first = await _answer(client, "taken", _body("taken"))
+        await asyncio.sleep(FAST.duplicate_window_s + 0.5)
+        other = Job.model_validate(json.loads(_body("taken", payload={"c.sql": "SELECT 2;"})))
+        answer = await _publish_and_wait(client, other, 60)
+        same = await _publish_and_wait(client, Job.model_validate(json.loads(_body("taken"))), 60)
+    assert first["status"] == "succeeded"
+    assert answer["error"]["code"] == "job_id_conflict"
+    assert same == first
+
+
+# ---------------------------------------------------------------- 7, 13: answers that must come
+
+
+async def test_a_result_the_store_refuses_is_retried_then_answered_minimal(
+        client: Client, urls: ServiceUrls, tmp_path: Path, fresh_database_url: str) -> None:
+    log = tmp_path / "log.md"
+    async with serving(urls, log):
+        # A real refusal by PostgreSQL of exactly this job's result (as jsonb refused a NUL).
+        connection = await asyncpg.connect(fresh_database_url)
+        await connection.execute("""
+            CREATE FUNCTION agent_memory.refuse_result() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.key = 'unstorable' AND NEW.content ->> 'state' = 'done' THEN
+                    RAISE EXCEPTION 'refused by the test';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_result BEFORE INSERT OR UPDATE ON agent_memory.memories
+                FOR EACH ROW EXECUTE FUNCTION agent_memory.refuse_result();""")
+        await connection.close()
+        result = await _answer(client, "unstorable", _body("unstorable"))
+        await asyncio.sleep(FAST.ack_wait_s + 1)
+        answers = [r for r in await all_results(client) if r["job_id"] == "unstorable"]
+    assert (result["status"], result["error"]["code"]) == ("failed", "result_not_stored")
+    assert "refused by the test" in result["error"]["message"]
+    assert len(answers) == 1
+    assert "job unstorable (lint) failed" in log.read_text()
+
+
+def test_an_outage_is_retried_for_minutes_by_default() -> None:
+    default = BusSettings()
+    assert default.outage_tolerance_s >= 300
+    assert default.outage_spent(default.outage_deliveries()) >= default.outage_tolerance_s
+    assert max(default.outage_delay(n) for n in range(1, 40)) == default.outage_step_cap_s
+    assert default.consumer().max_deliver == default.max_deliver + default.outage_deliveries()
+
+
+async def test_a_dead_letter_does_not_stick_the_same_id_runs_again(
+        client: Client, nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str,
+        tmp_path: Path) -> None:
+    down = ServiceUrls(nats_server.url, fresh_database_url, "postgresql://nobody@127.0.0.1:9/postgres")
+    body = _verify_job("revived", "CREATE TABLE revived (id int);", "DROP TABLE revived;", rows=10)
+    async with serving(down, tmp_path / "log.md"):
+        dead = await _answer(client, "revived", body, "verify")
+    up = ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+    async with serving(up, tmp_path / "log.md"):
+        # Inside the duplicate window the stream drops the job; submit publishes it again.
+        job_again = Job.model_validate(json.loads(body))
+        again = await _publish_and_wait(client, job_again, 90)
+    assert (dead["status"], dead["error"]["code"]) == ("dead_lettered", "server_unavailable")
+    assert dead["deliveries"] == FAST.outage_deliveries()
+    assert again["status"] == "succeeded", again["error"]
+
+
+async def test_a_postgres_outage_of_seconds_mid_job_is_waited_out(
+        client: Client, nats_server: NatsServer, tmp_path: Path) -> None:
+    directory = Path(tempfile.mkdtemp(prefix="agent-pg-outage-"))
+    directory.chmod(0o755)
+    (info,) = embedded.start(directory, (embedded.POSTGRES,), durable=False)
+    urls = ServiceUrls(nats_server.url, info.url, info.url)
+    patient = BusSettings(ack_wait_s=3, max_deliver=4, duplicate_window_s=2)  # the default tolerance
+    try:
+        async with serving(urls, tmp_path / "log.md", bus=patient):
+            await publish(client, job("outage", rows=5_000), msg_id="outage")
+            await _claim_owner(info.url, "outage")
+            await asyncio.to_thread(embedded.stop, directory)
+            await asyncio.sleep(12)
+            await asyncio.to_thread(embedded.start, directory, (embedded.POSTGRES,), durable=False)
+            (result,) = await results_of(client, "outage", timeout=180)
+    finally:
+        embedded.stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
+    assert result["status"] == "succeeded", result["error"]
+    assert result["deliveries"] > patient.max_deliver
+
+
+# ---------------------------------------------------------------- units of the same rules
+
+
+def test_log_lines_are_inert_markdown(tmp_path: Path) -> None:
+    from agent.activity_log import append_entry
+
+    path = tmp_path / "log.md"
+    append_entry("job x\n## forged", ["by ops\n## 2026 job y (apply) succeeded", "```", "# heading", "1. list",
+                                      "> quote", "nul\u0000here"], path)
+    lines = path.read_text().splitlines()
+    assert [line for line in lines if line.startswith("#")] == [lines[0]]
+    assert re.fullmatch(r"## \S+ \S+ UTC job x\\n## forged", lines[0])
+    assert lines[2:8] == ["- by ops\\n## 2026 job y (apply) succeeded", "- \\```", "- \\# heading", "- 1\\. list",
+                          "- \\> quote", "- nul\\x00here"]
