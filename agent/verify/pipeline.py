@@ -17,12 +17,20 @@ from collections.abc import Awaitable, Callable, Sequence
 import asyncpg
 
 from agent.catalog import Catalog, read_catalog, table_fingerprints
+from agent.migrate.runner import _sets_row_security_off as sets_row_security_off
 from agent.schema.tables import Schema
-from agent.verify.apply import ApplyError, MigrationText, apply_sql, columns_by_name, without_backups
+from agent.verify.apply import (
+    ApplyError,
+    MigrationText,
+    apply_sql,
+    columns_by_name,
+    session_ended,
+    without_backups,
+)
 from agent.verify.context import VerifyContext
 from agent.verify.report import Finding, StepReport, VerificationReport
 from agent.verify.schema_compare import compare_schema
-from agent.verify.scratch import ScratchProvider
+from agent.verify.scratch import ScratchLimits, ScratchProvider, UnsafeRoleError
 
 __all__ = ["DATA_STEPS", "Progress", "run_pipeline"]
 
@@ -78,6 +86,9 @@ class _Run:
         self.report.figures["up_ms"] = round(elapsed, 1)
         findings = [Finding(check="apply-up", passed=error is None,
                             message=error or f"{len(migrations)} file(s) applied in {elapsed:.0f} ms")]
+        if self.connection.is_closed():
+            self.add(StepReport(name="apply", title="Apply up and compare with the schema", findings=findings))
+            return None
         after = await read_catalog(self.connection)
         self.report.fingerprints = table_fingerprints(without_backups(after))
         if error is None and self.schema is not None:
@@ -145,21 +156,41 @@ async def run_pipeline(
     baseline: Sequence[MigrationText] = (),
     rows_per_table: int = 10_000,
     progress: Progress = lambda _message: None,
+    limits: ScratchLimits | None = None,
 ) -> VerificationReport:
-    """Prove `migrations` on a scratch database that already holds `baseline`."""
-    provider = ScratchProvider(server_url)
+    """Prove `migrations` on a scratch database that already holds `baseline`, logged in as the
+    database's own unprivileged owner (see `agent.verify.scratch`)."""
+    provider = ScratchProvider(server_url, limits or ScratchLimits())
     if schema is not None:
-        await provider.ensure_role(schema.app_role)
-    async with provider.database() as url:
-        connection = await asyncpg.connect(url)
         try:
-            run = _Run(connection, schema, progress)
+            await provider.ensure_role(schema.app_role)
+        except UnsafeRoleError as error:
+            return _refused(str(error))
+    files = [*baseline, *migrations]
+    bypass = any(sets_row_security_off(sql) for m in files for sql in (m.up_sql, m.down_sql))
+    async with provider.database(bypass_rls=bypass) as url:
+        connection = await provider.connect(url)
+        run = _Run(connection, schema, progress)
+        try:
             run.report.migrations = [m.name for m in migrations]
             run.report.postgres_version = str(await connection.fetchval("SHOW server_version"))
             await _prove(run, url, baseline, migrations, rows_per_table)
-            return run.report
+        except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            if not session_ended(connection, error):
+                raise
+            run.add(StepReport(name="session", title="The verification's database session", findings=[Finding(
+                check="session", passed=False, message=f"the session ended before verification finished ({error}): "
+                "the migration's own SQL ended it (pg_terminate_backend) or the server went away")]))
         finally:
             await connection.close()
+        return run.report
+
+
+def _refused(reason: str) -> VerificationReport:
+    report = VerificationReport()
+    report.steps.append(StepReport(name="roles", title="Roles for the scratch database",
+                                   findings=[Finding(check="roles", passed=False, message=reason)]))
+    return report
 
 
 async def _prove(run: _Run, url: str, baseline: Sequence[MigrationText],

@@ -23,10 +23,10 @@ from agent.sql.migration_file import BACKUP_PREFIX
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
 from agent.verify.rows import unique_overrides
+from agent.verify.scratch import PROBE_OWNER
 
 __all__ = ["run"]
 
-PROBE_OWNER = "migration_agent_probe_owner"
 RLS_REFUSED = "42501"
 
 
@@ -205,11 +205,10 @@ def _policies_state_their_checks(catalog: Catalog, table: Table) -> list[Finding
 
 async def _prepare(context: VerifyContext) -> list[Finding]:
     connection, role = context.connection, context.schema.app_role
-    await connection.execute(
-        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {quote_literal(PROBE_OWNER)}) "
-        f"THEN CREATE ROLE {quote_ident(PROBE_OWNER)} NOLOGIN; END IF; END $$")
-    for grantee in (role, PROBE_OWNER):
-        await connection.execute(f"GRANT USAGE ON SCHEMA public TO {quote_ident(grantee)}")
+    # Both roles exist already (the scratch provider made them and lent them to the owner); the
+    # probe owner takes a table over for a moment, which needs CREATE on its schema.
+    await connection.execute(f"GRANT USAGE ON SCHEMA public TO {quote_ident(role)}")
+    await connection.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {quote_ident(PROBE_OWNER)}")
     privileges = "SELECT, INSERT, UPDATE, DELETE"
     await connection.execute(f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {quote_ident(role)}")
     flags = await connection.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1", role)

@@ -1,0 +1,143 @@
+"""Nothing leaks on a crash: what a killed process left is swept, a live process's databases stay."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from agent.schema.literals import quote_ident
+from agent.verify.scratch import OWNER_PREFIX, PREFIX, Origin, sweep_stale_scratch
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+async def leave_behind(server: str, origin: Origin) -> str:
+    """A scratch database and its owner role as `origin` would have made them."""
+    suffix = origin.suffix()
+    owner = quote_ident(OWNER_PREFIX + suffix)
+    await as_admin(server, f"CREATE ROLE {owner} LOGIN",
+                   f"CREATE DATABASE {quote_ident(PREFIX + suffix)} OWNER {owner}")
+    return suffix
+
+
+async def as_admin(server: str, *statements: str) -> None:
+    admin = await asyncpg.connect(server)
+    try:
+        for statement in statements:
+            await admin.execute(statement)
+    finally:
+        await admin.close()
+
+
+async def existing(server: str, suffix: str) -> tuple[bool, bool]:
+    admin = await asyncpg.connect(server)
+    try:
+        database = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PREFIX + suffix)
+        role = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", OWNER_PREFIX + suffix)
+    finally:
+        await admin.close()
+    return bool(database), bool(role)
+
+
+async def test_a_dead_process_loses_its_databases_a_live_one_keeps_them(postgres_server_url: str) -> None:
+    here = Origin.here()
+    dead = await leave_behind(postgres_server_url, dataclasses.replace(here, pid=dead_pid()))
+    live = await leave_behind(postgres_server_url, here)
+    swept = await sweep_stale_scratch(postgres_server_url)
+    assert {PREFIX + dead, OWNER_PREFIX + dead} <= set(swept)
+    assert await existing(postgres_server_url, dead) == (False, False)
+    assert await existing(postgres_server_url, live) == (True, True)
+    await leave_behind_cleanup(postgres_server_url, live)
+
+
+async def test_a_reused_pid_does_not_keep_an_older_database(postgres_server_url: str) -> None:
+    """Our own pid, but the database is older than this process: its creator is gone."""
+    older = dataclasses.replace(Origin.here(), started=int(time.time()) - 10 * 86_400)
+    suffix = await leave_behind(postgres_server_url, older)
+    await sweep_stale_scratch(postgres_server_url)
+    assert await existing(postgres_server_url, suffix) == (False, False)
+
+
+async def test_another_hosts_database_goes_only_once_old(postgres_server_url: str) -> None:
+    elsewhere = dataclasses.replace(Origin.here(), host="0badc0de", pid=1)
+    young = await leave_behind(postgres_server_url, elsewhere)
+    old = await leave_behind(postgres_server_url, dataclasses.replace(elsewhere, started=int(time.time()) - 7200))
+    await sweep_stale_scratch(postgres_server_url, max_age_s=3600)
+    assert await existing(postgres_server_url, young) == (True, True)
+    assert await existing(postgres_server_url, old) == (False, False)
+    await leave_behind_cleanup(postgres_server_url, young)
+
+
+async def test_a_role_left_without_its_database_is_swept(postgres_server_url: str) -> None:
+    suffix = dataclasses.replace(Origin.here(), pid=dead_pid()).suffix()
+    await as_admin(postgres_server_url, f"CREATE ROLE {quote_ident(OWNER_PREFIX + suffix)} LOGIN")
+    assert OWNER_PREFIX + suffix in await sweep_stale_scratch(postgres_server_url)
+    assert await existing(postgres_server_url, suffix) == (False, False)
+
+
+async def leave_behind_cleanup(server: str, suffix: str) -> None:
+    await as_admin(server, f"DROP DATABASE {quote_ident(PREFIX + suffix)} WITH (FORCE)",
+                   f"DROP ROLE {quote_ident(OWNER_PREFIX + suffix)}")
+
+
+HOLDER = textwrap.dedent("""
+    import asyncio, sys
+    from agent.verify.scratch import ScratchProvider
+
+    async def main():
+        provider = ScratchProvider(sys.argv[1])
+        async with provider.database() as url:
+            connection = await provider.connect(url)
+            print(await connection.fetchval("SELECT current_database()"), flush=True)
+            await connection.execute("SELECT pg_sleep(600)")
+
+    asyncio.run(main())
+""")
+
+
+async def test_kill_9_mid_verification_leaves_nothing_after_a_sweep(postgres_server_url: str) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, postgres_server_url], stdout=subprocess.PIPE,
+                              text=True, cwd=REPO)
+    try:
+        assert holder.stdout is not None
+        name = holder.stdout.readline().strip()
+        assert name.startswith(PREFIX)
+        swept = await sweep_stale_scratch(postgres_server_url)
+        assert name not in swept, "a live process's database was swept"
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+    suffix = name.removeprefix(PREFIX)
+    assert await existing(postgres_server_url, suffix) == (True, True)
+    swept = await sweep_stale_scratch(postgres_server_url)
+    assert {name, OWNER_PREFIX + suffix} <= set(swept)
+    assert await existing(postgres_server_url, suffix) == (False, False)
+
+
+async def test_the_verify_command_sweeps_first(postgres_server_url: str, tmp_path: Path) -> None:
+    left = await leave_behind(postgres_server_url, dataclasses.replace(Origin.here(), pid=dead_pid()))
+    (tmp_path / "20260101000000_t.sql").write_text("CREATE TABLE t (id int);\n")
+    (tmp_path / "20260101000000_t_down.sql").write_text("DROP TABLE t;\n")
+    environment = {**os.environ, "SCRATCH_DATABASE_URL": postgres_server_url,
+                   "AGENT_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", "agent", "verify", str(tmp_path)], env=environment, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert await existing(postgres_server_url, left) == (False, False)
