@@ -203,12 +203,12 @@ def volatile_call(expression: Any) -> tuple[str, bool] | None:
     """The first function in the expression that may be volatile (computed for every row),
     and whether it is known to be: a built-in one with a volatile form, where False means one
     that is not built in (an extension's or the database's own, whose volatility is unknown here)."""
-    from agent.lint.builtin_functions import NON_VOLATILE, VOLATILE
+    from agent.sql.builtin_catalog import IMMUTABLE, STABLE, VOLATILE
 
     for node in walk(expression):
         if isinstance(node, ast.FuncCall):
             name = func_name(node)
-            if name not in NON_VOLATILE:
+            if name not in IMMUTABLE and name not in STABLE:
                 return name, name in VOLATILE
     return None
 

@@ -4,7 +4,7 @@
 Verification runs every expression on a real server, and a migration runs it in production,
 so an expression is held to what a schema needs: computing a value from its arguments.
 
-- Functions: PostgreSQL's own (`agent/schema/builtin_catalog.py`, read from pg_proc),
+- Functions: PostgreSQL's own (`agent/sql/builtin_catalog.py`, read from pg_proc),
   unqualified or in `pg_catalog`, executable by every role. Immutable ones are allowed (math,
   text, regex, date/time, json/jsonb, arrays, ranges, network, uuid, text search, aggregates)
   except those named in `_REFUSED` (system information, XML, transaction ids); stable ones only
@@ -35,7 +35,7 @@ from pglast import ast
 from pglast.enums import A_Expr_Kind
 from pglast.visitors import Visitor
 
-from agent.schema import builtin_catalog
+from agent.sql import builtin_catalog
 
 __all__ = ["ALLOWED_SUMMARY", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem", "refused_calls"]
 

@@ -8,8 +8,9 @@ import pytest
 from click.testing import CliRunner
 
 from agent.commands.import_schema import import_command
-from agent.schema import SchemaError, builtin_catalog, load_schema_sources
+from agent.schema import SchemaError, load_schema_sources
 from agent.schema.allowed_calls import STABLE_ALLOWED, VOLATILE_ALLOWED, call_problem
+from agent.sql import builtin_catalog
 
 BASE = "version: 1\nentity: Part\ntable: parts\nproperties:\n  a:\n    type: integer\n  code:\n    type: text\n"
 OWNERS = "version: 1\nentity: Owner\ntable: owners\nproperties:\n  name:\n    type: text\n"

@@ -1,6 +1,6 @@
-"""`agent/schema/builtin_catalog.py` is PostgreSQL's own pg_proc, pg_operator and pg_type, read
+"""`agent/sql/builtin_catalog.py` is PostgreSQL's own pg_proc, pg_operator and pg_type, read
 from the embedded server: the facts the expression allow-list (`agent/schema/allowed_calls.py`)
-judges by.
+judges by, and the volatility the linter reads (MA109).
 
 UPDATE_GOLDEN=1 rewrites the module from the server when a new PostgreSQL changes its catalog."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from agent.schema import builtin_catalog
+from agent.sql import builtin_catalog
 
 pytestmark = pytest.mark.integration
 
@@ -22,7 +22,7 @@ MODULE = Path(builtin_catalog.__file__)
 # Type input/output and planner support functions (internal or cstring in or out) cannot be
 # called from an expression; they are left out rather than judged.
 FUNCTIONS = """
-    SELECT p.proname AS name,
+    SELECT lower(p.proname) AS name,
            max(CASE p.provolatile WHEN 'i' THEN 0 WHEN 's' THEN 1 ELSE 2 END) AS volatility,
            bool_or(p.proacl IS NOT NULL AND NOT EXISTS (
                SELECT FROM aclexplode(p.proacl) AS a
@@ -31,7 +31,7 @@ FUNCTIONS = """
      WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind IN ('f', 'a', 'w')
        AND p.prorettype <> ALL ('{internal,cstring}'::regtype[])
        AND NOT p.proargtypes::oid[] && '{internal,cstring}'::regtype[]::oid[]
-     GROUP BY p.proname
+     GROUP BY lower(p.proname)
      ORDER BY 1
 """
 OPERATORS = """
@@ -48,11 +48,12 @@ TYPES = """
 """
 HEADER = '''\
 # ruff: noqa: SIM905, E501  (generated: a list of names reads best as words)
-"""What PostgreSQL {version} has built in (schema pg_catalog), by name: functions by their most
-volatile form (type input/output and planner support functions left out), those not every role
-may execute, operators, and types that are neither arrays, row types nor pseudo-types, by
-category (pg_type.typcategory). Generated from the catalog by tests/schema/test_builtin_catalog.py
-(UPDATE_GOLDEN=1 rewrites it)."""
+"""What PostgreSQL {version} has built in (schema pg_catalog), by name in lower case: functions by
+their most volatile form (type input/output and planner support functions left out), those not
+every role may execute, operators, and types that are neither arrays, row types nor pseudo-types,
+by category (pg_type.typcategory). Generated from the catalog by tests/unit/test_builtin_catalog.py
+(UPDATE_GOLDEN=1 rewrites it). The expression allow-list (agent/schema/allowed_calls.py) and the
+linter's volatility (MA109) read it."""
 
 from __future__ import annotations
 
@@ -87,7 +88,7 @@ async def test_the_module_is_what_the_server_says(db: asyncpg.Connection) -> Non
     text = render(version, await db.fetch(FUNCTIONS), operators, await db.fetch(TYPES))
     if os.environ.get("UPDATE_GOLDEN"):
         MODULE.write_text(text, encoding="utf-8")
-    assert MODULE.read_text(encoding="utf-8") == text, "UPDATE_GOLDEN=1 rewrites agent/schema/builtin_catalog.py"
+    assert MODULE.read_text(encoding="utf-8") == text, "UPDATE_GOLDEN=1 rewrites agent/sql/builtin_catalog.py"
 
 
 def test_the_dangerous_functions_are_classified() -> None:
@@ -97,3 +98,8 @@ def test_the_dangerous_functions_are_classified() -> None:
     assert {"now", "current_setting", "has_table_privilege", "pg_get_viewdef"} <= builtin_catalog.STABLE
     assert {"lower", "abs", "jsonb_typeof", "count"} <= builtin_catalog.IMMUTABLE
     assert "regclass" in builtin_catalog.TYPE_CATEGORIES["N"]
+
+
+def test_the_usual_defaults_are_classified() -> None:
+    assert {"gen_random_uuid", "random", "clock_timestamp", "nextval"} <= builtin_catalog.VOLATILE
+    assert {"now", "date_trunc", "extract", "concat_ws", "lower"} <= builtin_catalog.STABLE | builtin_catalog.IMMUTABLE
