@@ -31,9 +31,9 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import is_snake_case
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
-from agent.sql.render_alter import ALTER_RENDERERS, BACKFILL_SETTING, column_definition, sealed, set_aside
+from agent.sql.render_alter import ALTER_RENDERERS, backfill_bypass, column_definition, sealed, set_aside
 
-__all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup"]
+__all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup", "updated_at_function_sql"]
 
 INDENT = "    "
 
@@ -161,22 +161,25 @@ def _drop_index(op: DropIndex) -> str:
     return f"DROP INDEX{concurrently} {quote_ident(op.index.name)};"
 
 
-def _create_function(op: CreateFunction) -> str:
+def updated_at_function_sql(name: str) -> str:
+    """The `updated_at` trigger function, as a create migration writes it."""
     return (
-        f"CREATE FUNCTION {quote_ident(op.name)}()\n"
+        f"CREATE FUNCTION {quote_ident(name)}()\n"
         "RETURNS trigger\n"
         "LANGUAGE plpgsql\n"
         "AS $$\n"
         "BEGIN\n"
         f"{INDENT}-- A batched backfill is not an edit: it keeps updated_at as it was.\n"
-        f"{INDENT}IF current_setting({BACKFILL_SETTING}, true) = 'on' THEN\n"
-        f"{INDENT}{INDENT}RETURN NEW;\n"
-        f"{INDENT}END IF;\n"
+        f"{backfill_bypass(INDENT)}\n"
         f"{INDENT}NEW.updated_at = now();\n"
         f"{INDENT}RETURN NEW;\n"
         "END;\n"
         "$$;"
     )
+
+
+def _create_function(op: CreateFunction) -> str:
+    return updated_at_function_sql(op.name)
 
 
 def _drop_function(op: DropFunction) -> str:

@@ -23,7 +23,8 @@ def memory(tier: str, key: str, **fields: object) -> NewMemory:
 async def test_the_store_migrates_itself_with_the_agents_runner(store: MemoryStore) -> None:
     applied = await store.connection.fetch("SELECT name FROM agent_memory.agent_schema_migrations ORDER BY name")
     assert [r["name"] for r in applied] == ["20261125000000_create_memories.sql",
-                                            "20261125083000_index_memories.sql"]
+                                            "20261125083000_index_memories.sql",
+                                            "20261206000000_guard_backfill_flag.sql"]
     assert await store.migrate() == []
 
 

@@ -76,7 +76,9 @@ LANGUAGE plpgsql
 AS $$
 BEGIN
     -- A batched backfill is not an edit: it keeps updated_at as it was.
-    IF current_setting('migration_agent.backfill', true) = 'on' THEN
+    IF pg_catalog.current_setting('migration_agent.backfill', true) = 'on'
+            AND NOT pg_catalog.row_security_active(TG_RELID)
+            AND pg_catalog.has_table_privilege(TG_RELID, 'TRIGGER') THEN
         RETURN NEW;
     END IF;
     NEW.updated_at = now();
