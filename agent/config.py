@@ -42,6 +42,11 @@ class Settings(BaseModel):
     scratch_database_url: str | None = None
     scratch_backend: ScratchBackend = ScratchBackend.EMBEDDED
     scratch_postgres_image: str = "postgres:16"
+    scratch_statement_timeout_s: float = Field(default=60.0, gt=0)
+    """Every scratch session's statement_timeout (and idle-in-transaction timeout), in seconds."""
+    scratch_max_age_s: float = Field(default=86_400.0, gt=0)
+    """A scratch database made on another host is swept once older than this (seconds); on this
+    host, once the process that made it is gone."""
     nats_url: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".agent")
     log_format: LogFormat = LogFormat.AUTO
@@ -96,6 +101,8 @@ _ENVIRONMENT = {
     "scratch_database_url": "SCRATCH_DATABASE_URL",
     "scratch_backend": "SCRATCH_BACKEND",
     "scratch_postgres_image": "SCRATCH_POSTGRES_IMAGE",
+    "scratch_statement_timeout_s": "SCRATCH_STATEMENT_TIMEOUT",
+    "scratch_max_age_s": "SCRATCH_MAX_AGE",
     "nats_url": "NATS_URL",
     "data_dir": "AGENT_DATA_DIR",
     "log_format": "AGENT_LOG_FORMAT",

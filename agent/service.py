@@ -26,6 +26,7 @@ from agent.memory.lessons import seed_core
 from agent.memory.lifecycle import maintain
 from agent.memory.shared import SharedStore
 from agent.structured_logging import get_logger
+from agent.verify.scratch import ScratchLimits, sweep_stale_scratch
 
 __all__ = ["Service", "ServiceUrls", "owner_name"]
 
@@ -94,8 +95,10 @@ class Service:
         return client
 
     async def _maintain(self, stop: asyncio.Event) -> None:
-        """The memory lifecycle on a timer: recent into medium, medium into long history."""
+        """The memory lifecycle on a timer: recent into medium, medium into long history; and the
+        scratch databases a killed agent left behind."""
         while not stop.is_set():
+            await self._sweep_scratch()
             try:
                 async with self.memory.use() as store:
                     report = await maintain(store)
@@ -104,6 +107,15 @@ class Service:
                 log.warning("memory maintenance failed", error=repr(error))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), MAINTENANCE_EVERY_S)
+
+    async def _sweep_scratch(self) -> None:
+        try:
+            swept = await sweep_stale_scratch(self.urls.scratch, max_age_s=ScratchLimits.configured().max_age_s)
+        except Exception as error:
+            log.warning("scratch sweep failed", error=repr(error))
+            return
+        if swept:
+            log.info("stale scratch databases dropped", names=swept)
 
     @staticmethod
     def _on_signals(stop: asyncio.Event) -> None:

@@ -159,8 +159,9 @@ async def run_pipeline(
     limits: ScratchLimits | None = None,
 ) -> VerificationReport:
     """Prove `migrations` on a scratch database that already holds `baseline`, logged in as the
-    database's own unprivileged owner (see `agent.verify.scratch`)."""
-    provider = ScratchProvider(server_url, limits or ScratchLimits())
+    database's own unprivileged owner (see `agent.verify.scratch`); `limits` default to the
+    configured ones (SCRATCH_STATEMENT_TIMEOUT)."""
+    provider = ScratchProvider(server_url, limits)
     if schema is not None:
         try:
             await provider.ensure_role(schema.app_role)

@@ -32,6 +32,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import asyncpg
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.config import Settings, load_settings
 from agent.schema.literals import quote_ident, quote_literal
 
 __all__ = [
@@ -75,6 +76,12 @@ class ScratchLimits(BaseModel):
     lock_timeout_s: float = Field(default=10.0, gt=0)
     max_age_s: float = Field(default=86_400.0, gt=0)
     """A scratch database made on another host is swept once older than this."""
+
+    @classmethod
+    def configured(cls, settings: Settings | None = None) -> ScratchLimits:
+        """From the settings (SCRATCH_STATEMENT_TIMEOUT, SCRATCH_MAX_AGE), the environment's by default."""
+        settings = settings or load_settings()
+        return cls(statement_timeout_s=settings.scratch_statement_timeout_s, max_age_s=settings.scratch_max_age_s)
 
     def role_settings(self) -> dict[str, str]:
         return {
@@ -174,7 +181,7 @@ def _stale(origin: Origin, here: Origin, max_age_s: float) -> bool:
 class ScratchProvider:
     def __init__(self, server_url: str, limits: ScratchLimits | None = None) -> None:
         self.server_url = server_url
-        self.limits = limits or ScratchLimits()
+        self.limits = limits or ScratchLimits.configured()
         self._created: set[str] = set()
         self._lent: list[str] = []
 

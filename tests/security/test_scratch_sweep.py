@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import signal
@@ -15,6 +16,7 @@ import asyncpg
 import pytest
 
 from agent.schema.literals import quote_ident
+from agent.service import Service, ServiceUrls
 from agent.verify.scratch import OWNER_PREFIX, PREFIX, Origin, sweep_stale_scratch
 
 pytestmark = pytest.mark.integration
@@ -131,13 +133,45 @@ async def test_kill_9_mid_verification_leaves_nothing_after_a_sweep(postgres_ser
     assert await existing(postgres_server_url, suffix) == (False, False)
 
 
+def verify_command(server: str, folder: Path, up: str, down: str,
+                   **environment: str) -> subprocess.CompletedProcess[str]:
+    """`migration-agent verify` of one hand-written migration, in a process of its own."""
+    (folder / "20260101000000_t.sql").write_text(up)
+    (folder / "20260101000000_t_down.sql").write_text(down)
+    environment = {**os.environ, "SCRATCH_DATABASE_URL": server, "AGENT_DATA_DIR": str(folder / "data"),
+                   **environment}
+    return subprocess.run([sys.executable, "-m", "agent", "verify", str(folder)], env=environment, cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
 async def test_the_verify_command_sweeps_first(postgres_server_url: str, tmp_path: Path) -> None:
     left = await leave_behind(postgres_server_url, dataclasses.replace(Origin.here(), pid=dead_pid()))
-    (tmp_path / "20260101000000_t.sql").write_text("CREATE TABLE t (id int);\n")
-    (tmp_path / "20260101000000_t_down.sql").write_text("DROP TABLE t;\n")
-    environment = {**os.environ, "SCRATCH_DATABASE_URL": postgres_server_url,
-                   "AGENT_DATA_DIR": str(tmp_path / "data")}
-    done = subprocess.run([sys.executable, "-m", "agent", "verify", str(tmp_path)], env=environment, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    done = verify_command(postgres_server_url, tmp_path, "CREATE TABLE t (id int);\n", "DROP TABLE t;\n")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert await existing(postgres_server_url, left) == (False, False)
+
+
+async def test_the_statement_timeout_is_configured(postgres_server_url: str, tmp_path: Path) -> None:
+    started = time.monotonic()
+    done = verify_command(postgres_server_url, tmp_path, "SELECT pg_sleep(60);\n", "SELECT 1;\n",
+                          SCRATCH_STATEMENT_TIMEOUT="1.5")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert time.monotonic() - started < 40
+    assert "canceling statement due to statement timeout: the statement on line 1 (SELECT pg_sleep(60))" in \
+        " ".join(done.stdout.split())
+
+
+async def test_the_service_sweeps_when_it_starts(postgres_server_url: str) -> None:
+    left = await leave_behind(postgres_server_url, dataclasses.replace(Origin.here(), pid=dead_pid()))
+    service = Service(ServiceUrls("nats://127.0.0.1:1", "postgresql://nobody@127.0.0.1:1/none", postgres_server_url))
+    stop = asyncio.Event()
+    maintenance = asyncio.create_task(service._maintain(stop))
+    try:
+        for _ in range(100):
+            if await existing(postgres_server_url, left) == (False, False):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await asyncio.wait_for(maintenance, 30)
     assert await existing(postgres_server_url, left) == (False, False)
