@@ -30,6 +30,7 @@ __all__ = [
     "EmbeddedError",
     "ServerInfo",
     "acquire",
+    "recorded_nats_url",
     "release",
     "running",
     "start",
@@ -421,6 +422,12 @@ def _ensure(data_dir: Path, name: str, *, pinned: bool, user: int | None, durabl
         info = replace(info, pinned=info.pinned or pinned, users=users)
         _write_state(data_dir, info)
         return info
+
+
+def recorded_nats_url(data_dir: Path) -> str | None:
+    """Where the data directory's NATS listens, or last listened: a client that lost it follows this."""
+    port = _last_port(data_dir.resolve() / NATS / "port")
+    return f"nats://127.0.0.1:{port}" if port else None
 
 
 def running(data_dir: Path) -> list[ServerInfo]:

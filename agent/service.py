@@ -13,8 +13,12 @@ import os
 import signal
 import socket
 from dataclasses import dataclass
+from pathlib import Path
 
 from nats.aio.client import Client
+from nats.aio.subscription import Subscription
+
+from agent import embedded
 
 from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings, JobConsumer
@@ -32,6 +36,7 @@ __all__ = ["Service", "ServiceUrls", "owner_name"]
 
 log = get_logger("agent.service")
 MAINTENANCE_EVERY_S = 3600.0
+FOLLOW_EVERY_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class ServiceUrls:
     nats: str
     postgres: str
     scratch: str
+    nats_data_dir: Path | None = None
+    """An embedded NATS's data directory: when it comes back on another port, the agent follows."""
 
 
 def owner_name() -> str:
@@ -52,33 +59,38 @@ class Service:
         self.apply_targets = apply_targets or {}
         self.memory = SharedStore(urls.postgres)
         self._consumer: JobConsumer | None = None
+        self._client: Client | None = None
+        self._dead_letters: Subscription | None = None
+        self._nats_at = urls.nats
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
         self._on_signals(stop)
         async with self.memory.use() as store:  # connecting migrates the store: the agent's own runner
             await seed_core(store, AGENT)
-        client = await self._connect()
+        client = self._client = await self._connect(self.urls.nats)
         js = client.jetstream()
         await ensure_bus(js, self.bus)
         context = JobContext(self.urls.scratch, self.memory, apply_targets=self.apply_targets)
         consumer = JobConsumer(js, self.bus, self.consumer_settings, context, self.memory)
         self._consumer = consumer
-        dead_letters = await watch_dead_letters(client, js, self.memory)
+        self._dead_letters = await watch_dead_letters(client, js, self.memory)
         maintenance = asyncio.create_task(self._maintain(stop))
+        follow = asyncio.create_task(self._follow_nats(stop))
         log.info("agent serving", concurrency=self.consumer_settings.concurrency, owner=self.consumer_settings.owner)
         try:
             await consumer.run(stop)
         finally:
             maintenance.cancel()
+            follow.cancel()
             with contextlib.suppress(Exception):
-                await dead_letters.unsubscribe()
+                await self._dead_letters.unsubscribe()
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(client.drain(), 10)
+                await asyncio.wait_for(self._client.drain(), 10)
             await self.memory.close()
             log.info("agent stopped", jobs=consumer.handled)
 
-    async def _connect(self) -> Client:
+    async def _connect(self, url: str) -> Client:
         async def reconnected() -> None:
             log.info("reconnected to NATS")
             with contextlib.suppress(Exception):
@@ -89,10 +101,42 @@ class Service:
         async def disconnected() -> None:
             log.warning("disconnected from NATS; reconnecting")
 
-        client = await connect(self.urls.nats, name=f"database-migration {self.consumer_settings.owner}",
+        client = await connect(url, name=f"database-migration {self.consumer_settings.owner}",
                                     max_reconnect_attempts=-1, reconnect_time_wait=0.5,
                                     reconnected_cb=reconnected, disconnected_cb=disconnected)
         return client
+
+    async def _follow_nats(self, stop: asyncio.Event) -> None:
+        """nats-py reconnects only to the URL it had; an embedded NATS restarted on another port
+        (its own was taken) is followed by connecting to the URL its data directory records."""
+        while self.urls.nats_data_dir is not None and not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), FOLLOW_EVERY_S)
+            recorded = embedded.recorded_nats_url(self.urls.nats_data_dir)
+            client = self._client
+            if client is None or client.is_connected or recorded is None or recorded == self._nats_at:
+                continue
+            try:
+                await self._move_to(recorded)
+            except Exception as error:  # not up there yet either: try again on the next round
+                log.warning("NATS not reachable at its recorded URL yet", url=recorded, error=repr(error))
+
+    async def _move_to(self, url: str) -> None:
+        new = await self._connect(url)
+        old, self._client, self._nats_at = self._client, new, url
+        js = new.jetstream()
+        await ensure_bus(js, self.bus)
+        if self._consumer is not None:
+            self._consumer.js = js
+            self._consumer.resubscribe.set()
+        with contextlib.suppress(Exception):
+            if self._dead_letters is not None:
+                await self._dead_letters.unsubscribe()
+        self._dead_letters = await watch_dead_letters(new, js, self.memory)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+        log.info("following NATS to its recorded URL", url=url)
 
     async def _maintain(self, stop: asyncio.Event) -> None:
         """The memory lifecycle on a timer: recent into medium, medium into long history; and the

@@ -84,7 +84,9 @@ def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_del
     try:
         with nats_url(configured) as bus_url, postgres_url(configured) as memory_url, \
                 scratch_postgres_url(configured) as scratch_url:
-            service = Service(ServiceUrls(bus_url, memory_url, scratch_url), bus, consumer, configured.apply_targets)
+            embedded_nats = None if configured.nats_url else configured.data_dir
+            service = Service(ServiceUrls(bus_url, memory_url, scratch_url, embedded_nats), bus, consumer,
+                              configured.apply_targets)
             run_async(service.run())
     except (EmbeddedError, ScratchBackendError, OSError, nats.errors.Error) as error:
         fail(ExitCode.INFRASTRUCTURE, f"cannot serve: {error}")

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
+import signal
+import socket
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import nats
 import pytest
 from nats.aio.client import Client
 
@@ -277,3 +283,54 @@ def test_log_lines_are_inert_markdown(tmp_path: Path) -> None:
     assert re.fullmatch(r"## \S+ \S+ UTC job x\\n## forged", lines[0])
     assert lines[2:8] == ["- by ops\\n## 2026 job y (apply) succeeded", "- \\```", "- \\# heading", "- 1\\. list",
                           "- \\> quote", "- nul\\x00here"]
+
+
+# ---------------------------------------------------------------- 12: restarts keep their address
+
+
+def _kill_nats(info: embedded.ServerInfo) -> None:
+    os.kill(info.pid, signal.SIGKILL)
+    for _ in range(200):
+        if not embedded._pid_alive(info.pid):
+            return
+        time.sleep(0.05)
+    raise AssertionError("nats-server outlived kill -9")
+
+
+@pytest.fixture
+def nats_home() -> Iterator[Path]:
+    directory = Path(tempfile.mkdtemp(prefix="agent-nats-restart-"))
+    yield directory
+    embedded.stop(directory)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_embedded_nats_killed_comes_back_on_the_port_it_had(nats_home: Path) -> None:
+    (first,) = embedded.start(nats_home, (embedded.NATS,))
+    _kill_nats(first)
+    (again,) = embedded.start(nats_home, (embedded.NATS,))
+    assert again.pid != first.pid and again.url == first.url
+    assert embedded.recorded_nats_url(nats_home) == first.url
+
+
+async def test_the_agent_follows_nats_to_a_new_port_when_its_own_was_taken(
+        nats_home: Path, fresh_database_url: str, postgres_server_url: str, tmp_path: Path) -> None:
+    (first,) = await asyncio.to_thread(embedded.start, nats_home, (embedded.NATS,))
+    urls = ServiceUrls(first.url, fresh_database_url, postgres_server_url, nats_data_dir=nats_home)
+    async with serving(urls, tmp_path / "log.md"):
+        client = await nats.connect(first.url)
+        assert (await _answer(client, "before", _body("before")))["status"] == "succeeded"
+        await client.close()
+        await asyncio.to_thread(_kill_nats, first)
+        with socket.socket() as squatter:  # something else took the port meanwhile
+            squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            squatter.bind(("127.0.0.1", int(first.url.rsplit(":", 1)[1])))
+            squatter.listen()
+            (moved,) = await asyncio.to_thread(embedded.start, nats_home, (embedded.NATS,))
+            assert moved.url != first.url
+            client = await nats.connect(moved.url)
+            try:
+                after = await _answer(client, "after", _body("after"), timeout=60)
+            finally:
+                await client.close()
+    assert after["status"] == "succeeded"
