@@ -19,7 +19,6 @@ from nats.aio.client import Client
 from nats.aio.subscription import Subscription
 
 from agent import embedded
-
 from agent.bus.connection import connect
 from agent.bus.consumer import ConsumerSettings, JobConsumer
 from agent.bus.contract import AGENT, BusSettings
