@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agent.lint import lint_source
+from agent.lint.parallel import lint_texts
 from tests.lint.lint_helpers import codes
 
 FLAGGED = [
@@ -53,3 +54,9 @@ PASSES = [
 @pytest.mark.parametrize("sql", PASSES)
 def test_passes_what_stays_inside_the_database(sql: str) -> None:
     assert "MA611" not in codes(sql)
+
+
+def test_the_workers_fast_parse_flags_the_same() -> None:
+    files = [("a.sql", "COPY lots FROM PROGRAM 'x';\nSELECT PG_SLEEP(1);\n"), ("b.sql", "SELECT 1;\n")]
+    report = lint_texts(files, workers=2)
+    assert [(f.line, f.code) for f in report.files[0].findings if f.code == "MA611"] == [(1, "MA611"), (2, "MA611")]
