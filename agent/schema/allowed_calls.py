@@ -94,7 +94,9 @@ _REFUSED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"txid_\w+|pg_current_xact_id\w*|pg_current_snapshot", "assigns or reads transaction ids"),
     (r"xml\w*|xpath\w*", "parses XML; the schema language has no xml type"),
     (r"has_\w+_privilege|pg_has_role|\w+_description|to_reg\w+|format_type|version"
-     r"|inet_(client|server)_\w+|current_(database|schemas?|query)|pg_\w+",
+     r"|inet_(client|server)_\w+|current_(database|schemas?|query)|pg_\w+|acl\w+|makeaclitem"
+     r"|reg(class|collation|config|dictionary|namespace|oper|operator|proc|procedure|role|type)\w*"
+     r"|\w+_validator|satisfies_hash_partition",
      "reads the system catalog or the server's state"),
 ))
 
