@@ -39,11 +39,13 @@ __all__ = [
     "OWNER_PREFIX",
     "PREFIX",
     "PROBE_OWNER",
+    "Origin",
     "ScratchError",
     "ScratchLimits",
     "ScratchProvider",
     "UnsafeRoleError",
     "database_url",
+    "login_url",
     "sweep_stale_scratch",
 ]
 

@@ -19,7 +19,7 @@ from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
 from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
-from agent.verify.scratch import ScratchLimits, ScratchProvider
+from agent.verify.scratch import ScratchLimits, ScratchProvider, login_url
 
 pytestmark = pytest.mark.integration
 
@@ -42,6 +42,12 @@ async def refused(server: str, up: str, **options: object) -> str:
 
 def fresh_path() -> Path:
     return Path("/tmp") / f"migration-agent-attack-{uuid.uuid4().hex}"
+
+
+def test_the_owner_logs_in_with_its_own_name_and_password() -> None:
+    assert login_url("postgresql://postgres@127.0.0.1:5432/postgres?user=postgres&sslmode=disable", "o", "p w") == \
+        "postgresql://o:p%20w@127.0.0.1:5432/postgres?sslmode=disable"
+    assert login_url("postgresql:///db?host=/run/postgresql", "o", "p") == "postgresql://o:p@/db?host=/run/postgresql"
 
 
 async def test_lo_export_writes_no_file_on_the_host(postgres_server_url: str) -> None:

@@ -87,6 +87,19 @@ async def test_another_hosts_database_goes_only_once_old(postgres_server_url: st
     await leave_behind_cleanup(postgres_server_url, young)
 
 
+async def test_an_unnamed_scratch_database_of_an_earlier_version_goes_once_nobody_uses_it(
+        postgres_server_url: str) -> None:
+    """Before names carried their process, `scratch_<12 hex>` was all; one without sessions is left over."""
+    await as_admin(postgres_server_url, "CREATE DATABASE scratch_0123456789ab")
+    assert "scratch_0123456789ab" in await sweep_stale_scratch(postgres_server_url)
+
+
+def test_a_name_tells_its_origin() -> None:
+    here = Origin.here()
+    assert Origin.of(here.suffix()) == here
+    assert Origin.of("lint_0123456789ab") is None and Origin.of("0123456789ab") is None
+
+
 async def test_a_role_left_without_its_database_is_swept(postgres_server_url: str) -> None:
     suffix = dataclasses.replace(Origin.here(), pid=dead_pid()).suffix()
     await as_admin(postgres_server_url, f"CREATE ROLE {quote_ident(OWNER_PREFIX + suffix)} LOGIN")
