@@ -35,6 +35,7 @@ from pglast import ast
 from pglast.enums import A_Expr_Kind
 from pglast.visitors import Visitor
 
+from agent.schema.names import custom_setting_problem
 from agent.sql import builtin_catalog
 
 __all__ = ["ALLOWED_SUMMARY", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem", "refused_calls"]
@@ -113,6 +114,9 @@ float4 float8 int2 int4 int8 numeric money regconfig regdictionary
 _ALLOWED_TYPES = frozenset(
     name for category, names in builtin_catalog.TYPE_CATEGORIES.items() for name in names
     if category in _SCALAR_CATEGORIES) | _OTHER_TYPES
+_KNOWN = builtin_catalog.IMMUTABLE | builtin_catalog.STABLE | builtin_catalog.VOLATILE
+_SERVER_SETTING = ("reads a server setting; current_setting() may read only a custom setting, named by "
+                   "a literal with a dot in it, such as 'app.current_tenant_id'")
 
 
 def call_problem(name: str, arguments: tuple[Any, ...] = ()) -> str | None:
@@ -133,17 +137,12 @@ def call_problem(name: str, arguments: tuple[Any, ...] = ()) -> str | None:
     return None
 
 
-_SERVER_SETTING = ("reads a server setting; current_setting() may read only a custom setting, named by "
-                   "a literal with a dot in it, such as 'app.current_tenant_id'")
-_KNOWN = builtin_catalog.IMMUTABLE | builtin_catalog.STABLE | builtin_catalog.VOLATILE
-
-
 def _custom_setting(arguments: tuple[Any, ...]) -> bool:
     first = arguments[0] if arguments else None
     while isinstance(first, ast.TypeCast):  # PostgreSQL stores 'app.x'::text
         first = first.arg
     value = getattr(first, "val", None) if isinstance(first, ast.A_Const) else None
-    return isinstance(value, ast.String) and "." in str(value.sval).strip(".")
+    return isinstance(value, ast.String) and custom_setting_problem(str(value.sval)) is None
 
 
 def refused_calls(node: ast.Node) -> str | None:
