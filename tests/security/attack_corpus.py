@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.bus.messages import rejected_id
+
 __all__ = ["CANARY", "MESSAGE_ATTACKS", "SCHEMA_ATTACKS", "MessageAttack", "SchemaAttack"]
 
 CANARY = Path(tempfile.gettempdir()) / f"migration-agent-canary-{uuid.uuid4().hex}"
@@ -156,9 +158,9 @@ def _job(job_id: str, kind: str = "generate", requested_by: str = "attacker", **
     return json.dumps(body).encode()
 
 
+_NOT_JSON = b'{"job_id": "atk-not-json", '
 MESSAGE_ATTACKS = [
-    MessageAttack("not-json", "encoding", b"{\"job_id\": \"atk-not-json\", ", "rejected", "not_json",
-                  job_id="atk-not-json"),
+    MessageAttack("not-json", "encoding", _NOT_JSON, "rejected", "not_json", job_id=rejected_id(_NOT_JSON)),
     MessageAttack("nul-requester", "encoding", _job("atk-nul", requested_by="eve\u0000"), "rejected", "invalid_job",
                   job_id="atk-nul"),
     MessageAttack("newline-requester", "injection",
