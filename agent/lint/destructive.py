@@ -34,8 +34,9 @@ from agent.sql.parsing import parse_sql
 
 __all__ = ["Destruction", "destructions"]
 
-DYNAMIC = "dynamic SQL (EXECUTE) in a DO block"
-UNPARSED = "DO block whose body does not parse"
+DYNAMIC = "dynamic SQL (EXECUTE) in a {body}"
+UNPARSED = "{body} that does not parse"
+OTHER_LANGUAGE = "{body} in language {language}, which the agent cannot read"
 NESTED = "DO block or function inside a body"
 
 
@@ -112,13 +113,14 @@ def _in_body(source: SourceFile, statement: Statement, node: ast.Node,
     body = options.get("as")
     if body is None:  # a BEGIN ATOMIC body is parsed with the statement: read by _in_node
         return []
-    where = _BodyPositions(source, body.arg_location, _first_token(source, statement))
+    where = _BodyPositions(source, body.arg_location, _first_token(source, statement),
+                           "DO block" if isinstance(node, ast.DoStmt) else "function body")
     language = _language(options.get("language"))
     if language == "sql":
         return [where.at(1, kind, target) for text in string_values(body.arg)
                 for kind, target in _in_text(text, statement, context)]
     if language != "plpgsql":
-        return [where.at(0, f"DO block in language {language}, which the agent cannot read")]
+        return [where.at(0, OTHER_LANGUAGE.replace("{language}", language))]
     try:
         tree = pglast.parse_plpgsql(source.text[statement.start : statement.end])
     except (parser.ParseError, RecursionError):
@@ -185,8 +187,11 @@ class _BodyPositions:
     source: SourceFile
     body_at: int | None
     statement_at: int
+    body: str
+    """What holds the body, for the kinds that name it: "DO block" or "function body"."""
 
     def at(self, line: int, kind: str, target: str = "", hint: str = "") -> Destruction:
+        kind = kind.replace("{body}", self.body)
         if line <= 0 or self.body_at is None or self.body_at < 0:
             return Destruction(self.source.path, *self.source.position(self.statement_at), kind, target)
         first_line, first_column = self.source.position(self.body_at)

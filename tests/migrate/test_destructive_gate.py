@@ -3,13 +3,16 @@ needs `confirm` whatever the file's markers say, and the refusal comes before an
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
 import asyncpg
 import pytest
+from click.testing import CliRunner, Result
 
 from agent.bus.messages import Job
+from agent.cli import app
 from agent.jobs.handlers import JobContext, run_job
 from agent.migrate.discovery import discover
 from agent.migrate.runner import Runner, RunnerError, RunSettings
@@ -94,3 +97,19 @@ async def test_an_apply_job_with_an_unmarked_drop_is_refused_without_confirm(
     done = await run_job(apply_job(files, confirm=True), context)
     assert done.status == "succeeded", done.summary
     assert "lots" not in await tables(db) and "storage_locations" in await tables(db)
+
+
+async def test_migrate_up_on_the_command_line_needs_confirm_for_an_unmarked_drop(
+        db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "SELECT 1;\nTRUNCATE lots;\n")
+
+    def up(*extra: str) -> Result:
+        args = ["migrate", "up", "--database-url", fresh_database_url, "--dir", str(folder), *extra]
+        return CliRunner().invoke(app, args, env={"DATABASE_URL": fresh_database_url})
+
+    refused = await asyncio.to_thread(up)
+    assert refused.exit_code == 1 and f"{NEW}.sql:2:1: TRUNCATE lots" in refused.output, refused.output
+    assert await applied(db) == []
+    confirmed = await asyncio.to_thread(up, "--confirm")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert len(await applied(db)) == 3

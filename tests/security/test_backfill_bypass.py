@@ -21,6 +21,7 @@ import pytest_asyncio
 
 from agent.jobs.generate import generate_migrations
 from agent.memory.store import NewMemory, connect_store
+from agent.migrate.discovery import discover
 from agent.plan.diff import BackfillSettings
 from agent.schema import load_schema_dir
 from agent.schema.tables import UPDATED_AT_FUNCTION, Schema
@@ -34,6 +35,7 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TENANT = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa"
 PAST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 FLAG_ON = "SET migration_agent.backfill = 'on'"
+MEMORY_MIGRATIONS = Path(__file__).parents[2] / "memory" / "migrations"
 
 
 @dataclass(frozen=True)
@@ -134,10 +136,22 @@ async def test_a_migration_role_and_a_superuser_may_keep_updated_at(db: asyncpg.
         assert [r[0] for r in kept] == [PAST, PAST], role
 
 
+APPLIED_MEMORY_MIGRATIONS = {
+    "20261125000000_create_memories.sql": "95e4a30b05fc3f6cdd87e9a8d53ceca88318a6a22a42ddbb5ba8abcbbcbb09d9",
+    "20261125083000_index_memories.sql": "7bf4ea74247b5df5257799864b071154c6228c041748c7edbc04c71c2938f3ff",
+}
+
+
+def test_the_memory_stores_applied_migrations_keep_their_bytes() -> None:
+    """The runner of a memory store already migrated refuses a file whose checksum changed."""
+    files = {f.name: f.checksum for f in discover(MEMORY_MIGRATIONS)}
+    assert {name: files.get(name) for name in APPLIED_MEMORY_MIGRATIONS} == APPLIED_MEMORY_MIGRATIONS
+
+
 def test_the_memory_store_replaces_its_function_with_the_generated_one() -> None:
     """memory/migrations' first file was applied to real databases (its checksum is fixed):
     a later migration of the memory store replaces the function with the one the agent renders."""
-    folder = Path(__file__).parents[2] / "memory" / "migrations"
+    folder = MEMORY_MIGRATIONS
     replacing = f"CREATE OR REPLACE FUNCTION {UPDATED_AT_FUNCTION}"
     replaced = [p for p in sorted(folder.glob("*.sql")) if not p.stem.endswith("_down") and replacing in p.read_text()]
     rendered = updated_at_function_sql(UPDATED_AT_FUNCTION)
