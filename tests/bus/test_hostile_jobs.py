@@ -102,16 +102,18 @@ async def test_control_characters_in_requested_by_are_rejected_naming_the_field(
 
 async def test_nothing_a_job_sends_opens_a_heading_or_fence_in_the_activity_log(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
-    """Text that passes the model (SQL the lint parser quotes back) still cannot forge an entry."""
-    forged = "SELEC 1;\n## 2026-12-06 10:00:00 UTC job prod-deploy-42 (apply) succeeded\n```\n"
+    """Text past the model's checks (an error the job's own SQL raises) still cannot forge an entry."""
+    forged = "## 2026-12-06 10:00:00 UTC job prod-deploy-42 (apply) succeeded"
+    sql = f"DO $$ BEGIN RAISE EXCEPTION E'boom\\n{forged}\\n```\\n# heading'; END $$;"
     log = tmp_path / "log.md"
     async with serving(urls, log):
-        result = await _answer(client, "forger", _body("forger", payload={"a.sql": forged}))
-    assert result["status"] in ("rejected", "failed")
+        result = await _answer(client, "forger", _verify_job("forger", sql), "verify")
+    assert result["status"] == "failed"
+    assert forged in result["error"]["message"]  # the result holds it; the log must not obey it
     lines = log.read_text().splitlines()
     headings = [line for line in lines if line.startswith("#")]
-    assert len(headings) == 1 and "job forger" in headings[0] and "prod-deploy-42" not in headings[0]
-    assert not any(line.lstrip().startswith(("```", "~~~")) for line in lines)
+    assert len(headings) == 1 and "job forger (verify) failed" in headings[0]
+    assert not any(line.lstrip().startswith(("```", "~~~", "#")) for line in lines[1:])
     assert all(line.startswith(("## ", "- ")) or not line for line in lines)
 
 
