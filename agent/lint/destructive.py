@@ -4,11 +4,12 @@
 file's markers say: DROP TABLE (MA202; a `_backup_` table is not counted, a restore drops
 its backup once the rows are back), DROP COLUMN (MA201), DROP SCHEMA (MA203), DROP DATABASE
 (MA204), TRUNCATE (MA608), DELETE and UPDATE without WHERE (MA210, MA209), where the table
-existed before the file. Statements nested in others count too (a data-modifying WITH,
-EXPLAIN ANALYZE), and so do those in a DO block or in the body of a function the file
-creates, read with libpg_query's PL/pgSQL parser. What cannot be read counts as destructive:
-dynamic SQL (`EXECUTE`), a body in another language, a body that does not parse. A function
-that existed before the file is not followed into.
+existed before the file, and any drop with CASCADE (MA607: a type's columns go with it).
+Statements nested in others count too (a data-modifying WITH, EXPLAIN ANALYZE), and so do
+those in a DO block or in the body of a function the file creates, read with libpg_query's
+PL/pgSQL parser. What cannot be read counts as destructive: dynamic SQL (`EXECUTE`), a body
+in another language, a body that does not parse. A function that existed before the file is
+not followed into.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from agent.lint.context import BACKUP_PREFIX, Context, new_context
 from agent.lint.nodes import string_values, walk
 from agent.lint.rules.delete_without_where import unqualified_delete
 from agent.lint.rules.destructive_without_backup import truncated_tables
+from agent.lint.rules.drop_cascade_in_down import cascades
 from agent.lint.rules.drop_column import dropped_columns
 from agent.lint.rules.drop_database import dropped_databases
 from agent.lint.rules.drop_schema import dropped_schemas
@@ -63,6 +65,7 @@ _KINDS: tuple[tuple[str, _Reader], ...] = (
     ("TRUNCATE", truncated_tables),
     ("DELETE without WHERE", unqualified_delete),
     ("UPDATE without WHERE", unqualified_update),
+    ("DROP ... CASCADE", lambda s, _c: [""] if cascades(s.node) else []),
 )
 _READ = (ast.DropStmt, ast.DropdbStmt, ast.TruncateStmt, ast.DeleteStmt, ast.UpdateStmt, ast.AlterTableStmt)
 _BODIES = (ast.DoStmt, ast.CreateFunctionStmt)

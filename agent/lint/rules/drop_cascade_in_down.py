@@ -12,17 +12,18 @@ from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import alter_commands
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "cascades"]
 
 
-def _cascades(node: ast.Node) -> bool:
+def cascades(node: ast.Node) -> bool:
+    """Whether the statement drops with CASCADE: whatever depends on the object goes too."""
     if isinstance(node, ast.DropStmt):
         return node.behavior == DropBehavior.DROP_CASCADE
     return any(c.behavior == DropBehavior.DROP_CASCADE for c in alter_commands(node))
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    if context.down and _cascades(statement.node):
+    if context.down and cascades(statement.node):
         yield RULE.at(context, statement.start)
 
 
