@@ -13,6 +13,7 @@ from agent.postgres_errors import postgres_reason
 from agent.sql.migration_file import BACKUP_PREFIX
 
 __all__ = [
+    "SESSION_ENDED_CAUSE",
     "ApplyError",
     "MigrationText",
     "apply_sql",
@@ -89,6 +90,8 @@ def _statements_with_lines(sql: str) -> list[tuple[int, str, bool]]:
 
 
 _TIMEOUTS = frozenset({"57014", "55P03"})  # statement (or cancel) and lock timeouts
+SESSION_ENDED_CAUSE = ("SQL it ran (the migration's, or a check, default or trigger of the schema) ended it "
+                       "(pg_terminate_backend), or the server went away")
 _SESSION_ENDED = frozenset({"57P01", "57P02", "57P03"})  # terminated, crash, cannot connect now
 
 
@@ -105,7 +108,7 @@ async def _failure(connection: asyncpg.Connection, error: asyncpg.PostgresError 
         if isinstance(error, asyncpg.InterfaceError):
             reason = "the connection was closed by the server"
         return (f"the database session ended at the statement on line {line} ({_excerpt(text)}): {reason}; "
-                "the migration's own SQL ended it (pg_terminate_backend) or the server went away")
+                f"{SESSION_ENDED_CAUSE}")
     if connection.is_in_transaction():
         await connection.execute("ROLLBACK")
     if getattr(error, "sqlstate", None) in _TIMEOUTS:

@@ -20,6 +20,7 @@ from agent.catalog import Catalog, read_catalog, table_fingerprints
 from agent.migrate.runner import _sets_row_security_off as sets_row_security_off
 from agent.schema.tables import Schema
 from agent.verify.apply import (
+    SESSION_ENDED_CAUSE,
     ApplyError,
     MigrationText,
     apply_sql,
@@ -54,12 +55,16 @@ async def _apply_all(connection: asyncpg.Connection, files: Sequence[tuple[str, 
     return total, None
 
 
-async def _timed(name: str, title: str, run: Callable[[], Awaitable[list[Finding]]]) -> StepReport:
+async def _timed(connection: asyncpg.Connection, name: str, title: str,
+                 run: Callable[[], Awaitable[list[Finding]]]) -> StepReport:
     started = time.perf_counter()
     try:
         findings = await run()
-    except (asyncpg.PostgresError, OSError) as error:
-        findings = [Finding(check=name, passed=False, message=f"the step stopped: {error}")]
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+        message = f"the step stopped: {error}"
+        if session_ended(connection, error):
+            message = f"the database session ended during this step ({error}): {SESSION_ENDED_CAUSE}"
+        findings = [Finding(check=name, passed=False, message=message)]
     return StepReport(name=name, title=title, duration_ms=(time.perf_counter() - started) * 1000,
                       findings=findings)
 
@@ -140,10 +145,12 @@ async def _data_steps(run: _Run, url: str, rows_per_table: int) -> None:
                             rows_per_table=rows_per_table)
     for name, title in DATA_STEPS:
         module = importlib.import_module(f"agent.verify.steps.{name}")
-        step = run.add(await _timed(name, title, lambda m=module: m.run(context)))  # type: ignore[misc]
-        if name == "sample_data" and not step.passed:
-            for later, later_title in DATA_STEPS[1:]:
-                run.skip(later, later_title, "sample data could not be loaded")
+        step = run.add(await _timed(run.connection, name, title, lambda m=module: m.run(context)))  # type: ignore[misc]
+        reason = ("the database session ended" if run.connection.is_closed() else
+                  "sample data could not be loaded" if name == "sample_data" and not step.passed else None)
+        if reason:
+            for later, later_title in DATA_STEPS[DATA_STEPS.index((name, title)) + 1:]:
+                run.skip(later, later_title, reason)
             break
     run.report.figures.update(context.figures)
 
@@ -180,8 +187,8 @@ async def run_pipeline(
             if not session_ended(connection, error):
                 raise
             run.add(StepReport(name="session", title="The verification's database session", findings=[Finding(
-                check="session", passed=False, message=f"the session ended before verification finished ({error}): "
-                "the migration's own SQL ended it (pg_terminate_backend) or the server went away")]))
+                check="session", passed=False,
+                message=f"the session ended before verification finished ({error}): {SESSION_ENDED_CAUSE}")]))
         finally:
             await connection.close()
         return run.report

@@ -15,11 +15,13 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from agent.schema.tables import Schema
+from agent.schema.load import LoadedSchema
+from agent.schema.tables import Check, Schema
 from agent.verify.apply import MigrationText
 from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchLimits, ScratchProvider, login_url
+from tests.generate.helpers import examples, generate
 
 pytestmark = pytest.mark.integration
 
@@ -208,3 +210,21 @@ async def test_concurrent_jobs_keep_their_own_databases(postgres_server_url: str
                      "\nSELECT pg_sleep(3);")
     reports = await asyncio.gather(run_pipeline(postgres_server_url, good), run_pipeline(postgres_server_url, hostile))
     assert reports[0].passed and not reports[1].passed
+
+
+def with_check(schema: Schema, table_name: str, expression: str) -> Schema:
+    """The schema with one more table check, as a YAML allow-list would never let through."""
+    tables = tuple(t.model_copy(update={"checks": (*t.checks, Check(name=f"{t.name}_hostile", expression=expression))})
+                   if t.name == table_name else t for t in schema.tables)
+    return schema.model_copy(update={"tables": tables})
+
+
+async def test_a_check_ending_its_session_while_sample_rows_load_fails_the_step(postgres_server_url: str) -> None:
+    schema = with_check(examples().schema, "storage_locations", "pg_terminate_backend(pg_backend_pid())")
+    outcome = generate(LoadedSchema(schema))
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in outcome.migrations]
+    report = await run_pipeline(postgres_server_url, files, schema=schema, rows_per_table=20)
+    assert not report.passed
+    steps = {step.name: step for step in report.steps}
+    assert "the database session ended during this step" in " ".join(f.message for f in steps["sample_data"].failures)
+    assert steps["rls"].skipped == "the database session ended"
