@@ -146,6 +146,28 @@ async def test_sql_that_ends_its_own_session_is_the_jobs_failure_not_an_outage(
     assert result["error"]["code"] in ("connection_ended", "verification_failed")
 
 
+async def test_an_apply_whose_sql_ends_its_own_session_fails_once_with_the_reason(
+        client: Client, urls: ServiceUrls, tmp_path: Path, postgres_server_url: str) -> None:
+    target = "bus_hostile_target"
+    admin = await asyncpg.connect(postgres_server_url)
+    await admin.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+    await admin.execute(f"CREATE DATABASE {target}")
+    target_url = postgres_server_url.rsplit("/", 1)[0] + f"/{target}"
+    payload = {"20250101000000_end_session.sql": "SELECT pg_terminate_backend(pg_backend_pid());",
+               "20250101000000_end_session_down.sql": "SELECT 1;"}
+    try:
+        async with serving(urls, tmp_path / "log.md", apply_targets={"staging": target_url}):
+            result = await _answer(client, "ender", _body("ender", "apply", payload, target="staging"), "apply")
+            await asyncio.sleep(FAST.ack_wait_s + 1)
+            answers = [r for r in await all_results(client) if r["job_id"] == "ender"]
+    finally:
+        await admin.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+        await admin.close()
+    assert (result["status"], result["error"]["code"]) == ("failed", "connection_ended"), result["error"]
+    assert "no outage" in result["error"]["message"]
+    assert result["deliveries"] == 1 and len(answers) == 1
+
+
 async def test_a_job_cannot_raise_its_time_limit_past_the_servers(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
     async with serving(urls, tmp_path / "log.md", job_timeout_s=2):
