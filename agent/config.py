@@ -43,7 +43,7 @@ class Settings(BaseModel):
     scratch_backend: ScratchBackend = ScratchBackend.EMBEDDED
     scratch_postgres_image: str = "postgres:16"
     scratch_statement_timeout_s: float = Field(default=60.0, gt=0)
-    """Every scratch session's statement_timeout (and idle-in-transaction timeout), in seconds."""
+    """Every scratch session's statement_timeout, in seconds."""
     scratch_max_age_s: float = Field(default=86_400.0, gt=0)
     """A scratch database made on another host is swept once older than this (seconds); on this
     host, once the process that made it is gone."""

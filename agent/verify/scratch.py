@@ -76,6 +76,8 @@ class ScratchLimits(BaseModel):
 
     statement_timeout_s: float = Field(default=60.0, gt=0)
     lock_timeout_s: float = Field(default=10.0, gt=0)
+    idle_in_transaction_s: float = Field(default=600.0, gt=0)
+    """Only the pipeline's own client idles in a transaction (generating sample rows), so this is long."""
     max_age_s: float = Field(default=86_400.0, gt=0)
     """A scratch database made on another host is swept once older than this."""
 
@@ -89,7 +91,7 @@ class ScratchLimits(BaseModel):
         return {
             "statement_timeout": f"{round(self.statement_timeout_s * 1000)}ms",
             "lock_timeout": f"{round(min(self.lock_timeout_s, self.statement_timeout_s) * 1000)}ms",
-            "idle_in_transaction_session_timeout": f"{round(self.statement_timeout_s * 1000)}ms",
+            "idle_in_transaction_session_timeout": f"{round(self.idle_in_transaction_s * 1000)}ms",
         }
 
 

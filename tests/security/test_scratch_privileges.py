@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from agent.config import ConfigError, load_settings
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Check, Schema
 from agent.verify.apply import MigrationText
@@ -44,6 +45,15 @@ async def refused(server: str, up: str, **options: object) -> str:
 
 def fresh_path() -> Path:
     return Path("/tmp") / f"migration-agent-attack-{uuid.uuid4().hex}"
+
+
+def test_the_limits_come_from_the_settings() -> None:
+    limits = ScratchLimits.configured(load_settings(environ={"SCRATCH_STATEMENT_TIMEOUT": "2.5",
+                                                             "SCRATCH_MAX_AGE": "3600"}))
+    assert limits.role_settings()["statement_timeout"] == "2500ms" and limits.max_age_s == 3600
+    assert limits.role_settings()["lock_timeout"] == "2500ms"
+    with pytest.raises(ConfigError, match="SCRATCH_STATEMENT_TIMEOUT"):
+        load_settings(environ={"SCRATCH_STATEMENT_TIMEOUT": "0"})
 
 
 def test_the_owner_logs_in_with_its_own_name_and_password() -> None:
