@@ -21,7 +21,7 @@ from agent.schema.tables import Check, Schema
 from agent.verify.apply import MigrationText
 from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
-from agent.verify.scratch import ScratchLimits, ScratchProvider, login_url
+from agent.verify.scratch import PROBE_OWNER, ScratchLimits, ScratchProvider, login_url
 from tests.generate.helpers import examples, generate
 
 pytestmark = pytest.mark.integration
@@ -129,14 +129,18 @@ async def test_the_owner_holds_no_power_and_cannot_regain_one(postgres_server_ur
 
 
 async def test_one_job_cannot_end_another_jobs_session(postgres_server_url: str) -> None:
+    """Not as its owner, nor as the roles lent to it (the application role, the probe owner)."""
     provider = ScratchProvider(postgres_server_url)
+    await provider.ensure_role("app_user")
     async with provider.database() as first, provider.database() as second:
         attacker, victim = await provider.connect(first), await provider.connect(second)
         try:
             pid = await victim.fetchval("SELECT pg_backend_pid()")
-            for signal in ("pg_terminate_backend", "pg_cancel_backend"):
-                with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                    await attacker.execute(f"SELECT {signal}({pid})")
+            for role in ("NONE", "app_user", PROBE_OWNER):
+                await attacker.execute(f"SET ROLE {role}")
+                for signal in ("pg_terminate_backend", "pg_cancel_backend"):
+                    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                        await attacker.execute(f"SELECT {signal}({pid})")
             assert await victim.fetchval("SELECT 1") == 1
         finally:
             await attacker.close()
