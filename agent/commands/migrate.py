@@ -15,6 +15,7 @@ from agent.catalog import read_catalog, table_fingerprints
 from agent.commands.common import connect, err, fail, json_option, out, run_async, settings
 from agent.commands.generate import AGENT, remembered
 from agent.exit_codes import ExitCode
+from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import record_applied
 from agent.migrate.discovery import MigrationFile, discover, statements_of
 from agent.migrate.export import FORMATS, export_files
@@ -94,6 +95,8 @@ def _with_runner(database_url: str | None, run_settings: RunSettings,
         return run_async(go())
     except RunnerError as error:
         fail(ExitCode.FINDINGS, str(error))
+    except SqlSyntaxError as error:
+        fail(ExitCode.BAD_INPUT, f"{error}; nothing was applied")
 
 
 def _settings(**options: Any) -> RunSettings:

@@ -20,7 +20,6 @@ from pglast import ast, parser
 from pglast.enums import AlterTableType
 
 from agent.lint.destructive import destructions
-from agent.lint.source import SqlSyntaxError
 from agent.migrate.discovery import MigrationFile, statements_of
 from agent.migrate.tracking import AppliedRow, Tracking
 from agent.postgres_errors import postgres_reason
@@ -121,18 +120,16 @@ class Runner:
 
     def refuse_destructive(self, file: MigrationFile, down: bool) -> None:
         """A file marked destructive, or holding a statement that destroys data whatever its
-        markers say (`agent.lint.destructive`), runs only with `confirm`."""
+        markers say (`agent.lint.destructive`), runs only with `confirm`. A file that does not
+        parse raises `SqlSyntaxError` (file:line:col), before anything runs."""
+        name, sql = _down_run(file) if down else (file.name, file.up_sql)
+        found = destructions(name, sql)
         if self.settings.confirm:
             return
         markers = file.down_markers if down else file.up_markers
         if markers.destructive:
             which = f"{file.name} (down)" if down else file.name
             raise RunnerError(f"{which} is marked destructive; rerun with --confirm once its backup is understood")
-        name, sql = _down_run(file) if down else (file.name, file.up_sql)
-        try:
-            found = destructions(name, sql)
-        except SqlSyntaxError as error:
-            raise RunnerError(f"{error}; nothing was applied") from None
         if found:
             more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
             raise RunnerError(f"{found[0]}{more}: a statement that destroys data (or SQL that cannot be read "

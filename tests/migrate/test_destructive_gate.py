@@ -11,9 +11,10 @@ import asyncpg
 import pytest
 from click.testing import CliRunner, Result
 
-from agent.bus.messages import Job
+from agent.bus.messages import Job, JobRejected
 from agent.cli import app
 from agent.jobs.handlers import JobContext, run_job
+from agent.lint.source import SqlSyntaxError
 from agent.migrate.discovery import discover
 from agent.migrate.runner import Runner, RunnerError, RunSettings
 from tests.generate.helpers import REPO
@@ -113,3 +114,18 @@ async def test_migrate_up_on_the_command_line_needs_confirm_for_an_unmarked_drop
     confirmed = await asyncio.to_thread(up, "--confirm")
     assert confirmed.exit_code == 0, confirmed.output
     assert len(await applied(db)) == 3
+
+
+async def test_a_file_that_does_not_parse_is_bad_input_named_by_position(
+        db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path) -> None:
+    folder = folder_with(tmp_path, "CREATE TABLE harmless (id int);\nDROPP TABLE lots;\n")
+    with pytest.raises(SqlSyntaxError, match=rf"{NEW}\.sql:2:1: syntax error"):
+        await Runner(db, FAST).up(discover(folder))
+    context = JobContext(scratch_url=fresh_database_url, apply_targets={"staging": fresh_database_url})
+    with pytest.raises(JobRejected) as rejected:
+        await run_job(apply_job(folder, confirm=True), context)
+    assert rejected.value.error.code == "invalid_input" and f"{NEW}.sql:2:1" in rejected.value.error.message
+    cli = await asyncio.to_thread(CliRunner().invoke, app, [
+        "migrate", "up", "--database-url", fresh_database_url, "--dir", str(folder), "--confirm"])
+    assert cli.exit_code == 2 and f"{NEW}.sql:2:1: syntax error" in cli.output, cli.output
+    assert await applied(db) == [] and "harmless" not in await tables(db)
