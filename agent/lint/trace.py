@@ -13,7 +13,6 @@ import asyncio
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from pglast import ast
 from agent.lint.locks import LockMode, blocked_operations
 from agent.lint.rules.concurrently_in_transaction import is_concurrent
 from agent.lint.source import SourceFile, Statement
+from agent.verify.scratch import LINT_INFIX, PREFIX, Origin
 
 __all__ = [
     "FileTrace",
@@ -39,7 +39,7 @@ __all__ = [
     "trace_sources",
 ]
 
-SCRATCH_PREFIX = "scratch_lint_"
+SCRATCH_PREFIX = f"{PREFIX}{LINT_INFIX}"
 _REWRITABLE = ("r", "m", "p")
 _KINDS = {"r": "table", "p": "table", "m": "materialized view", "i": "index", "I": "index",
           "S": "sequence", "t": "toast table", "v": "view"}
@@ -127,8 +127,9 @@ def database_url(server_url: str, database: str) -> str:
 
 @asynccontextmanager
 async def scratch_database(server_url: str) -> AsyncIterator[str]:
-    """Create `scratch_lint_<hex>` on the server; always drop it afterwards."""
-    name = f"{SCRATCH_PREFIX}{uuid.uuid4().hex[:12]}"
+    """Create `scratch_lint_<origin>` on the server; always drop it afterwards (and, after a
+    crash, `sweep_stale_scratch` does: the name says which process made it)."""
+    name = f"{SCRATCH_PREFIX}{Origin.here().suffix()}"
     admin = await _connect(server_url)
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')

@@ -36,6 +36,7 @@ from agent.config import Settings, load_settings
 from agent.schema.literals import quote_ident, quote_literal
 
 __all__ = [
+    "LINT_INFIX",
     "OWNER_PREFIX",
     "PREFIX",
     "PROBE_OWNER",
@@ -51,6 +52,8 @@ __all__ = [
 
 PREFIX = "scratch_"
 OWNER_PREFIX = "scratch_owner_"
+LINT_INFIX = "lint_"
+"""`lint --trace` names its databases `scratch_lint_<origin>` (agent.lint.trace)."""
 PROBE_OWNER = "migration_agent_probe_owner"
 """A role with no rights of its own that the tenant-isolation step makes a table's owner for a
 moment (in a transaction it rolls back), to prove FORCE ROW LEVEL SECURITY holds the owner."""
@@ -332,7 +335,8 @@ async def _sweep(admin: asyncpg.Connection, here: Origin, max_age_s: float) -> l
     roles = await admin.fetch("SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1) ORDER BY rolname",
                               OWNER_PREFIX)
     databases = {row["name"]: row["busy"] for row in rows}
-    stale = [name for name in databases if _stale_name(name.removeprefix(PREFIX), here, max_age_s)]
+    stale = [name for name in databases
+             if _stale_name(name.removeprefix(PREFIX).removeprefix(LINT_INFIX), here, max_age_s)]
     stale += [name for name, busy in databases.items() if _LEGACY.fullmatch(name) and not busy]
     dropped = [name for name in stale if await _quietly(admin, f"DROP DATABASE IF EXISTS {quote_ident(name)} "
                                                                "WITH (FORCE)")]

@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from agent.lint.trace import SCRATCH_PREFIX
 from agent.schema.literals import quote_ident
 from agent.service import Service, ServiceUrls
 from agent.verify.scratch import OWNER_PREFIX, PREFIX, Origin, sweep_stale_scratch
@@ -92,6 +93,12 @@ async def test_an_unnamed_scratch_database_of_an_earlier_version_goes_once_nobod
     """Before names carried their process, `scratch_<12 hex>` was all; one without sessions is left over."""
     await as_admin(postgres_server_url, "CREATE DATABASE scratch_0123456789ab")
     assert "scratch_0123456789ab" in await sweep_stale_scratch(postgres_server_url)
+
+
+async def test_a_lint_trace_database_of_a_dead_process_is_swept(postgres_server_url: str) -> None:
+    name = f"{SCRATCH_PREFIX}{dataclasses.replace(Origin.here(), pid=dead_pid()).suffix()}"
+    await as_admin(postgres_server_url, f"CREATE DATABASE {quote_ident(name)}")
+    assert name in await sweep_stale_scratch(postgres_server_url)
 
 
 def test_a_name_tells_its_origin() -> None:
