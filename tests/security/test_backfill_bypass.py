@@ -69,8 +69,8 @@ async def roles(db: asyncpg.Connection) -> AsyncIterator[Roles]:
         await db.execute(f"""
             INSERT INTO lots (tenant_id, lot_number, material_id, quantity, quality_status)
             SELECT '{TENANT}', 'LOT-' || i, gen_random_uuid(), i, 'RELEASED' FROM generate_series(1, 20) AS i;
-            UPDATE lots SET updated_at = $1 WHERE true;
-            INSERT INTO materials VALUES (1, 'steel', $1)""".replace("$1", "'2000-01-01 00:00:00+00'"))
+            UPDATE lots SET updated_at = '{PAST.isoformat()}' WHERE true;
+            INSERT INTO materials VALUES (1, 'steel', '{PAST.isoformat()}')""")
         await db.execute(f"RESET ROLE; RESET row_security; RESET migration_agent.backfill; "
                          f"GRANT USAGE ON SCHEMA public TO {found.app}; "
                          f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {found.app}")
