@@ -296,9 +296,8 @@ class JobConsumer:
 
     async def _answer_conflict(self, message: Msg, job_id: str, kind: str | None, fault: JobError,
                                arrival: _Arrival) -> None:
-        result = JobResult(status="rejected", summary=f"Rejected: {fault.message}", error=fault, job_id=job_id,
-                           kind=kind, received_at=arrival.received, finished_at=dt.datetime.now(dt.UTC),
-                           deliveries=arrival.deliveries)
+        result = JobResult.of_error("rejected", fault, job_id=job_id, kind=kind, received_at=arrival.received,
+                                    finished_at=dt.datetime.now(dt.UTC), deliveries=arrival.deliveries)
         await publish_result(self.js, storable(result.model_dump(mode="json")), f"conflict-{arrival.delivery}",
                              subject=conflict_subject(job_id))
         self._log_short(job_id, "rejected (job id conflict)", result, conflict_subject(job_id))
@@ -316,9 +315,9 @@ class JobConsumer:
                 await message.nak(delay=delay)
             return
         reason = f"a server the job needs stayed unreachable through {spent:g} s of retries: {error}"
-        result = JobResult(status="dead_lettered", summary=f"Dead-lettered: {reason}", job_id=job_id, kind=kind,
-                           error=JobError(code="server_unavailable", message=reason), received_at=arrival.received,
-                           finished_at=dt.datetime.now(dt.UTC), deliveries=arrival.deliveries)
+        result = JobResult.of_error("dead_lettered", JobError(code="server_unavailable", message=reason), job_id=job_id,
+                                    kind=kind, received_at=arrival.received, finished_at=dt.datetime.now(dt.UTC),
+                                    deliveries=arrival.deliveries)
         data = storable(result.model_dump(mode="json"))
         with contextlib.suppress(Exception):  # the store may be the server that is down
             await self._ledger(lambda store: finish_job(store, AGENT, job_id, data, []))
@@ -404,11 +403,11 @@ def _minimal(result: JobResult, code: str, error: BaseException) -> JobResult:
     """The envelope of `result` with nothing of what it produced: what could not be stored or sent."""
     message = f"the job's answer could not be {'stored' if code == 'result_not_stored' else 'delivered'}: " \
               f"{type(error).__name__}: {error}"
-    return JobResult(status="failed", summary=f"Failed: {message}", error=JobError(code=code, message=message),
-                     job_id=result.job_id, kind=result.kind, received_at=result.received_at,
-                     finished_at=result.finished_at, duration_ms=result.duration_ms, deliveries=result.deliveries)
+    return JobResult.of_error("failed", JobError(code=code, message=message), job_id=result.job_id, kind=result.kind,
+                              received_at=result.received_at, finished_at=result.finished_at,
+                              duration_ms=result.duration_ms, deliveries=result.deliveries)
 
 
 def _failed(code: str, message: str) -> JobOutcome:
-    return JobOutcome(status="failed", summary=f"Failed: {message}", error=JobError(code=code, message=message))
+    return JobOutcome.of_error("failed", JobError(code=code, message=message))
 

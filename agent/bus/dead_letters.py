@@ -51,9 +51,9 @@ async def _dead_letter(js: JetStreamContext, memory: SharedStore, advisory: dict
     now = dt.datetime.now(dt.UTC)
     message = (f"gave up after {deliveries} deliveries, none of which ended in an answer (the worker stopped "
                "or ran past the ack wait each time)")
-    result = JobResult(job_id=job_id, kind=kind, status="dead_lettered", received_at=now, finished_at=now,
-                       deliveries=deliveries, summary=f"Dead-lettered: {message}",
-                       error=JobError(code="max_deliveries", message=message, details={"stream_seq": sequence}))
+    result = JobResult.of_error("dead_lettered", JobError(code="max_deliveries", message=message,
+                                                          details={"stream_seq": sequence}),
+                                job_id=job_id, kind=kind, received_at=now, finished_at=now, deliveries=deliveries)
     data_out = result.model_dump(mode="json")
     with contextlib.suppress(Exception):
         async with memory.use() as store:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -142,6 +142,14 @@ class JobOutcome(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     decisions: list[str] = Field(default_factory=list)
     error: JobError | None = None
+
+    @classmethod
+    def of_error(cls, status: Status, error: JobError, **fields: Any) -> Self:
+        """An answer that is its error: the summary says it in the error's own bounded words."""
+        return cls(status=status, summary=f"{_STATUS_WORDS[status]}: {error.message}", error=error, **fields)
+
+
+_STATUS_WORDS = {"succeeded": "Succeeded", "failed": "Failed", "rejected": "Rejected", "dead_lettered": "Dead-lettered"}
 
 
 class JobResult(JobOutcome):

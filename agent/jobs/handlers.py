@@ -114,7 +114,7 @@ def _own_fault(error: BaseException) -> JobOutcome:
     else:
         code, cause = "job_error", "the job raised an error of its own"
     message = f"{cause}: {type(error).__name__}: {error} (every server answers, so this is no outage)"
-    return JobOutcome(status="failed", summary=f"Failed: {message}", error=JobError(code=code, message=message))
+    return JobOutcome.of_error("failed", JobError(code=code, message=message))
 
 
 # ---------------------------------------------------------------- generate and diff
@@ -334,4 +334,4 @@ HANDLERS: dict[str, Handler] = {
 
 
 def rejected_outcome(error: JobRejected) -> JobOutcome:
-    return JobOutcome(status="rejected", summary=f"Rejected: {error.error.message}", error=error.error)
+    return JobOutcome.of_error("rejected", error.error)
