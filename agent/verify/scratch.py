@@ -243,8 +243,9 @@ class ScratchProvider:
         for setting, value in self.limits.role_settings().items():
             await admin.execute(f"ALTER ROLE {role} SET {setting} = {quote_literal(value)}")
         await _ensure_nologin_role(admin, PROBE_OWNER)
+        set_only = await _set_only(admin)
         for lent in (*self._lent, PROBE_OWNER):
-            await admin.execute(f"GRANT {quote_ident(lent)} TO {role}{await _set_only(admin)}")
+            await admin.execute(f"GRANT {quote_ident(lent)} TO {role}{set_only}")
         clause = f" TEMPLATE {quote_ident(template)}" if template else ""
         await admin.execute(f"CREATE DATABASE {database} OWNER {role}{clause}")
         await admin.execute(f"REVOKE ALL ON DATABASE {database} FROM PUBLIC")
