@@ -202,7 +202,7 @@ class JobConsumer:
             heartbeat.cancel()
         result = JobResult(**outcome.model_dump(), job_id=job.job_id, kind=job.kind, requested_by=job.requested_by,
                            received_at=arrival.received, finished_at=dt.datetime.now(dt.UTC),
-                           deliveries=arrival.deliveries,
+                           deliveries=arrival.deliveries, fingerprint=body,
                            duration_ms=round((dt.datetime.now(dt.UTC) - arrival.received).total_seconds() * 1000, 1))
         await self._answer(message, job, result, arrival.delivery, body)
 
@@ -405,7 +405,8 @@ def _minimal(result: JobResult, code: str, error: BaseException) -> JobResult:
               f"{type(error).__name__}: {error}"
     return JobResult.of_error("failed", JobError(code=code, message=message), job_id=result.job_id, kind=result.kind,
                               received_at=result.received_at, finished_at=result.finished_at,
-                              duration_ms=result.duration_ms, deliveries=result.deliveries)
+                              duration_ms=result.duration_ms, deliveries=result.deliveries,
+                              fingerprint=result.fingerprint)
 
 
 def _failed(code: str, message: str) -> JobOutcome:

@@ -162,6 +162,8 @@ class JobResult(JobOutcome):
     duration_ms: float = 0.0
     deliveries: int = 1
     artifacts_object: str | None = Field(None, description="Object in bucket migration-artifacts when large.")
+    fingerprint: str | None = Field(None, description="SHA-256 of the answered job's kind, payload and options: "
+                                                      "which job under this id the answer is for.")
 
 
 class ReviewRequest(BaseModel):

@@ -34,7 +34,7 @@ from agent.bus.contract import (
     conflict_subject,
     result_subject,
 )
-from agent.bus.messages import JOB_KINDS, Job, JobOptions
+from agent.bus.messages import JOB_KINDS, Job, JobOptions, job_fingerprint
 from agent.commands.common import err, fail, json_option, out, run_async, settings
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
@@ -183,8 +183,9 @@ async def _publish(js: JetStreamContext, job: Job, message_id: str) -> bool:
 async def _publish_and_wait(client: Client, job: Job, timeout: float) -> dict[str, Any]:
     """The answer to this publication: listening starts first, on the job's subject and on its
     conflict subject (the id taken by another job). A publication the stream dropped as a
-    repeat gets no answer of its own: then the job's last answer is it, unless that answer is a
-    dead letter, which does not stick: the job is published again under a fresh message id."""
+    repeat gets no answer of its own: then the job's last answer is it, unless that answer is
+    another job's (a conflict, told here) or a dead letter, which does not stick: the job is
+    published again under a fresh message id."""
     answers: asyncio.Queue[bytes] = asyncio.Queue()
 
     async def received(message: Msg) -> None:
@@ -196,6 +197,8 @@ async def _publish_and_wait(client: Client, job: Job, timeout: float) -> dict[st
         js = client.jetstream()
         if not await _publish(js, job, job.job_id):
             last = await wait_for_result(js, job.job_id, timeout)
+            if last.get("fingerprint") not in (None, job_fingerprint(job)):
+                return _conflict(job, last)
             if last.get("status") != "dead_lettered":
                 return last
             while not answers.empty():  # answers seen so far are that dead letter
@@ -220,6 +223,14 @@ async def wait_for_result(js: JetStreamContext, job_id: str, timeout: float) -> 
     finally:
         await subscription.unsubscribe()
     return dict(json.loads(message.data))
+
+
+def _conflict(job: Job, other: dict[str, Any]) -> dict[str, Any]:
+    """What the agent would answer, had the stream not dropped this job as a repeat of another."""
+    message = (f"job id {job.job_id} belongs to another job (other kind, payload or options), answered "
+               f"{other.get('status')}; send this job under a new id")
+    return {"job_id": job.job_id, "kind": job.kind, "status": "rejected", "summary": f"Rejected: {message}",
+            "error": {"code": "job_id_conflict", "message": message, "details": {}, "locations": []}}
 
 
 def _print_result(result: dict[str, Any], as_json: bool) -> None:

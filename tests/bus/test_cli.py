@@ -40,7 +40,8 @@ async def test_submit_waits_for_the_result_and_exits_by_its_status(
                                        "--json")
         linted = await asyncio.to_thread(_cli, nats_server.url, "submit", "lint", str(bad), "--wait")
         again = await asyncio.to_thread(_cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "cli-1",
-                                        "--wait", "--json")
+                                        "--option", "now=2025-12-05T10:30:00Z", "--option", "rows=50", "--wait",
+                                        "--json")
         status = await asyncio.to_thread(_cli, nats_server.url, "status", "--json")
     assert good.returncode == 0, good.stderr
     result = json.loads(good.stdout)
@@ -61,3 +62,25 @@ def test_submit_refuses_bad_options_before_publishing(nats_server: NatsServer) -
     assert unknown.returncode == 2 and "drop_everything" in unknown.stderr
     missing = _cli(nats_server.url, "logs", "--path", "/nonexistent/log.md")
     assert missing.returncode == 2 and "does not exist" in missing.stderr
+
+
+async def test_submit_wait_of_other_content_under_a_taken_id_reports_the_conflict(
+        client: Client, nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str,
+        tmp_path: Path) -> None:
+    urls = ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+    first, second = tmp_path / "first.sql", tmp_path / "second.sql"
+    first.write_text("SELECT 1;\n")
+    second.write_text("DROP TABLE lots;\n")
+    async with serving(urls, tmp_path / "activity.md", bus=BusSettings(ack_wait_s=3, duplicate_window_s=120)):
+        original = await asyncio.to_thread(_cli, nats_server.url, "submit", "lint", str(first), "--job-id", "cli-9",
+                                           "--wait", "--json")
+        # Inside the duplicate window the stream drops it: submit tells the conflict itself.
+        other = await asyncio.to_thread(_cli, nats_server.url, "submit", "lint", str(second), "--job-id", "cli-9",
+                                        "--wait", "--json")
+        again = await asyncio.to_thread(_cli, nats_server.url, "submit", "lint", str(first), "--job-id", "cli-9",
+                                        "--wait", "--json")
+        status = await asyncio.to_thread(_cli, nats_server.url, "status", "--json")
+    assert original.returncode == 0, original.stderr
+    assert other.returncode == 2 and json.loads(other.stdout)["error"]["code"] == "job_id_conflict"
+    assert again.returncode == 0 and json.loads(again.stdout) == json.loads(original.stdout)
+    assert [r["status"] for r in json.loads(status.stdout)["results"]] == ["succeeded"]
