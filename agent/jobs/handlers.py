@@ -42,7 +42,7 @@ from agent.migrate.runner import Runner, RunnerError, RunSettings
 from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
-from agent.safe_text import excerpt
+from agent.safe_text import excerpt, map_strings
 from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText, without_backups
@@ -228,8 +228,12 @@ def _decisions(loaded: LoadedSchema, outcome: GenerateOutcome) -> list[str]:
 
 def _bounded(report: VerificationReport) -> VerificationReport:
     """Findings quote what the job's SQL read (a value it could not cast): a short excerpt of it only."""
+    def bounded(text: str) -> str:
+        return excerpt(text, DETAIL_LIMIT)
+
     steps = [step.model_copy(update={"findings": [
-        finding.model_copy(update={"message": excerpt(finding.message, DETAIL_LIMIT)}) for finding in step.findings]})
+        finding.model_copy(update={"message": bounded(finding.message),
+                                   "details": map_strings(finding.details, bounded)}) for finding in step.findings]})
         for step in report.steps]
     return report.model_copy(update={"steps": steps})
 
