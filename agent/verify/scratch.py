@@ -62,6 +62,7 @@ _SUFFIX = re.compile(
 _LEGACY = re.compile(r"scratch_[0-9a-f]{12}")
 _CONNECTIONS_PER_OWNER = 8
 _CLOCK_SLACK_S = 2.0
+_ORPHAN_ROLE_AFTER_S = 600.0
 
 
 class ScratchError(RuntimeError):
@@ -343,14 +344,22 @@ async def _sweep(admin: asyncpg.Connection, here: Origin, max_age_s: float) -> l
                                                                "WITH (FORCE)")]
     remaining = set(databases) - set(dropped)
     orphans = [row["rolname"] for row in roles
-               if _stale_name(suffix := row["rolname"].removeprefix(OWNER_PREFIX), here, max_age_s)
-               and f"{PREFIX}{suffix}" not in remaining]
+               if f"{PREFIX}{(suffix := row['rolname'].removeprefix(OWNER_PREFIX))}" not in remaining
+               and _orphan(suffix, here, max_age_s)]
     return dropped + [role for role in orphans if await _quietly(admin, f"DROP ROLE IF EXISTS {quote_ident(role)}")]
 
 
 def _stale_name(suffix: str, here: Origin, max_age_s: float) -> bool:
     origin = Origin.of(suffix)
     return origin is not None and _stale(origin, here, max_age_s)
+
+
+def _orphan(suffix: str, here: Origin, max_age_s: float) -> bool:
+    """An owner role without its database: its process is gone, or it is older than its database
+    could take to appear (a grant from another job's database kept it when its own was dropped)."""
+    origin = Origin.of(suffix)
+    return origin is not None and (_stale(origin, here, max_age_s)
+                                   or here.started - origin.started > _ORPHAN_ROLE_AFTER_S)
 
 
 async def _quietly(admin: asyncpg.Connection, statement: str) -> bool:

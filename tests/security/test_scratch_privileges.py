@@ -11,11 +11,13 @@ import json
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
 
 from agent.config import ConfigError, load_settings
+from agent.schema.literals import quote_ident
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Check, Schema
 from agent.verify.apply import MigrationText
@@ -242,3 +244,21 @@ async def test_a_check_ending_its_session_while_sample_rows_load_fails_the_step(
     steps = {step.name: step for step in report.steps}
     assert "the database session ended during this step" in " ".join(f.message for f in steps["sample_data"].failures)
     assert steps["rls"].skipped == "the database session ended"
+
+
+async def test_a_grant_from_another_job_does_not_break_dropping_a_scratch_database(postgres_server_url: str) -> None:
+    provider = ScratchProvider(postgres_server_url)
+    async with provider.database() as other:
+        holder = await provider.connect(other)
+        try:
+            async with provider.database() as mine:
+                owner = str(urlsplit(mine).username)
+                await holder.execute(f"CREATE TABLE kept (id int); GRANT SELECT ON kept TO {quote_ident(owner)}")
+            assert await holder.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", owner) == 1
+        finally:
+            await holder.close()
+    admin = await asyncpg.connect(postgres_server_url)
+    try:
+        await admin.execute(f"DROP ROLE {quote_ident(owner)}")
+    finally:
+        await admin.close()

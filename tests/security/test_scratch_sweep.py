@@ -88,6 +88,19 @@ async def test_another_hosts_database_goes_only_once_old(postgres_server_url: st
     await leave_behind_cleanup(postgres_server_url, young)
 
 
+async def test_an_owner_role_without_its_database_goes_only_long_after(postgres_server_url: str) -> None:
+    """Another job granting the owner something in its own database keeps the role when this
+    job's database is dropped; the sweep takes it once that grant is gone, even while the process
+    (here: of another host, younger than the age limit) may still run."""
+    elsewhere = dataclasses.replace(Origin.here(), host="0badc0de", pid=1)
+    young, old = elsewhere.suffix(), dataclasses.replace(elsewhere, started=elsewhere.started - 3600).suffix()
+    await as_admin(postgres_server_url, *(f"CREATE ROLE {quote_ident(OWNER_PREFIX + s)} LOGIN" for s in (young, old)))
+    swept = await sweep_stale_scratch(postgres_server_url)
+    assert OWNER_PREFIX + old in swept and OWNER_PREFIX + young not in swept
+    assert await existing(postgres_server_url, young) == (False, True)
+    await as_admin(postgres_server_url, f"DROP ROLE {quote_ident(OWNER_PREFIX + young)}")
+
+
 async def test_an_unnamed_scratch_database_of_an_earlier_version_goes_once_nobody_uses_it(
         postgres_server_url: str) -> None:
     """Before names carried their process, `scratch_<12 hex>` was all; one without sessions is left over."""
