@@ -92,6 +92,8 @@ def _load_settings(overrides: dict[str, object]) -> Settings:
     type=click.Path(path_type=Path, file_okay=False),
     help="Where embedded servers keep their data [default: ./.agent].",
 )
+@click.version_option(package_name="migration-agent", prog_name="migration-agent",
+                      message="%(prog)s %(version)s")
 @click.option("--log-format", type=click.Choice(LOG_FORMATS), help="Log line format.")
 @click.option("--log-level", help="debug, info, warning or error.")
 @click.pass_context

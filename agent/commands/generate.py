@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
@@ -43,7 +44,7 @@ from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
 AGENT = "database-migration"
-__all__ = ["emit", "generate_command", "load_or_exit", "project_migrations_dir", "remembered"]
+__all__ = ["Remembering", "emit", "generate_command", "load_or_exit", "project_migrations_dir", "remembered"]
 
 
 def load_or_exit(directory: Path) -> LoadedSchema:
@@ -85,10 +86,11 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
     A verified run is remembered (see `learn_from_verification`)."""
     report = None
     if baseline is not None:
-        outcome.warnings.extend(remembered(lambda store: compost_warnings(store, AGENT, loaded.schema, outcome.migrations)))
+        memory = Remembering()
+        outcome.warnings.extend(memory(lambda store: compost_warnings(store, AGENT, loaded.schema, outcome.migrations)))
         report = _verify(loaded, outcome, baseline, rows)
         checked = report
-        outcome.warnings.extend(remembered(
+        outcome.warnings.extend(memory(
             lambda store: learn_from_verification(store, AGENT, loaded.schema, outcome.migrations, checked)))
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
@@ -97,21 +99,39 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
     _print(outcome, report, written, as_json)
 
 
-def remembered(work: Callable[[MemoryStore], Awaitable[list[str] | None]]) -> list[str]:
-    """Memory makes runs better but never blocks one: an unavailable store is a warning.
-    Returns the warnings `work` gives (none when it gives None)."""
-    async def go() -> list[str]:
-        with postgres_url(settings()) as url:
-            store = await connect_store(url)
-            try:
-                return await work(store) or []
-            finally:
-                await store.close()
+Work = Callable[[MemoryStore], Awaitable[list[str] | None]]
 
-    try:
-        return run_async(go())
-    except (EmbeddedError, OSError, asyncpg.PostgresError, RunnerError) as error:
-        return [f"memory store unavailable, nothing remembered: {error}"]
+
+@dataclass
+class Remembering:
+    """One command's uses of the memory store. Memory makes runs better but never blocks one: an
+    unavailable store is one warning, and the command's later uses skip it."""
+
+    failure: str | None = None
+
+    def __call__(self, work: Work) -> list[str]:
+        """The warnings `work` gives (none when it gives None), or the store's failure once."""
+        if self.failure is not None:
+            return []
+        try:
+            return run_async(_with_store(work))
+        except (EmbeddedError, OSError, asyncpg.PostgresError, RunnerError) as error:
+            self.failure = f"memory store unavailable, nothing remembered: {error}"
+            return [self.failure]
+
+
+async def _with_store(work: Work) -> list[str]:
+    with postgres_url(settings()) as url:
+        store = await connect_store(url)
+        try:
+            return await work(store) or []
+        finally:
+            await store.close()
+
+
+def remembered(work: Work) -> list[str]:
+    """A command's single use of the memory store (see `Remembering`)."""
+    return Remembering()(work)
 
 
 def project_migrations_dir(schemas_dir: Path) -> str:

@@ -1,4 +1,4 @@
-"""Rule documentation, generated from the rule modules: `python -m agent.lint.docs`.
+"""Rule documentation, generated from the rule modules: `python -m agent.lint.docs [DIR]` (./docs/rules by default).
 
 One page per rule (`docs/rules/<CODE>-<name>.md`) plus an index; a test keeps the
 committed pages equal to what this module generates.
@@ -14,7 +14,8 @@ from agent.lint.registry import Registry
 
 __all__ = ["DOCS_DIR", "generate", "page", "write"]
 
-DOCS_DIR = Path(__file__).resolve().parents[2] / "docs" / "rules"
+# Relative to the project the command runs in: an installed package has no docs/ beside it.
+DOCS_DIR = Path("docs") / "rules"
 INDEX = "README.md"
 
 

@@ -1,4 +1,4 @@
-"""Core lessons from `memory/core-lessons.yaml`, seeded into the core tier."""
+"""Core lessons from `memory/core-lessons.yaml` (packaged as agent._memory), seeded into the core tier."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
+from agent.memory.resources import core_lessons_file
 from agent.memory.store import MemoryStore, NewMemory
 from agent.verify.report import VerificationReport
 
-__all__ = ["CORE_LESSONS", "Lesson", "learn_new_lessons", "load_lessons", "seed_core"]
-
-CORE_LESSONS = Path(__file__).resolve().parents[2] / "memory" / "core-lessons.yaml"
+__all__ = ["Lesson", "learn_new_lessons", "load_lessons", "seed_core"]
 
 
 class Lesson(BaseModel):
@@ -24,12 +23,12 @@ class Lesson(BaseModel):
     verification_steps: list[str]
 
 
-def load_lessons(path: Path = CORE_LESSONS) -> list[Lesson]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_lessons(path: Path | None = None) -> list[Lesson]:
+    data = yaml.safe_load((path or core_lessons_file()).read_text(encoding="utf-8")) or {}
     return [Lesson.model_validate(item) for item in data.get("lessons", [])]
 
 
-async def seed_core(store: MemoryStore, agent_name: str, path: Path = CORE_LESSONS) -> int:
+async def seed_core(store: MemoryStore, agent_name: str, path: Path | None = None) -> int:
     lessons = load_lessons(path)
     for lesson in lessons:
         await _remember(store, agent_name, lesson)
@@ -37,7 +36,7 @@ async def seed_core(store: MemoryStore, agent_name: str, path: Path = CORE_LESSO
 
 
 async def learn_new_lessons(store: MemoryStore, agent_name: str, report: VerificationReport,
-                            path: Path = CORE_LESSONS) -> list[Lesson]:
+                            path: Path | None = None) -> list[Lesson]:
     """A verification step that failed where no core lesson names it caught a new class of
     disaster: it becomes a core lesson, tied to the step, with the failure as what could happen."""
     stored = [Lesson.model_validate(m.content) for m in await store.entries(agent_name, "core") if m.kind == "lesson"]

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import asyncpg
 from pydantic import BaseModel, Field, ValidationError
 
+from agent.memory.resources import memory_migrations_dir
 from agent.migrate.discovery import discover
 from agent.migrate.runner import Runner, RunSettings
 from agent.sql.render_alter import BACKFILL_SETTING
@@ -30,7 +31,6 @@ SCHEMA = "agent_memory"
 Tier = Literal["core", "long", "medium", "recent", "compost"]
 TIERS: tuple[Tier, ...] = ("core", "long", "medium", "recent", "compost")
 TIER_WEIGHT = {"core": 4.0, "long": 3.0, "recent": 2.5, "medium": 2.0, "compost": 1.5}
-MIGRATIONS = Path(__file__).resolve().parents[2] / "memory" / "migrations"
 log = get_logger("agent.memory")
 Clock = Callable[[], dt.datetime]
 
@@ -103,11 +103,15 @@ class MemoryStore:
     async def close(self) -> None:
         await self.connection.close()
 
-    async def migrate(self, migrations: Path = MIGRATIONS) -> list[str]:
+    async def migrate(self, migrations: Path | None = None) -> list[str]:
+        folder = migrations or memory_migrations_dir()
+        files = discover(folder)
+        if not files:
+            raise FileNotFoundError(f"no memory-store migrations in {folder}")
         runner = Runner(self.connection, RunSettings(wait_timeout_s=30, quiet=True))
         await runner.lock()
         try:
-            return await runner.up(discover(migrations))
+            return await runner.up(files)
         finally:
             await runner.unlock()
             # A no-transaction migration sets its timeouts for the session; recall must not inherit them.

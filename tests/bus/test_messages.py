@@ -8,6 +8,7 @@ import pytest
 
 from agent.bus.json_schemas import DOCS, render_schemas
 from agent.bus.messages import JobRejected, parse_job
+from tests.bus.conftest import REPO
 from tests.bus.jobs import job
 
 
@@ -63,7 +64,8 @@ def test_oversize_is_refused_before_parsing_and_keeps_the_job_id() -> None:
 
 def test_published_json_schemas_match_the_models() -> None:
     for name, text in render_schemas().items():
-        assert (DOCS / name).read_text() == text, f"docs/bus/{name} is stale: run python -m agent.bus.json_schemas"
+        stale = f"docs/bus/{name} is stale: run python -m agent.bus.json_schemas"
+        assert (REPO / DOCS / name).read_text() == text, stale
     schema = json.loads(render_schemas()["job.schema.json"])
     assert set(schema["required"]) == {"job_id", "kind", "requested_by"}
     assert schema["properties"]["kind"]["enum"] == ["generate", "diff", "verify", "lint", "codegen", "apply"]

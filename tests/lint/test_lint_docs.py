@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from agent.lint import RULES
 from agent.lint.docs import DOCS_DIR, INDEX, generate
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_committed_docs_match_generated() -> None:
     generated = generate()
-    committed = {p.name: p.read_text(encoding="utf-8") for p in DOCS_DIR.glob("*.md")}
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (REPO / DOCS_DIR).glob("*.md")}
     assert committed == generated, "run: python -m agent.lint.docs"
 
 
