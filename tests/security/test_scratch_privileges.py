@@ -25,6 +25,7 @@ from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import PROBE_OWNER, ScratchLimits, ScratchProvider, login_url
 from tests.generate.helpers import examples, generate
+from tests.security.admin import admin_value, as_admin
 
 pytestmark = pytest.mark.integration
 
@@ -170,12 +171,8 @@ async def test_the_application_role_cannot_be_lent_a_job_owner(postgres_server_u
                            "DO $$ BEGIN EXECUTE format('GRANT %I TO app_user', session_user); END $$;",
                            schema=Schema())
     assert "permission denied to grant role" in reason
-    admin = await asyncpg.connect(postgres_server_url)
-    try:
-        assert await admin.fetchval(
-            "SELECT count(*) FROM pg_auth_members WHERE member = 'app_user'::regrole") == 0
-    finally:
-        await admin.close()
+    assert await admin_value(postgres_server_url,
+                             "SELECT count(*) FROM pg_auth_members WHERE member = 'app_user'::regrole") == 0
 
 
 @pytest.mark.parametrize("role", ["postgres", "pg_signal_backend", "pg_read_server_files",
@@ -257,8 +254,4 @@ async def test_a_grant_from_another_job_does_not_break_dropping_a_scratch_databa
             assert await holder.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", owner) == 1
         finally:
             await holder.close()
-    admin = await asyncpg.connect(postgres_server_url)
-    try:
-        await admin.execute(f"DROP ROLE {quote_ident(owner)}")
-    finally:
-        await admin.close()
+    await as_admin(postgres_server_url, f"DROP ROLE {quote_ident(owner)}")

@@ -12,13 +12,13 @@ import textwrap
 import time
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from agent.lint.trace import SCRATCH_PREFIX
 from agent.schema.literals import quote_ident
 from agent.service import Service, ServiceUrls
 from agent.verify.scratch import OWNER_PREFIX, PREFIX, Origin, sweep_stale_scratch
+from tests.security.admin import admin_value, as_admin
 
 pytestmark = pytest.mark.integration
 
@@ -40,22 +40,9 @@ async def leave_behind(server: str, origin: Origin) -> str:
     return suffix
 
 
-async def as_admin(server: str, *statements: str) -> None:
-    admin = await asyncpg.connect(server)
-    try:
-        for statement in statements:
-            await admin.execute(statement)
-    finally:
-        await admin.close()
-
-
 async def existing(server: str, suffix: str) -> tuple[bool, bool]:
-    admin = await asyncpg.connect(server)
-    try:
-        database = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", PREFIX + suffix)
-        role = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", OWNER_PREFIX + suffix)
-    finally:
-        await admin.close()
+    database = await admin_value(server, "SELECT 1 FROM pg_database WHERE datname = $1", PREFIX + suffix)
+    role = await admin_value(server, "SELECT 1 FROM pg_roles WHERE rolname = $1", OWNER_PREFIX + suffix)
     return bool(database), bool(role)
 
 
