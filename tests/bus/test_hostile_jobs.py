@@ -8,6 +8,8 @@ the activity log, echoes more than an excerpt, or changes another job's answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
 import json
 import os
 import re
@@ -22,13 +24,27 @@ from typing import Any
 
 import asyncpg
 import nats
+import nats.errors
 import pytest
 from nats.aio.client import Client
 
 from agent import embedded
-from agent.bus.contract import RESULTS, BusSettings, conflict_subject, result_subject
+from agent.bus.contract import (
+    AGENT,
+    ASSIGNMENTS,
+    CONSUMER,
+    JOB_SUBJECTS,
+    RESULTS,
+    BusSettings,
+    conflict_subject,
+    result_subject,
+)
+from agent.bus.dead_letters import watch_dead_letters
 from agent.bus.messages import DETAIL_LIMIT, MESSAGE_LIMIT, Job
+from agent.bus.streams import ensure_bus
 from agent.commands.serve import _publish_and_wait, wait_for_result
+from agent.memory.job_ledger import claim_job, finish_job, job_result
+from agent.memory.shared import SharedStore
 from agent.service import ServiceUrls
 from tests.bus.conftest import FAST, all_results, results_of, serving
 from tests.bus.jobs import example_schemas, job, publish
@@ -358,3 +374,46 @@ async def test_the_agent_follows_nats_to_a_new_port_when_its_own_was_taken(
             finally:
                 await client.close()
     assert after["status"] == "succeeded"
+
+
+# ---------------------------------------------------------------- dead letters of jobs never answered
+
+
+async def _never_answered(client: Client, memory: SharedStore, job_id: str, bus: BusSettings) -> dict[str, Any]:
+    """A worker that takes the job and never answers, until JetStream gives up; the advisory is answered."""
+    js = client.jetstream()
+    await ensure_bus(js, bus)
+    watch = await watch_dead_letters(client, js, memory)
+    subscription = await js.pull_subscribe(JOB_SUBJECTS, durable=CONSUMER, stream=ASSIGNMENTS)
+    try:
+        await publish(client, _body(job_id), "lint", msg_id=f"{job_id}-{time.monotonic_ns()}")
+        for _ in range(bus.consumer().max_deliver):
+            await subscription.fetch(1, timeout=10)  # taken, never acknowledged
+        with contextlib.suppress(nats.errors.TimeoutError):  # JetStream gives up on a pull that waits
+            await subscription.fetch(1, timeout=bus.ack_wait_s * 3)
+        (result,) = await results_of(client, job_id, timeout=30)
+        return result
+    finally:
+        await subscription.unsubscribe()
+        await watch.unsubscribe()
+
+
+async def test_a_job_never_answered_is_dead_lettered_and_a_stored_answer_is_never_replaced(
+        client: Client, fresh_database_url: str) -> None:
+    bus = BusSettings(ack_wait_s=1, max_deliver=2, duplicate_window_s=1, outage_tolerance_s=0)
+    memory = SharedStore(fresh_database_url)
+    try:
+        dead = await _never_answered(client, memory, "abandoned", bus)
+        async with memory.use() as store:
+            answered = {"job_id": "kept", "status": "succeeded", "summary": "the first run's answer"}
+            await finish_job(store, AGENT, "kept", answered, [])
+        kept = await _never_answered(client, memory, "kept", bus)
+        async with memory.use() as store:
+            claim = await claim_job(store, AGENT, "abandoned", "another-agent", dt.timedelta(seconds=60), "body")
+            still = await job_result(store, AGENT, "kept")
+    finally:
+        await memory.close()
+    assert (dead["status"], dead["error"]["code"]) == ("dead_lettered", "max_deliveries")
+    assert dead["deliveries"] == bus.consumer().max_deliver
+    assert kept == answered and still == answered
+    assert claim.taken  # a dead letter does not hold the id: the job may run again
