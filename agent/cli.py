@@ -49,6 +49,7 @@ COMMANDS = {
     "submit": "agent.commands.serve:submit_command",
     "status": "agent.commands.serve:status_command",
     "logs": "agent.commands.serve:logs_command",
+    "health": "agent.commands.health:health_command",
 }
 
 
