@@ -61,7 +61,8 @@ async def run_checks(config: Settings, timeout: float) -> list[Check]:
 
 def _urls(config: Settings) -> dict[str, str | None]:
     """The configured URLs; for one unset, the embedded server's (None when none runs)."""
-    running = {info.name: info.url for info in embedded.running(config.data_dir)}
+    running = {} if config.nats_url and config.database_url else {
+        info.name: info.url for info in embedded.running(config.data_dir)}
     urls: dict[str, str | None] = {"nats": config.nats_url or running.get(embedded.NATS),
                                    "postgres": config.database_url or running.get(embedded.POSTGRES)}
     if config.scratch_database_url and config.scratch_database_url != urls["postgres"]:
