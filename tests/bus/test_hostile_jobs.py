@@ -42,7 +42,7 @@ from agent.bus.contract import (
 from agent.bus.dead_letters import watch_dead_letters
 from agent.bus.messages import DETAIL_LIMIT, MESSAGE_LIMIT, Job
 from agent.bus.streams import ensure_bus
-from agent.commands.serve import _publish_and_wait, wait_for_result
+from agent.commands.serve import _publish_and_wait, _recent_results, wait_for_result
 from agent.memory.job_ledger import claim_job, finish_job, job_result
 from agent.memory.shared import SharedStore
 from agent.service import ServiceUrls
@@ -212,12 +212,14 @@ async def test_a_reused_job_id_with_other_content_is_a_conflict_that_leaves_the_
         again = (await results_of(client, "shared-id", count=2))[1]
         last = await _last_on(client, result_subject("shared-id"))
         waited = await wait_for_result(js, "shared-id", 5)
+        listed = await _recent_results(js, 10)
     assert first["status"] == "succeeded"
     for conflict in (bad, other):
         assert (conflict["status"], conflict["error"]["code"]) == ("rejected", "job_id_conflict")
         assert conflict["job_id"] == "shared-id"
     assert bad["error"]["details"]["fault"] == "invalid_job"
     assert again == first and last == first and waited == first
+    assert [(r["job_id"], r["status"]) for r in listed] == [("shared-id", "succeeded")] * 2  # status: answers only
 
 
 async def test_submit_wait_for_a_conflicting_job_gets_the_conflict_not_the_other_jobs_answer(
