@@ -129,6 +129,7 @@ class _Filler:
         self.tenant: Any = None
         self.index = 0
         self.own: list[Row] = []
+        self.planned: list[Row] = []
         pk = self.columns[self.result.pk]
         self.generated_key = pk.property_type == "uuid" and pk.default is not None
 
@@ -186,16 +187,22 @@ class _Filler:
 
     def fill(self, counts: list[tuple[Any, int]]) -> TableRows:
         number = 0
+        pk = self.result.pk
         for tenant, rows in counts:
             self.tenant, self.own = tenant, []
-            for _ in range(rows):
+            # Keys drawn ahead: a self-reference may point at any row of the block, later ones too
+            # (COPY checks keys at the end of the statement), so `parent_a <> parent_b` can hold in row 1.
+            self.planned = [{pk: uuid.UUID(int=self.rng.getrandbits(128), version=4)} for _ in range(rows)] \
+                if self.generated_key else []
+            for n in range(rows):
                 self.index = number
                 number += 1
-                row = self._row()
+                row = self._row(self.planned[n] if self.planned else {})
                 if row is not None:
                     self.own.append(row)
-                    self.result.rows.append(row)
-                    self.result.tenants.append(tenant)
+            self._drop_dangling()
+            self.result.rows += self.own
+            self.result.tenants += [tenant] * len(self.own)
             if rows and not self.own:
                 self._give_up()
         if any(rule.unread for rule in self.rules):
@@ -208,11 +215,26 @@ class _Filler:
         raise SampleError(self.table, rule, f"no sample row could be made ({worst}); give its columns "
                           "`example:` values")
 
-    def _row(self) -> Row | None:
-        row: Row = {}
+    def _drop_dangling(self) -> None:
+        """Self-references to planned rows that were refused: NULL where allowed, else the row goes."""
         pk = self.result.pk
-        if self.generated_key:
-            row[pk] = uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        columns = [c for c, key in self.keys.items() if key.ref_table == self.table.name and self._target(key, c) == pk]
+        for _ in range(len(self.own) + 1):
+            present = {row[pk] for row in self.own}
+            broken = [row for row in self.own if any(row[c] is not None and row[c] not in present for c in columns)]
+            if not broken:
+                return
+            for row in broken:
+                for column in columns:
+                    if row[column] is not None and row[column] not in present and self.nullable(column):
+                        row[column] = None
+            kept = [row for row in self.own if all(row[c] is None or row[c] in present for c in columns)
+                    and all(rule.holds(row) for rule in self.rules)]
+            self.own = kept
+
+    def _row(self, planned: Row) -> Row | None:
+        row: Row = dict(planned)
+        pk = self.result.pk
         for name in self.result.columns:
             if name == pk and self.generated_key:
                 continue
@@ -259,7 +281,7 @@ class _Filler:
             optional = any(not self.columns[c].not_null for c in own)
             pool = self._pool(key)
             if key.ref_table == self.table.name and not pool and not optional:
-                pool = [row]
+                pool = [row]  # a table whose key is not drawn ahead: the first row points at itself
             if not pool or (optional and self.index % 4 == 3):
                 row.update(dict.fromkeys(own))
                 continue
@@ -271,6 +293,8 @@ class _Filler:
 
     def _pool(self, key: ForeignKey) -> list[Row]:
         if key.ref_table == self.table.name:
+            if self.planned and self._target(key, key.columns[-1]) == self.result.pk:
+                return self.planned
             return self.own if self.schema.tenant_column in key.columns else self.result.rows
         parent = self.made.get(key.ref_table)
         if parent is None:

@@ -68,10 +68,15 @@ def _numeric_text(cast: Any) -> bool:
             and str(cast.arg.val.sval).lstrip("-").replace(".", "", 1).isdigit())
 
 
+_WIDENED = _NUMERIC_TYPES | {"timestamptz", "timestamp"}
+"""Types PostgreSQL casts a column to on its own (`qty` against a decimal, a date against a timestamp)."""
+
+
 def _drops_cast(cast: Any) -> bool:
     names = [n.sval for n in cast.typeName.names if isinstance(n, ast.String)]
     is_array = bool(cast.typeName.arrayBounds)
-    return isinstance(cast.arg, ast.A_Const | ast.A_ArrayExpr) or (
+    widened = isinstance(cast.arg, ast.ColumnRef) and bool(names) and names[-1] in _WIDENED and not is_array
+    return widened or isinstance(cast.arg, ast.A_Const | ast.A_ArrayExpr) or (
         bool(names) and names[-1] in _TEXT_TYPES and not is_array
     ) or (is_array and isinstance(cast.arg, ast.A_ArrayExpr))
 

@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import json
 import random
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,9 +62,10 @@ class SampleData:
     keys: dict[str, dict[uuid.UUID | None, list[Any]]] = field(default_factory=dict)
     rows: int = 0
 
-    def some_key(self, table: str, tenant: uuid.UUID | None) -> Any:
+    def some_key(self, table: str, tenant: uuid.UUID | None, n: int = 0) -> Any:
+        """The `n`th loaded key (cycling) of the table's rows of `tenant`."""
         found = self.keys.get(table, {}).get(tenant) or []
-        return found[0] if found else None
+        return found[n % len(found)] if found else None
 
     def loaded(self, table: str) -> int:
         return sum(len(keys) for keys in self.keys.get(table, {}).values())
@@ -82,8 +84,19 @@ class ColumnRules:
 
 
 def rules_of(table: Table, column: str) -> ColumnRules:
-    """What the column's own checks allow; read once per distinct set of checks (it parses them)."""
-    return _rules(column, tuple(c.expression for c in table.checks if c.columns == (column,)))
+    """What the checks on this column alone allow (a property's rules, or a table check that names
+    no other column); read once per distinct set of checks (it parses them)."""
+    return _rules(column, tuple(c.expression for c in table.checks if c.columns == (column,)
+                                or (not c.columns and _only(table, c.expression, column))))
+
+
+def _only(table: Table, expression: str, column: str) -> bool:
+    return [c for c in table.column_names if _named(c).search(expression)] == [column]
+
+
+@functools.lru_cache(maxsize=4096)
+def _named(column: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w$]){re.escape(column)}(?![\w$])")
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,8 +10,8 @@ import asyncpg
 import pytest
 
 from agent.codegen import CodegenOptions, render
-from agent.schema import LoadedSchema, load_schema_sources
 from agent.jobs.generate import new_migrations
+from agent.schema import LoadedSchema, load_schema_sources
 from agent.verify.apply import apply_sql
 from agent.verify.pipeline import run_pipeline
 from tests.generate.helpers import generate

@@ -172,14 +172,15 @@ def _new_key_value(case: _Case, column: Column) -> Any:
 def _to_tenant(case: _Case, tenant: str) -> dict[str, Any]:
     """Changes that move a copied row into `tenant`, its same-tenant references included."""
     changes: dict[str, Any] = {case.schema.tenant_column: tenant}
-    for key in case.table.foreign_keys:
+    for position, key in enumerate(case.table.foreign_keys):
         if case.schema.tenant_column not in key.columns:
             continue  # a key to a shared table stays valid in any tenant
-        parent = case.context.sample.some_key(key.ref_table, uuid.UUID(tenant)) if case.context.sample else None
+        # Each key its own parent row: a check such as `from_id <> to_id` holds for the copy too.
+        sample = case.context.sample
+        parent = sample.some_key(key.ref_table, uuid.UUID(tenant), position) if sample else None
         for column in key.columns:
             if column != case.schema.tenant_column:
-                same = key.ref_table == case.table.name or parent is None
-                changes[column] = None if same else str(parent)
+                changes[column] = None if parent is None else str(parent)
     return changes
 
 
