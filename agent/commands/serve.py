@@ -78,7 +78,7 @@ def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_del
     configured = settings()
     configure_logging(configured.log_format, configured.log_level, stream=sys.stdout, force=True)
     bus = BusSettings(ack_wait_s=ack_wait, max_deliver=max_deliver, duplicate_window_s=duplicate_window,
-                      outage_tolerance_s=outage_tolerance)
+                      outage_tolerance_s=outage_tolerance, replicas=configured.stream_replicas)
     consumer = ConsumerSettings(concurrency=concurrency, job_timeout_s=job_timeout, grace_s=grace,
                                 activity_log=activity_log, owner=owner_name())
     try:
@@ -166,7 +166,9 @@ async def _submit(url: str, job: Job, wait: bool, timeout: float) -> dict[str, A
     client = await connect(url, connect_timeout=5, max_reconnect_attempts=2)
     try:
         if not wait:
-            await _publish(client.jetstream(), job, job.job_id)
+            js = client.jetstream()
+            if not await _publish(js, job, job.job_id) and await _dead_lettered(js, job.job_id):
+                await _publish(js, job, _fresh_message_id(job))
             return None
         return await _publish_and_wait(client, job, timeout)
     finally:
@@ -178,6 +180,20 @@ async def _publish(js: JetStreamContext, job: Job, message_id: str) -> bool:
     ack = await js.publish(assignment_subject(job.kind), job.model_dump_json().encode(),
                            headers={"Nats-Msg-Id": message_id})
     return not ack.duplicate
+
+
+def _fresh_message_id(job: Job) -> str:
+    """For a job published again inside the duplicate window, which would drop its own id."""
+    return f"{job.job_id}-again-{uuid.uuid4().hex[:12]}"
+
+
+async def _dead_lettered(js: JetStreamContext, job_id: str) -> bool:
+    try:
+        last = await js.get_last_msg(RESULTS, result_subject(job_id))
+    except nats.js.errors.NotFoundError:
+        return False
+    data = last.data
+    return data is not None and json.loads(data).get("status") == "dead_lettered"
 
 
 async def _publish_and_wait(client: Client, job: Job, timeout: float) -> dict[str, Any]:
@@ -203,7 +219,7 @@ async def _publish_and_wait(client: Client, job: Job, timeout: float) -> dict[st
                 return last
             while not answers.empty():  # answers seen so far are that dead letter
                 answers.get_nowait()
-            await _publish(js, job, f"{job.job_id}-again-{uuid.uuid4().hex[:12]}")
+            await _publish(js, job, _fresh_message_id(job))
         return dict(json.loads(await asyncio.wait_for(answers.get(), timeout)))
     except TimeoutError:
         fail(ExitCode.INFRASTRUCTURE, f"no result for {job.job_id} within {timeout:g} s (is an agent serving?)")

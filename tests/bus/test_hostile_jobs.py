@@ -42,7 +42,7 @@ from agent.bus.contract import (
 from agent.bus.dead_letters import watch_dead_letters
 from agent.bus.messages import DETAIL_LIMIT, MESSAGE_LIMIT, Job
 from agent.bus.streams import ensure_bus
-from agent.commands.serve import _publish_and_wait, _recent_results, wait_for_result
+from agent.commands.serve import _publish_and_wait, _recent_results, _submit, wait_for_result
 from agent.memory.job_ledger import claim_job, finish_job, job_result
 from agent.memory.shared import SharedStore
 from agent.service import ServiceUrls
@@ -276,17 +276,22 @@ async def test_a_dead_letter_does_not_stick_the_same_id_runs_again(
         client: Client, nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str,
         tmp_path: Path) -> None:
     down = ServiceUrls(nats_server.url, fresh_database_url, "postgresql://nobody@127.0.0.1:9/postgres")
-    body = _verify_job("revived", "CREATE TABLE revived (id int);", "DROP TABLE revived;", rows=10)
+    bodies = {job_id: _verify_job(job_id, "CREATE TABLE revived (id int);", "DROP TABLE revived;", rows=10)
+              for job_id in ("revived", "revived-nowait")}
     async with serving(down, tmp_path / "log.md"):
-        dead = await _answer(client, "revived", body, "verify")
+        dead = [await _answer(client, job_id, body, "verify") for job_id, body in bodies.items()]
     up = ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+    jobs = {job_id: Job.model_validate(json.loads(body)) for job_id, body in bodies.items()}
     async with serving(up, tmp_path / "log.md"):
-        # Inside the duplicate window the stream drops the job; submit publishes it again.
-        job_again = Job.model_validate(json.loads(body))
-        again = await _publish_and_wait(client, job_again, 90)
-    assert (dead["status"], dead["error"]["code"]) == ("dead_lettered", "server_unavailable")
-    assert dead["deliveries"] == FAST.outage_deliveries()
-    assert again["status"] == "succeeded", again["error"]
+        # Inside the duplicate window the stream drops the same id; submit publishes it again.
+        waited = await _publish_and_wait(client, jobs["revived"], 90)
+        await _submit(nats_server.url, jobs["revived-nowait"], False, 10)
+        answers = await results_of(client, "revived-nowait", count=2, timeout=90)
+    for result in dead:
+        assert (result["status"], result["error"]["code"]) == ("dead_lettered", "server_unavailable")
+        assert result["deliveries"] == FAST.outage_deliveries()
+    assert waited["status"] == "succeeded", waited["error"]
+    assert answers[1]["status"] == "succeeded", answers[1]["error"]
 
 
 async def test_a_postgres_outage_of_seconds_mid_job_is_waited_out(
