@@ -69,8 +69,8 @@ def _by_tenant(made: TableRows) -> dict[uuid.UUID | None, list[Row]]:
 
 
 def _maker(rows: int) -> ValueMaker:
-    def make(table: Table, column: Column, i: int, rng: random.Random) -> Any:
-        return _value(table, column, i // max(rows, 1) + 1, i % max(rows, 1), rng)
+    def make(table: Table, column: Column) -> Callable[[int, random.Random], Any]:
+        return lambda i, rng: _value(table, column, i // max(rows, 1) + 1, i % max(rows, 1), rng)
     return make
 
 

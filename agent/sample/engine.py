@@ -27,8 +27,8 @@ from agent.schema.tables import Column, ForeignKey, Schema, Table
 __all__ = ["SampleError", "TableRows", "ValueMaker", "solve"]
 
 Row = dict[str, Any]
-ValueMaker = Callable[[Table, Column, int, random.Random], Any]
-"""The `i`th plain value of a column (no key, no tenant), before checks are met."""
+ValueMaker = Callable[[Table, Column], Callable[[int, random.Random], Any]]
+"""For a plain column (no key, no tenant): its `i`th value, before checks are met."""
 _INTEGER_RANGE = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
 
 
@@ -123,6 +123,8 @@ class _Filler:
         self.result.deferred = tuple(c for k in deferred for c in k.columns if c != schema.tenant_column)
         self.keys = _single_keys(schema, table)
         self.columns = {c.name: c for c in table.columns}
+        self.makers = {c.name: make(table, c) for c in table.columns}
+        self.in_keys = {c for k in table.foreign_keys for c in k.columns}
         self.rules = self._rules()
         self.uniques = self._uniques()
         self.seen: set[tuple[Any, ...]] = set()
@@ -163,7 +165,7 @@ class _Filler:
                 and (column in self.keys or not self._in_composite_key(column)))
 
     def _in_composite_key(self, column: str) -> bool:
-        return any(column in k.columns for k in self.table.foreign_keys)
+        return column in self.in_keys
 
     def nullable(self, column: str) -> bool:
         return not self.columns[column].not_null and column != self.result.pk
@@ -270,7 +272,7 @@ class _Filler:
         return self._plain(column, self.index)
 
     def _plain(self, column: Column, i: int) -> Any:
-        return self.make(self.table, column, i, self.rng)
+        return self.makers[column.name](i, self.rng)
 
     def _references(self, row: Row) -> None:
         for position, key in enumerate(self.table.foreign_keys):

@@ -148,6 +148,8 @@ def _boolean_test(node: Any) -> Evaluator:
 def comparable(left: Any, right: Any) -> tuple[Any, Any]:
     """Both sides as one Python kind: a date against a timestamp, a text constant against a date,
     a float against a decimal."""
+    if type(left) is type(right) and not isinstance(left, dt.datetime):
+        return left, right
     try:
         return _comparable(left, right)
     except ValueError as error:
@@ -262,14 +264,21 @@ def _apply(op: str, left: Any, right: Any) -> Any:
 
 def _in(node: Any) -> Evaluator:
     left, items, positive = compile_node(node.lexpr), [compile_node(i) for i in node.rexpr], operator_of(node) == "="
+    constants = [constant(i) for i in node.rexpr] if all(isinstance(i, ast.A_Const) for i in node.rexpr) else None
+    known = {type(v) for v in constants or ()}
+    listed = frozenset(v for v in constants or () if v is not None)
+    unknown = constants is not None and None in constants
 
     def member(row: Row) -> Any:
         value = left(row)
-        values = [item(row) for item in items]
         if value is None:
             return None
-        found = any(_apply("=", value, v) for v in values if v is not None)
-        result: Any = True if found else (None if None in values else False)
+        if constants is not None and known <= {type(value)}:
+            result: Any = True if value in listed else (None if unknown else False)
+        else:
+            values = [item(row) for item in items]
+            found = any(_apply("=", value, v) for v in values if v is not None)
+            result = True if found else (None if None in values else False)
         return result if positive or result is None else not result
     return member
 

@@ -213,17 +213,20 @@ _VALUES: dict[str, Generator] = {
 }
 
 
-def _array(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> list[Any]:
-    element = Column(name=column.name, sql_type="TEXT", not_null=True, property_type=column.array_of or "text")
-    make = _VALUES.get(element.property_type, _text)
-    return [make(element, i + k, rng, ColumnRules()) for k in range(2)]
+def column_maker(table: Table, column: Column) -> Callable[[int, random.Random], Any]:
+    """The column's sample values as a function of `i`: its rules read once."""
+    if column.property_type == "array":
+        element = Column(name=column.name, sql_type=column.sql_type.removesuffix("[]"), not_null=True,
+                         property_type=column.array_of or "text")
+        item = _VALUES.get(element.property_type, _text)
+        return lambda i, rng: [item(element, i + k, rng, ColumnRules()) for k in range(2)]
+    make, rules = _VALUES.get(column.property_type, _text), rules_of(table, column.name)
+    return lambda i, rng: make(column, i, rng, rules)
 
 
 def column_value(table: Table, column: Column, i: int, rng: random.Random) -> Any:
     """The `i`th sample value of a plain column (no key, no tenant)."""
-    if column.property_type == "array":
-        return _array(column, i, rng, ColumnRules())
-    return _VALUES.get(column.property_type, _text)(column, i, rng, rules_of(table, column.name))
+    return column_maker(table, column)(i, rng)
 
 
 def fresh_value(table: Table, column: Column) -> Any:
@@ -253,10 +256,6 @@ def _fresh_from_pattern(rules: ColumnRules, n: int, width: int) -> str | None:
 
 
 # ------------------------------------------------------------------ loading
-
-
-def _value(table: Table, column: Column, i: int, rng: random.Random) -> Any:
-    return column_value(table, column, i, rng)
 
 
 async def _privileged(connection: asyncpg.Connection) -> bool:
@@ -351,7 +350,7 @@ async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_
     half = rows_per_table // len(TENANTS)
     counts = [(tenant, half + (rows_per_table - half * len(TENANTS) if n == 0 else 0))
               for n, tenant in enumerate(TENANTS)]
-    made = solve(schema, counts, _value, seed)
+    made = solve(schema, counts, column_maker, seed)
     loader = _Loader(connection, schema, await _privileged(connection))
     data = SampleData()
     by_name = {rows.table.name: rows for rows in made}

@@ -63,6 +63,9 @@ async def _verify(server: str, tables: list[Spec]) -> None:
                  "qty": {"type": "integer", "required": False}, "at": {"type": "timestamp", "required": False},
                  "start_on": {"type": "date", "required": True}},
      "checks": ["price >= qty", "qty BETWEEN 1 AND 50", "qty IN (1, 2, 3, 5, 8, 13)", "at >= start_on"]}])
+@example(tables=[  # an array of varchar(12): its elements fit their width
+    {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "indexes": [], "checks": [],
+     "columns": {"tags": {"type": "array", "items": {"type": "string", "max_length": 12}, "required": False}}}])
 @example(tables=[  # two keys to one table and `<>`: a copy moved to the other tenant needs two parents
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "checks": [], "indexes": [],
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
