@@ -138,15 +138,29 @@ def _live_users(users: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(pid for pid in users if _pid_alive(pid))
 
 
-def _free_port(preferred: int = 0) -> int:
-    """`preferred` when it is free (a restarted server keeps its URL), else any free port."""
+def _free_port(preferred: int = 0, wait_s: float = 3.0) -> int:
+    """`preferred` when it is free (a restarted server keeps its URL), else any free port. A
+    killed server's port is waited for a moment: its threads release it after it looks dead."""
+    deadline = time.monotonic() + wait_s
+    while preferred:
+        if _bindable(preferred):
+            return preferred
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as PostgreSQL binds, past TIME_WAIT
-        try:
-            probe.bind(("127.0.0.1", preferred))
-        except OSError:
-            probe.bind(("127.0.0.1", 0))
+        probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind, past TIME_WAIT
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _last_port(path: Path) -> int:
@@ -243,6 +257,7 @@ def _start_postgres(data_dir: Path, durable: bool) -> ServerInfo:
             user,
             timeout=120,
         )
+    _clear_stale_lock(pgdata)
     last_error: EmbeddedError | None = None
     for attempt in range(3):
         port = _free_port(_last_port(home / "port") if attempt == 0 else 0)
@@ -258,6 +273,18 @@ def _start_postgres(data_dir: Path, durable: bool) -> ServerInfo:
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         return ServerInfo(POSTGRES, url, pid, pgdata, log_path, False, ())
     raise EmbeddedError(f"{last_error}\n{_log_tail(log_path)}")
+
+
+def _clear_stale_lock(pgdata: Path) -> None:
+    """The lock files of a postmaster that was killed (kill -9): PostgreSQL takes its pid, still a
+    zombie where nothing reaps it, for a live server and refuses to start."""
+    for lock in [pgdata / "postmaster.pid", *pgdata.glob(".s.PGSQL.*.lock")]:
+        try:
+            pid = int(lock.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+        if not _pid_alive(pid):
+            lock.unlink(missing_ok=True)
 
 
 def _pg_ctl_start(pgdata: Path, log_path: Path, port: int, durable: bool, user: str | None) -> None:

@@ -335,7 +335,7 @@ def test_log_lines_are_inert_markdown(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- 12: restarts keep their address
 
 
-def _kill_nats(info: embedded.ServerInfo) -> None:
+def _kill(info: embedded.ServerInfo) -> None:
     os.kill(info.pid, signal.SIGKILL)
     for _ in range(200):
         if not embedded._pid_alive(info.pid):
@@ -354,10 +354,23 @@ def nats_home() -> Iterator[Path]:
 
 def test_embedded_nats_killed_comes_back_on_the_port_it_had(nats_home: Path) -> None:
     (first,) = embedded.start(nats_home, (embedded.NATS,))
-    _kill_nats(first)
+    _kill(first)
     (again,) = embedded.start(nats_home, (embedded.NATS,))
     assert again.pid != first.pid and again.url == first.url
     assert embedded.recorded_nats_url(nats_home) == first.url
+
+
+def test_embedded_postgres_killed_comes_back_on_the_port_it_had() -> None:
+    directory = Path(tempfile.mkdtemp(prefix="agent-pg-kill-"))
+    directory.chmod(0o755)
+    try:
+        (first,) = embedded.start(directory, (embedded.POSTGRES,), durable=False)
+        _kill(first)  # its lock files stay, naming a pid that is gone (or a zombie nothing reaps)
+        (again,) = embedded.start(directory, (embedded.POSTGRES,), durable=False)
+        assert again.pid != first.pid and again.url == first.url
+    finally:
+        embedded.stop(directory)
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 async def test_the_agent_follows_nats_to_a_new_port_when_its_own_was_taken(
@@ -368,7 +381,7 @@ async def test_the_agent_follows_nats_to_a_new_port_when_its_own_was_taken(
         client = await nats.connect(first.url)
         assert (await _answer(client, "before", _body("before")))["status"] == "succeeded"
         await client.close()
-        await asyncio.to_thread(_kill_nats, first)
+        await asyncio.to_thread(_kill, first)
         with socket.socket() as squatter:  # something else took the port meanwhile
             squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             squatter.bind(("127.0.0.1", int(first.url.rsplit(":", 1)[1])))
