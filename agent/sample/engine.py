@@ -12,6 +12,7 @@ A check the Python evaluator cannot read is left to PostgreSQL (`TableRows.solve
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import uuid
 from collections.abc import Callable, Iterable
@@ -27,7 +28,8 @@ from agent.schema.tables import Column, ForeignKey, Schema, Table
 __all__ = ["SampleError", "TableRows", "ValueMaker", "solve"]
 
 Row = dict[str, Any]
-ValueMaker = Callable[[Table, Column], Callable[[int, random.Random], Any]]
+Make = Callable[[int, random.Random], Any]
+ValueMaker = Callable[[Table, Column], Make]
 """For a plain column (no key, no tenant): its `i`th value, before checks are met."""
 _INTEGER_RANGE = {"smallint": 2**15, "integer": 2**31, "bigint": 2**63}
 
@@ -62,6 +64,8 @@ class TableRows:
     solved: bool = True
     """Every check and unique key was judged here; False leaves the last word to PostgreSQL."""
     refused: dict[str, int] = field(default_factory=dict)
+    unread: list[tuple[str, str]] = field(default_factory=list)
+    """(name, expression) of the checks the engine could not read: PostgreSQL judges those."""
     _by_tenant: dict[Any, list[Row]] = field(default_factory=dict, repr=False)
 
     def of_tenant(self, tenant: Any) -> list[Row]:
@@ -123,7 +127,8 @@ class _Filler:
         self.result.deferred = tuple(c for k in deferred for c in k.columns if c != schema.tenant_column)
         self.keys = _single_keys(schema, table)
         self.columns = {c.name: c for c in table.columns}
-        self.makers = {c.name: make(table, c) for c in table.columns}
+        self.examples = _examples(schema, table)
+        self.makers = {c.name: self._maker(c, make(table, c)) for c in table.columns}
         self.in_keys = {c for k in table.foreign_keys for c in k.columns}
         self.rules = self._rules()
         self.uniques = self._uniques()
@@ -142,6 +147,7 @@ class _Filler:
                 rules.append(CheckRule.read(check.name, check.expression))
             except Unsupported:
                 self.result.solved = False
+                self.result.unread.append((check.name, check.expression))
         return rules
 
     def _uniques(self) -> list[tuple[str, list[Evaluator], Evaluator | None]]:
@@ -156,6 +162,18 @@ class _Filler:
             except Unsupported:
                 self.result.solved = False
         return found
+
+    def _maker(self, column: Column, generated: Make) -> Make:
+        """The column's `example:` values come first: in every row, or in the first rows only where a
+        unique key needs other values after them."""
+        given = self.examples.get(column.name)
+        if not given:
+            return generated
+        unique = any(column.name in u.columns for u in self.table.uniques) or column.name == self.result.pk or any(
+            i.unique and any(column.name == k or _mentions(k, column.name) for k in i.keys) for i in self.table.indexes)
+        if unique:
+            return lambda i, rng: given[i] if i < len(given) else generated(i, rng)
+        return lambda i, rng: given[i % len(given)]
 
     # ------------------------------------------------------------ the Space the solver asks
 
@@ -176,6 +194,9 @@ class _Filler:
             start = self.index % max(len(pool), 1)
             return [r[self._target(self.keys[column], column)] for r in (pool[start:] + pool[:start])[:16]]
         definition = self.columns[column]
+        given = self.examples.get(column, [])
+        if given:
+            return [*given, *(self._plain(definition, self.index + 7919 * k) for k in range(1, 5))]
         if definition.enum_values:
             return list(definition.enum_values)
         if definition.property_type == "boolean":
@@ -207,8 +228,10 @@ class _Filler:
             self.result.tenants += [tenant] * len(self.own)
             if rows and not self.own:
                 self._give_up()
-        if any(rule.unread for rule in self.rules):
-            self.result.solved = False
+        for rule in self.rules:
+            if rule.unread:
+                self.result.solved = False
+                self.result.unread.append((rule.name, rule.expression))
         return self.result
 
     def _give_up(self) -> None:
@@ -344,6 +367,31 @@ class _Filler:
             found.append((name, *values))
         self.seen.update(found)
         return None
+
+
+def _examples(schema: Schema, table: Table) -> dict[str, list[Any]]:
+    found = {}
+    for hint in schema.examples:
+        if hint.table == table.name and hint.column in table.column_names:
+            column = table.column(hint.column)
+            found[hint.column] = [_typed(column, json.loads(value)) for value in hint.values]
+    return found
+
+
+def _typed(column: Column, value: Any) -> Any:
+    """A YAML example as the engine's value of the column's type."""
+    kind = column.property_type
+    if kind in ("json", "jsonb"):
+        return json.dumps(value)
+    if kind == "decimal":
+        return Decimal(str(value))
+    if kind == "date":
+        return dt.date.fromisoformat(str(value))
+    if kind == "timestamp":
+        return _fit(column, dt.datetime.fromisoformat(str(value)))
+    if kind == "uuid":
+        return uuid.UUID(str(value))
+    return value
 
 
 def _mentions(expression: str, column: str) -> bool:

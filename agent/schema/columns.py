@@ -71,6 +71,7 @@ class ColumnBuilder:
 
     def column(self, name: str, prop: Property, path: KeyPath) -> tuple[Column, list[Check]]:
         self._check_fields(prop, path)
+        self._check_examples(prop, path)
         column = Column(
             name=name,
             sql_type=sql_type(prop) if self._type_ok(prop, path) else "TEXT",
@@ -111,6 +112,16 @@ class ColumnBuilder:
             self._check_items(prop.items, (*path, "items"))
         if prop.unique == "global" and prop.type in ("json", "jsonb"):
             self.error((*path, "unique"), f"{prop.type} columns cannot be unique")
+
+    def _check_examples(self, prop: Property, path: KeyPath) -> None:
+        """Each `example:` value must be one the column accepts (type, width, enum values, range)."""
+        listed = isinstance(prop.example, list) and prop.type != "array"
+        for i, value in enumerate(prop.examples):
+            try:
+                literal_for(prop, value)
+            except ValueError as error:
+                where = (*path, "example", i) if listed else (*path, "example")
+                self.error(where, str(error).replace("default", "example", 1))
 
     def _check_ranges(self, prop: Property, path: KeyPath) -> None:
         if prop.precision is not None and (prop.scale or 0) > prop.precision:

@@ -114,6 +114,8 @@ class Property(_Strict):
     description: str | None = None
     renamed_from: str | None = None
     backfill: Any = None
+    example: Any = None
+    """One value or a list: sample data and seed rows use these before any value they make."""
 
     @field_validator("default", "backfill", mode="before")
     @classmethod
@@ -123,6 +125,12 @@ class Property(_Strict):
     @property
     def has_default(self) -> bool:
         return "default" in self.model_fields_set and self.default is not None
+
+    @property
+    def examples(self) -> list[Any]:
+        if self.example is None:
+            return []
+        return list(self.example) if isinstance(self.example, list) and self.type != "array" else [self.example]
 
 
 class Check(_Strict):

@@ -6,6 +6,7 @@ expressions naming columns) happens here, where the whole schema is known.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from agent.schema.columns import ColumnBuilder
@@ -31,6 +32,7 @@ from agent.schema.tables import (
     UPDATED_AT_FUNCTION,
     Check,
     Column,
+    ColumnExamples,
     ForeignKey,
     Policy,
     PrimaryKey,
@@ -524,5 +526,13 @@ def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> 
         tenant_setting=project.tenant.setting, app_role=project.app_role,
         postgres_min_version=project.postgres_min_version,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
+        examples=_examples(resolver),
     )
     return schema, resolver.diagnostics
+
+
+def _examples(resolver: _Resolver) -> tuple[ColumnExamples, ...]:
+    return tuple(
+        ColumnExamples(table=name, column=column, values=tuple(json.dumps(v, default=str) for v in prop.examples))
+        for name, draft in sorted(resolver.drafts.items())
+        for column, prop in draft.entity.properties.items() if prop.examples)

@@ -9,12 +9,13 @@ Expressions here are canonical SQL produced by pglast, never raw YAML text.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "UPDATED_AT_FUNCTION",
     "Check",
     "Column",
+    "ColumnExamples",
     "ForeignKey",
     "Index",
     "Policy",
@@ -133,6 +134,14 @@ class Table(_Frozen):
         return tuple(c.name for c in self.columns)
 
 
+class ColumnExamples(_Frozen):
+    """A column's `example:` values, JSON text each (hints for sample data, not part of the database)."""
+
+    table: str
+    column: str
+    values: tuple[str, ...]
+
+
 class Schema(_Frozen):
     project_name: str = "wms"
     tenant_column: str = "tenant_id"
@@ -140,6 +149,8 @@ class Schema(_Frozen):
     app_role: str = "app_user"
     postgres_min_version: int = 15
     tables: tuple[Table, ...] = ()
+    examples: tuple[ColumnExamples, ...] = Field(default=(), exclude=True)
+    """Left out of snapshots and comparisons of what migrations build: hints only."""
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -61,6 +61,8 @@ class SampleData:
 
     keys: dict[str, dict[uuid.UUID | None, list[Any]]] = field(default_factory=dict)
     rows: int = 0
+    unread: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    """Per table, the checks left to PostgreSQL (name, expression)."""
 
     def some_key(self, table: str, tenant: uuid.UUID | None, n: int = 0) -> Any:
         """The `n`th loaded key (cycling) of the table's rows of `tenant`."""
@@ -361,6 +363,8 @@ async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_
             except asyncpg.PostgresError as error:
                 raise LoadError(rows.table.name, error) from error
             data.keys[rows.table.name] = {t: k for t, k in keys.items() if k}
+            if rows.unread:
+                data.unread[rows.table.name] = rows.unread
             data.rows += sum(len(k) for k in keys.values())
         for rows in made:
             try:

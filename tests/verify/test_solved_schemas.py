@@ -12,6 +12,7 @@ import pytest
 from agent.codegen import CodegenOptions, render
 from agent.jobs.generate import new_migrations
 from agent.schema import LoadedSchema, load_schema_sources
+from agent.schema.diagnostics import SchemaError
 from agent.verify.apply import apply_sql
 from agent.verify.pipeline import run_pipeline
 from tests.generate.helpers import generate
@@ -70,3 +71,45 @@ async def test_seed_data_loads_under_rls_as_the_application_role(db: asyncpg.Con
         assert linked > 0
     else:
         assert await db.fetchval("SELECT count(*) FROM transfers WHERE from_location_id = to_location_id") == 0
+
+
+CODES = """version: 1
+entity: Part
+table: parts
+properties:
+  code:
+    type: string
+    max_length: 20
+    required: true
+{example}constraints:
+  - name: parts_code_prefix
+    check: left(code, 3) = 'AB-'
+"""
+
+
+async def test_a_check_the_engine_cannot_read_is_one_failure_that_names_it(postgres_server_url: str) -> None:
+    loaded = load_schema_sources({"parts.yaml": CODES.format(example="")})
+    report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
+                                rows_per_table=40)
+    (failure,) = _failures(report)
+    assert failure.startswith("sample_data: parts: only 0 of 40 sample rows")
+    assert """check parts_code_prefix ("left"(code, 3) = 'AB-')""" in failure
+    assert "`example:` values" in failure and "parts.yaml" in failure
+
+
+async def test_example_values_meet_what_the_engine_cannot_read(postgres_server_url: str) -> None:
+    loaded = load_schema_sources({"parts.yaml": CODES.format(example="    example: [AB-1, AB-22, AB-333]\n")})
+    report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
+                                rows_per_table=40)
+    assert _failures(report) == []
+    assert report.figures["sample_rows"] == 40
+
+
+def test_an_example_the_column_cannot_hold_is_refused_at_its_place() -> None:
+    text = CODES.format(example="    example: [AB-1, 7]\n").replace("max_length: 20", "max_length: 4")
+    with pytest.raises(SchemaError) as raised:
+        load_schema_sources({"parts.yaml": text.replace("AB-1,", "AB-12345,")})
+    assert str(raised.value).splitlines() == [
+        "parts.yaml:9:15 properties.code.example[0]: example is longer than max_length 4",
+        "parts.yaml:9:25 properties.code.example[1]: example must be text for a column of type string",
+    ]

@@ -25,16 +25,22 @@ def _finding(table: Table, data: SampleData, asked: int) -> Finding:
     loaded = data.loaded(table.name)
     tenants = data.keys.get(table.name, {})
     details = {"rows": loaded, "asked": asked}
-    if table.tenant_scoped and not all(tenants.get(uuid.UUID(t)) for t in (TENANT_A, TENANT_B)):
-        return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
-            f"only {loaded} rows, not both tenants: PostgreSQL refused the rest (a check the sample "
-            "engine could not read, or a unique key), so the data checks cannot run on it"))
-    if not loaded:
-        return Finding(check="sample-data", table=table.name, passed=False, details=details, message=(
-            "no sample row was accepted (a check the sample engine could not read, or a unique key)"))
-    short = "" if loaded == asked else f" ({asked - loaded} generated rows were refused by a check or unique key)"
+    short = table.tenant_scoped and not all(tenants.get(uuid.UUID(t)) for t in (TENANT_A, TENANT_B))
+    if short or not loaded:
+        return Finding(check="sample-data", table=table.name, passed=False, details=details,
+                       message=f"only {loaded} of {asked} sample rows, not both tenants: {_why(table, data)}")
+    refused = "" if loaded == asked else f" ({asked - loaded} generated rows were refused by a check or unique key)"
     return Finding(check="sample-data", table=table.name, passed=True, details=details,
-                   message=f"{loaded} rows loaded{short}")
+                   message=f"{loaded} rows loaded{refused}")
+
+
+def _why(table: Table, data: SampleData) -> str:
+    unread = data.unread.get(table.name)
+    if not unread:
+        return "PostgreSQL refused the rest (a unique key)"
+    named = "; ".join(f"check {name} ({expression})" for name, expression in unread)
+    return (f"PostgreSQL refused the rest under {named}, which the sample engine cannot read; give the columns "
+            f"it reads `example:` values that meet it in {table.source_file or 'the schema'}")
 
 
 async def run(context: VerifyContext) -> list[Finding]:
