@@ -344,6 +344,17 @@ def _kill(info: embedded.ServerInfo) -> None:
     raise AssertionError("nats-server outlived kill -9")
 
 
+async def _bind_when_free(sock: socket.socket, port: int) -> None:
+    """A killed server's threads let go of its port a moment after its pid looks dead."""
+    for _ in range(100):
+        try:
+            sock.bind(("127.0.0.1", port))
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"port {port} stayed taken")
+
+
 @pytest.fixture
 def nats_home() -> Iterator[Path]:
     directory = Path(tempfile.mkdtemp(prefix="agent-nats-restart-"))
@@ -384,7 +395,7 @@ async def test_the_agent_follows_nats_to_a_new_port_when_its_own_was_taken(
         await asyncio.to_thread(_kill, first)
         with socket.socket() as squatter:  # something else took the port meanwhile
             squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            squatter.bind(("127.0.0.1", int(first.url.rsplit(":", 1)[1])))
+            await _bind_when_free(squatter, int(first.url.rsplit(":", 1)[1]))
             squatter.listen()
             (moved,) = await asyncio.to_thread(embedded.start, nats_home, (embedded.NATS,))
             assert moved.url != first.url
