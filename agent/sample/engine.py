@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import random
 import uuid
 from collections.abc import Callable, Iterable
@@ -117,6 +118,23 @@ def _single_keys(schema: Schema, table: Table) -> dict[str, ForeignKey]:
     return found
 
 
+@dataclass(frozen=True)
+class _Link:
+    """One foreign key as the filler uses it."""
+
+    key: ForeignKey
+    own: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
+    optional: bool
+    deferred: bool
+
+    @classmethod
+    def of(cls, schema: Schema, table: Table, key: ForeignKey, deferred: tuple[str, ...]) -> _Link:
+        own = tuple(c for c in key.columns if c != schema.tenant_column)
+        pairs = tuple((c, key.ref_columns[key.columns.index(c)]) for c in own)
+        return cls(key, own, pairs, any(not table.column(c).not_null for c in own), any(c in deferred for c in own))
+
+
 class _Filler:
     def __init__(self, schema: Schema, table: Table, made: dict[str, TableRows], deferred: tuple[ForeignKey, ...],
                  make: ValueMaker, seed: int | str) -> None:
@@ -127,9 +145,14 @@ class _Filler:
         self.result.deferred = tuple(c for k in deferred for c in k.columns if c != schema.tenant_column)
         self.keys = _single_keys(schema, table)
         self.columns = {c.name: c for c in table.columns}
+        pk = self.columns[self.result.pk]
+        self.generated_key = pk.property_type == "uuid" and pk.default is not None
         self.examples = _examples(schema, table)
         self.makers = {c.name: self._maker(c, make(table, c)) for c in table.columns}
         self.in_keys = {c for k in table.foreign_keys for c in k.columns}
+        self.links = [_Link.of(schema, table, key, self.result.deferred) for key in table.foreign_keys]
+        self.pools: list[list[Row]] = []
+        self.required = [c for c in self.result.columns if self.columns[c].not_null or c == self.result.pk]
         self.rules = self._rules()
         self.uniques = self._uniques()
         self.seen: set[tuple[Any, ...]] = set()
@@ -137,8 +160,11 @@ class _Filler:
         self.index = 0
         self.own: list[Row] = []
         self.planned: list[Row] = []
-        pk = self.columns[self.result.pk]
-        self.generated_key = pk.property_type == "uuid" and pk.default is not None
+        self.tenant_name = schema.tenant_column if table.tenant_scoped else ""
+        self.plain = [(name, self.makers[name], self._nullable_value(self.columns[name]))
+                      for name in self.result.columns
+                      if not (name == pk.name and self.generated_key) and name != self.tenant_name
+                      and name not in self.keys and name not in self.in_keys]
 
     def _rules(self) -> list[CheckRule]:
         rules = []
@@ -157,6 +183,11 @@ class _Filler:
         keys += [(i.name, list(i.keys), i.where) for i in self.table.indexes if i.unique]
         found: list[tuple[str, list[Evaluator], Evaluator | None]] = []
         for name, parts, where in keys:
+            if self.generated_key and self.result.pk in parts:
+                continue  # a primary key drawn at random already tells every row apart
+            if any(p in self.columns and p not in self.result.columns for p in parts):
+                self.result.solved = False  # an audit column keeps its default: PostgreSQL judges
+                continue
             try:
                 found.append((name, [_part(p, self.columns) for p in parts], compiled(where) if where else None))
             except Unsupported:
@@ -217,6 +248,7 @@ class _Filler:
             # (COPY checks keys at the end of the statement), so `parent_a <> parent_b` can hold in row 1.
             self.planned = [{pk: uuid.UUID(int=self.rng.getrandbits(128), version=4)} for _ in range(rows)] \
                 if self.generated_key else []
+            self.pools = [self._pool(link.key) for link in self.links]
             for n in range(rows):
                 self.index = number
                 number += 1
@@ -259,25 +291,22 @@ class _Filler:
 
     def _row(self, planned: Row) -> Row | None:
         row: Row = dict(planned)
-        pk = self.result.pk
-        for name in self.result.columns:
-            if name == pk and self.generated_key:
-                continue
-            if name == self.schema.tenant_column and self.table.tenant_scoped:
-                row[name] = self.tenant
-            elif name not in self.keys and not self._in_composite_key(name):
-                row[name] = self._first_value(self.columns[name])
+        i, rng = self.index, self.rng
+        if self.tenant_name:
+            row[self.tenant_name] = self.tenant
+        for name, make, nullable in self.plain:
+            row[name] = None if nullable and i % 7 == 6 else make(i, rng)
         self._references(row)
+        if all(rule.holds(row) for rule in self.rules) and self._complete(row) and not self._clash(row):
+            return row
         clash = ""
         for attempt in range(8):
             failing = mend(self.rules, row, self, self._redraw)
             if failing is not None:
                 self._refuse(failing.name)
                 return None
-            missing = next((c for c in self.result.columns if row.get(c) is None
-                            and (self.columns[c].not_null or c == self.result.pk)), None)
-            if missing is not None:
-                self._refuse(f"column {missing}")
+            if not self._complete(row):
+                self._refuse(f"column {next(c for c in self.required if row.get(c) is None)}")
                 return None
             clash = self._clash(row) or ""
             if not clash:
@@ -286,32 +315,33 @@ class _Filler:
         self._refuse(clash)
         return None
 
+    def _complete(self, row: Row) -> bool:
+        return all(row.get(c) is not None for c in self.required)
+
     def _refuse(self, reason: str) -> None:
         self.result.refused[reason] = self.result.refused.get(reason, 0) + 1
 
-    def _first_value(self, column: Column) -> Any:
-        if not column.not_null and self.index % 7 == 6 and column.default is None and column.name != self.result.pk:
-            return None
-        return self._plain(column, self.index)
+    def _nullable_value(self, column: Column) -> bool:
+        """Some rows leave it NULL (one in seven), so checks and indexes meet NULLs too."""
+        return not column.not_null and column.default is None and column.name != self.result.pk
 
     def _plain(self, column: Column, i: int) -> Any:
         return self.makers[column.name](i, self.rng)
 
     def _references(self, row: Row) -> None:
-        for position, key in enumerate(self.table.foreign_keys):
-            own = [c for c in key.columns if c != self.schema.tenant_column]
-            if any(c in self.result.deferred for c in own):
-                row.update(dict.fromkeys(own))
+        i = self.index
+        for position, (link, pool) in enumerate(zip(self.links, self.pools, strict=True)):
+            if link.deferred:
+                row.update(dict.fromkeys(link.own))
                 continue
-            optional = any(not self.columns[c].not_null for c in own)
-            pool = self._pool(key)
-            if key.ref_table == self.table.name and not pool and not optional:
+            if link.key.ref_table == self.table.name and not pool and not link.optional:
                 pool = [row]  # a table whose key is not drawn ahead: the first row points at itself
-            if not pool or (optional and self.index % 4 == 3):
-                row.update(dict.fromkeys(own))
+            if not pool or (link.optional and i % 4 == 3):
+                row.update(dict.fromkeys(link.own))
                 continue
-            parent = pool[(self.index * 7 + position) % len(pool)]
-            row.update({c: parent[self._target(key, c)] for c in own})
+            parent = pool[(i * 7 + position) % len(pool)]
+            for own, target in link.pairs:
+                row[own] = parent[target]
 
     def _target(self, key: ForeignKey, column: str) -> str:
         return key.ref_columns[key.columns.index(column)]
@@ -356,7 +386,7 @@ class _Filler:
             try:
                 if where is not None and where(row) is not True:
                     continue
-                values = tuple(part(row) for part in parts)
+                values = tuple([part(row) for part in parts])
             except Unsupported:
                 self.result.solved = False
                 continue
@@ -402,7 +432,7 @@ def _mentions(expression: str, column: str) -> bool:
 
 def _part(part: str, columns: dict[str, Column]) -> Evaluator:
     if part in columns:
-        return lambda row: row.get(part)
+        return operator.itemgetter(part)
     return compiled(part)
 
 

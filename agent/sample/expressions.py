@@ -145,10 +145,15 @@ def _boolean_test(node: Any) -> Evaluator:
     return lambda row: test(arg(row))
 
 
+_NUMBERS = (int, Decimal)
+
+
 def comparable(left: Any, right: Any) -> tuple[Any, Any]:
     """Both sides as one Python kind: a date against a timestamp, a text constant against a date,
     a float against a decimal."""
     if type(left) is type(right) and not isinstance(left, dt.datetime):
+        return left, right
+    if type(left) in _NUMBERS and type(right) in _NUMBERS:
         return left, right
     try:
         return _comparable(left, right)

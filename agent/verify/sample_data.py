@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import random
 import re
 import uuid
@@ -162,8 +161,13 @@ def _pattern(sql: str, column: str) -> str | None:
 
 def _width(column: Column) -> int | None:
     """VARCHAR(n) columns get values that fit."""
-    if column.sql_type.upper().startswith("VARCHAR("):
-        return int(column.sql_type[8:].split(")")[0])
+    return _width_of(column.sql_type)
+
+
+@functools.lru_cache(maxsize=1024)
+def _width_of(sql_type: str) -> int | None:
+    if sql_type.upper().startswith("VARCHAR("):
+        return int(sql_type[8:].split(")")[0])
     return None
 
 
@@ -208,8 +212,8 @@ _VALUES: dict[str, Generator] = {
     "timestamp": lambda c, i, rng, r: dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=i),
     "time": lambda c, i, rng, r: dt.time(i % 24, i % 60),
     "interval": lambda c, i, rng, r: dt.timedelta(minutes=i % 10_000),
-    "json": lambda c, i, rng, r: json.dumps({"n": i, "grade": "AB"[i % 2]}),
-    "jsonb": lambda c, i, rng, r: json.dumps({"n": i, "grade": "AB"[i % 2]}),
+    "json": lambda c, i, rng, r: f'{{"n": {i}, "grade": "{"AB"[i % 2]}"}}',
+    "jsonb": lambda c, i, rng, r: f'{{"n": {i}, "grade": "{"AB"[i % 2]}"}}',
     "bytea": lambda c, i, rng, r: i.to_bytes(8, "big"),
     "inet": lambda c, i, rng, r: f"10.{(i >> 16) % 256}.{(i >> 8) % 256}.{i % 256}",
 }

@@ -4,11 +4,16 @@ verifies through the whole pipeline, and its seed data loads under RLS as the ap
 
 from __future__ import annotations
 
+import asyncio
+import re
+import shutil
 from pathlib import Path
 
 import asyncpg
 import pytest
+from click.testing import CliRunner
 
+from agent.cli import app
 from agent.codegen import CodegenOptions, render
 from agent.jobs.generate import new_migrations
 from agent.schema import LoadedSchema, load_schema_sources
@@ -19,6 +24,7 @@ from tests.generate.helpers import generate
 
 pytestmark = pytest.mark.integration
 HERE = Path(__file__).parent / "schemas"
+REPO = Path(__file__).resolve().parents[2]
 ROWS = 300
 
 
@@ -113,3 +119,19 @@ def test_an_example_the_column_cannot_hold_is_refused_at_its_place() -> None:
         "parts.yaml:9:15 properties.code.example[0]: example is longer than max_length 4",
         "parts.yaml:9:25 properties.code.example[1]: example must be text for a column of type string",
     ]
+
+
+async def test_a_table_referencing_lots_joins_the_examples_through_diff_verify(
+        tmp_path: Path, postgres_server_url: str, fresh_database_url: str) -> None:
+    shutil.copytree(REPO / "schemas", tmp_path / "schemas")
+    shutil.copytree(REPO / "migrations", tmp_path / "migrations")
+    shutil.copy(HERE / "stock-movements.yaml", tmp_path / "schemas")
+    result = await asyncio.to_thread(CliRunner().invoke, app, [
+        "diff", "--to", str(tmp_path / "schemas"), "-o", str(tmp_path / "migrations"), "--verify", "--rows", "500",
+        "--now", "2025-12-06T09:00:00Z"], env={"SCRATCH_DATABASE_URL": postgres_server_url,
+                                               "DATABASE_URL": fresh_database_url})
+    assert result.exit_code == 0, result.output
+    for step in ("Sample data", "Constraints", "Delete behaviour", "Index use"):
+        assert re.search(rf"^  ok   {step} \(", result.output, re.MULTILINE), result.output
+    added = sorted(p.name for p in (tmp_path / "migrations").iterdir())
+    assert any("stock_movements" in name for name in added), added
