@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,7 +14,7 @@ from agent.schema.literals import quote_ident
 from agent.schema.tables import Column, Table
 from agent.verify.sample_data import fresh_value
 
-__all__ = ["attempt", "clone", "columns_in", "rolled_back", "unique_overrides"]
+__all__ = ["attempt", "clone", "columns_in", "free_columns", "rolled_back", "unique_overrides"]
 
 
 def columns_in(table: Table, expression: str) -> list[str]:
@@ -48,11 +48,16 @@ def _override_columns(table: Table, tenant_column: str) -> list[str]:
     keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
     for key in keys:
         named = [c for part in key for c in ([part] if part in table.column_names else columns_in(table, part))]
-        free = [c for c in named if c != tenant_column and not table.column(c).enum_values
-                and table.column(c).property_type != "boolean"]
+        free = free_columns(table, named, tenant_column)
         if not columns.intersection(named):
             columns.update(free[:1])
     return sorted(columns)
+
+
+def free_columns(table: Table, named: Iterable[str], tenant_column: str) -> list[str]:
+    """The columns a copy can vary to leave a unique key: not the tenant, an enum or a boolean."""
+    return [c for c in named if c != tenant_column and not table.column(c).enum_values
+            and table.column(c).property_type != "boolean"]
 
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:

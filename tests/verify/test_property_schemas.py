@@ -66,6 +66,12 @@ async def _verify(server: str, tables: list[Spec]) -> None:
 @example(tables=[  # an array of varchar(12): its elements fit their width
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "indexes": [], "checks": [],
      "columns": {"tags": {"type": "array", "items": {"type": "string", "max_length": 12}, "required": False}}}])
+@example(tables=[  # UNIQUE (code, status) beside UNIQUE lower(code): a duplicate code repeats both
+    {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [["code", "status"]],
+     "columns": {"code": {"type": "string", "max_length": 24, "required": False, "unique": False},
+                 "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": False, "default": "OPEN"}},
+     "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'"],
+     "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
 @example(tables=[  # two keys to one table and `<>`: a copy moved to the other tenant needs two parents
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "checks": [], "indexes": [],
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},

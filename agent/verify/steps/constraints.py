@@ -24,7 +24,7 @@ from agent.schema.literals import quote_ident
 from agent.schema.tables import Check, Column, ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
-from agent.verify.rows import attempt, clone, columns_in, unique_overrides
+from agent.verify.rows import attempt, clone, columns_in, free_columns, unique_overrides
 from agent.verify.sample_data import fresh_value, rules_of
 
 __all__ = ["run"]
@@ -128,7 +128,10 @@ async def _unique(case: _Case) -> list[Finding]:
     for name, columns, _ in keys:
         if set(case.table.primary_key.columns) <= set(columns):
             continue  # (tenant, pk) for composite foreign keys: the primary key already makes it unique
-        implied = {other for other, cols, _ in keys if set(cols) <= set(columns)}
+        # Keys whose free columns (not the tenant, an enum or a boolean) all lie in this one cannot
+        # be told apart from it: a copy that repeats it repeats them.
+        implied = {other for other, cols, _ in keys if set(free_columns(case.table, cols, case.schema.tenant_column))
+                   <= set(columns)}
         findings += await _duplicate(case, name, columns, implied)
     return findings
 
