@@ -8,8 +8,9 @@ back its own lease at once: its process runs a job id once at a time (the consum
 
 The memory also holds the job's fingerprint (`body`, a hash of kind, payload and options): a
 job id is answered once, by its first valid run, and the same id with another body is a
-conflict, never a second run nor a new answer. A `dead_lettered` answer is the one that does
-not stick: the same id may be claimed and run again.
+conflict, never a second run nor a new answer. A `rejected` answer (the job was no valid run)
+and a `dead_lettered` one (it never ran to the end) do not hold the id: the same id may be
+claimed and run again, and its first valid run holds it from then on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from agent.memory.store import MemoryStore
 __all__ = ["Claim", "claim_job", "finish_job", "job_known", "job_result", "release_job", "renew_lease"]
 
 KIND = "job"
+_RELEASING = ("rejected", "dead_lettered")
 
 
 @dataclass(frozen=True)
@@ -37,17 +39,16 @@ class Claim:
     """The id belongs to a job with another body (answered or running)."""
 
 
-# A dead letter is not an answer that holds the id; the fingerprint of a job that never had
-# one (an older memory) is taken as the same.
+# The fingerprint of a job that never had one (an older memory) is taken as the same.
 _SAME_BODY = "coalesce(memories.content ->> 'body', $8) = $8"
-_DEAD_LETTERED = ("(memories.content ->> 'state' = 'done' "
-                  "AND memories.content -> 'result' ->> 'status' = 'dead_lettered')")
+_NOT_HOLDING = ("(memories.content ->> 'state' = 'done' "
+                "AND memories.content -> 'result' ->> 'status' IN ('rejected', 'dead_lettered'))")
 _CLAIM = f"""
 INSERT INTO memories (agent_name, tier, kind, key, content, about, importance, expires_at, created_at, updated_at)
 VALUES ($1, 'long', $2, $3, $4::jsonb, '{{}}', 0.1, $5, $6, $6)
 ON CONFLICT (agent_name, tier, kind, key) DO UPDATE
     SET content = EXCLUDED.content, expires_at = EXCLUDED.expires_at, updated_at = EXCLUDED.updated_at
-    WHERE {_DEAD_LETTERED}
+    WHERE {_NOT_HOLDING}
        OR (memories.content ->> 'state' = 'running' AND {_SAME_BODY}
            AND (memories.expires_at <= $6 OR memories.content ->> 'owner' = $7))
 RETURNING memory_id
@@ -72,14 +73,14 @@ async def claim_job(store: MemoryStore, agent_name: str, job_id: str, owner: str
 
 
 async def job_known(store: MemoryStore, agent_name: str, job_id: str) -> bool:
-    """The id is held: by a job running or answered (a dead letter does not hold it)."""
+    """The id is held: by a job running or answered by a valid run (see the module's docstring)."""
     found = await store.connection.fetchval(
         "SELECT content FROM memories WHERE agent_name = $1 AND tier = 'long' AND kind = $2 AND key = $3",
         agent_name, KIND, job_id)
     if found is None:
         return False
     content = _json(found)
-    return not (content.get("state") == "done" and content["result"].get("status") == "dead_lettered")
+    return not (content.get("state") == "done" and content["result"].get("status") in _RELEASING)
 
 
 async def renew_lease(store: MemoryStore, agent_name: str, job_id: str, owner: str, lease: dt.timedelta) -> bool:
@@ -100,7 +101,7 @@ async def release_job(store: MemoryStore, agent_name: str, job_id: str, owner: s
 async def finish_job(store: MemoryStore, agent_name: str, job_id: str, result: dict[str, Any],
                      about: list[str], body: str | None = None) -> None:
     """Store the result; from now on every delivery of this job id is answered with it. An answer
-    stored before is never replaced, unless it was a dead letter."""
+    stored before is never replaced, unless it was one that does not hold the id."""
     now = store.clock()
     content = {"state": "done", "result": result} | ({"body": body} if body else {})
     await store.connection.execute(
@@ -108,7 +109,7 @@ async def finish_job(store: MemoryStore, agent_name: str, job_id: str, result: d
         "updated_at) VALUES ($1, 'long', $2, $3, $4::jsonb, $5, 0.1, NULL, $6, $6) "
         "ON CONFLICT (agent_name, tier, kind, key) DO UPDATE SET content = EXCLUDED.content, "
         "about = EXCLUDED.about, expires_at = NULL, updated_at = EXCLUDED.updated_at "
-        f"WHERE memories.content ->> 'state' = 'running' OR {_DEAD_LETTERED}",
+        f"WHERE memories.content ->> 'state' = 'running' OR {_NOT_HOLDING}",
         agent_name, KIND, job_id, json.dumps(content, sort_keys=True), about, now)
 
 

@@ -222,6 +222,27 @@ async def test_a_reused_job_id_with_other_content_is_a_conflict_that_leaves_the_
     assert [(r["job_id"], r["status"]) for r in listed] == [("shared-id", "succeeded")] * 2  # status: answers only
 
 
+async def test_a_rejected_job_does_not_hold_its_id_the_corrected_job_runs_under_it(
+        client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
+    """Answered once, by the first *valid* run: a schema refused at load is no run, so the same
+    id with the schema corrected runs, and from then on holds the id."""
+    refused_schema = {"parts.yaml": "version: 1\nentity: Part\ntable: parts\nproperties:\n  a:\n"
+                                    "    type: integer\n    default: {sql: \"pg_read_file('/etc/passwd')::int\"}\n"}
+    fixed_schema = {"parts.yaml": "version: 1\nentity: Part\ntable: parts\nproperties:\n  a: {type: integer}\n"}
+    async with serving(urls, tmp_path / "log.md"):
+        refused = await _answer(client, "fix-me", _body("fix-me", "generate", refused_schema, rows=20), "generate")
+        await publish(client, _body("fix-me", "generate", fixed_schema, rows=20), "generate", msg_id="fix-me-2")
+        fixed = (await results_of(client, "fix-me", count=2, timeout=120))[1]
+        await publish(client, _body("fix-me", "generate", refused_schema, rows=20), "generate", msg_id="fix-me-3")
+        conflict = json.loads((await (await client.jetstream().subscribe(
+            conflict_subject("fix-me"), stream=RESULTS, ordered_consumer=True)).next_msg(timeout=60)).data)
+        last = await _last_on(client, result_subject("fix-me"))
+    assert (refused["status"], refused["error"]["code"]) == ("rejected", "invalid_schema")
+    assert fixed["status"] == "succeeded", fixed["error"]
+    assert conflict["error"]["code"] == "job_id_conflict"
+    assert last == fixed
+
+
 async def test_submit_wait_for_a_conflicting_job_gets_the_conflict_not_the_other_jobs_answer(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
     async with serving(urls, tmp_path / "log.md"):
