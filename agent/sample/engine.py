@@ -97,6 +97,7 @@ def solve(schema: Schema, counts: list[tuple[Any, int]], make: ValueMaker, seed:
         filler = _Filler(schema, table, made, deferred.get(table.name, ()), make, seed)
         tenant_counts = counts if table.tenant_scoped else [(None, shared_rows or sum(n for _, n in counts))]
         made[table.name] = filler.fill(tenant_counts)
+        filler.exercise_indexes()
     for table in order:
         _link(schema, made[table.name], made)
     return [made[t.name] for t in order]
@@ -160,6 +161,7 @@ class _Filler:
         self.index = 0
         self.own: list[Row] = []
         self.planned: list[Row] = []
+        self.claimed: set[int] = set()
         self.tenant_name = schema.tenant_column if table.tenant_scoped else ""
         self.plain = [(name, self.makers[name], self._nullable_value(self.columns[name]))
                       for name in self.result.columns
@@ -381,6 +383,14 @@ class _Filler:
         return [c for c in named if self.free(c)]
 
     def _clash(self, row: Row) -> str | None:
+        """The first unique key the row repeats; else None, and the row's keys are taken."""
+        found = self._unique_values(row)
+        clash = next((entry[0] for entry in found if entry in self.seen), None)
+        if clash is None:
+            self.seen.update(found)
+        return clash
+
+    def _unique_values(self, row: Row) -> list[tuple[Any, ...]]:
         found = []
         for name, parts, where in self.uniques:
             try:
@@ -390,13 +400,48 @@ class _Filler:
             except Unsupported:
                 self.result.solved = False
                 continue
-            if None in values:
+            if None not in values:
+                found.append((name, *values))
+        return found
+
+    def exercise_indexes(self) -> None:
+        """Every index with a predicate or expressions gets a row it selects, in each tenant, so
+        the index-use step has a query to prove: a row that has none is mended towards one."""
+        for index in self.table.indexes:
+            if not index.where and all(k in self.columns for k in index.keys):
                 continue
-            if (name, *values) in self.seen:
-                return name
-            found.append((name, *values))
-        self.seen.update(found)
-        return None
+            wanted = [f"({k}) IS NOT NULL" for k in index.keys] + ([f"({index.where})"] if index.where else [])
+            try:
+                rule = CheckRule.read(index.name, " AND ".join(wanted))
+            except Unsupported:
+                continue
+            for tenant in dict.fromkeys(self.result.tenants):
+                self._select_one(rule, [r for r, t in zip(self.result.rows, self.result.tenants, strict=True)
+                                        if t == tenant])
+
+    def _select_one(self, rule: CheckRule, rows: list[Row]) -> None:
+        chosen = next((row for row in rows if _selects(rule, row)), None)
+        if chosen is not None:
+            self.claimed.add(id(chosen))
+            return
+        for row in [r for r in rows if id(r) not in self.claimed][:16]:
+            candidate = dict(row)
+            if mend([rule, *self.rules], candidate, self, lambda _: None) is not None or not self._complete(candidate):
+                continue
+            old = self._unique_values(row)
+            self.seen.difference_update(old)
+            if self._clash(candidate) is None:
+                row.update(candidate)
+                self.claimed.add(id(row))  # another index's row must not undo this one
+                return
+            self.seen.update(old)
+
+
+def _selects(rule: CheckRule, row: Row) -> bool:
+    try:
+        return rule.test(row) is True
+    except Unsupported:
+        return True  # cannot tell: leave the rows as they are
 
 
 def _examples(schema: Schema, table: Table) -> dict[str, list[Any]]:

@@ -23,6 +23,7 @@ import asyncpg
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Check, Column, ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
+from agent.verify.parallel import per_item
 from agent.verify.report import Finding
 from agent.verify.rows import attempt, clone, columns_in, free_columns, unique_overrides
 from agent.verify.sample_data import fresh_value, rules_of
@@ -41,9 +42,9 @@ Action = Callable[[], Awaitable[Any]]
 
 
 class _Case:
-    def __init__(self, context: VerifyContext, table: Table) -> None:
+    def __init__(self, context: VerifyContext, table: Table, connection: asyncpg.Connection) -> None:
         self.context, self.table = context, table
-        self.connection: asyncpg.Connection = context.connection
+        self.connection = connection
         self.schema: Schema = context.schema
         self.tenant = uuid.UUID(TENANT_A) if table.tenant_scoped else None
         self.key = context.sample.some_key(table.name, self.tenant) if context.sample else None
@@ -217,14 +218,14 @@ async def _foreign_key(case: _Case, key: ForeignKey) -> list[Finding]:
     return findings
 
 
-async def _table(context: VerifyContext, table: Table) -> list[Finding]:
-    case = _Case(context, table)
+async def _table(context: VerifyContext, connection: asyncpg.Connection, table: Table) -> list[Finding]:
+    case = _Case(context, table, connection)
     case.base = await unique_overrides(case.connection, table, case.schema.tenant_column)
     if case.key is None:
         return [Finding(check="constraints", table=table.name, passed=False,
                         message=f"{table.name}: no sample row to copy, the constraints could not be tried")]
     pk = quote_ident(table.primary_key.columns[0])
-    row = await context.connection.fetchval(
+    row = await connection.fetchval(
         f"SELECT to_jsonb(t) FROM {quote_ident(table.name)} AS t WHERE {pk} = $1", case.key)
     case.source = json.loads(row) if row else {}
     findings = [await case.expect("valid-row", case.insert({}), None, set(), "a valid copy of a sample row")]
@@ -237,11 +238,10 @@ async def _table(context: VerifyContext, table: Table) -> list[Finding]:
 
 
 async def run(context: VerifyContext) -> list[Finding]:
-    findings: list[Finding] = []
-    for table in context.schema.tables:
+    async def probe(connection: asyncpg.Connection, table: Table) -> list[Finding]:
         try:
-            findings += await _table(context, table)
+            return await _table(context, connection, table)
         except (asyncpg.PostgresError, KeyError, ValueError) as error:
-            findings.append(Finding(check="constraints", table=table.name, passed=False,
-                                    message=f"{table.name}: the constraint checks stopped: {error}"))
-    return findings
+            return [Finding(check="constraints", table=table.name, passed=False,
+                            message=f"{table.name}: the constraint checks stopped: {error}")]
+    return await per_item(context, context.schema.tables, probe)

@@ -14,6 +14,7 @@ import asyncpg
 from agent.schema.literals import quote_ident
 from agent.schema.tables import ForeignKey, Table
 from agent.verify.context import TENANT_A, VerifyContext
+from agent.verify.parallel import per_item
 from agent.verify.report import Finding
 from agent.verify.rows import clone, unique_overrides
 
@@ -61,7 +62,7 @@ _EXPECTED = {
 }
 
 
-async def _key(context: VerifyContext, child: Table, key: ForeignKey) -> Finding:
+async def _key(context: VerifyContext, connection: asyncpg.Connection, child: Table, key: ForeignKey) -> Finding:
     parent = context.schema.table(key.ref_table)
     tenant = uuid.UUID(TENANT_A) if child.tenant_scoped else None
     sample = context.sample
@@ -70,7 +71,6 @@ async def _key(context: VerifyContext, child: Table, key: ForeignKey) -> Finding
     parent_key = sample.some_key(key.ref_table, parent_tenant)
     if parent is None or child_key is None or parent_key is None:
         return Finding(check="delete", table=child.name, passed=False, message=f"{key.name}: no sample rows to try")
-    connection = context.connection
     transaction = connection.transaction()
     await transaction.start()
     try:
@@ -85,12 +85,12 @@ async def _key(context: VerifyContext, child: Table, key: ForeignKey) -> Finding
 
 
 async def run(context: VerifyContext) -> list[Finding]:
-    findings = []
-    for table in context.schema.tables:
-        for key in table.foreign_keys:
-            try:
-                findings.append(await _key(context, table, key))
-            except asyncpg.PostgresError as error:
-                findings.append(Finding(check="delete", table=table.name, passed=False,
-                                        message=f"{key.name}: the check stopped: {error}"))
-    return findings
+    async def probe(connection: asyncpg.Connection, item: tuple[Table, ForeignKey]) -> list[Finding]:
+        table, key = item
+        try:
+            return [await _key(context, connection, table, key)]
+        except asyncpg.PostgresError as error:
+            return [Finding(check="delete", table=table.name, passed=False,
+                            message=f"{key.name}: the check stopped: {error}")]
+    keys = [(table, key) for table in context.schema.tables for key in table.foreign_keys]
+    return await per_item(context, keys, probe)
