@@ -162,3 +162,15 @@ async def test_every_index_gets_rows_its_predicate_selects(postgres_server_url: 
     assert _failures(report) == []
     used = [f.message for s in report.steps if s.name == "index-use" or s.name == "index_use" for f in s.findings]
     assert any(m.startswith("idx_bins_qty ") for m in used) and any(m.startswith("idx_bins_upper_label") for m in used)
+
+
+async def test_a_check_no_row_can_meet_is_one_failure_that_names_it(postgres_server_url: str) -> None:
+    text = RARE.replace("  qty:\n    type: integer\n", "  qty:\n    type: integer\n    required: true\n") + (
+        "constraints:\n  - name: bins_qty_window\n    check: qty > 10 AND qty < 5\n")
+    loaded = load_schema_sources({"bins.yaml": text})
+    report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
+                                rows_per_table=40)
+    assert _failures(report) == ["sample_data: bins: no sample row satisfies check bins_qty_window "
+                                 "(qty > 10 AND qty < 5) of bins.yaml; give the columns it reads `example:` "
+                                 "values that meet it"]
+    assert [s.name for s in report.steps if s.skipped] == ["rls", "constraints", "delete_behaviour", "index_use"]
