@@ -72,6 +72,12 @@ async def _verify(server: str, tables: list[Spec]) -> None:
                  "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": False, "default": "OPEN"}},
      "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'"],
      "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
+@example(tables=[  # per-tenant unique code beside a global unique lower(code): another tenant repeats the latter
+    {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [],
+     "columns": {"code": {"type": "string", "max_length": 24, "required": False, "unique": True},
+                 "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": False}},
+     "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'"],
+     "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
 @example(tables=[  # two keys to one table and `<>`: a copy moved to the other tenant needs two parents
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "checks": [], "indexes": [],
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},

@@ -131,14 +131,19 @@ async def _unique(case: _Case) -> list[Finding]:
             continue  # (tenant, pk) for composite foreign keys: the primary key already makes it unique
         # Keys whose free columns (not the tenant, an enum or a boolean) all lie in this one cannot
         # be told apart from it: a copy that repeats it repeats them.
-        implied = {other for other, cols, _ in keys if set(free_columns(case.table, cols, case.schema.tenant_column))
-                   <= set(columns)}
-        findings += await _duplicate(case, name, columns, implied)
+        tenant = case.schema.tenant_column
+        covering = [(other, cols) for other, cols, _ in keys
+                    if set(free_columns(case.table, cols, tenant)) <= set(columns)]
+        implied = {other for other, _ in covering}
+        across = {other for other, cols in covering if tenant not in cols}
+        findings += await _duplicate(case, name, columns, implied, across)
     return findings
 
 
-async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: set[str]) -> list[Finding]:
-    """Insert a copy with fresh values in the key's NULL columns, then a second copy of it."""
+async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: set[str],
+                     across: set[str]) -> list[Finding]:
+    """Insert a copy with fresh values in the key's NULL columns, then a second copy of it; in
+    another tenant the copy passes a per-tenant key unless a global one (`across`) repeats too."""
     tenant = case.schema.tenant_column
     filled = {c: _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
     filled = {c: v for c, v in filled.items() if v is not None}
@@ -156,7 +161,11 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     found = [await case.expect("unique", twice({}), UNIQUE, implied, f"a duplicate of {name} ({shown})")]
     if case.table.tenant_scoped:
         moved = _to_tenant(case, TENANT_B)
-        if tenant in columns:
+        if tenant in columns and across:
+            found.append(await case.expect("unique-per-tenant", twice(moved), UNIQUE, across, (
+                f"the same ({shown}) values in another tenant under {name}, also under global "
+                f"{', '.join(sorted(across))},")))
+        elif tenant in columns:
             found.append(await case.expect("unique-per-tenant", twice(moved), None, set(),
                                            f"the same ({shown}) values in another tenant under {name}"))
         else:
