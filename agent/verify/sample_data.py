@@ -348,6 +348,45 @@ class _Loader:
                 if key in mine and parents.get(value) in theirs]
 
 
+_FOREIGN_KEYS = """
+SELECT c.conrelid::regclass::text AS owner, c.conname AS name, pg_get_constraintdef(c.oid) AS definition,
+       obj_description(c.oid, 'pg_constraint') AS comment
+FROM pg_constraint AS c
+WHERE c.contype = 'f' AND c.conrelid = ANY($1::text[]::regclass[])
+ORDER BY c.conrelid::regclass::text, c.conname
+"""
+
+
+async def _keys_aside(connection: asyncpg.Connection, schema: Schema) -> list[asyncpg.Record]:
+    """Drops the foreign keys of the tables about to be loaded (in the loading transaction);
+    what `_keys_back` needs to add them back exactly: PostgreSQL's own definition and comment."""
+    keys = list(await connection.fetch(_FOREIGN_KEYS, [quote_ident(t.name) for t in schema.tables]))
+    for owner, group in _by_owner(keys).items():
+        await connection.execute(f"ALTER TABLE {owner} " + ", ".join(
+            f"DROP CONSTRAINT {quote_ident(key['name'])}" for key in group))
+    return keys
+
+
+async def _keys_back(connection: asyncpg.Connection, keys: list[asyncpg.Record]) -> None:
+    for owner, group in _by_owner(keys).items():
+        try:
+            await connection.execute(f"ALTER TABLE {owner} " + ", ".join(
+                f"ADD CONSTRAINT {quote_ident(key['name'])} {key['definition']}" for key in group))
+        except asyncpg.PostgresError as error:
+            raise LoadError(owner, error) from error
+        for key in group:
+            if key["comment"] is not None:
+                await connection.execute(f"COMMENT ON CONSTRAINT {quote_ident(key['name'])} ON {owner} "
+                                         f"IS {quote_literal(key['comment'])}")
+
+
+def _by_owner(keys: list[asyncpg.Record]) -> dict[str, list[asyncpg.Record]]:
+    found: dict[str, list[asyncpg.Record]] = {}
+    for key in keys:
+        found.setdefault(key["owner"], []).append(key)
+    return found
+
+
 async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_per_table: int,
                            seed: int = 1) -> SampleData:
     """Load `rows_per_table` rows, made valid by `agent.sample`, into every table: each table by
@@ -359,8 +398,11 @@ async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_
     made = solve(schema, counts, column_maker, seed)
     loader = _Loader(connection, schema, await _privileged(connection))
     data = SampleData()
-    by_name = {rows.table.name: rows for rows in made}
     async with connection.transaction():
+        # Rows the engine vouches for need no key check each: PostgreSQL checks each key once,
+        # for all rows together, when it is added back (and refuses the load if one dangles).
+        # Where PostgreSQL filters rows (a check the engine cannot read) the keys stay.
+        aside = await _keys_aside(connection, schema) if all(rows.solved for rows in made) else []
         for rows in made:
             try:
                 keys = await loader.table(rows)
@@ -370,11 +412,13 @@ async def load_sample_data(connection: asyncpg.Connection, schema: Schema, rows_
             if rows.unread:
                 data.unread[rows.table.name] = rows.unread
             data.rows += sum(len(k) for k in keys.values())
+        by_name = {rows.table.name: rows for rows in made}
         for rows in made:
             try:
                 await loader.links(rows, by_name)
             except asyncpg.PostgresError as error:
                 raise LoadError(rows.table.name, error) from error
+        await _keys_back(connection, aside)
     if made:
         await connection.execute("ANALYZE " + ", ".join(quote_ident(rows.table.name) for rows in made))
     return data

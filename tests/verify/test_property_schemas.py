@@ -8,7 +8,7 @@ import asyncio
 import re
 
 import pytest
-from hypothesis import HealthCheck, example, given, note, settings
+from hypothesis import HealthCheck, event, example, given, note, settings
 
 from agent.jobs.generate import new_migrations
 from agent.schema import load_schema_sources
@@ -33,11 +33,14 @@ async def _verify(server: str, tables: list[Spec]) -> None:
         lines = str(error).splitlines()
         assert lines and all(_PLACE.match(line) for line in lines if line.strip()), str(error)
         assert "required keys form a cycle" in str(error), str(error)
+        event("refused at load: a cycle of required keys")
         return
     report = await run_pipeline(server, new_migrations(generate(loaded)), schema=loaded.schema, rows_per_table=ROWS)
     failures = [f"{s.name}: {f.table}: {f.message}" for s in report.steps for f in s.failures]
     skipped = [f"{s.name}: {s.skipped}" for s in report.steps if s.skipped]
     assert failures == [] and skipped == [], failures + skipped
+    count = len(loaded.schema.tables)
+    event(f"verified: {count} table(s)" if count < 4 else "verified: 4-12 tables")
 
 
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

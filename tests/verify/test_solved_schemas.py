@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 from click.testing import CliRunner
 
+from agent.catalog import compare, read_catalog
 from agent.cli import app
 from agent.codegen import CodegenOptions, render
 from agent.jobs.generate import new_migrations
@@ -20,6 +21,7 @@ from agent.schema import LoadedSchema, load_schema_sources
 from agent.schema.diagnostics import SchemaError
 from agent.verify.apply import apply_sql
 from agent.verify.pipeline import run_pipeline
+from agent.verify.sample_data import load_sample_data
 from tests.generate.helpers import generate
 
 pytestmark = pytest.mark.integration
@@ -174,3 +176,16 @@ async def test_a_check_no_row_can_meet_is_one_failure_that_names_it(postgres_ser
                                  "(qty > 10 AND qty < 5) of bins.yaml; give the columns it reads `example:` "
                                  "values that meet it"]
     assert [s.name for s in report.steps if s.skipped] == ["rls", "constraints", "delete_behaviour", "index_use"]
+
+
+async def test_loading_sets_keys_aside_and_back_exactly(db: asyncpg.Connection) -> None:
+    """The keys dropped for the load come back as they were: definition, ON DELETE, comment."""
+    loaded = _fixture("cycle")
+    for migration in generate(loaded).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    before = await read_catalog(db)
+    data = await load_sample_data(db, loaded.schema, 60)
+    assert data.rows == 120
+    assert compare(before, await read_catalog(db)) == []
+    linked = await db.fetchval("SELECT count(*) FROM customers WHERE default_address_id IS NOT NULL")
+    assert linked > 0
