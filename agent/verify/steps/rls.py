@@ -21,6 +21,7 @@ from agent.schema.names import bounded_name
 from agent.schema.tables import Table
 from agent.sql.migration_file import BACKUP_PREFIX
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
+from agent.verify.parallel import per_item
 from agent.verify.report import Finding
 from agent.verify.rows import unique_overrides
 from agent.verify.scratch import PROBE_OWNER
@@ -31,9 +32,9 @@ RLS_REFUSED = "42501"
 
 
 class _Probe:
-    def __init__(self, context: VerifyContext, table: Table) -> None:
+    def __init__(self, context: VerifyContext, table: Table, connection: asyncpg.Connection) -> None:
         self.context, self.table = context, table
-        self.connection: asyncpg.Connection = context.connection
+        self.connection = connection
         self.name = quote_ident(table.name)
         self.tenant = quote_ident(context.schema.tenant_column)
         self.pk = quote_ident(table.primary_key.columns[0])
@@ -131,8 +132,7 @@ async def _no_tenant(probe: _Probe, source: dict[str, Any]) -> None:
         _refused(probe, "rls-empty-insert", written, "inserting with an empty tenant setting")
     fresh = await asyncpg.connect(probe.context.database_url)
     try:
-        other = _Probe(probe.context, probe.table)
-        other.connection = fresh
+        other = _Probe(probe.context, probe.table, fresh)
         unset = await other.as_role(probe.role, None, lambda: other.count())
     finally:
         await fresh.close()
@@ -164,8 +164,8 @@ async def _owner(probe: _Probe, b_key: Any, source: dict[str, Any]) -> None:
                "visible" + ("" if other == 0 else cause))
 
 
-async def _views(context: VerifyContext, table: Table) -> list[Finding]:
-    rows = await context.connection.fetch(
+async def _views(context: VerifyContext, connection: asyncpg.Connection, table: Table) -> list[Finding]:
+    rows = await connection.fetch(
         "SELECT DISTINCT view.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
         "JOIN pg_class view ON view.oid = r.ev_class JOIN pg_class t ON t.oid = d.refobjid "
         "WHERE t.relname = $1 AND view.relname <> $1 AND view.relkind IN ('v', 'm')", table.name)
@@ -181,8 +181,8 @@ async def _views(context: VerifyContext, table: Table) -> list[Finding]:
     return findings
 
 
-async def _table(context: VerifyContext, table: Table) -> list[Finding]:
-    probe = _Probe(context, table)
+async def _table(context: VerifyContext, connection: asyncpg.Connection, table: Table) -> list[Finding]:
+    probe = _Probe(context, table, connection)
     a_key = context.sample.some_key(table.name, uuid.UUID(TENANT_A))
     b_key = context.sample.some_key(table.name, uuid.UUID(TENANT_B))
     if a_key is None or b_key is None:
@@ -191,7 +191,8 @@ async def _table(context: VerifyContext, table: Table) -> list[Finding]:
     await _tenant_a(probe, b_key, source, probe.role, "the application role")
     await _no_tenant(probe, source)
     await _owner(probe, b_key, source)
-    return probe.findings + _policies_state_their_checks(context.catalog, table) + await _views(context, table)
+    return (probe.findings + _policies_state_their_checks(context.catalog, table)
+            + await _views(context, connection, table))
 
 
 def _policies_state_their_checks(catalog: Catalog, table: Table) -> list[Finding]:
@@ -255,11 +256,13 @@ async def _backups(context: VerifyContext) -> list[Finding]:
 
 async def run(context: VerifyContext) -> list[Finding]:
     findings = await _prepare(context)
-    for table in context.schema.tables:
-        if table.tenant_scoped:
-            try:
-                findings += await _table(context, table)
-            except asyncpg.PostgresError as error:
-                findings.append(Finding(check="rls", table=table.name, passed=False,
-                                        message=f"the probes stopped: {error}"))
+
+    # Tables are probed over a few sessions at once: a probe that takes a table over (the owner
+    # check) holds no other lock, so one session can only wait on another, never deadlock.
+    async def probe(connection: asyncpg.Connection, table: Table) -> list[Finding]:
+        try:
+            return await _table(context, connection, table)
+        except asyncpg.PostgresError as error:
+            return [Finding(check="rls", table=table.name, passed=False, message=f"the probes stopped: {error}")]
+    findings += await per_item(context, [t for t in context.schema.tables if t.tenant_scoped], probe)
     return findings + await _backups(context)
