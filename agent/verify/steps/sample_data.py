@@ -2,7 +2,8 @@
 
 See `agent.verify.sample_data` for how rows are made consistent with keys and checks
 and how they pass the tenant policies. A table passes when both tenants (or, for a
-shared table, the table) hold rows, since the later steps attack real rows.
+shared table, the table) hold rows, since the later steps attack real rows. A check no
+row can meet is one failure that names it (the later steps are then skipped).
 """
 
 from __future__ import annotations
