@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import asyncpg
@@ -21,7 +22,7 @@ from agent.schema import LoadedSchema, load_schema_sources
 from agent.schema.diagnostics import SchemaError
 from agent.verify.apply import apply_sql
 from agent.verify.pipeline import run_pipeline
-from agent.verify.sample_data import load_sample_data
+from agent.verify.sample_data import TENANTS, load_sample_data
 from tests.generate.helpers import generate
 
 pytestmark = pytest.mark.integration
@@ -188,4 +189,23 @@ async def test_loading_sets_keys_aside_and_back_exactly(db: asyncpg.Connection) 
     assert data.rows == 120
     assert compare(before, await read_catalog(db)) == []
     linked = await db.fetchval("SELECT count(*) FROM customers WHERE default_address_id IS NOT NULL")
+    assert linked > 0
+
+
+async def test_an_owner_without_bypassrls_loads_through_the_policies(db: asyncpg.Connection) -> None:
+    """COPY FROM is refused on a table whose policies apply to the role: rows then go through a
+    staging table per tenant with the tenant set; the cycle's keys are linked tenant by tenant."""
+    owner = f"sample_owner_{uuid.uuid4().hex[:8]}"
+    await db.execute(f"CREATE ROLE {owner} NOLOGIN NOBYPASSRLS")
+    await db.execute(f"GRANT CREATE, USAGE ON SCHEMA public TO {owner}")
+    await db.execute(f"SET ROLE {owner}")
+    loaded = _fixture("cycle")
+    for migration in generate(loaded).migrations:
+        await apply_sql(db, migration.up_name, migration.up_sql)
+    data = await load_sample_data(db, loaded.schema, 60)
+    assert data.rows == 120
+    assert all(len(data.keys[t][tenant]) == 30 for t in ("customers", "addresses") for tenant in TENANTS)
+    await db.execute("RESET ROLE")
+    linked = await db.fetchval("SELECT count(*) FROM customers c JOIN addresses a "
+                               "ON a.address_id = c.default_address_id AND a.tenant_id = c.tenant_id")
     assert linked > 0
