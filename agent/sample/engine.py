@@ -40,12 +40,12 @@ ANY = object()
 
 
 class SampleError(ValueError):
-    """No row of a table could be made: names the check (and its file) and what to add."""
+    """No row of a table could be made: names the check (and where it was written) and what to add."""
 
-    def __init__(self, table: Table, rule: CheckRule | None, reason: str) -> None:
-        source = table.source_file or "the schema"
+    def __init__(self, table: Table, rule: CheckRule | None, reason: str, place: str | None = None) -> None:
         if rule is not None:
-            reason = (f"no sample row satisfies check {rule.name} ({rule.expression}) of {source}; "
+            where = place or table.source_file or "the schema"
+            reason = (f"no sample row satisfies check {rule.name} ({rule.expression}) at {where}; "
                       "give the columns it reads `example:` values that meet it")
         self.detail = reason
         super().__init__(f"{table.source_file + ': ' if table.source_file else ''}{table.name}: {reason}")
@@ -271,8 +271,9 @@ class _Filler:
     def _give_up(self) -> None:
         worst = max(self.result.refused.items(), key=lambda item: item[1], default=(None, 0))[0]
         rule = next((r for r in self.rules if r.name == worst), None)
+        place = self.schema.check_place(self.table.name, rule.name) if rule else None
         raise SampleError(self.table, rule, f"no sample row could be made ({worst}); give its columns "
-                          "`example:` values")
+                          "`example:` values", place)
 
     def _drop_dangling(self) -> None:
         """Self-references to planned rows that were refused: NULL where allowed, else the row goes."""

@@ -31,6 +31,7 @@ from agent.schema.resolve_indexes import resolve_indexes
 from agent.schema.tables import (
     UPDATED_AT_FUNCTION,
     Check,
+    CheckPlace,
     Column,
     ColumnExamples,
     ForeignKey,
@@ -527,8 +528,21 @@ def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> 
         postgres_min_version=project.postgres_min_version,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
         examples=_examples(resolver),
+        check_places=_check_places(resolver),
     )
     return schema, resolver.diagnostics
+
+
+def _check_places(resolver: _Resolver) -> tuple[CheckPlace, ...]:
+    """A property's checks sit at the property; table checks at their `constraints` entry, in order."""
+    places = []
+    for name, draft in sorted(resolver.drafts.items()):
+        written = iter(i for i, spec in enumerate(draft.entity.constraints) if isinstance(spec, CheckSpec))
+        for check in draft.checks:
+            path: KeyPath = ("properties", check.columns[0]) if check.columns else (
+                "constraints", next(written, 0), "check")
+            places.append(CheckPlace(table=name, check=check.name, place=str(draft.document.locate(path))))
+    return tuple(places)
 
 
 def _examples(resolver: _Resolver) -> tuple[ColumnExamples, ...]:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "UPDATED_AT_FUNCTION",
     "Check",
+    "CheckPlace",
     "Column",
     "ColumnExamples",
     "ForeignKey",
@@ -142,6 +143,14 @@ class ColumnExamples(_Frozen):
     values: tuple[str, ...]
 
 
+class CheckPlace(_Frozen):
+    """Where a check was written (`lots.yaml:61:12`), for messages about it."""
+
+    table: str
+    check: str
+    place: str
+
+
 class Schema(_Frozen):
     project_name: str = "wms"
     tenant_column: str = "tenant_id"
@@ -151,6 +160,10 @@ class Schema(_Frozen):
     tables: tuple[Table, ...] = ()
     examples: tuple[ColumnExamples, ...] = Field(default=(), exclude=True)
     """Left out of snapshots and comparisons of what migrations build: hints only."""
+    check_places: tuple[CheckPlace, ...] = Field(default=(), exclude=True)
+
+    def check_place(self, table: str, check: str) -> str | None:
+        return next((p.place for p in self.check_places if p.table == table and p.check == check), None)
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)

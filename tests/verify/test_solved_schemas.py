@@ -102,8 +102,8 @@ async def test_a_check_the_engine_cannot_read_is_one_failure_that_names_it(postg
                                 rows_per_table=40)
     (failure,) = _failures(report)
     assert failure.startswith("sample_data: parts: only 0 of 40 sample rows")
-    assert """check parts_code_prefix ("left"(code, 3) = 'AB-')""" in failure
-    assert "`example:` values" in failure and "parts.yaml" in failure
+    assert """check parts_code_prefix ("left"(code, 3) = 'AB-') at parts.yaml:11:5""" in failure
+    assert "`example:` values" in failure
 
 
 async def test_example_values_meet_what_the_engine_cannot_read(postgres_server_url: str) -> None:
@@ -174,7 +174,7 @@ async def test_a_check_no_row_can_meet_is_one_failure_that_names_it(postgres_ser
     report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
                                 rows_per_table=40)
     assert _failures(report) == ["sample_data: bins: no sample row satisfies check bins_qty_window "
-                                 "(qty > 10 AND qty < 5) of bins.yaml; give the columns it reads `example:` "
+                                 "(qty > 10 AND qty < 5) at bins.yaml:18:5; give the columns it reads `example:` "
                                  "values that meet it"]
     assert [s.name for s in report.steps if s.skipped] == ["rls", "constraints", "delete_behaviour", "index_use"]
 

@@ -14,7 +14,7 @@ import uuid
 import asyncpg
 
 from agent.sample.engine import SampleError
-from agent.schema.tables import Table
+from agent.schema.tables import Schema, Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.report import Finding
 from agent.verify.sample_data import LoadError, SampleData, load_sample_data
@@ -22,26 +22,27 @@ from agent.verify.sample_data import LoadError, SampleData, load_sample_data
 __all__ = ["run"]
 
 
-def _finding(table: Table, data: SampleData, asked: int) -> Finding:
+def _finding(table: Table, data: SampleData, asked: int, schema: Schema) -> Finding:
     loaded = data.loaded(table.name)
     tenants = data.keys.get(table.name, {})
     details = {"rows": loaded, "asked": asked}
     short = table.tenant_scoped and not all(tenants.get(uuid.UUID(t)) for t in (TENANT_A, TENANT_B))
     if short or not loaded:
         return Finding(check="sample-data", table=table.name, passed=False, details=details,
-                       message=f"only {loaded} of {asked} sample rows, not both tenants: {_why(table, data)}")
+                       message=f"only {loaded} of {asked} sample rows, not both tenants: {_why(table, data, schema)}")
     refused = "" if loaded == asked else f" ({asked - loaded} generated rows were refused by a check or unique key)"
     return Finding(check="sample-data", table=table.name, passed=True, details=details,
                    message=f"{loaded} rows loaded{refused}")
 
 
-def _why(table: Table, data: SampleData) -> str:
+def _why(table: Table, data: SampleData, schema: Schema) -> str:
     unread = data.unread.get(table.name)
     if not unread:
         return "PostgreSQL refused the rest (a unique key)"
-    named = "; ".join(f"check {name} ({expression})" for name, expression in unread)
+    named = "; ".join(f"check {name} ({expression}) at {schema.check_place(table.name, name) or table.source_file}"
+                      for name, expression in unread)
     return (f"PostgreSQL refused the rest under {named}, which the sample engine cannot read; give the columns "
-            f"it reads `example:` values that meet it in {table.source_file or 'the schema'}")
+            "it reads `example:` values that meet it")
 
 
 async def run(context: VerifyContext) -> list[Finding]:
@@ -60,4 +61,4 @@ async def run(context: VerifyContext) -> list[Finding]:
     context.sample = data
     context.figures["sample_rows"] = data.rows
     context.figures["sample_load_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return [_finding(table, data, context.rows_per_table) for table in ordered]
+    return [_finding(table, data, context.rows_per_table, context.schema) for table in ordered]
