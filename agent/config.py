@@ -48,6 +48,8 @@ class Settings(BaseModel):
     """A scratch database made on another host is swept once older than this (seconds); on this
     host, once the process that made it is gone."""
     nats_url: str | None = None
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+    """Copies of the agent's streams and artifacts bucket on NATS: 1 on one server, 3 on a cluster."""
     data_dir: Path = Field(default_factory=lambda: Path.cwd() / ".agent")
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "info"
@@ -104,6 +106,7 @@ _ENVIRONMENT = {
     "scratch_statement_timeout_s": "SCRATCH_STATEMENT_TIMEOUT",
     "scratch_max_age_s": "SCRATCH_MAX_AGE",
     "nats_url": "NATS_URL",
+    "stream_replicas": "AGENT_STREAM_REPLICAS",
     "data_dir": "AGENT_DATA_DIR",
     "log_format": "AGENT_LOG_FORMAT",
     "log_level": "AGENT_LOG_LEVEL",

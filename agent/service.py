@@ -36,6 +36,7 @@ __all__ = ["Service", "ServiceUrls", "owner_name"]
 log = get_logger("agent.service")
 MAINTENANCE_EVERY_S = 3600.0
 FOLLOW_EVERY_S = 2.0
+STARTUP_PATIENCE_S = 30.0  # how long a starting agent waits for JetStream (a cluster electing leaders)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class Service:
             await seed_core(store, AGENT)
         client = self._client = await self._connect(self.urls.nats)
         js = client.jetstream()
-        await ensure_bus(js, self.bus)
+        await ensure_bus(js, self.bus, patience_s=STARTUP_PATIENCE_S)
         context = JobContext(self.urls.scratch, self.memory, apply_targets=self.apply_targets)
         consumer = JobConsumer(js, self.bus, self.consumer_settings, context, self.memory)
         self._consumer = consumer

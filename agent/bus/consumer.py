@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import nats.errors
+import nats.js.errors
 import structlog
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -51,6 +52,10 @@ from agent.structured_logging import get_logger
 
 __all__ = ["ConsumerSettings", "JobConsumer"]
 
+# JetStream not answering for a while, as while a cluster elects a leader: worth waiting out.
+JETSTREAM_AWAY = (nats.errors.TimeoutError, nats.errors.NoRespondersError, nats.js.errors.NoStreamResponseError,
+                  nats.js.errors.ServiceUnavailableError)
+ELECTION_PATIENCE_S = 20.0
 log = get_logger("agent.bus")
 
 
@@ -80,6 +85,8 @@ class JobConsumer:
         while not stop.is_set():
             if self.resubscribe.is_set():
                 subscription = await self._renew(subscription)
+                if self.resubscribe.is_set():
+                    continue
             free = self.settings.concurrency - len(self.in_flight)
             if free <= 0:
                 await asyncio.wait(list(self.in_flight), timeout=1, return_when=asyncio.FIRST_COMPLETED)
@@ -94,12 +101,19 @@ class JobConsumer:
         return await self.js.pull_subscribe(JOB_SUBJECTS, durable=CONSUMER, stream=ASSIGNMENTS)
 
     async def _renew(self, old: JetStreamContext.PullSubscription) -> JetStreamContext.PullSubscription:
-        """After a reconnect a pull subscription can stay silent; a new one receives again."""
-        self.resubscribe.clear()
+        """After a reconnect a pull subscription can stay silent; a new one receives again. While a
+        cluster elects a leader, subscribing times out or finds JetStream unavailable: tried again."""
         with contextlib.suppress(Exception):
             await old.unsubscribe()
+        try:
+            new = await self._subscribe()
+        except (nats.errors.Error, OSError) as error:
+            log.warning("pull subscription not renewed yet; trying again", error=str(error))
+            await asyncio.sleep(1)
+            return old
+        self.resubscribe.clear()
         log.info("pull subscription renewed")
-        return await self._subscribe()
+        return new
 
     async def _fetch(self, subscription: JetStreamContext.PullSubscription, count: int) -> list[Msg]:
         timeout = self.settings.fetch_timeout_s
@@ -192,6 +206,7 @@ class JobConsumer:
             wait = max((claim.busy_until - dt.datetime.now(dt.UTC)).total_seconds(), 1) if claim.busy_until else 5
             await message.nak(delay=min(wait, 60))
             return
+        log.info("job started")
         heartbeat = asyncio.create_task(self._heartbeat(message, job.job_id, lease))
         try:
             outcome = await self._outcome(job)
@@ -261,7 +276,9 @@ class JobConsumer:
             with contextlib.suppress(Exception):
                 await self._ledger(lambda store: finish_job(store, AGENT, result.job_id, data, [], body))
         try:
-            await _retried(lambda: publish_result(self.js, data, delivery))
+            await _retried(lambda: publish_result(self.js, data, delivery), patience_s=ELECTION_PATIENCE_S)
+        except JETSTREAM_AWAY:
+            raise  # the stored result is what a redelivery answers; a minimal one would contradict it
         except Exception as error:
             log.error("result not published; publishing a minimal result", error=repr(error))
             result = _minimal(result, "result_not_published", error)
@@ -386,15 +403,23 @@ class _Arrival:
     """The stream sequence: tells one delivery's answer from another's for de-duplication."""
 
 
-async def _retried(work: Callable[[], Awaitable[Any]], attempts: int = 3) -> Any:
-    """`work`, tried again after a short pause; an outage is not retried here (the message is)."""
-    for attempt in range(1, attempts + 1):
+async def _retried(work: Callable[[], Awaitable[Any]], attempts: int = 3, patience_s: float = 0) -> Any:
+    """`work`, tried again after a short pause; an outage is not retried here (the message is).
+    JetStream away (a cluster electing a stream's leader) is tried again for up to `patience_s`."""
+    deadline = asyncio.get_running_loop().time() + patience_s
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return await work()
         except Unavailable:
             raise
+        except JETSTREAM_AWAY:
+            if asyncio.get_running_loop().time() >= deadline and attempt >= attempts:
+                raise
+            await asyncio.sleep(0.5)
         except Exception:
-            if attempt == attempts:
+            if attempt >= attempts:
                 raise
             await asyncio.sleep(0.5 * attempt)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
+from nats.js.api import AckPolicy, ConsumerConfig, ObjectStoreConfig, RetentionPolicy, StreamConfig
 
 __all__ = [
     "AGENT",
@@ -68,14 +68,21 @@ class BusSettings:
     max_job_bytes: int = 1024 * 1024
     inline_artifact_bytes: int = 512 * 1024
     results_max_age_s: float = 30 * 24 * 3600
+    replicas: int = 1
+    """Copies of each stream and of the artifacts bucket: 1 on one server, 3 on a cluster."""
 
     def assignments(self) -> StreamConfig:
         return StreamConfig(name=ASSIGNMENTS, subjects=["assignments.>"], retention=RetentionPolicy.WORK_QUEUE,
-                            duplicate_window=self.duplicate_window_s, max_msg_size=8 * 1024 * 1024)
+                            duplicate_window=self.duplicate_window_s, max_msg_size=8 * 1024 * 1024,
+                            num_replicas=self.replicas)
 
     def results(self) -> StreamConfig:
         return StreamConfig(name=RESULTS, subjects=["results.>"], retention=RetentionPolicy.LIMITS,
-                            max_age=self.results_max_age_s, duplicate_window=self.duplicate_window_s)
+                            max_age=self.results_max_age_s, duplicate_window=self.duplicate_window_s,
+                            num_replicas=self.replicas)
+
+    def artifacts(self) -> ObjectStoreConfig:
+        return ObjectStoreConfig(bucket=ARTIFACTS_BUCKET, replicas=self.replicas)
 
     def consumer(self) -> ConsumerConfig:
         return ConsumerConfig(durable_name=CONSUMER, filter_subject=JOB_SUBJECTS, ack_policy=AckPolicy.EXPLICIT,

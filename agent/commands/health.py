@@ -18,7 +18,7 @@ import nats.js.errors
 from nats.aio.client import Client
 
 from agent import embedded
-from agent.bus.connection import connect
+from agent.bus.connection import connect, server_urls
 from agent.bus.contract import ASSIGNMENTS, CONSUMER
 from agent.commands.common import json_option, out, run_async, settings
 from agent.config import Settings
@@ -102,7 +102,7 @@ async def _nats_checks(url: str | None, timeout: float) -> list[Check]:
     except (OSError, nats.errors.Error) as error:
         return [Check("nats", False, str(error) or type(error).__name__)]
     try:
-        return [Check("nats", True, _where(url)), await _checked("consumer", _consumer(client), timeout)]
+        return [Check("nats", True, ", ".join(_where(server) for server in server_urls(url))), await _checked("consumer", _consumer(client), timeout)]
     finally:
         await client.close()
 

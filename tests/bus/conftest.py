@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import nats
 import pytest
 import pytest_asyncio
@@ -119,3 +120,19 @@ async def wait_for_line(process: subprocess.Popen[bytes], event: str, timeout: f
         if f'"event": "{event}"' in lines[-1]:
             return lines
     raise TimeoutError(event)
+
+
+async def claim_owner(memory_url: str, job_id: str, timeout: float = 60) -> str:
+    """Wait until some agent has started the job; returns the owner of its lease."""
+    connection = await asyncpg.connect(memory_url)
+    try:
+        for _ in range(int(timeout / 0.05)):
+            owner = await connection.fetchval(
+                "SELECT content ->> 'owner' FROM agent_memory.memories WHERE kind = 'job' AND key = $1 "
+                "AND content ->> 'state' = 'running'", job_id)
+            if owner:
+                return str(owner)
+            await asyncio.sleep(0.05)
+    finally:
+        await connection.close()
+    raise TimeoutError(f"no agent started {job_id}")

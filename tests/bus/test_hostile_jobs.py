@@ -46,10 +46,9 @@ from agent.commands.serve import _publish_and_wait, _recent_results, _submit, wa
 from agent.memory.job_ledger import claim_job, finish_job, job_result
 from agent.memory.shared import SharedStore
 from agent.service import ServiceUrls
-from tests.bus.conftest import FAST, all_results, results_of, serving
+from tests.bus.conftest import FAST, all_results, claim_owner, results_of, serving
 from tests.bus.jobs import example_schemas, job, publish
 from tests.bus.servers import NatsServer
-from tests.bus.test_processes import _claim_owner
 
 pytestmark = pytest.mark.integration
 LINT = {"a.sql": "SELECT 1;"}
@@ -325,7 +324,7 @@ async def test_a_postgres_outage_of_seconds_mid_job_is_waited_out(
     try:
         async with serving(urls, tmp_path / "log.md", bus=patient):
             await publish(client, job("outage", rows=5_000), msg_id="outage")
-            await _claim_owner(info.url, "outage")
+            await claim_owner(info.url, "outage")
             await asyncio.to_thread(embedded.stop, directory)
             await asyncio.sleep(12)
             await asyncio.to_thread(embedded.start, directory, (embedded.POSTGRES,), durable=False)

@@ -12,14 +12,13 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from nats.aio.client import Client
 
 from agent import embedded
 from agent.bus.contract import ASSIGNMENTS, CONSUMER, BusSettings
 from agent.service import ServiceUrls
-from tests.bus.conftest import agent_process, all_results, results_of, serving, wait_for_line
+from tests.bus.conftest import agent_process, all_results, claim_owner, results_of, serving, wait_for_line
 from tests.bus.jobs import job, publish
 from tests.bus.servers import NatsServer
 
@@ -36,22 +35,6 @@ def _stop(process: subprocess.Popen[bytes]) -> str:
         process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=60)
     return output.decode()
-
-
-async def _claim_owner(memory_url: str, job_id: str, timeout: float = 60) -> str:
-    """Wait until some agent has started the job; returns the owner of its lease."""
-    connection = await asyncpg.connect(memory_url)
-    try:
-        for _ in range(int(timeout / 0.05)):
-            owner = await connection.fetchval(
-                "SELECT content ->> 'owner' FROM agent_memory.memories WHERE kind = 'job' AND key = $1 "
-                "AND content ->> 'state' = 'running'", job_id)
-            if owner:
-                return str(owner)
-            await asyncio.sleep(0.05)
-    finally:
-        await connection.close()
-    raise TimeoutError(f"no agent started {job_id}")
 
 
 async def _both_pulling(client: Client) -> None:
@@ -94,7 +77,7 @@ async def test_a_job_of_a_killed_agent_is_redelivered_and_completes_exactly_once
     first = agent_process(urls, tmp_path / "a", tmp_path / "activity.md")
     await wait_for_line(first, "agent serving")
     await publish(client, job("killed", rows=20_000), msg_id="killed")
-    owner = await _claim_owner(urls.postgres, "killed")
+    owner = await claim_owner(urls.postgres, "killed")
     assert owner.endswith(f":{first.pid}")
     first.kill()
     first.wait(10)
@@ -114,7 +97,7 @@ async def test_sigterm_lets_the_job_in_flight_finish_then_exits_0(
     agent = agent_process(urls, tmp_path / "a", tmp_path / "activity.md")
     await wait_for_line(agent, "agent serving")
     await publish(client, job("graceful", rows=5_000), msg_id="graceful")
-    await _claim_owner(urls.postgres, "graceful")
+    await claim_owner(urls.postgres, "graceful")
     agent.send_signal(signal.SIGTERM)
     output, _ = agent.communicate(timeout=120)
     assert agent.returncode == 0, output.decode()[-2000:]
@@ -141,7 +124,7 @@ async def test_postgres_restarted_during_a_job_the_job_is_retried_and_succeeds(
     patient = BusSettings(ack_wait_s=3, max_deliver=20, duplicate_window_s=2)
     async with serving(urls, tmp_path / "activity.md", bus=patient):
         await publish(client, job("restart", rows=20_000), msg_id="restart")
-        await _claim_owner(url, "restart")
+        await claim_owner(url, "restart")
         await asyncio.sleep(0.3)
         await asyncio.to_thread(embedded.stop, directory)
         await asyncio.sleep(1)
