@@ -102,7 +102,8 @@ async def _nats_checks(url: str | None, timeout: float) -> list[Check]:
     except (OSError, nats.errors.Error) as error:
         return [Check("nats", False, str(error) or type(error).__name__)]
     try:
-        return [Check("nats", True, ", ".join(_where(server) for server in server_urls(url))), await _checked("consumer", _consumer(client), timeout)]
+        servers = ", ".join(_where(server) for server in server_urls(url))
+        return [Check("nats", True, servers), await _checked("consumer", _consumer(client), timeout)]
     finally:
         await client.close()
 
