@@ -141,3 +141,21 @@ def test_compose_writable_folders_are_named_volumes() -> None:
 def test_hadolint_finds_nothing() -> None:
     linted = subprocess.run(["hadolint", str(REPO / "Dockerfile")], capture_output=True, text=True, timeout=60)
     assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_the_cluster_profile_runs_three_nodes_and_two_agents_on_three_replicas() -> None:
+    services = _compose()["services"]
+    nodes = [name for name, service in services.items() if "nats" in name and "cluster" in service.get("profiles", [])]
+    assert nodes == ["nats-1", "nats-2", "nats-3"]
+    for name in nodes:
+        command = services[name]["command"]
+        assert command[command.index("--name") + 1] == name
+        assert set(command[command.index("--routes") + 1].split(",")) == {f"nats://{n}:6222" for n in nodes}
+        assert services[name]["healthcheck"]["test"] == services["nats"]["healthcheck"]["test"]
+    agent = services["agent-cluster"]
+    assert agent["profiles"] == ["cluster"] and agent["deploy"]["replicas"] == 2 and agent["init"] is True
+    assert agent["environment"]["NATS_URL"].split(",") == [f"nats://{n}:4222" for n in nodes]
+    assert agent["environment"]["AGENT_STREAM_REPLICAS"] == "3"
+    assert {n: c["condition"] for n, c in agent["depends_on"].items()} == dict.fromkeys(
+        ["postgres", "scratch-postgres", *nodes], "service_healthy")
+    assert agent["healthcheck"]["test"][:3] == ["CMD", "migration-agent", "health"]
