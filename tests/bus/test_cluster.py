@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
 import subprocess
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -19,10 +21,12 @@ import pytest
 import pytest_asyncio
 from nats.aio.client import Client
 
-from agent.bus.contract import ASSIGNMENTS, CONSUMER
+from agent import embedded, nats_cluster
+from agent.bus.contract import ASSIGNMENTS, CONSUMER, BusSettings
+from agent.bus.streams import ensure_bus
 from agent.service import ServiceUrls
 from tests.bus.cluster import NatsCluster
-from tests.bus.conftest import agent_process, all_results, claim_owner, results_of, wait_for_line
+from tests.bus.conftest import REPO, agent_process, all_results, claim_owner, results_of, wait_for_line
 from tests.bus.jobs import job, publish
 
 pytestmark = pytest.mark.integration
@@ -151,15 +155,15 @@ async def test_losing_the_meta_leader_then_the_stream_leader_mid_flow_loses_and_
     publishing = asyncio.create_task(publisher())
     await asyncio.sleep(1.5)
     meta = await asyncio.to_thread(cluster.wait_for_meta_leader)
-    cluster.node(meta).kill()
+    cluster.kill_node(meta)
     await asyncio.to_thread(cluster.wait_for_meta_leader)  # another node's, as only running nodes count
     await asyncio.sleep(0.5)
-    cluster.node(meta).start()  # back with its store: it catches up as a follower
+    cluster.start_node(meta)  # back with its store: it catches up as a follower
     await asyncio.to_thread(cluster.wait_for_meta_leader)
     await asyncio.sleep(0.5)
     stream_leader = await asyncio.to_thread(cluster.stream_leader, ASSIGNMENTS)
     published = len(ids)
-    cluster.node(stream_leader).kill()
+    cluster.kill_node(stream_leader)
     both_killed.set()
     await publishing
     assert 10 < published < len(ids) - 10  # mid-flow
@@ -189,3 +193,23 @@ async def test_a_job_of_an_agent_killed_mid_job_runs_once_on_the_other(
     assert result["deliveries"] >= 2
     assert _runs([output]) == Counter({"killed": 1})
     assert [r["job_id"] for r in await all_results(cluster_client)] == ["killed"]
+
+
+async def test_servers_start_nats_cluster_keeps_a_cluster_up_until_servers_stop(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    started = await asyncio.to_thread(nats_cluster.start_cluster, data_dir, 3)
+    assert [info.name for info in started] == ["nats-cluster-n0", "nats-cluster-n1", "nats-cluster-n2"]
+    assert await asyncio.to_thread(nats_cluster.start_cluster, data_dir, 3) == started  # reused, not doubled
+    client = await nats.connect([info.url for info in started])
+    try:
+        await ensure_bus(client.jetstream(), BusSettings(replicas=3), patience_s=30)
+        assert (await client.jetstream().stream_info(ASSIGNMENTS)).config.num_replicas == 3
+    finally:
+        await client.close()
+    environment = {**os.environ, "AGENT_DATA_DIR": str(data_dir)}
+    stopped = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "agent", "servers", "stop"],
+                                      cwd=REPO, env=environment, capture_output=True, text=True, timeout=60)
+    assert stopped.returncode == 0, stopped.stderr
+    assert stopped.stdout.count("stopped") == 3
+    assert not any(embedded._pid_alive(info.pid) for info in started)
+    assert nats_cluster.running_cluster(data_dir) == []
