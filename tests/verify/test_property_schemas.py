@@ -81,6 +81,12 @@ async def _verify(server: str, tables: list[Spec]) -> None:
                  "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": False}},
      "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'"],
      "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
+@example(tables=[  # a cycle t03 <-> t06 where t03's two keys must differ: t06 goes first, its key linked later
+    {"n": 3, "scoped": True, "audit": False, "keys": [(1, False, "NO ACTION"), (1, False, "SET NULL")],
+     "uniques": [], "indexes": [], "checks": [],
+     "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
+    {"n": 6, "scoped": True, "audit": False, "keys": [(0, False, "SET NULL")], "uniques": [], "indexes": [],
+     "checks": [], "columns": {"active": {"type": "boolean", "required": False, "default": True}}}])
 @example(tables=[  # two keys to one table and `<>`: a copy moved to the other tenant needs two parents
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "checks": [], "indexes": [],
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
