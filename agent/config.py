@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent.postgres_url import postgres_url_problem
+from agent.verify.pool import scratch_urls
 
 __all__ = ["ConfigError", "LogFormat", "ScratchBackend", "Settings", "load_settings"]
 
@@ -57,12 +58,23 @@ class Settings(BaseModel):
     """Databases an `apply` job may name, by name; a job never carries a URL (credentials would
     sit in the stream) and cannot reach a database the operator did not list."""
 
-    @field_validator("database_url", "scratch_database_url")
+    @field_validator("database_url")
     @classmethod
     def _postgres_url(cls, value: str | None) -> str | None:
         problem = postgres_url_problem(value) if value else None
         if problem:
             raise ValueError(problem)
+        return value or None
+
+    @field_validator("scratch_database_url")
+    @classmethod
+    def _scratch_urls(cls, value: str | None) -> str | None:
+        """One server's URL, or a pool's URLs separated by commas."""
+        urls = scratch_urls(value or "")
+        for number, url in enumerate(urls, 1):
+            problem = postgres_url_problem(url)
+            if problem:
+                raise ValueError(f"server {number} of {len(urls)} {problem}" if len(urls) > 1 else problem)
         return value or None
 
     @field_validator("nats_url")

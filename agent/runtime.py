@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from agent import embedded
 from agent.config import ScratchBackend, Settings
+from agent.verify.pool import scratch_urls
 
 __all__ = ["TESTCONTAINERS_EXTRA", "ScratchBackendError", "nats_url", "postgres_url", "scratch_postgres_url"]
 
@@ -38,14 +39,15 @@ class ScratchBackendError(RuntimeError):
 
 
 @contextlib.contextmanager
-def scratch_postgres_url(settings: Settings) -> Iterator[str]:
-    """A server on which scratch databases may be created and dropped, by SCRATCH_BACKEND."""
+def scratch_postgres_url(settings: Settings, *, pool: bool = False) -> Iterator[str]:
+    """A server on which scratch databases may be created and dropped, by SCRATCH_BACKEND. With
+    `pool`, every server SCRATCH_DATABASE_URL lists (for `JobContext`); otherwise its first."""
     if settings.scratch_backend is ScratchBackend.TESTCONTAINERS:
         with _container(settings.scratch_postgres_image) as url:
             yield url
         return
     if settings.scratch_database_url:
-        yield settings.scratch_database_url
+        yield settings.scratch_database_url if pool else scratch_urls(settings.scratch_database_url)[0]
         return
     if settings.scratch_backend is ScratchBackend.SERVER:
         raise ScratchBackendError("SCRATCH_BACKEND=server needs SCRATCH_DATABASE_URL")

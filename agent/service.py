@@ -29,6 +29,7 @@ from agent.memory.lessons import seed_core
 from agent.memory.lifecycle import maintain
 from agent.memory.shared import SharedStore
 from agent.structured_logging import get_logger
+from agent.verify.pool import scratch_urls
 from agent.verify.scratch import ScratchLimits, sweep_stale_scratch
 
 __all__ = ["Service", "ServiceUrls", "owner_name"]
@@ -153,13 +154,14 @@ class Service:
                 await asyncio.wait_for(stop.wait(), MAINTENANCE_EVERY_S)
 
     async def _sweep_scratch(self) -> None:
-        try:
-            swept = await sweep_stale_scratch(self.urls.scratch, max_age_s=ScratchLimits.configured().max_age_s)
-        except Exception as error:
-            log.warning("scratch sweep failed", error=repr(error))
-            return
-        if swept:
-            log.info("stale scratch databases dropped", names=swept)
+        for url in scratch_urls(self.urls.scratch):
+            try:
+                swept = await sweep_stale_scratch(url, max_age_s=ScratchLimits.configured().max_age_s)
+            except Exception as error:
+                log.warning("scratch sweep failed", error=repr(error))
+                continue
+            if swept:
+                log.info("stale scratch databases dropped", names=swept)
 
     @staticmethod
     def _on_signals(stop: asyncio.Event) -> None:

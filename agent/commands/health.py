@@ -22,6 +22,7 @@ from agent.bus.connection import connect, server_urls
 from agent.bus.contract import ASSIGNMENTS, CONSUMER
 from agent.commands.common import json_option, out, run_async, settings
 from agent.config import Settings
+from agent.verify.pool import scratch_urls
 
 __all__ = ["Check", "health_command", "run_checks"]
 
@@ -53,20 +54,22 @@ def health_command(timeout: float, as_json: bool) -> None:
 async def run_checks(config: Settings, timeout: float) -> list[Check]:
     urls = _urls(config)
     checks = await _nats_checks(urls.get("nats"), timeout)
-    for name in ("postgres", "scratch"):
-        if name in urls:
-            checks.append(await _checked(name, _postgres(urls[name], timeout), timeout))
+    for name, url in urls.items():
+        if name != "nats":
+            checks.append(await _checked(name, _postgres(url, timeout), timeout))
     return checks
 
 
 def _urls(config: Settings) -> dict[str, str | None]:
-    """The configured URLs; for one unset, the embedded server's (None when none runs)."""
+    """The configured URLs; for one unset, the embedded server's (None when none runs). Scratch
+    servers other than the memory store's are named `scratch`, or `scratch 1`, `scratch 2` in a pool."""
     running = {} if config.nats_url and config.database_url else {
         info.name: info.url for info in embedded.running(config.data_dir)}
     urls: dict[str, str | None] = {"nats": config.nats_url or running.get(embedded.NATS),
                                    "postgres": config.database_url or running.get(embedded.POSTGRES)}
-    if config.scratch_database_url and config.scratch_database_url != urls["postgres"]:
-        urls["scratch"] = config.scratch_database_url
+    scratch = [url for url in scratch_urls(config.scratch_database_url or "") if url != urls["postgres"]]
+    for number, url in enumerate(scratch, 1):
+        urls["scratch" if len(scratch) == 1 else f"scratch {number}"] = url
     return urls
 
 

@@ -83,7 +83,7 @@ def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_del
                                 activity_log=activity_log, owner=owner_name())
     try:
         with nats_url(configured) as bus_url, postgres_url(configured) as memory_url, \
-                scratch_postgres_url(configured) as scratch_url:
+                scratch_postgres_url(configured, pool=True) as scratch_url:
             embedded_nats = None if configured.nats_url else configured.data_dir
             service = Service(ServiceUrls(bus_url, memory_url, scratch_url, embedded_nats), bus, consumer,
                               configured.apply_targets)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import asyncpg
@@ -47,6 +47,7 @@ from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText, without_backups
 from agent.verify.pipeline import run_pipeline
+from agent.verify.pool import ScratchPool
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
@@ -69,16 +70,26 @@ class Unavailable(Exception):
 @dataclass
 class JobContext:
     scratch_url: str
+    """The scratch server; given several (comma-separated), each job gets the least busy one."""
     memory: SharedStore | None = None
     progress: Callable[[str], None] = field(default=lambda _message: None)
     apply_targets: dict[str, str] = field(default_factory=dict)
     """The databases `apply` jobs may name (AGENT_APPLY_TARGETS)."""
+    scratch_pool: ScratchPool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.scratch_pool = ScratchPool(self.scratch_url)
 
 
 Handler = Callable[[Job, Path, JobContext], Awaitable[JobOutcome]]
 
 
 async def run_job(job: Job, context: JobContext) -> JobOutcome:
+    with context.scratch_pool.lease() as scratch_url:
+        return await _run_job(job, replace(context, scratch_url=scratch_url))
+
+
+async def _run_job(job: Job, context: JobContext) -> JobOutcome:
     try:
         with job_folder(job) as folder:
             return await HANDLERS[job.kind](job, folder, context)
