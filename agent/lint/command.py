@@ -1,8 +1,8 @@
 """`migration-agent lint FILES...`: static rules, optionally a lock trace on a scratch database.
 
 Exit codes: 0 clean (or only findings below --fail-on), 1 findings at the failing level
-or a statement that failed in the trace, 2 unreadable file or invalid SQL, 3 PostgreSQL
-unavailable for --trace.
+or a statement that failed in the trace, 2 unreadable file, or invalid SQL (reported as
+MA000 with the other files' findings, the run going on), 3 PostgreSQL unavailable for --trace.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from agent.lint.model import Severity
 from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
-from agent.lint.source import SourceFile, SqlSyntaxError, parse_sources
+from agent.lint.source import SourceFile, parse_sources
 from agent.postgres_url import checked_url
 
 if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace is given
@@ -46,11 +46,7 @@ def _read(path: str) -> tuple[str, str]:
 
 
 def _parse(paths: Sequence[str]) -> list[SourceFile]:
-    texts = [_read(p) for p in paths]
-    try:
-        return parse_sources(texts)
-    except SqlSyntaxError as error:
-        _fail(ExitCode.BAD_INPUT, str(error))
+    return parse_sources([_read(p) for p in paths], keep_going=True)
 
 
 def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Registry:
@@ -81,7 +77,7 @@ def _lint_on_all_cpus(
     summary: from several processes when there are many files."""
     try:  # each worker reads its own files
         return lint_and_render(paths, output_format, rules)
-    except (UnreadableFileError, SqlSyntaxError) as error:
+    except UnreadableFileError as error:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 
@@ -182,14 +178,16 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
     Rules off by default (see docs/rules/README.md) run only with --enable CODE.
 
     Exit codes: 0 ok; 1 findings at --fail-on level (or a statement failed in the trace);
-    2 unreadable file, invalid SQL or unknown rule; 3 PostgreSQL unavailable for --trace.
+    2 unreadable file, unknown rule, or invalid SQL (MA000: reported with the other files'
+    findings, and no --trace); 3 PostgreSQL unavailable for --trace.
     """
     rules = select_rules(enable, disable)
     files = expand_folders(files)
     traces = None
     if trace:  # the trace runs the parsed statements: parse and lint here
         sources, report = lint_paths(files, rules)
-        traces = _run_trace(sources, database_url)
+        if not report.summary().unparsed:  # a file that does not parse would stop the run
+            traces = _run_trace(sources, database_url)
         output = _output(report, traces, output_format)
         summary, pieces = report.summary(), [output]
     else:
@@ -198,6 +196,8 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
         click.echo(piece, nl=False)
     if not trace:  # nothing left to clean up: the CLI may skip freeing the trees at exit
         quick_exit.request_quick_exit()
+    if summary.unparsed:
+        raise click.exceptions.Exit(int(ExitCode.BAD_INPUT))
     failed_trace = traces is not None and any(t.failed for t in traces)
     if summary.fails(Severity(fail_on)) or failed_trace:
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

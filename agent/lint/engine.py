@@ -19,7 +19,7 @@ from agent.lint.context import is_down, new_context
 from agent.lint.model import Finding, Severity
 from agent.lint.nodes import command_kinds
 from agent.lint.registry import Registry
-from agent.lint.source import SourceFile, parse_source
+from agent.lint.source import SourceFile, SqlSyntaxError, parse_source_or_error
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
 
 __all__ = [
@@ -57,10 +57,12 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     suppressed: int = 0
+    unparsed: int = 0  # files that do not parse (MA000): the run exits 2
 
     def __add__(self, other: Summary) -> Summary:
         return Summary(self.files + other.files, self.errors + other.errors,
-                       self.warnings + other.warnings, self.suppressed + other.suppressed)
+                       self.warnings + other.warnings, self.suppressed + other.suppressed,
+                       self.unparsed + other.unparsed)
 
     def fails(self, fail_on: Severity) -> bool:
         """`Report.fails`: whether a finding is at `fail_on` or above."""
@@ -72,9 +74,12 @@ class Report:
     files: tuple[FileReport, ...]
 
     def summary(self) -> Summary:
+        from agent.lint.rules import SYNTAX_ERROR  # by its finding: a worker's report has no tree
+
         return Summary(
             len(self.files), self.count(Severity.ERROR), self.count(Severity.WARNING),
             sum(len(f.suppressed) for f in self.files),
+            sum(1 for f in self.findings if f.code == SYNTAX_ERROR.code),
         )
 
     @property
@@ -104,6 +109,16 @@ def _ordered(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: (f.offset, f.code)))
 
 
+def _syntax_finding(source: SourceFile, error: SqlSyntaxError) -> Finding:
+    """MA000 at the error's position: reported whatever rules were chosen, as the file
+    could not be checked at all."""
+    from agent.lint.rules import SYNTAX_ERROR as rule
+
+    offset = source.line_starts[error.line - 1] + error.column - 1
+    return Finding(rule.code, rule.name, rule.severity, rule.message.format(reason=error.reason),
+                   source.path, error.line, error.column, offset, rule.why, rule.instead)
+
+
 def lint_parsed(
     source: SourceFile, rules: Registry | None = None, earlier_files: Catalog | None = None
 ) -> FileReport:
@@ -111,6 +126,8 @@ def lint_parsed(
 
     `earlier_files` holds what forward migrations linted before this one left behind.
     """
+    if source.syntax_error is not None:
+        return FileReport(source.path, source, (_syntax_finding(source, source.syntax_error),))
     rules = rules if rules is not None else default_rules()
     context = new_context(source, earlier_files)
     raw: list[Finding] = []
@@ -130,8 +147,8 @@ def lint_parsed(
 
 
 def lint_source(path: str, text: str, rules: Registry | None = None) -> FileReport:
-    """Lint one migration's text; raises `SqlSyntaxError` when it does not parse."""
-    return lint_parsed(parse_source(path, text), rules)
+    """Lint one migration's text (invalid SQL is its one finding, MA000)."""
+    return lint_parsed(parse_source_or_error(path, text), rules)
 
 
 def lint_sequence(

@@ -8,8 +8,8 @@ send their `FileReport`s back pickled, with the text of each file but not its sy
 (`source.statements` is empty there; `FileReport.statements` keeps the count), or, for
 `lint_and_render` in a format that can be put together from parts, their rendered part
 and counts only. `lint_and_render` is given paths, and each worker reads its own files.
-A file that cannot be read is reported before any syntax error, and either for the first
-file in order that has one, as reading all files and then `parse_sources` would.
+A file that cannot be read is reported for the first file in order that has one, as reading
+all files first would; a file that does not parse is a finding (MA000) like any other.
 
 Forking is only done from a process with a single thread and on a platform that has
 `os.fork`; otherwise, or for few files, everything runs here, in order.
@@ -39,7 +39,7 @@ from agent.lint.context import is_down
 from agent.lint.engine import FileReport, Report, Summary, lint_sequence
 from agent.lint.model import Finding
 from agent.lint.registry import Registry
-from agent.lint.source import Marker, SourceFile, SqlSyntaxError, parse_sources
+from agent.lint.source import Marker, SourceFile, parse_sources
 
 if TYPE_CHECKING:
     from agent.lint.render import Part
@@ -147,18 +147,14 @@ def _pipe() -> tuple[int, int]:
 # What a worker makes of its chunk: its (path, text) pairs (`list` when it was given them,
 # `read_files` when it was given paths)
 _Load = Callable[[Sequence[Any]], list[tuple[str, str]]]
-_Parsed = list[SourceFile] | SqlSyntaxError | UnreadableFileError
+_Parsed = list[SourceFile] | UnreadableFileError
 
 
 def _parse(chunk: Sequence[Any], load: _Load) -> _Parsed:
     try:
-        return parse_sources(load(chunk))
-    except (SqlSyntaxError, UnreadableFileError) as error:
+        return parse_sources(load(chunk), keep_going=True)
+    except UnreadableFileError as error:
         return error
-
-
-def _syntax_error(fields: tuple[str, int, int, str]) -> SqlSyntaxError:
-    return SqlSyntaxError(*fields)
 
 
 def _work(
@@ -184,9 +180,7 @@ def _work(
 
 def _rendered(report: Report, part: Part) -> tuple[tuple[int, ...], str]:
     """A worker's counts (`Summary` fields) and its files rendered."""
-    summary = report.summary()
-    counts = (summary.files, summary.errors, summary.warnings, summary.suppressed)
-    return counts, part(report.files)
+    return dataclasses.astuple(report.summary()), part(report.files)
 
 
 def _child(
@@ -197,8 +191,6 @@ def _child(
         parsed, report = _work(chunk, load, rules, before, after)
         if isinstance(parsed, UnreadableFileError):
             _send(results, ("unreadable", (parsed.path, parsed.reason)))
-        elif isinstance(parsed, SqlSyntaxError):
-            _send(results, ("syntax", (parsed.path, parsed.line, parsed.column, parsed.reason)))
         elif report is None:
             _send(results, ("skipped", None))
         elif part is not None:
@@ -253,11 +245,11 @@ def lint_texts(
     files: Sequence[tuple[str, str]], rules: Registry | None = None, workers: int | None = None
 ) -> Report:
     """`lint_sequence(parse_sources(files), rules)`, on `workers` processes (default: as
-    many as pay off). Raises `SqlSyntaxError` for the first file that does not parse."""
+    many as pay off)."""
     count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
     with without_cyclic_gc():
         if count == 1:
-            return lint_sequence(parse_sources(files), rules)
+            return lint_sequence(parse_sources(files, keep_going=True), rules)
         report, _, answers, chunks = _lint_in_workers(files, list, rules, count, None)
         restored = [_restored(f, flat) for value, chunk in zip(answers, chunks, strict=True)
                     for f, flat in zip(chunk, value, strict=True)]
@@ -337,18 +329,14 @@ def _receive(descriptor: int) -> tuple[str, Any]:
 
 def _checked(parsed: _Parsed, report: Report | None, answers: list[tuple[str, Any]]) -> Report:
     """This worker's report, once no worker failed: an unreadable file is raised first,
-    then a syntax error or a crash, each time the first in order."""
+    then a crash, each time the first in order."""
     if isinstance(parsed, UnreadableFileError):
         raise parsed
     for kind, value in answers:
         if kind == "unreadable":
             raise UnreadableFileError(*value)
-    if isinstance(parsed, SqlSyntaxError):
-        raise parsed
     assert report is not None
     for kind, value in answers:
-        if kind == "syntax":
-            raise _syntax_error(value)
         if kind == "crash":
             raise RuntimeError(f"lint worker failed:\n{value}")
     return report

@@ -20,8 +20,8 @@ from pglast import ast, parser
 from agent.lint import tree
 
 __all__ = [
-    "Marker", "SourceFile", "SqlSyntaxError", "Statement", "parse_source", "parse_sources",
-    "parse_statements",
+    "Marker", "SourceFile", "SqlSyntaxError", "Statement", "parse_source", "parse_source_or_error",
+    "parse_sources", "parse_statements", "unparsed_source",
 ]
 
 MARKER_PREFIX = "agent:"
@@ -63,6 +63,8 @@ class SourceFile:
     statements: tuple[Statement, ...]
     markers: tuple[Marker, ...]
     line_starts: tuple[int, ...] = field(repr=False)
+    # set, with no statements or markers, when the text does not parse (`parse_sources(..., keep_going=True)`)
+    syntax_error: SqlSyntaxError | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -163,7 +165,22 @@ def parse_source(path: str, text: str) -> SourceFile:
     return SourceFile(path, text, _statements(path, text, starts), _markers(text), starts)
 
 
-def parse_sources(files: Iterable[tuple[str, str]]) -> list[SourceFile]:
-    """`parse_source` for many (path, text) pairs; raises `SqlSyntaxError` for the first that fails."""
+def unparsed_source(path: str, text: str, error: SqlSyntaxError) -> SourceFile:
+    """A file that does not parse: its text and the error, no statements."""
+    return SourceFile(path, text, (), (), _line_starts(text), error)
+
+
+def parse_source_or_error(path: str, text: str) -> SourceFile:
+    """`parse_source`, or for invalid SQL an `unparsed_source` carrying the error."""
+    try:
+        return parse_source(path, text)
+    except SqlSyntaxError as error:
+        return unparsed_source(path, text, error)
+
+
+def parse_sources(files: Iterable[tuple[str, str]], *, keep_going: bool = False) -> list[SourceFile]:
+    """`parse_source` for many (path, text) pairs; raises `SqlSyntaxError` for the first that
+    fails, or with `keep_going` gives that file as an `unparsed_source`."""
+    parse = parse_source_or_error if keep_going else parse_source
     with tree.unchecked_nodes():
-        return [parse_source(path, text) for path, text in files]
+        return [parse(path, text) for path, text in files]

@@ -55,13 +55,13 @@ def test_github_format(tmp_path: Path) -> None:
 def test_syntax_error_exits_2_with_position(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "SELECT 1;\nCREATE TABEL x ();\n")
     assert code == 2
-    assert "001_m.sql:2:8: syntax error" in out
+    assert "001_m.sql:2:8: error MA000 syntax-error: syntax error" in out
 
 
 def test_sql_too_deep_for_the_parser_exits_2_naming_the_file(tmp_path: Path) -> None:
     code, out = _run(tmp_path, "SELECT " + "+".join(["1"] * 20_000) + ";\n")
     assert code == 2
-    assert "001_m.sql:1:1: stack depth limit exceeded" in out
+    assert "001_m.sql:1:1: error MA000 syntax-error: stack depth limit exceeded" in out
 
 
 def test_unreadable_file_exits_2(tmp_path: Path) -> None:

@@ -72,7 +72,8 @@ def _corpus() -> list[str]:
     bench = _bench()
     rng = random.Random(6)
     texts = [bench._file(rng, number) for number in range(400)]
-    texts += [rule.bad for rule in RULES] + [rule.good for rule in RULES]
+    examples = [rule for rule in RULES if rule.code != "MA000"]  # its bad example does not parse
+    texts += [rule.bad for rule in examples] + [rule.good for rule in examples]
     texts += [sql for _, bad, good in CASES for sql in (bad, good)]
     texts += [p.read_text(encoding="utf-8") for p in sorted((REPO / "migrations").glob("*.sql"))]
     return texts + _alter_corpus()

@@ -30,7 +30,9 @@ def test_text_has_position_message_caret_why_and_instead() -> None:
 
 def test_json_lists_findings_with_rule_data() -> None:
     data = json.loads(render(_report(), "json"))
-    assert data["summary"] == {"files": 1, "errors": 1, "warnings": 0, "suppressed": 0}
+    assert data["summary"] == {
+        "files": 1, "errors": 1, "warnings": 0, "suppressed": 0, "unparsed": 0,
+    }
     (finding,) = data["files"][0]["findings"]
     assert finding["code"] == "MA101" and (finding["line"], finding["column"]) == (3, 21)
     assert finding["doc"] == "docs/rules/MA101-create-index-not-concurrent.md"

@@ -9,7 +9,6 @@ import pytest
 from agent.lint.model import Severity
 from agent.lint.parallel import UnreadableFileError, lint_and_render, lint_texts
 from agent.lint.render import FORMATS, render
-from agent.lint.source import SqlSyntaxError
 from tests.lint.test_lint_dispatch import CORPUS
 
 FILES = [(f"{i:04d}_m{'_down' if i % 17 == 0 else ''}.sql", text) for i, text in enumerate(CORPUS)]
@@ -55,18 +54,8 @@ def test_index_of_an_earlier_chunk_covers_a_later_foreign_key() -> None:
     assert "MA602" not in codes[1]
 
 
-@pytest.mark.parametrize("bad", [0, 1, 2])
-def test_first_syntax_error_in_order_is_raised(bad: int) -> None:
-    files = [(f"{i}.sql", "SELECT 1;") for i in range(3)]
-    files[bad] = (f"{bad}.sql", "SELEC 1;")
-    files.append(("3.sql", "SELEC 2;"))
-    with pytest.raises(SqlSyntaxError) as raised:
-        lint_texts(files, workers=3)
-    assert raised.value.path == f"{bad}.sql"
-
-
 @pytest.mark.parametrize("unreadable", [0, 2])
-def test_first_unreadable_file_in_order_wins_over_syntax_errors(
+def test_first_unreadable_file_in_order_is_raised(
     unreadable: int, tmp_path: Path
 ) -> None:
     paths = _written(tmp_path, [(f"{i}.sql", "SELECT 1;") for i in range(4)])

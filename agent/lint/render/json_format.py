@@ -21,6 +21,7 @@ def report_json_head(report: Report | Summary) -> dict[str, object]:
             "errors": counts.errors,
             "warnings": counts.warnings,
             "suppressed": counts.suppressed,
+            "unparsed": counts.unparsed,
         },
     }
 

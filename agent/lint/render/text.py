@@ -32,9 +32,10 @@ def render_finding(report: FileReport, finding: Finding) -> str:
 
 def summary_line(report: Report | Summary) -> str:
     counts = report.summary() if isinstance(report, Report) else report
+    unparsed = f", {counts.unparsed} of which did not parse" if counts.unparsed else ""
     return (
         f"{counts.errors} error(s), {counts.warnings} warning(s), {counts.suppressed} "
-        f"suppressed in {counts.files} file(s)"
+        f"suppressed in {counts.files} file(s){unparsed}"
     )
 
 

@@ -47,6 +47,7 @@ from agent.lint.rules import (
     server_access_function,
     set_not_null,
     several_alters_one_table,
+    syntax_error,
     tenant_table_without_policy,
     tenant_table_without_rls,
     truncate_cascade,
@@ -62,16 +63,18 @@ from agent.lint.rules import (
     work_after_exclusive_lock,
 )
 
-__all__ = ["IGNORE_WITHOUT_REASON", "RULES", "UNKNOWN_MARKER", "UNUSED_IGNORE"]
+__all__ = ["IGNORE_WITHOUT_REASON", "RULES", "SYNTAX_ERROR", "UNKNOWN_MARKER", "UNUSED_IGNORE"]
 
 IGNORE_WITHOUT_REASON = ignore_without_reason.RULE
 UNUSED_IGNORE = unused_ignore.RULE
 UNKNOWN_MARKER = unknown_marker.RULE
+SYNTAX_ERROR = syntax_error.RULE
 
 RULES = Registry(
     module.RULE
     for module in (
-        # markers and suppressions (reported by the engine)
+        # the file itself, markers and suppressions (reported by the engine)
+        syntax_error,
         ignore_without_reason,
         unused_ignore,
         unknown_marker,
