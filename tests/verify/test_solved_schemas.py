@@ -209,3 +209,16 @@ async def test_an_owner_without_bypassrls_loads_through_the_policies(db: asyncpg
     linked = await db.fetchval("SELECT count(*) FROM customers c JOIN addresses a "
                                "ON a.address_id = c.default_address_id AND a.tenant_id = c.tenant_id")
     assert linked > 0
+
+
+def test_a_cycle_of_required_keys_is_refused_at_load_naming_it() -> None:
+    customers = (HERE / "cycle" / "customers.yaml").read_text().replace(
+        "    type: uuid\n    references:", "    type: uuid\n    required: true\n    references:").replace(
+        "on_delete: SET NULL", "on_delete: RESTRICT")
+    with pytest.raises(SchemaError) as raised:
+        load_schema_sources({"customers.yaml": customers,
+                             "addresses.yaml": (HERE / "cycle" / "addresses.yaml").read_text()})
+    assert str(raised.value) == (
+        "addresses.yaml:9:5 properties.customer_id.references: required keys form a cycle (addresses.customer_id -> "
+        "customers.default_address_id -> addresses): no row of any of these tables could be inserted first; "
+        "make one of these keys optional (not `required`)")
