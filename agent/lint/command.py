@@ -7,6 +7,7 @@ MA000 with the other files' findings, the run going on), 3 PostgreSQL unavailabl
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Coroutine, Sequence
@@ -22,7 +23,8 @@ from agent.lint.model import Severity
 from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
-from agent.lint.source import SourceFile, parse_sources
+from agent.lint.source import SourceFile
+from agent.lint.tools import TOOLS, Tool, UnknownToolError, detect, in_run_order, tool_named, tool_sources
 from agent.postgres_url import checked_url
 
 if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace is given
@@ -45,8 +47,8 @@ def _read(path: str) -> tuple[str, str]:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 
-def _parse(paths: Sequence[str]) -> list[SourceFile]:
-    return parse_sources([_read(p) for p in paths], keep_going=True)
+def _parse(paths: Sequence[str], tool: Tool | None) -> list[SourceFile]:
+    return tool_sources(tool or TOOLS["ours"], [_read(p) for p in paths])
 
 
 def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Registry:
@@ -63,20 +65,21 @@ def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Reg
 
 
 def lint_paths(
-    paths: Sequence[str], rules: Registry | None = None
+    paths: Sequence[str], rules: Registry | None = None, tool: Tool | None = None
 ) -> tuple[list[SourceFile], Report]:
-    """Read and lint files in the order given (earlier forward files inform later ones)."""
-    sources = _parse(paths)
+    """Read and lint files in the order given (earlier forward files inform later ones),
+    each cut into the runs `tool` makes of it (default: ours)."""
+    sources = _parse(paths, tool)
     return sources, lint_sequence(sources, rules)
 
 
 def _lint_on_all_cpus(
-    paths: Sequence[str], rules: Registry, output_format: str
+    paths: Sequence[str], rules: Registry, output_format: str, tool: Tool, tool_by: str
 ) -> tuple[Summary, list[str]]:
     """`lint_paths`' report rendered (in pieces to write one after the other) and its
     summary: from several processes when there are many files."""
     try:  # each worker reads its own files
-        return lint_and_render(paths, output_format, rules)
+        return lint_and_render(paths, output_format, rules, tool=tool, tool_by=tool_by)
     except UnreadableFileError as error:
         _fail(ExitCode.BAD_INPUT, str(error))
 
@@ -152,6 +155,27 @@ def expand_folders(paths: Sequence[str]) -> tuple[str, ...]:
     return tuple(expanded)
 
 
+def choose_tool(name: str | None, paths: Sequence[str]) -> tuple[Tool, str]:
+    """The tool named by --tool, else the one the files show (the first file's text is read
+    for annotations), and how it was chosen."""
+    if name is not None:
+        try:
+            return tool_named(name), "--tool"
+        except UnknownToolError as error:
+            _fail(ExitCode.BAD_INPUT, str(error))
+    return detect(paths, _read(paths[0])[1] if paths else ""), "detected"
+
+
+def _tool_files(tool: Tool, paths: Sequence[str]) -> tuple[str, ...]:
+    """The files the tool runs on PostgreSQL, each down right after its own up."""
+    left_out = [p for p in paths if not tool.lints(p)]
+    if left_out:
+        click.echo(f"migration-agent lint: left out {len(left_out)} file(s) {tool.name} runs "
+                   f"on another database, such as {left_out[0]}", err=True)
+    kept = [p for p in paths if tool.lints(p)] if left_out else list(paths)
+    return tuple(in_run_order(tool, kept))
+
+
 @click.command("lint")
 # Paths as given, checked when read: click.Path would stat each one first, which on a
 # run of a thousand files costs more than the rest of the argument parsing.
@@ -168,12 +192,19 @@ def expand_folders(paths: Sequence[str]) -> tuple[str, ...]:
               help="Also run this rule (code or name), e.g. one off by default. Repeatable.")
 @click.option("--disable", "disable", multiple=True, metavar="CODE",
               help="Do not run this rule (code or name). Repeatable; wins over --enable.")
+@click.option("--tool", "tool_name", metavar="NAME",
+              help="The migration tool that runs the files: " + ", ".join(TOOLS)
+              + " (pop is popx). Default: detected from the files.")
 def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace: bool,
                  database_url: str | None, enable: tuple[str, ...],
-                 disable: tuple[str, ...]) -> None:
+                 disable: tuple[str, ...], tool_name: str | None) -> None:
     """Lint SQL migrations for lock hazards, data loss and RLS gaps.
 
-    PATHS are files, or folders whose .sql files are linted in path order.
+    PATHS are files, or folders whose .sql files are linted in path order, except that
+    each down file comes right after its own up. The migration tool (--tool, else detected
+    from the files' layout and the first file's annotations) says which files are downs,
+    how a file splits into sections run one by one (goose, dbmate) and which run outside
+    a transaction; the report names it.
 
     Rules off by default (see docs/rules/README.md) run only with --enable CODE.
 
@@ -183,15 +214,18 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
     """
     rules = select_rules(enable, disable)
     files = expand_folders(files)
+    tool, tool_by = choose_tool(tool_name, files)
+    files = _tool_files(tool, files)
     traces = None
     if trace:  # the trace runs the parsed statements: parse and lint here
-        sources, report = lint_paths(files, rules)
+        sources, report = lint_paths(files, rules, tool)
+        report = dataclasses.replace(report, tool=tool.name, tool_by=tool_by)
         if not report.summary().unparsed:  # a file that does not parse would stop the run
             traces = _run_trace(sources, database_url)
         output = _output(report, traces, output_format)
         summary, pieces = report.summary(), [output]
     else:
-        summary, pieces = _lint_on_all_cpus(files, rules, output_format)
+        summary, pieces = _lint_on_all_cpus(files, rules, output_format, tool, tool_by)
     for piece in pieces:
         click.echo(piece, nl=False)
     if not trace:  # nothing left to clean up: the CLI may skip freeing the trees at exit

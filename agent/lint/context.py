@@ -363,6 +363,8 @@ def _not_null_column(constraint: ast.Constraint) -> str | None:
 
 
 def is_down(source: SourceFile) -> bool:
+    if source.direction is not None:  # the migration tool said
+        return source.direction == "down"
     name = source.name.lower()
     marked = source.has_marker("direction", "down")
     return marked or name.endswith(("_down.sql", ".down.sql"))
@@ -372,7 +374,10 @@ def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Con
     """The state before the file's first statement; `earlier_files` as left by the
     forward migrations linted before it in the same run."""
     facts = gather_facts(source)
-    implicit = not source.has_marker("no-transaction") and not facts.transaction_control
+    transactional = source.transactional
+    if transactional is None:
+        transactional = not source.has_marker("no-transaction")
+    implicit = transactional and not facts.transaction_control
     return Context(
         source=source,
         facts=facts,

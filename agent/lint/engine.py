@@ -41,8 +41,11 @@ class FileReport:
     statements: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"path": self.path}
+        if self.source.section is not None:
+            found["section"] = self.source.section
         return {
-            "path": self.path,
+            **found,
             "statements": self.statements,
             "findings": [f.to_json() for f in self.findings],
             "suppressed": [{**f.to_json(), "reason": r} for f, r in self.suppressed],
@@ -58,11 +61,14 @@ class Summary:
     warnings: int = 0
     suppressed: int = 0
     unparsed: int = 0  # files that do not parse (MA000): the run exits 2
+    tool: str = ""  # the migration tool assumed ('' when none was asked about)
+    tool_by: str = ""  # how it was chosen: "--tool" or "detected"
 
     def __add__(self, other: Summary) -> Summary:
         return Summary(self.files + other.files, self.errors + other.errors,
                        self.warnings + other.warnings, self.suppressed + other.suppressed,
-                       self.unparsed + other.unparsed)
+                       self.unparsed + other.unparsed, self.tool or other.tool,
+                       self.tool_by or other.tool_by)
 
     def fails(self, fail_on: Severity) -> bool:
         """`Report.fails`: whether a finding is at `fail_on` or above."""
@@ -72,14 +78,18 @@ class Summary:
 @dataclass(frozen=True, slots=True)
 class Report:
     files: tuple[FileReport, ...]
+    tool: str = ""
+    tool_by: str = ""
 
     def summary(self) -> Summary:
         from agent.lint.rules import SYNTAX_ERROR  # by its finding: a worker's report has no tree
 
         return Summary(
-            len(self.files), self.count(Severity.ERROR), self.count(Severity.WARNING),
+            sum(1 for f in self.files if f.source.section != "down"),  # a file's down section is no file
+            self.count(Severity.ERROR), self.count(Severity.WARNING),
             sum(len(f.suppressed) for f in self.files),
             sum(1 for f in self.findings if f.code == SYNTAX_ERROR.code),
+            self.tool, self.tool_by,
         )
 
     @property

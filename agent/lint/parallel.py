@@ -39,7 +39,8 @@ from agent.lint.context import is_down
 from agent.lint.engine import FileReport, Report, Summary, lint_sequence
 from agent.lint.model import Finding
 from agent.lint.registry import Registry
-from agent.lint.source import Marker, SourceFile, parse_sources
+from agent.lint.source import Marker, SourceFile
+from agent.lint.tools import DEFAULT, Tool, tool_sources
 
 if TYPE_CHECKING:
     from agent.lint.render import Part
@@ -101,7 +102,7 @@ def _folded(catalog: Catalog, sources: list[SourceFile]) -> Catalog:
 _FINDING_FIELDS = tuple(f.name for f in dataclasses.fields(Finding))
 # A report as plain tuples, without the text (the parent has it) or the syntax tree:
 # pickled many times faster than the objects.
-_Flat = tuple[tuple[Marker, ...], tuple[int, ...], list[tuple[Any, ...]],
+_Flat = tuple[str, str | None, tuple[Marker, ...], tuple[int, ...], list[tuple[Any, ...]],
               list[tuple[tuple[Any, ...], str]], int]
 
 
@@ -110,15 +111,15 @@ def _flat(report: FileReport) -> _Flat:
         return tuple([getattr(finding, name) for name in _FINDING_FIELDS])
 
     source = report.source
-    return (source.markers, source.line_starts, [fields(f) for f in report.findings],
+    return (source.path, source.section, source.markers, source.line_starts,
+            [fields(f) for f in report.findings],
             [(fields(f), reason) for f, reason in report.suppressed], report.statements)
 
 
-def _restored(file: tuple[str, str], flat: _Flat) -> FileReport:
-    path, text = file
-    markers, line_starts, findings, suppressed, statements = flat
+def _restored(texts: dict[str, str], flat: _Flat) -> FileReport:
+    path, section, markers, line_starts, findings, suppressed, statements = flat
     return FileReport(
-        path, SourceFile(path, text, (), markers, line_starts),
+        path, SourceFile(path, texts[path], (), markers, line_starts, section=section),
         tuple(Finding(*f) for f in findings),
         tuple((Finding(*f), reason) for f, reason in suppressed), statements,
     )
@@ -144,15 +145,15 @@ def _pipe() -> tuple[int, int]:
     return read_end, write_end
 
 
-# What a worker makes of its chunk: its (path, text) pairs (`list` when it was given them,
-# `read_files` when it was given paths)
-_Load = Callable[[Sequence[Any]], list[tuple[str, str]]]
+# What a worker makes of its chunk: the runs the migration tool makes of its files (read
+# first when it was given paths)
+_Load = Callable[[Sequence[Any]], list[SourceFile]]
 _Parsed = list[SourceFile] | UnreadableFileError
 
 
 def _parse(chunk: Sequence[Any], load: _Load) -> _Parsed:
     try:
-        return parse_sources(load(chunk), keep_going=True)
+        return load(chunk)
     except UnreadableFileError as error:
         return error
 
@@ -242,41 +243,55 @@ def without_cyclic_gc() -> Iterator[None]:
 
 
 def lint_texts(
-    files: Sequence[tuple[str, str]], rules: Registry | None = None, workers: int | None = None
+    files: Sequence[tuple[str, str]], rules: Registry | None = None, workers: int | None = None,
+    tool: Tool | None = None, tool_by: str = "",
 ) -> Report:
-    """`lint_sequence(parse_sources(files), rules)`, on `workers` processes (default: as
-    many as pay off)."""
+    """`lint_sequence(tool_sources(tool, files), rules)`, on `workers` processes (default:
+    as many as pay off); the report names `tool` (default: ours, unnamed) and `tool_by`."""
     count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
+    name, by = (tool.name, tool_by) if tool is not None else ("", "")
+    runs = tool or DEFAULT
+
+    def load(chunk: Sequence[tuple[str, str]]) -> list[SourceFile]:
+        return tool_sources(runs, chunk)
+
     with without_cyclic_gc():
         if count == 1:
-            return lint_sequence(parse_sources(files, keep_going=True), rules)
-        report, _, answers, chunks = _lint_in_workers(files, list, rules, count, None)
-        restored = [_restored(f, flat) for value, chunk in zip(answers, chunks, strict=True)
-                    for f, flat in zip(chunk, value, strict=True)]
-        return Report((*report.files, *restored))
+            return dataclasses.replace(lint_sequence(load(files), rules), tool=name, tool_by=by)
+        report, _, answers, chunks = _lint_in_workers(files, load, rules, count, None)
+        restored = [_restored(dict(chunk), flat)
+                    for value, chunk in zip(answers, chunks, strict=True) for flat in value]
+        return Report((*report.files, *restored), name, by)
 
 
 def lint_and_render(
     paths: Sequence[str], output_format: str, rules: Registry | None = None,
-    workers: int | None = None,
+    workers: int | None = None, tool: Tool | None = None, tool_by: str = "",
 ) -> tuple[Summary, list[str]]:
-    """The summary of `lint_texts(read_files(paths), rules, workers)` and its rendering in
-    `output_format`, in pieces to write one after the other. Each worker reads its own
-    files, and renders them when the format can be put together from parts
+    """The summary of `lint_texts(read_files(paths), rules, workers, tool, tool_by)` and its
+    rendering in `output_format`, in pieces to write one after the other. Each worker reads
+    its own files, and renders them when the format can be put together from parts
     (`agent.lint.render.IN_PARTS`) instead of sending their findings back."""
     from agent.lint.render import IN_PARTS, render
 
     count = worker_count(len(paths)) if workers is None else max(1, min(workers, len(paths)))
     if count == 1 or output_format not in IN_PARTS:
-        report = lint_texts(read_files(paths), rules, workers)
+        report = lint_texts(read_files(paths), rules, workers, tool, tool_by)
         with without_cyclic_gc():
             return report.summary(), [render(report, output_format)]
     part, assemble = IN_PARTS[output_format]
+    runs = tool or DEFAULT
+
+    def load(chunk: Sequence[str]) -> list[SourceFile]:
+        return tool_sources(runs, read_files(chunk))
+
     with without_cyclic_gc():
-        _, own, answers, _ = _lint_in_workers(paths, read_files, rules, count, part)
+        _, own, answers, _ = _lint_in_workers(paths, load, rules, count, part)
         assert own is not None
         parts = [own, *answers]
         summary = sum((Summary(*counts) for counts, _ in parts), Summary())
+        if tool is not None:
+            summary = dataclasses.replace(summary, tool=tool.name, tool_by=tool_by)
         return summary, assemble(summary, [text for _, text in parts])
 
 

@@ -20,8 +20,8 @@ from pglast import ast, parser
 from agent.lint import tree
 
 __all__ = [
-    "Marker", "SourceFile", "SqlSyntaxError", "Statement", "parse_source", "parse_source_or_error",
-    "parse_sources", "parse_statements", "unparsed_source",
+    "Marker", "Section", "SourceFile", "SqlSyntaxError", "Statement", "parse_sections",
+    "parse_source", "parse_source_or_error", "parse_sources", "parse_statements", "unparsed_source",
 ]
 
 MARKER_PREFIX = "agent:"
@@ -65,6 +65,12 @@ class SourceFile:
     line_starts: tuple[int, ...] = field(repr=False)
     # set, with no statements or markers, when the text does not parse (`parse_sources(..., keep_going=True)`)
     syntax_error: SqlSyntaxError | None = None
+    # "up" or "down" for a part of a file that holds both (goose, dbmate), run on its own
+    section: str | None = None
+    # "up" or "down" as the migration tool tells (None: by the name and the markers)
+    direction: str | None = None
+    # whether the tool runs it in a transaction (None: yes, unless a no-transaction marker)
+    transactional: bool | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a character offset."""
@@ -105,15 +111,19 @@ def parse_statements(text: str) -> tuple[ast.RawStmt, ...]:
     return tree.parse_sql(text)
 
 
+def _syntax_error(path: str, starts: tuple[int, ...], error: parser.ParseError) -> SqlSyntaxError:
+    position = error.args[1] if len(error.args) > 1 else None
+    offset = position if isinstance(position, int) else 0  # "stack depth limit exceeded" has none
+    line = bisect.bisect_right(starts, offset) - 1
+    column = offset - starts[line] + 1
+    return SqlSyntaxError(path, line + 1, column, str(error.args[0]))
+
+
 def _statements(path: str, text: str, starts: tuple[int, ...]) -> tuple[Statement, ...]:
     try:
         raw = parse_statements(text)
     except parser.ParseError as error:
-        position = error.args[1] if len(error.args) > 1 else None
-        offset = position if isinstance(position, int) else 0  # "stack depth limit exceeded" has none
-        line = bisect.bisect_right(starts, offset) - 1
-        column = offset - starts[line] + 1
-        raise SqlSyntaxError(path, line + 1, column, str(error.args[0])) from None
+        raise _syntax_error(path, starts, error) from None
     return tuple(_statement(i, item) for i, item in enumerate(raw))
 
 
@@ -184,3 +194,66 @@ def parse_sources(files: Iterable[tuple[str, str]], *, keep_going: bool = False)
     parse = parse_source_or_error if keep_going else parse_source
     with tree.unchecked_nodes():
         return [parse(path, text) for path, text in files]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of a file that a tool runs on its own: `span` (start, end) holds it and the
+    `-- agent:` markers that apply to it; each of `chunks` is sent to the server as one
+    piece (a goose StatementBegin/End block), so each is parsed alone."""
+
+    name: str
+    span: tuple[int, int]
+    chunks: tuple[tuple[int, int], ...]
+    direction: str
+    transactional: bool
+
+
+def _masked(text: str, start: int, end: int) -> str:
+    """`text` with everything outside [start, end) blanked (newlines kept): parsed alone,
+    the chunk keeps its offsets into the whole file."""
+    def blank(part: str) -> str:
+        return "\n".join(" " * len(line) for line in part.split("\n"))
+
+    return blank(text[:start]) + text[start:end] + blank(text[end:])
+
+
+def _chunk_statements(
+    path: str, text: str, starts: tuple[int, ...], chunk: tuple[int, int], first: int
+) -> list[Statement]:
+    start, end = chunk
+    try:
+        raw = parse_statements(_masked(text, start, end))
+    except parser.ParseError as error:
+        raise _syntax_error(path, starts, error) from None
+    found: list[Statement] = []
+    for item in raw:
+        assert item.stmt is not None
+        location = item.stmt_location or 0  # the first statement starts at 0, before the chunk
+        stop = location + item.stmt_len if item.stmt_len else end
+        found.append(Statement(first + len(found), item.stmt, max(location, start), stop))
+    return found
+
+
+def _section_source(
+    path: str, text: str, starts: tuple[int, ...], markers: tuple[Marker, ...], section: Section
+) -> SourceFile:
+    low, high = section.span
+    own = tuple(m for m in markers if low <= m.offset < high)
+    statements: list[Statement] = []
+    error = None
+    try:
+        for chunk in section.chunks:
+            statements += _chunk_statements(path, text, starts, chunk, len(statements))
+    except SqlSyntaxError as raised:
+        statements, own, error = [], (), raised
+    return SourceFile(path, text, tuple(statements), own, starts, error, section.name,
+                      section.direction, section.transactional)
+
+
+def parse_sections(path: str, text: str, sections: Iterable[Section]) -> list[SourceFile]:
+    """One `SourceFile` per section (positions are the whole file's); a section that does
+    not parse is an `unparsed_source` of its own."""
+    starts = _line_starts(text)
+    markers = _markers(text)
+    return [_section_source(path, text, starts, markers, s) for s in sections]

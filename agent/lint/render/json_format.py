@@ -14,8 +14,10 @@ __all__ = ["assemble_json", "json_part", "render_json", "report_json", "report_j
 def report_json_head(report: Report | Summary) -> dict[str, object]:
     """The report's version and summary (`report_json` without the files)."""
     counts = report.summary() if isinstance(report, Report) else report
+    tool = {"tool": {"name": counts.tool, "chosen": counts.tool_by}} if counts.tool else {}
     return {
         "version": 1,
+        **tool,
         "summary": {
             "files": counts.files,
             "errors": counts.errors,
@@ -70,7 +72,9 @@ class _FileEncoder:
     def file(self, file: FileReport) -> str:
         findings = ", ".join([self.finding(f) for f in file.findings])
         suppressed = ", ".join([self.finding(f, reason) for f, reason in file.suppressed])
-        return (f'{{"path": {self._path(file.path)}, "statements": {file.statements}, '
+        section = file.source.section
+        path = self._path(file.path) + ("" if section is None else f', "section": "{section}"')
+        return (f'{{"path": {path}, "statements": {file.statements}, '
                 f'"findings": [{findings}], "suppressed": [{suppressed}]}}')
 
     def _path(self, path: str) -> str:

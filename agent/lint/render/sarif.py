@@ -57,11 +57,10 @@ def sarif_log(report: Report) -> dict[str, Any]:
         "version": "0.1.0",
         "rules": [_rule(r) for r in rules],
     }
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results}],
-    }
+    run: dict[str, Any] = {"tool": {"driver": driver}, "results": results}
+    if report.tool:
+        run["properties"] = {"migrationTool": report.tool, "migrationToolChosen": report.tool_by}
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
 def render_sarif(report: Report) -> str:

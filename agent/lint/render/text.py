@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from agent.lint.engine import FileReport, Report, Summary
 from agent.lint.model import Finding
 
-__all__ = ["assemble_text", "render_finding", "render_text", "summary_line", "text_part"]
+__all__ = [
+    "assemble_text", "render_finding", "render_text", "summary_line", "text_part", "tool_line",
+]
 
 
 def _caret(report: FileReport, finding: Finding) -> list[str]:
@@ -44,9 +46,18 @@ def text_part(files: Sequence[FileReport]) -> str:
     return "\n\n".join([render_finding(file, f) for file in files for f in file.findings])
 
 
+def tool_line(summary: Summary) -> str:
+    """Which migration tool the run assumed ('' when none was asked about)."""
+    if not summary.tool:
+        return ""
+    how = "detected from the files; --tool to choose" if summary.tool_by == "detected" else summary.tool_by
+    return f"migration tool: {summary.tool} ({how})\n"
+
+
 def assemble_text(summary: Summary, parts: Sequence[str]) -> list[str]:
-    """The output in pieces: each part's findings, then the summary line."""
-    pieces: list[str] = []
+    """The output in pieces: the tool assumed, each part's findings, then the summary line."""
+    head = tool_line(summary)
+    pieces: list[str] = [head] if head else []
     for part in parts:
         if part:
             pieces += [part, "\n\n"]

@@ -1,0 +1,185 @@
+"""Migration tools as data: each folder under tests/lint/tools/ is linted as its tool runs it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agent.lint.command import lint_command
+from agent.lint.parallel import lint_texts
+from agent.lint.render import FORMATS, render
+from agent.lint.tools import TOOLS, detect, in_run_order, tool_named
+
+FOLDERS = Path(__file__).resolve().parent / "tools"
+DIESEL = FOLDERS / "diesel" / "migrations"
+
+
+def _lint(folder: Path, *args: str) -> tuple[int, dict[str, object]]:
+    result = CliRunner().invoke(lint_command, [str(folder), "--format", "json", *args])
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _found(report: dict[str, object]) -> list[tuple[str, str | None, str]]:
+    """(file name, section, code) of every finding."""
+    files = report["files"]
+    assert isinstance(files, list)
+    return [(Path(f["path"]).name if "diesel" not in f["path"] else
+             "/".join(Path(f["path"]).parts[-2:]), f.get("section"), finding["code"])
+            for f in files for finding in f["findings"]]
+
+
+@pytest.mark.parametrize(("folder", "tool"), [
+    ("goose", "goose"), ("dbmate", "dbmate"), ("golang_migrate", "golang-migrate"),
+    ("popx", "popx"), ("diesel", "diesel"),
+])
+def test_the_tool_is_detected_and_named_in_every_format(folder: str, tool: str) -> None:
+    _, report = _lint(FOLDERS / folder)
+    assert report["tool"] == {"name": tool, "chosen": "detected"}
+    text = CliRunner().invoke(lint_command, [str(FOLDERS / folder)]).stdout
+    assert text.splitlines()[0] == f"migration tool: {tool} (detected from the files; --tool to choose)"
+    sarif_output = CliRunner().invoke(lint_command, [str(FOLDERS / folder), "--format", "sarif"])
+    sarif = json.loads(sarif_output.stdout)
+    assert sarif["runs"][0]["properties"]["migrationTool"] == tool
+
+
+def test_goose_sections_blocks_and_any_case_no_transaction() -> None:
+    code, report = _lint(FOLDERS / "goose")
+    assert code == 1
+    # the block's last statement needs no semicolon; `no transaction` in lower case counts;
+    # the Down section is its own run, so its ALTER does not follow the Up's in one transaction
+    # the downs are downs (no MA202, MA201), linted like any down file
+    assert _found(report) == [
+        ("20240101120000_create_lots.sql", "down", "MA401"),
+        ("20240101120000_create_lots.sql", "down", "MA608"),
+        ("20240104080000_lots_note.sql", "down", "MA608"),
+    ]
+    files = report["files"]
+    assert isinstance(files, list)
+    assert [(Path(f["path"]).name[:14], f["section"], f["statements"]) for f in files] == [
+        ("20240101120000", "up", 1), ("20240101120000", "down", 1),
+        ("20240102090000", "up", 1), ("20240102090000", "down", 1),
+        ("20240103100000", "up", 2), ("20240103100000", "down", 2),
+        ("20240104080000", "up", 2), ("20240104080000", "down", 2),
+    ]
+    assert report["summary"]["files"] == 4  # type: ignore[index]
+
+
+def test_goose_as_our_runner_would_see_it_is_what_the_field_showed() -> None:
+    code, report = _lint(FOLDERS / "goose", "--tool", "ours")
+    assert code == 2 and report["tool"] == {"name": "ours", "chosen": "--tool"}
+    codes = {c for _, _, c in _found(report)}
+    assert {"MA000", "MA301", "MA304"} <= codes
+
+
+def test_dbmate_sections_and_transaction_false() -> None:
+    _, report = _lint(FOLDERS / "dbmate")
+    assert _found(report) == [
+        ("20240101120000_create_lots.sql", "down", "MA401"),
+        ("20240101120000_create_lots.sql", "down", "MA608"),
+        ("20240103120000_lots_note.sql", "down", "MA608"),
+    ]
+
+
+def test_golang_migrate_runs_files_without_a_transaction_and_downs_after_their_ups() -> None:
+    _, report = _lint(FOLDERS / "golang_migrate")
+    found = _found(report)
+    assert not [f for f in found if f[2] == "MA301"]  # SET lock_timeout then CONCURRENTLY is fine
+    # the down narrows what its own up widened: checked after that up, it rewrites the table
+    assert ("000003_widen_sku.down.sql", None, "MA108") in found
+    assert not [f for f in found if f[0] == "000003_widen_sku.up.sql"]
+    files = report["files"]
+    assert isinstance(files, list)
+    assert [Path(f["path"]).name for f in files] == [
+        "000001_create_lots.up.sql", "000001_create_lots.down.sql",
+        "000002_lots_sku_idx.up.sql", "000002_lots_sku_idx.down.sql",
+        "000003_widen_sku.up.sql", "000003_widen_sku.down.sql",
+    ]
+
+
+def test_popx_autocommit_files_run_outside_a_transaction_and_other_databases_are_left_out() -> None:
+    _, report = _lint(FOLDERS / "popx")
+    found = _found(report)
+    assert not [f for f in found if f[2] in ("MA301", "MA000")]
+    files = report["files"]
+    assert isinstance(files, list)
+    assert not [f for f in files if ".mysql." in f["path"]]
+    assert [Path(f["path"]).name.split(".", 1)[1] for f in files] == [
+        "postgres.up.sql", "postgres.down.sql", "autocommit.up.sql", "autocommit.down.sql",
+    ]
+
+
+def test_diesel_down_files_are_downs_checked_after_their_up() -> None:
+    _, report = _lint(FOLDERS / "diesel")
+    found = _found(report)
+    assert not [f for f in found if f[2] in ("MA202", "MA301")]  # down.sql is a down; metadata.toml
+    assert ("2024-01-02-090000_widen_sku/down.sql", None, "MA108") in found
+    files = report["files"]
+    assert isinstance(files, list)
+    assert ["/".join(Path(f["path"]).parts[-1:]) for f in files] == ["up.sql", "down.sql"] * 3
+
+
+def test_metadata_toml_is_what_keeps_diesel_out_of_a_transaction(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations" / "2024-01-03-100000_lots_sku_idx"
+    folder.mkdir(parents=True)
+    (folder / "up.sql").write_text((DIESEL / "2024-01-03-100000_lots_sku_idx" / "up.sql").read_text())
+    assert "MA301" in {c for _, _, c in _found(_lint(tmp_path)[1])}
+    (folder / "metadata.toml").write_text("# diesel\nrun_in_transaction = false  # CONCURRENTLY\n")
+    assert "MA301" not in {c for _, _, c in _found(_lint(tmp_path)[1])}
+
+
+def test_our_runner_keeps_its_markers_and_names(tmp_path: Path) -> None:
+    (tmp_path / "20240101120000_idx.sql").write_text(
+        "-- morph:nontransactional\nSET lock_timeout = '2s';\n"
+        "CREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);\n")
+    (tmp_path / "20240101120000_idx_down.sql").write_text("DROP TABLE lots;\n")
+    _, report = _lint(tmp_path)
+    assert report["tool"] == {"name": "ours", "chosen": "detected"}
+    assert not [f for f in _found(report) if f[2] in ("MA301", "MA202")]
+
+
+def test_unknown_tool_is_refused_naming_the_known_ones(tmp_path: Path) -> None:
+    (tmp_path / "1.sql").write_text("SELECT 1;\n")
+    result = CliRunner().invoke(lint_command, [str(tmp_path), "--tool", "flywya"])
+    assert result.exit_code == 2
+    assert "no migration tool is called 'flywya'" in result.output and "goose" in result.output
+
+
+def test_pop_is_popx_and_names_are_any_case() -> None:
+    assert tool_named("pop") is TOOLS["popx"] and tool_named("Goose") is TOOLS["goose"]
+
+
+def test_a_down_file_moves_right_after_its_own_up_and_nothing_else_moves() -> None:
+    paths = ["a/2.down.sql", "a/1.down.sql", "a/1.up.sql", "a/3.down.sql", "a/2.up.sql", "b.sql"]
+    assert in_run_order(TOOLS["golang-migrate"], paths) == [
+        "a/1.up.sql", "a/1.down.sql", "a/3.down.sql", "a/2.up.sql", "a/2.down.sql", "b.sql",
+    ]
+
+
+def test_detection_from_names_then_from_the_first_file() -> None:
+    assert detect(["m/1_a.up.sql"], "").name == "golang-migrate"
+    assert detect(["m/1_a.postgres.up.sql", "m/1_a.up.sql"], "").name == "popx"
+    assert detect(["m/2024_a/up.sql"], "").name == "diesel"
+    assert detect(["m/1_a.sql"], "-- +GOOSE UP\nSELECT 1;").name == "goose"
+    assert detect(["m/1_a.sql"], "-- migrate:up\nSELECT 1;").name == "dbmate"
+    assert detect(["m/1_a.sql"], "SELECT 1; -- +goose Up").name == "ours"
+
+
+def test_goose_block_without_its_semicolon_and_a_syntax_error_after_it() -> None:
+    text = ("-- +goose Up\n-- +goose StatementBegin\nSELECT 1\n-- +goose StatementEnd\n"
+            "SELEC 2;\n-- +goose Down\nSELECT 3;\n")
+    up, down = lint_texts([("m.sql", text)], tool=TOOLS["goose"]).files
+    assert [(f.code, f.line, f.column) for f in up.findings] == [("MA000", 5, 1)]
+    assert down.statements == 1 and not down.findings
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_give_the_same_report_for_sectioned_files(workers: int) -> None:
+    files = [(str(p), p.read_text()) for p in sorted((FOLDERS / "goose").glob("*.sql"))] * 2
+    goose = TOOLS["goose"]
+    one = lint_texts(files, workers=1, tool=goose, tool_by="detected")
+    several = lint_texts(files, workers=workers, tool=goose, tool_by="detected")
+    for output_format in FORMATS:
+        assert render(several, output_format) == render(one, output_format)

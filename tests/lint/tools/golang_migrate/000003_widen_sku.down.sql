@@ -1,0 +1,4 @@
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE lots ALTER COLUMN sku TYPE varchar(32);
+COMMIT;
