@@ -87,3 +87,11 @@ def test_a_file_that_does_not_parse_leaves_the_catalog_alone() -> None:
              ("2.sql", "DROP INDEX i;")]
     messages = [f.message for f in lint_texts(files, workers=1).files[1].findings]
     assert messages and not any("on lots" in m for m in messages)  # nothing of file 1 ran
+
+
+def test_trace_is_skipped_when_a_file_does_not_parse(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    result = CliRunner().invoke(lint_command, [str(folder), "--trace", "--format", "json"])
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert "trace" not in data and data["summary"]["unparsed"] == 1

@@ -183,3 +183,9 @@ def test_workers_give_the_same_report_for_sectioned_files(workers: int) -> None:
     several = lint_texts(files, workers=workers, tool=goose, tool_by="detected")
     for output_format in FORMATS:
         assert render(several, output_format) == render(one, output_format)
+
+
+def test_every_tool_has_a_row_in_the_docs() -> None:
+    page = (FOLDERS.parents[2] / "docs" / "lint-tools.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1].strip() for line in page.splitlines() if line.startswith("| `")]
+    assert sorted(row.split()[0].strip("`") for row in rows) == sorted(TOOLS)
