@@ -189,3 +189,16 @@ def test_every_tool_has_a_row_in_the_docs() -> None:
     page = (FOLDERS.parents[2] / "docs" / "lint-tools.md").read_text(encoding="utf-8")
     rows = [line.split("|")[1].strip() for line in page.splitlines() if line.startswith("| `")]
     assert sorted(row.split()[0].strip("`") for row in rows) == sorted(TOOLS)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "github"])
+def test_workers_reading_their_own_sectioned_files_give_the_same_output(output_format: str) -> None:
+    from agent.lint.parallel import lint_and_render
+
+    paths = [str(p) for p in sorted((FOLDERS / "goose").glob("*.sql"))] * 2
+    files = [(p, Path(p).read_text()) for p in paths]
+    one = lint_texts(files, workers=1, tool=TOOLS["goose"], tool_by="--tool")
+    summary, pieces = lint_and_render(paths, output_format, workers=3, tool=TOOLS["goose"],
+                                      tool_by="--tool")
+    assert "".join(pieces) == render(one, output_format)
+    assert summary == one.summary() and summary.files == 8 and summary.tool == "goose"
