@@ -33,7 +33,7 @@ def _found(report: dict[str, object]) -> list[tuple[str, str | None, str]]:
 
 @pytest.mark.parametrize(("folder", "tool"), [
     ("goose", "goose"), ("dbmate", "dbmate"), ("golang_migrate", "golang-migrate"),
-    ("popx", "popx"), ("diesel", "diesel"),
+    ("popx", "popx"), ("diesel", "diesel"), ("flyway", "flyway"),
 ])
 def test_the_tool_is_detected_and_named_in_every_format(folder: str, tool: str) -> None:
     _, report = _lint(FOLDERS / folder)
@@ -202,3 +202,29 @@ def test_workers_reading_their_own_sectioned_files_give_the_same_output(output_f
                                       tool_by="--tool")
     assert "".join(pieces) == render(one, output_format)
     assert summary == one.summary() and summary.files == 8 and summary.tool == "goose"
+
+
+def test_flyway_runs_versions_in_numeric_order_undo_after_its_version_repeatables_last() -> None:
+    code, report = _lint(FOLDERS / "flyway")
+    files = report["files"]
+    assert isinstance(files, list)
+    assert [Path(f["path"]).name for f in files] == [
+        "V1__create_lots.sql", "V2__lots_sku_idx.sql", "V10__widen_sku.sql",
+        "U10__widen_sku.sql", "R__lots_by_sku.sql",
+    ]
+    # a file of CONCURRENTLY alone runs outside a transaction; the undo narrows what V10 widened
+    assert _found(report) == [
+        ("U10__widen_sku.sql", None, "MA402"), ("U10__widen_sku.sql", None, "MA108"),
+    ]
+    assert code == 1
+
+
+def test_flyway_runs_a_file_in_a_transaction_when_nothing_in_it_refuses_one(tmp_path: Path) -> None:
+    (tmp_path / "V1__a.sql").write_text("BEGIN;\nCREATE INDEX CONCURRENTLY i ON lots (sku);\nCOMMIT;\n")
+    (tmp_path / "V2__b.sql").write_text("DROP INDEX CONCURRENTLY i;\n")
+    (tmp_path / "V3__c.sql").write_text(
+        "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN a int;\nALTER TABLE lots ADD COLUMN b int;\n")
+    found = _found(_lint(tmp_path)[1])
+    assert ("V1__a.sql", None, "MA301") in found  # its own BEGIN still holds it in one
+    assert not [f for f in found if f[0] == "V2__b.sql" and f[2] == "MA301"]
+    assert ("V3__c.sql", None, "MA304") in found  # a plain file runs in one transaction

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from agent.lint import tree
 from agent.lint.source import SourceFile
-from agent.lint.tools import dbmate, diesel, golang_migrate, goose, ours, popx
+from agent.lint.tools import dbmate, diesel, flyway, golang_migrate, goose, ours, popx
 from agent.lint.tools.model import Tool
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
 # In the order detection tries them: layouts first, then the first file's annotations.
 TOOLS: dict[str, Tool] = {
     module.TOOL.name: module.TOOL
-    for module in (diesel, popx, golang_migrate, goose, dbmate, ours)
+    for module in (diesel, popx, golang_migrate, flyway, goose, dbmate, ours)
 }
 ALIASES = {"pop": "popx", "migrate": "golang-migrate", "migration-agent": "ours"}
 DEFAULT = ours.TOOL
@@ -52,8 +52,10 @@ def detect(paths: Sequence[str], first_text: str) -> Tool:
 
 
 def in_run_order(tool: Tool, paths: Sequence[str]) -> list[str]:
-    """`paths` in the order given, except that a down file whose up is among them comes
-    right after that up (path order puts `X.down.sql` before `X.up.sql`)."""
+    """`paths` in the order the tool runs them (for most, as given), except that a down file
+    whose up is among them comes right after that up (path order puts `X.down.sql` before
+    `X.up.sql`)."""
+    paths = tool.run_order(paths)
     pairs = [tool.migration(p) for p in paths]
     ups = {pair[0] for pair in pairs if pair is not None and not pair[1]}
     waiting: dict[str, list[str]] = {}

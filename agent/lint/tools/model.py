@@ -38,6 +38,10 @@ class Tool:
         the file is not one of a pair."""
         return None
 
+    def run_order(self, paths: Sequence[str]) -> list[str]:
+        """The files in the order the tool runs its ups (default: as given)."""
+        return list(paths)
+
     def lints(self, path: str) -> bool:
         """Whether the file is meant for PostgreSQL (some tools keep other databases' beside)."""
         return True

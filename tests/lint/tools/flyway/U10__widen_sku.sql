@@ -1,0 +1,2 @@
+SET lock_timeout = '2s';
+ALTER TABLE lots ALTER COLUMN sku TYPE varchar(32);

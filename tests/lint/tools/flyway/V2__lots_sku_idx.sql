@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);
