@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from agent.lint.command import lint_command
 from agent.lint.parallel import lint_texts
@@ -228,3 +230,46 @@ def test_flyway_runs_a_file_in_a_transaction_when_nothing_in_it_refuses_one(tmp_
     assert ("V1__a.sql", None, "MA301") in found  # its own BEGIN still holds it in one
     assert not [f for f in found if f[0] == "V2__b.sql" and f[2] == "MA301"]
     assert ("V3__c.sql", None, "MA304") in found  # a plain file runs in one transaction
+
+
+_POOL = [
+    "CREATE TABLE lots (lot_id bigint PRIMARY KEY, sku text)",
+    "INSERT INTO lots VALUES (1, 'crème brûlée')",
+    "ALTER TABLE lots ADD COLUMN note text DEFAULT 'naïve'",
+    "COMMENT ON TABLE lots IS 'lots — every one'",
+    "DROP TABLE lots",
+    "SELECT 1",
+]
+
+
+@given(
+    up=st.lists(st.sampled_from(_POOL), min_size=1, max_size=4),
+    down=st.lists(st.sampled_from(_POOL), max_size=3),
+    block=st.booleans(),
+)
+@example(up=[_POOL[1], _POOL[2]], down=[_POOL[3]], block=True)
+def test_goose_sections_keep_the_whole_files_statements_and_positions(
+    up: list[str], down: list[str], block: bool
+) -> None:
+    """Cut into sections and blocks, a file has the statements (with their positions in the
+    file, whatever its non-ASCII text) that parsing it whole gives."""
+    from agent.lint.source import parse_source
+
+    body = ";\n".join(up)
+    if block:  # the up section as one block, its last statement without a semicolon
+        body = f"-- +goose StatementBegin\n{body}\n-- +goose StatementEnd"
+    else:
+        body += ";"
+    text = f"-- +goose Up\n{body}\n"
+    if down:
+        text += "-- +goose Down\n" + ";\n".join(down) + ";\n"
+    runs = TOOLS["goose"].runs("m.sql", text)
+    # the same text parsed whole, a semicolon in place of the newline that ends the block
+    whole = parse_source("m.sql", text.replace("\n-- +goose StatementEnd", ";-- +goose StatementEnd"))
+    assert [s.node(skip_none=True) for r in runs for s in r.statements] == [
+        s.node(skip_none=True) for s in whole.statements  # with every location in the file
+    ]
+    assert [r.section for r in runs] == ["up", "down"][: 1 + bool(down)]
+    for run in runs:
+        starts = [s.start for s in run.statements]
+        assert starts == sorted(starts) and all(s.end > s.start for s in run.statements)
