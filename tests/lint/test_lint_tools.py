@@ -88,7 +88,9 @@ def test_dbmate_sections_and_transaction_false() -> None:
 def test_golang_migrate_runs_files_without_a_transaction_and_downs_after_their_ups() -> None:
     _, report = _lint(FOLDERS / "golang_migrate")
     found = _found(report)
-    assert not [f for f in found if f[2] == "MA301"]  # SET lock_timeout then CONCURRENTLY is fine
+    # a file of one statement runs outside any transaction; a file of several is sent as one
+    # query string, which PostgreSQL runs as one implicit transaction, refusing CONCURRENTLY
+    assert [f for f in found if f[2] == "MA301"] == [("000004_lots_sku_lower_idx.up.sql", None, "MA301")]
     # the down narrows what its own up widened: checked after that up, it rewrites the table
     assert ("000003_widen_sku.down.sql", None, "MA108") in found
     assert not [f for f in found if f[0] == "000003_widen_sku.up.sql"]
@@ -98,6 +100,7 @@ def test_golang_migrate_runs_files_without_a_transaction_and_downs_after_their_u
         "000001_create_lots.up.sql", "000001_create_lots.down.sql",
         "000002_lots_sku_idx.up.sql", "000002_lots_sku_idx.down.sql",
         "000003_widen_sku.up.sql", "000003_widen_sku.down.sql",
+        "000004_lots_sku_lower_idx.up.sql", "000004_lots_sku_lower_idx.down.sql",
     ]
 
 
@@ -121,6 +124,31 @@ def test_diesel_down_files_are_downs_checked_after_their_up() -> None:
     files = report["files"]
     assert isinstance(files, list)
     assert ["/".join(Path(f["path"]).parts[-1:]) for f in files] == ["up.sql", "down.sql"] * 3
+
+
+TWO_STATEMENTS = "SET lock_timeout = '2s';\nCREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);\n"
+
+
+@pytest.mark.parametrize(("tool", "name", "text"), [
+    ("golang-migrate", "1_idx.up.sql", TWO_STATEMENTS),
+    ("popx", "1_idx.autocommit.up.sql", TWO_STATEMENTS),
+    ("dbmate", "1_idx.sql", "-- migrate:up transaction:false\n" + TWO_STATEMENTS),
+])
+def test_a_file_sent_whole_is_one_implicit_transaction_when_it_holds_several_statements(
+    tool: str, name: str, text: str
+) -> None:
+    """Checked against PostgreSQL 18: `SET ...; CREATE INDEX CONCURRENTLY ...` sent as one
+    simple query fails with "cannot run inside a transaction block"; alone it runs."""
+    report = lint_texts([(name, text)], tool=TOOLS[tool])
+    assert [f.code for f in report.findings if f.code == "MA301"] == ["MA301"]
+    alone = text.replace("SET lock_timeout = '2s';\n", "")
+    assert not [f for f in lint_texts([(name, alone)], tool=TOOLS[tool]).findings if f.code == "MA301"]
+
+
+def test_goose_no_transaction_sends_statements_one_by_one() -> None:
+    text = "-- +goose Up\n-- +goose NO TRANSACTION\n" + TWO_STATEMENTS
+    assert not [f for f in lint_texts([("1.sql", text)], tool=TOOLS["goose"]).findings
+                if f.code == "MA301"]
 
 
 def test_metadata_toml_is_what_keeps_diesel_out_of_a_transaction(tmp_path: Path) -> None:

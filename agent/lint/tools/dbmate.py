@@ -1,5 +1,6 @@
 """dbmate: one file per version with `-- migrate:up` and `-- migrate:down` sections, each
-run on its own in a transaction unless its line adds `transaction:false`."""
+run on its own in a transaction unless its line adds `transaction:false`; then the section
+is sent as one query string (outside a transaction when it holds one statement)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ _SECTION = re.compile(r"^--[ \t]*migrate:(?P<direction>up|down)\b(?P<options>[^\
 class Dbmate(Tool):
     name = "dbmate"
     summary = "dbmate: -- migrate:up / -- migrate:down sections, transaction:false"
+    sends_whole_file = True
 
     def recognises(self, names: Sequence[str], first_text: str) -> bool:
         return any(m["direction"] == "up" for m in _SECTION.finditer(first_text))
@@ -37,7 +39,7 @@ class Dbmate(Tool):
             body = (match.end(), span[1])
             transactional = "transaction:false" not in match["options"].split()
             sections.append(Section(direction, span, chunks(text, body), direction, transactional))
-        return section_runs(path, text, sections)
+        return section_runs(self, path, text, sections)
 
 
 TOOL = Dbmate()

@@ -1,5 +1,6 @@
 """diesel: `migrations/<version>_<name>/up.sql` and `down.sql`, each run in a transaction
-unless the folder's `metadata.toml` says `run_in_transaction = false`."""
+unless the folder's `metadata.toml` says `run_in_transaction = false`; then the file is sent
+as one query string (outside a transaction when it holds one statement)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ _NO_TRANSACTION = re.compile(r"^\s*run_in_transaction\s*=\s*false\s*(#.*)?$", re
 class Diesel(Tool):
     name = "diesel"
     summary = "diesel: <version>_<name>/up.sql and down.sql, in a transaction (metadata.toml)"
+    sends_whole_file = True
 
     def recognises(self, names: Sequence[str], first_text: str) -> bool:
         return any(n in ("up.sql", "down.sql") for n in names)

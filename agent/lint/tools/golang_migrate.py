@@ -1,5 +1,7 @@
-"""golang-migrate: `<version>_<title>.up.sql` and `.down.sql`, each file sent as it is, with no
-transaction of the tool's own (a file that wants one writes BEGIN and COMMIT)."""
+"""golang-migrate: `<version>_<title>.up.sql` and `.down.sql`, each file sent as one query
+string with no transaction of the tool's own: a file of one statement runs outside any
+transaction, a file of several runs as PostgreSQL's implicit transaction of a multi-statement
+query (CONCURRENTLY is refused there). The `x-multi-statement` option is not modelled."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ class UpDownFiles(Tool):
 
 class GolangMigrate(UpDownFiles):
     name = "golang-migrate"
-    summary = "golang-migrate: <version>_<title>.up.sql / .down.sql, no implicit transaction"
+    summary = "golang-migrate: <version>_<title>.up.sql / .down.sql, each sent as one string"
+    sends_whole_file = True
 
     def transactional(self, path: str, text: str) -> bool | None:
         return False

@@ -66,7 +66,7 @@ class Goose(Tool):
             sections.append(
                 Section("down", down, chunks(text, down, found.blocks), "down", transactional)
             )
-        return section_runs(path, text, sections)
+        return section_runs(self, path, text, sections)
 
     def transactional(self, path: str, text: str) -> bool | None:
         return not _annotations(text).no_transaction

@@ -28,6 +28,17 @@ class Tool:
 
     name: str = ""
     summary: str = ""
+    # Sends a file (or section) to the server as one query string: with more than one
+    # statement in it, PostgreSQL runs them as one implicit transaction, whatever the tool's
+    # own transaction setting (and refuses CONCURRENTLY there).
+    sends_whole_file: bool = False
+
+    def as_sent(self, source: SourceFile) -> SourceFile:
+        """`source` run outside the tool's transaction, as the server runs it when the tool
+        sends it whole: one implicit transaction for more than one statement."""
+        if source.transactional is False and self.sends_whole_file and len(source.statements) > 1:
+            return replace(source, transactional=True)
+        return source
 
     def recognises(self, names: Sequence[str], first_text: str) -> bool:
         """Whether files with these base names (and the first file's text) are this tool's."""
@@ -58,7 +69,7 @@ class Tool:
         if found is None and transactional is None:
             return [source]
         direction = None if found is None else ("down" if found[1] else "up")
-        return [replace(source, direction=direction, transactional=transactional)]
+        return [self.as_sent(replace(source, direction=direction, transactional=transactional))]
 
     def __repr__(self) -> str:
         return f"<tool {self.name}>"

@@ -1,6 +1,7 @@
 """gobuffalo/pop and ory/popx: `<version>_<name>[.<dialect>][.autocommit].up.sql` and
-`.down.sql`, each run in a transaction, except popx's `.autocommit.` files; files for
-another database (`.mysql.`, `.sqlite3.`, `.cockroach.`) are not PostgreSQL's to lint."""
+`.down.sql`, each run in a transaction, except popx's `.autocommit.` files, sent as one
+query string (outside a transaction when they hold one statement); files for another
+database (`.mysql.`, `.sqlite3.`, `.cockroach.`) are not PostgreSQL's to lint."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Popx(UpDownFiles):
     name = "popx"
     summary = ("pop/popx: <version>_<name>[.<dialect>][.autocommit].up.sql / .down.sql, "
                "in a transaction except .autocommit. files")
+    sends_whole_file = True
 
     def recognises(self, names: Sequence[str], first_text: str) -> bool:
         return super().recognises(names, first_text) and any(_tags(n) & _TAGS for n in names)

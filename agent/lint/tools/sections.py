@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from agent.lint.source import Section, SourceFile, parse_sections
+from agent.lint.tools.model import Tool
 
 __all__ = ["chunks", "section_runs"]
 
@@ -23,7 +24,10 @@ def chunks(
     return tuple(c for c in found if text[c[0]:c[1]].strip())
 
 
-def section_runs(path: str, text: str, sections: list[Section]) -> list[SourceFile]:
-    """The sections parsed; a down section with nothing in it is left out."""
+def section_runs(
+    tool: Tool, path: str, text: str, sections: list[Section]
+) -> list[SourceFile]:
+    """The sections parsed (each as `tool` sends it); a down section with nothing in it
+    is left out."""
     runs = parse_sections(path, text, sections)
-    return [r for r in runs if r.section != "down" or r.statements or r.syntax_error]
+    return [tool.as_sent(r) for r in runs if r.section != "down" or r.statements or r.syntax_error]

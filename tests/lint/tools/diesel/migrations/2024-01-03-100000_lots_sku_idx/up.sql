@@ -1,2 +1,1 @@
-SET lock_timeout = '2s';
 CREATE INDEX CONCURRENTLY idx_lots_sku ON lots (sku);
