@@ -506,7 +506,7 @@ def _link(schema: Schema, rows: TableRows, made: dict[str, TableRows]) -> None:
             rules.append(CheckRule.read(check.name, check.expression))
         except Unsupported:
             continue
-    for key in rows.table.foreign_keys:
+    for position, key in enumerate(rows.table.foreign_keys):
         own = [c for c in key.columns if c != schema.tenant_column]
         if len(own) != 1 or own[0] not in rows.deferred:
             continue
@@ -517,9 +517,12 @@ def _link(schema: Schema, rows: TableRows, made: dict[str, TableRows]) -> None:
             pool = parent.of_tenant(tenant if schema.tenant_column in key.columns else ANY)
             if not pool or n % 3 == 2:
                 continue
-            row[column] = pool[n % len(pool)][target]
-            if all(_holds(rule, row) for rule in rules):
-                linked.append((row[rows.pk], row[column]))
+            # Each key its own parent, and a few others where a check (`a <> b`) refuses the first.
+            for shift in range(4):
+                row[column] = pool[(n * 7 + position + shift) % len(pool)][target]
+                if all(_holds(rule, row) for rule in rules):
+                    linked.append((row[rows.pk], row[column]))
+                    break
             else:
                 row[column] = None
 

@@ -87,6 +87,14 @@ async def _verify(server: str, tables: list[Spec]) -> None:
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
     {"n": 6, "scoped": True, "audit": False, "keys": [(0, False, "SET NULL")], "uniques": [], "indexes": [],
      "checks": [], "columns": {"active": {"type": "boolean", "required": False, "default": True}}}])
+@example(tables=[  # t02's two keys into t00 close a cycle and must differ: linked later, each to its own row
+    {"n": 0, "scoped": True, "audit": False, "keys": [(2, True, "RESTRICT")], "uniques": [], "indexes": [],
+     "checks": [], "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
+    {"n": 1, "scoped": True, "audit": False, "keys": [], "uniques": [], "indexes": [], "checks": [],
+     "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
+    {"n": 2, "scoped": True, "audit": False, "keys": [(0, False, "RESTRICT"), (0, False, "RESTRICT")],
+     "uniques": [], "indexes": [], "checks": [],
+     "columns": {"active": {"type": "boolean", "required": False, "default": True}}}])
 @example(tables=[  # two keys to one table and `<>`: a copy moved to the other tenant needs two parents
     {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "checks": [], "indexes": [],
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
