@@ -115,7 +115,7 @@ class ColumnBuilder:
 
     def _check_examples(self, prop: Property, path: KeyPath) -> None:
         """Each `example:` value must be one the column accepts (type, width, enum values, range)."""
-        listed = isinstance(prop.example, list) and prop.type != "array"
+        listed = len(prop.examples) > 1 or prop.examples != [prop.example]
         for i, value in enumerate(prop.examples):
             try:
                 literal_for(prop, value)

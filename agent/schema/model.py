@@ -130,7 +130,9 @@ class Property(_Strict):
     def examples(self) -> list[Any]:
         if self.example is None:
             return []
-        return list(self.example) if isinstance(self.example, list) and self.type != "array" else [self.example]
+        listed = isinstance(self.example, list) and (
+            self.type != "array" or (bool(self.example) and all(isinstance(v, list) for v in self.example)))
+        return list(self.example) if listed else [self.example]
 
 
 class Check(_Strict):
