@@ -222,3 +222,22 @@ def test_a_cycle_of_required_keys_is_refused_at_load_naming_it() -> None:
         "addresses.yaml:9:5 properties.customer_id.references: required keys form a cycle (addresses.customer_id -> "
         "customers.default_address_id -> addresses): no row of any of these tables could be inserted first; "
         "make one of these keys optional (not `required`)")
+
+
+async def test_a_schema_no_row_can_enter_is_one_failure_naming_the_check(postgres_server_url: str) -> None:
+    """t00 needs a t01 row first; t01's keys into t00 are NULL until then, and its check refuses two
+    NULLs: no row of either table can go in (without deferrable keys). One finding says which check."""
+    base = "version: 1\nentity: T0{n}\ntable: t0{n}\nproperties:\n"
+    key = "  {name}:\n    type: uuid\n{required}    references:\n      table: t0{to}\n      on_delete: RESTRICT\n"
+    files = {
+        "t00.yaml": base.format(n=0) + key.format(name="ref0_id", required="    required: true\n", to=1),
+        "t01.yaml": base.format(n=1) + key.format(name="ref0_id", required="", to=0)
+        + key.format(name="ref1_id", required="", to=0)
+        + "constraints:\n  - check: ref0_id IS DISTINCT FROM ref1_id\n",
+    }
+    loaded = load_schema_sources(files)
+    report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
+                                rows_per_table=20)
+    assert _failures(report) == ["sample_data: t01: no sample row satisfies check t01_ref0_id_ref1_id_check "
+                                 "(ref0_id IS DISTINCT FROM ref1_id) at t01.yaml:16:5; give the columns it reads "
+                                 "`example:` values that meet it"]
