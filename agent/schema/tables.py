@@ -151,6 +151,9 @@ class CheckPlace(_Frozen):
     place: str
 
 
+_HINTS = frozenset({"examples", "check_places"})
+
+
 class Schema(_Frozen):
     project_name: str = "wms"
     tenant_column: str = "tenant_id"
@@ -161,6 +164,16 @@ class Schema(_Frozen):
     examples: tuple[ColumnExamples, ...] = Field(default=(), exclude=True)
     """Left out of snapshots and comparisons of what migrations build: hints only."""
     check_places: tuple[CheckPlace, ...] = Field(default=(), exclude=True)
+
+    def _built(self) -> tuple[object, ...]:
+        """What the migrations build: every field but the hints."""
+        return tuple(getattr(self, name) for name in type(self).model_fields if name not in _HINTS)
+
+    def __eq__(self, other: object) -> bool:
+        return self._built() == other._built() if isinstance(other, Schema) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._built())
 
     def check_place(self, table: str, check: str) -> str | None:
         return next((p.place for p in self.check_places if p.table == table and p.check == check), None)
