@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "HINT_FIELDS",
     "UPDATED_AT_FUNCTION",
     "Check",
     "CheckPlace",
@@ -151,7 +152,7 @@ class CheckPlace(_Frozen):
     place: str
 
 
-_HINTS = frozenset({"examples", "check_places"})
+HINT_FIELDS = frozenset({"examples", "check_places"})
 
 
 class Schema(_Frozen):
@@ -167,7 +168,7 @@ class Schema(_Frozen):
 
     def _built(self) -> tuple[object, ...]:
         """What the migrations build: every field but the hints."""
-        return tuple(getattr(self, name) for name in type(self).model_fields if name not in _HINTS)
+        return tuple(getattr(self, name) for name in type(self).model_fields if name not in HINT_FIELDS)
 
     def __eq__(self, other: object) -> bool:
         return self._built() == other._built() if isinstance(other, Schema) else NotImplemented

@@ -9,7 +9,7 @@ import asyncpg
 from agent.catalog import Catalog, read_catalog
 from agent.importing import ImportedFiles, import_texts
 from agent.schema import LoadedSchema, load_schema_sources
-from agent.schema.tables import Check, Column, Index, Policy, Schema, Table
+from agent.schema.tables import HINT_FIELDS, Check, Column, Index, Policy, Schema, Table
 from agent.verify.normal_form import normal_form
 from tests.generate.helpers import generate
 from tests.generate.test_apply import apply_up
@@ -75,7 +75,7 @@ def comparable(schema: Schema) -> Schema:
 
 def differences(left: Schema, right: Schema) -> list[str]:
     """Readable differences between two comparable schemas, for assertion messages."""
-    found = [f"{key}: {a!r} != {b!r}" for key, a, b in _fields("schema", left, right, ("tables",))]
+    found = [f"{key}: {a!r} != {b!r}" for key, a, b in _fields("schema", left, right, ("tables", *HINT_FIELDS))]
     names = sorted({t.name for t in left.tables} | {t.name for t in right.tables})
     for name in names:
         a, b = left.table(name), right.table(name)
