@@ -259,8 +259,8 @@ def main() -> None:
                   "ratio_to_squawk": None if squawk_median is None else
                   round(floor["wall_seconds"] / squawk_median, 3)},
         "ratio_ours_to_squawk": None if ratio is None else round(ratio, 3),
-        "goal": "ours no slower than 2x squawk",
-        "goal_met": None if ratio is None else ratio <= 2.0,
+        "goal": "ours no slower than 3x squawk (restated in issue 19)",
+        "goal_met": None if ratio is None else ratio <= 3.0,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -279,7 +279,7 @@ def _print(result: dict[str, Any]) -> None:
         print(f"squawk: {squawk['wall_seconds']:.3f} s wall (min {squawk['min_seconds']:.3f}, "
               f"CPU {squawk['cpu_seconds']:.3f}), {squawk['findings_total']} findings")
         print(f"ratio ours/squawk: {result['ratio_ours_to_squawk']:.2f} "
-              f"(goal <= 2.0: {'met' if result['goal_met'] else 'not met'})")
+              f"(goal <= 3.0: {'met' if result['goal_met'] else 'not met'})")
     floor = result["floor"]
     against = f", {floor['ratio_to_squawk']:.2f}x squawk's whole run" if floor["ratio_to_squawk"] else ""
     print(f"floor:  {floor['wall_seconds']:.3f} s to start python and import click and pglast, "
