@@ -27,7 +27,7 @@ from agent.lint.nodes import alter_commands, func_name, string_values, table_nam
 from agent.lint.source import SourceFile, Statement
 
 __all__ = [
-    "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "new_context", "work_under_lock",
+    "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "lock_work", "new_context", "work_under_lock",
 ]
 
 BACKUP_PREFIX = "_backup_"
@@ -55,6 +55,8 @@ class Context:
     file_forced_rls: set[str] | None = None
     backups: set[str] = field(default_factory=set)
     held: Locks = field(default_factory=dict)
+    # the line of the statement that took each lock in `held`
+    held_at: dict[str, int] = field(default_factory=dict)
     altered: dict[str, int] = field(default_factory=dict)
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
@@ -83,6 +85,10 @@ class Context:
     def row_security_off(self) -> bool:
         """Whether `row_security` is off, so that a query RLS would filter fails instead."""
         return self.settings.get(ROW_SECURITY, False)
+
+    def held_since(self, tables: list[str]) -> str:
+        """`lots (line 3), ...`: each held table with the line of the statement that locked it."""
+        return ", ".join(f"{t} (line {self.held_at.get(t, 0)})" for t in sorted(tables))
 
     def statement_index(self, offset: int) -> int | None:
         if not self._starts:
@@ -170,7 +176,7 @@ class Context:
                 self._fold_forced_rls(node)
             if kind in _DEPENDENT_STATEMENTS and not self.created_here(table_name(getattr(node, "relation", None))):
                 fold_dependents(self._dependents_to_change, self._index_owner, node)  # (rules leave new tables alone)
-            self._locks(node)
+            self._locks(statement)
         self.index = statement.index + 1
 
     def _fold_forced_rls(self, node: ast.AlterTableStmt) -> None:
@@ -191,6 +197,7 @@ class Context:
 
     def _end_transaction(self) -> None:
         self.held.clear()
+        self.held_at.clear()
         self.altered.clear()
         self.work_under_exclusive = 0
         for name in self.local_settings:
@@ -228,7 +235,8 @@ class Context:
         if not constraint.skip_validation:
             self.validated_not_null.add((table, column))
 
-    def _locks(self, node: ast.Node) -> None:
+    def _locks(self, statement: Statement) -> None:
+        node = statement.node
         held = self.exclusive_held() if self.held else []
         if work_under_lock(node, held, self.current_locks, self.current_long):
             self.work_under_exclusive += 1
@@ -239,6 +247,7 @@ class Context:
         for table, mode in self.current_locks.items():
             if mode > self.held.get(table, 0):
                 self.held[table] = mode
+                self.held_at[table] = self.source.position(statement.start)[0]
         if not self.in_transaction:
             self._end_transaction()
 
@@ -252,6 +261,7 @@ _DATA_STATEMENTS = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
     ast.CreateTableAsStmt, ast.CopyStmt, ast.DoStmt, ast.CallStmt, ast.RefreshMatViewStmt,
 )
+_CATALOG_DROPS = frozenset({ObjectType.OBJECT_VIEW, ObjectType.OBJECT_INDEX})
 _DROPPED_KINDS = frozenset({ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW})
 
 
@@ -273,26 +283,48 @@ def _only_settings(node: ast.Node) -> bool:
 def work_under_lock(
     node: ast.Node, exclusive: list[str], locks: Locks, long: bool = False
 ) -> bool:
-    """Whether the statement does work while `exclusive` tables are fully locked.
+    """Whether the statement does work while `exclusive` tables are fully locked (see `lock_work`)."""
+    return bool(lock_work(node, exclusive, locks, long))
+
+
+def lock_work(node: ast.Node, exclusive: list[str], locks: Locks, long: bool = False) -> str:
+    """What work the statement does while `exclusive` tables are fully locked, or "" for none.
 
     `locks` are the statement's own locks on tables that existed before the file (not
     created or dropped in it); `long` says whether it scans or rewrites what it locks.
-    Work reads or writes rows (DML, SELECT, CREATE TABLE AS, COPY, DO, CALL), locks another
-    existing table (so it may wait in that table's lock queue, or scan it), or scans a
-    table already held. Catalog-only statements are not work: SET, COMMENT, CREATE or DROP
-    FUNCTION, a new table without foreign keys to existing ones, a trigger on a table the
-    transaction already holds. Another ALTER of a locked table is counted by the
-    several-alters rule instead.
+    Work reads or writes rows in bulk (UPDATE, DELETE, INSERT ... SELECT, SELECT, CREATE TABLE
+    AS, COPY, DO, CALL), waits in another existing table's lock queue, or scans, rewrites or
+    builds an index on a table already held. Catalog-only statements are not work: SET,
+    COMMENT, a rename, CREATE or DROP of a function, view or index, a policy, a new table
+    without foreign keys to existing ones, an INSERT of listed rows. Another ALTER of a
+    locked table is counted by the several-alters rule instead.
     """
     if not exclusive or isinstance(node, ast.TransactionStmt):
-        return False
+        return ""
     if isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in exclusive:
+        return ""
+    if isinstance(node, _DATA_STATEMENTS) and not _only_settings(node) and not _listed_rows(node):
+        return "reads or writes rows"
+    waits = sorted(t for t in locks if t not in exclusive and t not in _catalog_locks(node))
+    if waits:
+        return f"waits for a lock on {', '.join(waits)}"
+    return "scans or rewrites the table" if locks and long else ""
+
+
+def _listed_rows(node: ast.Node) -> bool:
+    """INSERT ... VALUES (or DEFAULT VALUES): a few rows, not a bulk copy."""
+    if not isinstance(node, ast.InsertStmt):
         return False
-    if isinstance(node, _DATA_STATEMENTS):
-        return not _only_settings(node)
-    if any(table not in exclusive for table in locks):
-        return True
-    return bool(locks) and long
+    query = node.selectStmt
+    return query is None or (isinstance(query, ast.SelectStmt) and bool(query.valuesLists))
+
+
+def _catalog_locks(node: ast.Node) -> set[str]:
+    """Locks a DROP takes on a view, or on an index whose table is unknown here: catalog work
+    (a view holds no rows; an index of unknown table is most likely on the table held)."""
+    if not isinstance(node, ast.DropStmt) or node.removeType not in _CATALOG_DROPS:
+        return set()
+    return {names[-1] for names in map(string_values, node.objects or ()) if names}
 
 
 def _const_text(node: ast.Node | None) -> str | None:

@@ -90,9 +90,12 @@ CASES = [
     ("MA302", "BEGIN;\nSTART TRANSACTION;\nCOMMIT;", "BEGIN;\nCOMMIT;\nBEGIN;\nCOMMIT;"),
     ("MA303", "BEGIN;\nSELECT 1;\nCOMMIT;\nBEGIN;\nSELECT 2;", "BEGIN;\nSELECT 1;\nROLLBACK;"),
     ("MA304",
-     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nALTER TABLE lots ALTER COLUMN a SET NOT NULL;",
      "-- agent:no-transaction\nSET lock_timeout = '1s';\n"
-     "ALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;"),
+     "ALTER TABLE lots ADD a int;\nALTER TABLE lots ALTER COLUMN a SET NOT NULL;"),
+    ("MA304",  # catalog-only changes under the lock cost milliseconds (issue 19)
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nALTER TABLE lots ADD CONSTRAINT c CHECK (a > 0);",
+     "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\nALTER TABLE lots ADD b int;"),
     ("MA305",
      "SET lock_timeout = '1s';\nALTER TABLE lots ADD a int;\n"
      "CREATE TABLE other (x int REFERENCES suppliers ON DELETE CASCADE);",

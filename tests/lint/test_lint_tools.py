@@ -73,7 +73,7 @@ def test_goose_as_our_runner_would_see_it_is_what_the_field_showed() -> None:
     code, report = _lint(FOLDERS / "goose", "--tool", "ours")
     assert code == 2 and report["tool"] == {"name": "ours", "chosen": "--tool"}
     codes = {c for _, _, c in _found(report)}
-    assert {"MA000", "MA301", "MA304"} <= codes
+    assert {"MA000", "MA301"} <= codes
 
 
 def test_dbmate_sections_and_transaction_false() -> None:
@@ -253,7 +253,8 @@ def test_flyway_runs_a_file_in_a_transaction_when_nothing_in_it_refuses_one(tmp_
     (tmp_path / "V1__a.sql").write_text("BEGIN;\nCREATE INDEX CONCURRENTLY i ON lots (sku);\nCOMMIT;\n")
     (tmp_path / "V2__b.sql").write_text("DROP INDEX CONCURRENTLY i;\n")
     (tmp_path / "V3__c.sql").write_text(
-        "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN a int;\nALTER TABLE lots ADD COLUMN b int;\n")
+        "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN a int;\n"
+        "ALTER TABLE lots ALTER COLUMN a SET NOT NULL;\n")
     found = _found(_lint(tmp_path)[1])
     assert ("V1__a.sql", None, "MA301") in found  # its own BEGIN still holds it in one
     assert not [f for f in found if f[0] == "V2__b.sql" and f[2] == "MA301"]

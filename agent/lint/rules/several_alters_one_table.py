@@ -5,21 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pglast import ast
+from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
+from agent.lint.nodes import alter_commands
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
 
 
+def _works(node: ast.AlterTableStmt, context: Context) -> bool:
+    """Whether the ALTER scans, rewrites or validates the table (catalog-only changes do not)."""
+    return context.current_long or any(alter_commands(node, AlterTableType.AT_ValidateConstraint))
+
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    if not isinstance(statement.node, ast.AlterTableStmt) or not context.in_transaction:
+    node = statement.node
+    if not isinstance(node, ast.AlterTableStmt) or not context.in_transaction:
         return
     table = existing_table(statement, context)
-    if table and context.altered.get(table, 0) >= 1:
-        yield RULE.at(context, relation_at(statement), table=table)
+    held = context.held.get(table) if table else None
+    if table and held and held.blocks_writes and context.altered.get(table, 0) >= 1 and _works(node, context):
+        yield RULE.at(context, relation_at(statement), table=table, mode=held.label,
+                      line=context.held_at.get(table, 0))
 
 
 RULE = Rule(
@@ -27,25 +37,31 @@ RULE = Rule(
     name="several-alters-one-table",
     severity=Severity.WARNING,
     message=(
-        "another ALTER TABLE {table} in the same transaction: the table stays locked "
-        "from the first one until COMMIT"
+        "this ALTER TABLE {table} scans, rewrites or validates the table while the transaction "
+        "holds {mode} on it since line {line}: the table stays locked until COMMIT"
     ),
     why=(
-        "Each ALTER re-checks and may rewrite the table while the lock from the earlier one is "
-        "still held; one ALTER with several actions does the work in a single pass."
+        "A later ALTER that scans, rewrites or validates the table does that work while the "
+        "lock from the earlier one is still held; catalog-only changes (a nullable or "
+        "constant-default column, a rename, a dropped constraint, a NOT VALID check, row-level "
+        "security) cost milliseconds and do not count. One ALTER with several actions does "
+        "the work in a single pass."
     ),
     instead=(
-        "Combine the actions: ALTER TABLE t ADD COLUMN a ..., ADD COLUMN b ...; or, when a "
-        "step must see the previous one committed, put it in its own migration."
+        "Commit before the step that scans, or use its non-blocking form (ADD ... NOT VALID, "
+        "then VALIDATE CONSTRAINT in the next transaction); or combine the actions into one "
+        "ALTER TABLE so the work runs in a single pass."
     ),
     bad=(
         "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
         "ALTER TABLE lots ADD COLUMN lot_code text;\n"
-        "ALTER TABLE lots ADD COLUMN supplier_id uuid;\nCOMMIT;"
+        "ALTER TABLE lots ADD CONSTRAINT lots_qty_check CHECK (qty >= 0);\nCOMMIT;"
     ),
     good=(
         "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
-        "ALTER TABLE lots ADD COLUMN lot_code text, ADD COLUMN supplier_id uuid;\nCOMMIT;"
+        "ALTER TABLE lots ADD COLUMN lot_code text;\n"
+        "ALTER TABLE lots ADD CONSTRAINT lots_qty_check CHECK (qty >= 0) NOT VALID;\nCOMMIT;\n"
+        "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_check;"
     ),
     check=check,
     node_types=(ast.AlterTableStmt,),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agent.lint.context import Context, work_under_lock
+from agent.lint.context import Context, lock_work
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
@@ -15,8 +15,9 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     if context.work_under_exclusive or not context.held:
         return
     held = context.exclusive_held()
-    if work_under_lock(statement.node, held, context.current_locks, context.current_long):
-        yield RULE.at(context, statement.start, tables=", ".join(sorted(held)))
+    work = lock_work(statement.node, held, context.current_locks, context.current_long)
+    if work:
+        yield RULE.at(context, statement.start, work=work, tables=context.held_since(held))
 
 
 RULE = Rule(
@@ -24,16 +25,18 @@ RULE = Rule(
     name="work-after-exclusive-lock",
     severity=Severity.WARNING,
     message=(
-        "this statement runs while the transaction still holds ACCESS EXCLUSIVE on {tables}: "
+        "this statement {work} while the transaction still holds ACCESS EXCLUSIVE on {tables}: "
         "reads and writes there wait for it too"
     ),
     why=(
         "A lock is kept until the transaction ends. Whatever follows the statement that took "
-        "it and reads or writes rows, or locks another existing table (a backfill, a "
-        "validation, an index build, a wait in another lock queue) extends the outage on "
-        "that table. Catalog-only statements (SET, COMMENT, CREATE or DROP FUNCTION, a new "
-        "table, a trigger on the table already held) do not count, nor does a lock on a "
-        "table the file created or has already dropped."
+        "it and reads or writes rows in bulk, scans, rewrites or builds an index on the table "
+        "held, or locks another existing table (a backfill, a validation, an index build, a "
+        "wait in another lock queue) extends the outage on that table. Catalog-only statements "
+        "(SET, COMMENT, a rename, CREATE or DROP of a function, view or index, a policy, a new "
+        "table, an INSERT of listed rows, a trigger on the table already held) cost "
+        "milliseconds and do not count, nor does a lock on a table the file created or has "
+        "already dropped."
     ),
     instead=(
         "Commit right after the statement that needs ACCESS EXCLUSIVE and do the rest in the "
