@@ -19,8 +19,8 @@ def _hook() -> dict[str, object]:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert isinstance(hooks, list)
     found = [h for h in hooks if h.get("id") == "migration-agent-lint"]
-    assert len(found) == 1
-    return found[0]
+    assert len(found) == 1 and isinstance(found[0], dict)
+    return dict(found[0])
 
 
 def test_hook_entry_is_the_cli_lint_command() -> None:
