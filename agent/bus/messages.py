@@ -18,6 +18,7 @@ from agent.safe_text import CONTROL_CHARACTERS, excerpt, map_strings
 
 __all__ = [
     "JOB_KINDS",
+    "LINT_TOOLS",
     "ErrorLocation",
     "Job",
     "JobError",
@@ -86,6 +87,13 @@ class JobRejected(Exception):
         self.error, self.job_id, self.kind = error, job_id, kind
 
 
+# The names agent.lint.tools knows (TOOLS and ALIASES; a test keeps them equal), spelled out
+# here so the message models do not import the linter.
+LINT_TOOLS = ("dbmate", "diesel", "flyway", "golang-migrate", "goose", "migrate", "migration-agent", "ours",
+              "pop", "popx")
+LINT_TOOL_PATTERN = "^(" + "|".join(LINT_TOOLS) + ")$"
+
+
 class JobOptions(BaseModel):
     """Options of every kind; each kind reads the ones it knows. Unknown keys are refused."""
 
@@ -101,6 +109,8 @@ class JobOptions(BaseModel):
     decimal: Literal["string", "number"] = "string"
     seed: int = 42
     fail_on: Literal["error", "warning"] = "error"
+    tool: str | None = Field(None, pattern=LINT_TOOL_PATTERN,
+                             description="lint: the migration tool that runs the files; detected from them if absent.")
     target: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                                description="apply: the database, by a name the operator listed in AGENT_APPLY_TARGETS.")
     confirm: bool = Field(False, description="apply: run files marked destructive.")

@@ -30,9 +30,10 @@ from agent.jobs.generate import (
     verify_migrations,
 )
 from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_reject, reject
-from agent.lint.engine import lint_sequence
+from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Severity
-from agent.lint.source import SqlSyntaxError, parse_sources
+from agent.lint.source import SqlSyntaxError
+from agent.lint.tools import detect, in_run_order, tool_named, tool_sources
 from agent.memory.knowledge import compost_warnings, learn_from_verification, record_applied, schema_from_memory
 from agent.memory.shared import SharedStore
 from agent.memory.store import MemoryStore
@@ -278,16 +279,32 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
                       verification=report.to_json_dict(), error=_verification_error(report))
 
 
+def _lint_report(job: Job, texts: list[tuple[str, str]]) -> tuple[Report, int]:
+    """The report of the files as the tool runs them (named in options.tool, else detected),
+    a file that does not parse being one MA000 finding, as in the CLI; and how many were linted."""
+    names = [name for name, _ in texts]
+    tool = tool_named(job.options.tool) if job.options.tool else detect(names, texts[0][1])
+    by_name = dict(texts)
+    kept = in_run_order(tool, [name for name in names if tool.lints(name)])
+    report = lint_sequence(tool_sources(tool, [(name, by_name[name]) for name in kept]))
+    return replace(report, tool=tool.name, tool_by="options.tool" if job.options.tool else "detected"), len(kept)
+
+
 async def _lint(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
     texts = [(name, text) for name, text in sorted(job.payload.items()) if name.endswith(".sql")]
     if not texts:
         raise reject("no_sql", "the payload holds no .sql files to lint")
-    report = await asyncio.to_thread(lambda: lint_sequence(parse_sources(texts)))
-    fails = report.fails(Severity(job.options.fail_on))
+    report, linted = await asyncio.to_thread(_lint_report, job, texts)
     findings = [finding.to_json() for finding in report.findings]
-    return JobOutcome(status="failed" if fails else "succeeded", lint=findings,
-                      summary=f"{len(findings)} finding(s) in {len(texts)} file(s)",
-                      error=JobError(code="lint_findings", message=f"{len(findings)} finding(s)") if fails else None)
+    summary = report.summary()
+    error = None
+    if summary.unparsed:
+        error = JobError(code="lint_syntax_error", message=f"{summary.unparsed} file(s) do not parse (MA000)")
+    elif report.fails(Severity(job.options.fail_on)):
+        error = JobError(code="lint_findings", message=f"{len(findings)} finding(s)")
+    return JobOutcome(status="failed" if error else "succeeded", lint=findings, error=error,
+                      summary=f"{len(findings)} finding(s) in {linted} file(s), run as {report.tool} runs them "
+                              f"({report.tool_by})")
 
 
 async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
