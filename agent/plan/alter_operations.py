@@ -107,7 +107,8 @@ class AlterColumnType(_OnTable):
     It would also check every row again against the `checks` that read the column, under the
     ACCESS EXCLUSIVE lock, even for a widening: they are dropped and added back in the same
     statement, NOT VALID for a widening (validated later, or right after with `validate_checks`),
-    and in the form a fresh build of the new type gives."""
+    and in the form a fresh build of the new type gives. `undoes_widening`: the narrowing of a
+    down migration, which rolling back chooses (its SQL carries a reasoned MA108 ignore)."""
 
     column: str
     new_type: str
@@ -116,10 +117,12 @@ class AlterColumnType(_OnTable):
     checks: tuple[Check, ...] = ()
     widens: bool = True
     validate_checks: bool = False
+    undoes_widening: bool = False
 
     def reverse(self) -> Operation:
         return AlterColumnType(self.table, self.column, self.old_type, self.new_type, self.policies, self.checks,
-                               widens=not self.widens, validate_checks=not self.widens)
+                               widens=not self.widens, validate_checks=not self.widens,
+                               undoes_widening=self.widens)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,11 @@ def _restore_column(op: alter.RestoreColumn) -> str:
     return "\n".join(lines)
 
 
+# Lint does not look inside a DO block, so the ignore goes only on a bare ALTER TABLE.
+NARROWING_BACK = ("-- agent:ignore MA108 undoes the up's widening: rolling back chooses the narrowing "
+                  "and the values that fit it")
+
+
 def _alter_type(op: alter.AlterColumnType) -> str:
     """The checks that read the column come off and back in the same statement; with policies
     that read it, one DO block, so they are dropped and re-created atomically even in a file
@@ -133,6 +138,8 @@ def _alter_type(op: alter.AlterColumnType) -> str:
     if op.policies:
         alter_sql = _do_block("\n".join([*(drop_policy_sql(op.table, p) for p in op.policies), alter_sql,
                                          *(create_policy_sql(op.table, p) for p in op.policies)]))
+    elif op.undoes_widening:
+        alter_sql = f"{NARROWING_BACK}\n{alter_sql}"
     validations = [f"{_table(op)} VALIDATE CONSTRAINT {quote_ident(c.name)};"
                    for c in op.checks if op.widens and op.validate_checks]
     return "\n".join([alter_sql, *validations])
