@@ -30,7 +30,8 @@ from agent.lint.nodes import (
 
 __all__ = [
     "CHECK", "INDEX", "LOCKING_STATEMENTS", "Dependents", "DependentsOf", "Locks", "TypeOf", "blocks_writes",
-    "locks_of", "may_run_long", "rebuilt_by", "rechecked_by", "type_change_rewrites", "volatile_call",
+    "filled_foreign_keys", "locks_of", "may_run_long", "rebuilt_by", "rechecked_by", "type_change_rewrites",
+    "volatile_call",
 ]
 
 Locks = dict[str, LockMode]
@@ -265,9 +266,25 @@ def _constraint_scans(constraint: ast.Constraint) -> bool:
     return constraint.contype in checked and not constraint.skip_validation
 
 
+def _fills_rows(column: ast.ColumnDef) -> bool:
+    """Whether the new column has a value in every existing row (a non-NULL default, a serial)."""
+    if type_name(column.typeName) in SERIAL_TYPES:
+        return True
+    return any(c.contype in (ConstrType.CONSTR_DEFAULT, ConstrType.CONSTR_IDENTITY)
+               and not getattr(c.raw_expr, "isnull", False) for c in column.constraints or ())
+
+
+def filled_foreign_keys(column: ast.ColumnDef) -> list[ast.Constraint]:
+    """The REFERENCES of a column added with a value in every row: each row is looked up in the
+    referenced table inside the ALTER TABLE (a column constraint cannot be NOT VALID)."""
+    if not _fills_rows(column):
+        return []
+    return [c for c in column.constraints or () if c.contype == ConstrType.CONSTR_FOREIGN]
+
+
 def _column_scans(column: ast.ColumnDef) -> bool:
     """Whether adding the column fills every row or checks every row."""
-    if type_name(column.typeName) in SERIAL_TYPES:
+    if type_name(column.typeName) in SERIAL_TYPES or filled_foreign_keys(column):
         return True
     for constraint in column.constraints or ():
         if constraint.contype == ConstrType.CONSTR_DEFAULT and volatile_call(constraint.raw_expr):

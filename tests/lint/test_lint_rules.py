@@ -204,6 +204,14 @@ CASES = [
     ("MA104",
      "ALTER TABLE lots ADD COLUMN q int CHECK (q > 0);",
      "ALTER TABLE lots ADD COLUMN q int REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),
+    ("MA104",  # a REFERENCES on a column added with a default looks up every row (issue 19)
+     "ALTER TABLE lots ADD COLUMN s bigint DEFAULT 1 REFERENCES suppliers (supplier_id) ON DELETE SET NULL;",
+     "ALTER TABLE lots ADD COLUMN s bigint DEFAULT NULL REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),
+    ("MA402",  # the same lookup is work under the lock
+     "SET lock_timeout = '2s';\n"
+     "ALTER TABLE lots ADD COLUMN s bigint DEFAULT 1 REFERENCES suppliers (supplier_id) ON DELETE SET NULL;",
+     "SET lock_timeout = '2s';\n"
+     "ALTER TABLE lots ADD COLUMN s bigint REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),
     ("MA109",  # volatility from PostgreSQL's own pg_proc, not a short list
      "ALTER TABLE lots ADD COLUMN token uuid DEFAULT uuid_generate_v4();",
      "ALTER TABLE lots ADD COLUMN c bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint;\n"

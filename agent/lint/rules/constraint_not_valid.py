@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pglast.enums import AlterTableType, ConstrType
 
 from agent.lint.context import Context
+from agent.lint.effects import filled_foreign_keys
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS, column_constraints, column_defs, location, table_constraints
 from agent.lint.rules._common import existing_table
@@ -26,11 +27,13 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         if kind and not constraint.skip_validation:
             at = location(constraint, statement.start)
             yield RULE.at(context, at, kind=kind, table=table)
-    # A CHECK on a column being added is validated against every row too (a REFERENCES is
-    # not: the new column holds no value to look up unless it has a default, see MA109/MA110).
+    # A CHECK on a column being added is validated against every row too, and so is a
+    # REFERENCES when the column has a value in every row (a default): each is looked up.
     for column in column_defs(statement.node):
         for constraint in column_constraints(column, ConstrType.CONSTR_CHECK):
             yield RULE.at(context, location(constraint, statement.start), kind="CHECK", table=table)
+        for constraint in filled_foreign_keys(column):
+            yield RULE.at(context, location(constraint, statement.start), kind="FOREIGN KEY", table=table)
 
 
 RULE = Rule(
@@ -49,8 +52,8 @@ RULE = Rule(
     instead=(
         "Add the constraint with NOT VALID (new rows are checked at once), then in a later "
         "statement or migration run ALTER TABLE ... VALIDATE CONSTRAINT, which only takes "
-        "SHARE UPDATE EXCLUSIVE. For a new column, add it without the CHECK and add the CHECK "
-        "that way."
+        "SHARE UPDATE EXCLUSIVE. For a new column, add it without the CHECK or REFERENCES "
+        "(a column constraint cannot be NOT VALID) and add the constraint that way."
     ),
     bad=(
         "ALTER TABLE lots ADD CONSTRAINT lots_qty_positive CHECK (quantity > 0);"
