@@ -217,6 +217,8 @@ CASES = [
      "ALTER TABLE lots ADD COLUMN c bigint NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint;\n"
      "ALTER TABLE lots ADD COLUMN d timestamptz DEFAULT date_trunc('day', now());\n"
      "ALTER TABLE lots ADD COLUMN e text DEFAULT concat_ws('-', 'a', 'b');"),
+    ("MA211", "ALTER TABLE lots DROP COLUMN supplier_id CASCADE;",
+     "-- agent:direction down\nDROP TABLE lots CASCADE;\nALTER TABLE lots DROP COLUMN supplier_id;"),
     ("MA401",  # DROP INDEX locks the index's table, here one created in the file
      "DROP POLICY IF EXISTS p ON accounts;",
      "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;"),

@@ -16,6 +16,7 @@ from agent.lint.rules import (
     current_setting_without_missing_ok,
     delete_without_where,
     destructive_without_backup,
+    drop_cascade,
     drop_cascade_in_down,
     drop_column,
     drop_database,
@@ -108,6 +109,7 @@ RULES = Registry(
         truncate_cascade,
         update_without_where,
         delete_without_where,
+        drop_cascade,
         # transactions
         concurrently_in_transaction,
         nested_transaction,
