@@ -219,6 +219,18 @@ CASES = [
      "ALTER TABLE lots ADD COLUMN e text DEFAULT concat_ws('-', 'a', 'b');"),
     ("MA211", "ALTER TABLE lots DROP COLUMN supplier_id CASCADE;",
      "-- agent:direction down\nDROP TABLE lots CASCADE;\nALTER TABLE lots DROP COLUMN supplier_id;"),
+    ("MA212", "ALTER TYPE lot_state RENAME VALUE 'hold' TO 'on_hold';",
+     "-- agent:direction down\nALTER TYPE lot_state RENAME VALUE 'on_hold' TO 'hold';"),
+    ("MA213", "DROP MATERIALIZED VIEW IF EXISTS lot_totals;",
+     "-- agent:destructive\nDROP VIEW lot_totals;\nDROP TABLE lots;"),
+    ("MA214", "ALTER MATERIALIZED VIEW lot_totals RENAME TO lot_sums;",
+     "-- agent:direction down\nALTER VIEW lot_sums RENAME TO lot_totals;\nALTER TABLE lots RENAME TO stock;"),
+    ("MA215", "ALTER TABLE lots RENAME CONSTRAINT lots_code_unique TO lots_sku_unique;",
+     "ALTER TABLE lots RENAME CONSTRAINT lots_pkey TO lots_primary;\n"
+     "ALTER TABLE lots RENAME CONSTRAINT lots_supplier_fkey TO lots_supplier;"),
+    ("MA216", "ALTER TABLE lots DROP CONSTRAINT IF EXISTS lots_tenant_id_code_key;",
+     "-- agent:destructive\nALTER TABLE lots DROP CONSTRAINT lots_tenant_id_code_key;\n"
+     "ALTER TABLE lots DROP CONSTRAINT lots_supplier_fkey;"),
     ("MA401",  # DROP INDEX locks the index's table, here one created in the file
      "DROP POLICY IF EXISTS p ON accounts;",
      "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;"),

@@ -25,6 +25,7 @@ from agent.lint.source import Statement
 
 __all__ = [
     "TYPED_COLUMN_COMMANDS",
+    "breaking_acknowledged",
     "every_row",
     "existing_table",
     "foreign_keys",
@@ -67,6 +68,12 @@ def key_index_builds(statement: Statement, kind: ConstrType) -> Iterator[int]:
     for column in column_defs(statement.node):
         for constraint in column_constraints(column, kind):
             yield location(constraint, statement.start)
+
+
+def breaking_acknowledged(context: Context) -> bool:
+    """A down file undoes its up, and `agent:destructive` says the running code no longer needs
+    what goes (the planner's contract files): neither breaks a deployed release."""
+    return context.down or context.destructive_ok
 
 
 def relation_at(statement: Statement) -> int:
