@@ -204,6 +204,9 @@ CASES = [
     ("MA104",
      "ALTER TABLE lots ADD COLUMN q int CHECK (q > 0);",
      "ALTER TABLE lots ADD COLUMN q int REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),
+    ("MA104",  # a CHECK added by an ALTER that rewrites is checked during the rewrite (MA108)
+     "ALTER TABLE lots ALTER COLUMN lot_code TYPE text, ADD CONSTRAINT c CHECK (lot_code <> '');",
+     "ALTER TABLE lots ALTER COLUMN qty TYPE numeric(12, 3), ADD CONSTRAINT c CHECK (qty > 0);"),
     ("MA104",  # a REFERENCES on a column added with a default looks up every row (issue 19)
      "ALTER TABLE lots ADD COLUMN s bigint DEFAULT 1 REFERENCES suppliers (supplier_id) ON DELETE SET NULL;",
      "ALTER TABLE lots ADD COLUMN s bigint DEFAULT NULL REFERENCES suppliers (supplier_id) ON DELETE SET NULL;"),

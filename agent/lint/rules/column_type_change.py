@@ -14,20 +14,24 @@ from agent.lint.nodes import alter_commands, type_name
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
-__all__ = ["RULE"]
+__all__ = ["RULE", "rewriting_type_changes"]
+
+
+def rewriting_type_changes(statement: Statement, context: Context, table: str) -> Iterator[tuple[str, str]]:
+    """(column, new type) for each type change of the statement that rewrites the table."""
+    for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
+        column = command.def_
+        old = context.earlier_files.type_of(table, command.name) if command.name else None
+        if isinstance(column, ast.ColumnDef) and command.name and type_change_rewrites(column, old):
+            yield command.name, type_name(column.typeName)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     table = existing_table(statement, context)
     if not table:
         return
-    for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
-        column = command.def_
-        old = context.earlier_files.type_of(table, command.name) if command.name else None
-        if isinstance(column, ast.ColumnDef) and type_change_rewrites(column, old):
-            new_type = type_name(column.typeName)
-            yield RULE.at(context, relation_at(statement), table=table, column=command.name,
-                          type=new_type)
+    for column, new_type in rewriting_type_changes(statement, context, table):
+        yield RULE.at(context, relation_at(statement), table=table, column=column, type=new_type)
 
 
 RULE = Rule(

@@ -11,6 +11,7 @@ from agent.lint.effects import filled_foreign_keys
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.nodes import TABLE_DEFINITIONS, column_constraints, column_defs, location, table_constraints
 from agent.lint.rules._common import existing_table
+from agent.lint.rules.column_type_change import rewriting_type_changes
 from agent.lint.source import Statement
 
 __all__ = ["RULE"]
@@ -22,9 +23,11 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     table = existing_table(statement, context)
     if not table:
         return
+    # A CHECK added by an ALTER that rewrites the table is checked in the same pass (MA108's)
+    rewrites = any(rewriting_type_changes(statement, context, table))
     for constraint in table_constraints(statement.node):
         kind = _KINDS.get(ConstrType(constraint.contype or 0))
-        if kind and not constraint.skip_validation:
+        if kind and not constraint.skip_validation and not (rewrites and kind == "CHECK"):
             at = location(constraint, statement.start)
             yield RULE.at(context, at, kind=kind, table=table)
     # A CHECK on a column being added is validated against every row too, and so is a
