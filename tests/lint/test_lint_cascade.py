@@ -23,6 +23,7 @@ DROPS = {
     "DROP OWNED BY app_user CASCADE;": "other roles",
     "ALTER DOMAIN positive DROP CONSTRAINT positive_check CASCADE;": "depends on it",
     "DROP TRIGGER t ON lots CASCADE;": "depends on it",
+    "ALTER TYPE address DROP ATTRIBUTE zip CASCADE;": "depends on it",
 }
 
 

@@ -9,7 +9,6 @@ from pglast.enums import AlterTableType, DropBehavior, ObjectType
 
 from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands
 from agent.lint.source import Statement
 
 __all__ = ["CASCADING_STATEMENTS", "RULE", "cascade_takes", "cascades"]
@@ -45,7 +44,13 @@ def cascades(node: ast.Node) -> bool:
     """Whether the statement drops with CASCADE: whatever depends on the object goes too."""
     if isinstance(node, (ast.DropStmt, ast.DropOwnedStmt, ast.AlterDomainStmt)):
         return node.behavior == DropBehavior.DROP_CASCADE
-    return any(c.behavior == DropBehavior.DROP_CASCADE for c in alter_commands(node))
+    return bool(_cascading_commands(node))
+
+
+def _cascading_commands(node: ast.Node) -> list[ast.AlterTableCmd]:
+    """Of any ALTER TABLE-shaped statement (ALTER TYPE ... DROP ATTRIBUTE too)."""
+    commands = node.cmds or () if isinstance(node, ast.AlterTableStmt) else ()
+    return [c for c in commands if isinstance(c, ast.AlterTableCmd) and c.behavior == DropBehavior.DROP_CASCADE]
 
 
 def _cascading_kind(node: ast.Node) -> ObjectType | None:
@@ -53,8 +58,10 @@ def _cascading_kind(node: ast.Node) -> ObjectType | None:
         return ObjectType(node.removeType or 0)
     if isinstance(node, ast.AlterDomainStmt):
         return ObjectType.OBJECT_DOMCONSTRAINT
-    commands = [c for c in alter_commands(node) if c.behavior == DropBehavior.DROP_CASCADE]
-    return _COMMAND_KINDS.get(AlterTableType(commands[0].subtype or 0)) if commands else None
+    commands = _cascading_commands(node)
+    if not commands or not isinstance(node, ast.AlterTableStmt) or node.objtype != ObjectType.OBJECT_TABLE:
+        return None
+    return _COMMAND_KINDS.get(AlterTableType(commands[0].subtype or 0))
 
 
 def cascade_takes(node: ast.Node) -> str:
