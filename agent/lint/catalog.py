@@ -44,12 +44,14 @@ class Catalog:
     forced_rls: set[str] = field(default_factory=set)
     # per table, what a type change revisits: CHECK constraints, expression and partial indexes
     _dependents: dict[str, Dependents] = field(default_factory=dict)
+    # (table, name) of each UNIQUE constraint, which running code may name (ON CONFLICT ON CONSTRAINT)
+    unique_constraints: set[tuple[str, str]] = field(default_factory=set)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
                        {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls),
-                       {t: dict(c) for t, c in self._dependents.items()})
+                       {t: dict(c) for t, c in self._dependents.items()}, set(self.unique_constraints))
 
     def dependents_of(self, table: str) -> Dependents:
         """The table's dependents as the earlier files left them (do not change it)."""
@@ -97,13 +99,29 @@ class Catalog:
                 fold_dependents(self._dependents_to_change, self.index_owner, node)
             elif isinstance(node, ast.AlterTableStmt):
                 self._alter(node)
+                self._fold_unique(table_name(node.relation), [c.def_ for c in alter_commands(node)],
+                                  [str(c.name) for c in alter_commands(node, AlterTableType.AT_DropConstraint)])
                 fold_forced_rls(self.forced_rls, node)
                 fold_dependents(self._dependents_to_change, self.index_owner, node)
+            elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TABCONSTRAINT:
+                self._rename_unique(table_name(node.relation), str(node.subname), str(node.newname))
             for entry in key_indexes(node):
                 self._add(entry)
 
+    def _fold_unique(self, table: str, items: list[object], dropped: list[str]) -> None:
+        self.unique_constraints.difference_update((table, name) for name in dropped)
+        self.unique_constraints.update(
+            (table, str(item.conname)) for item in items
+            if isinstance(item, ast.Constraint) and item.contype == ConstrType.CONSTR_UNIQUE and item.conname)
+
+    def _rename_unique(self, table: str, old: str, new: str) -> None:
+        if (table, old) in self.unique_constraints:
+            self.unique_constraints.discard((table, old))
+            self.unique_constraints.add((table, new))
+
     def _create(self, node: ast.CreateStmt) -> None:
         table = table_name(node.relation)
+        self._fold_unique(table, list(node.tableElts or ()), [])
         for element in node.tableElts or ():
             if isinstance(element, ast.ColumnDef) and element.colname:
                 self._set_type(table, element.colname, column_type(element.typeName))
@@ -138,6 +156,7 @@ class Catalog:
                 self._types.pop(table, None)
                 self._dependents.pop(table, None)
                 self.forced_rls.discard(table)
+                self.unique_constraints = {u for u in self.unique_constraints if u[0] != table}
 
 
 def fold_forced_rls(forced: set[str], node: ast.AlterTableStmt) -> None:

@@ -21,9 +21,10 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
     node = statement.node
     if not isinstance(node, ast.AlterTableStmt) or breaking_acknowledged(context):
         return
+    table = table_name(node.relation)
     for command in alter_commands(node, AlterTableType.AT_DropConstraint):
-        if command.name and names_unique(command.name):
-            yield RULE.at(context, relation_at(statement), table=table_name(node.relation), name=command.name)
+        if command.name and names_unique(context, table, command.name):
+            yield RULE.at(context, relation_at(statement), table=table, name=command.name)
 
 
 RULE = Rule(

@@ -16,19 +16,22 @@ from agent.lint.source import Statement
 __all__ = ["RULE", "names_unique"]
 
 
-def names_unique(name: str) -> bool:
-    """Whether the name is a unique constraint's, as PostgreSQL (`_key`) or people name them."""
+def names_unique(context: Context, table: str, name: str) -> bool:
+    """Whether the constraint is UNIQUE: earlier files added it so, or its name says so, as
+    PostgreSQL (`_key`) or people name them."""
     lowered = name.lower()
-    return lowered.endswith(("_key", "_ukey", "_uk", "_uq")) or "uniq" in lowered
+    return ((table, name) in context.earlier_files.unique_constraints
+            or lowered.endswith(("_key", "_ukey", "_uk", "_uq")) or "uniq" in lowered)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
     node = statement.node
     if not isinstance(node, ast.RenameStmt) or breaking_acknowledged(context) or node.relation is None:
         return
-    if node.renameType == ObjectType.OBJECT_TABCONSTRAINT and node.subname and names_unique(node.subname):
-        yield RULE.at(context, relation_at(statement), table=table_name(node.relation), old=node.subname,
-                      new=node.newname)
+    table = table_name(node.relation)
+    old = node.subname
+    if node.renameType == ObjectType.OBJECT_TABCONSTRAINT and old and names_unique(context, table, old):
+        yield RULE.at(context, relation_at(statement), table=table, old=node.subname, new=node.newname)
 
 
 RULE = Rule(
