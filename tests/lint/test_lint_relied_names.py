@@ -50,3 +50,14 @@ def test_a_dropped_unique_constraint_is_forgotten(tmp_path: Path) -> None:
                         "ALTER TABLE lots ADD CONSTRAINT lots_sku CHECK (sku <> '');\n",
                         "ALTER TABLE lots DROP CONSTRAINT lots_sku;")
     assert "MA216" not in codes
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    ("ALTER TABLE lots RENAME CONSTRAINT lots_sku TO lots_sku_unique;", "MA215"),
+    ("ALTER TABLE lots DROP CONSTRAINT lots_sku;", "MA216"),
+])
+def test_a_file_deployed_after_the_application_breaks_no_running_code(tmp_path: Path, change: str,
+                                                                      code: str) -> None:
+    """The planner's contract files (`agent:deploy after-app`) run once the application no longer
+    relies on what they rename or drop (the tenant-scoping diff drops the old per-tenant unique)."""
+    assert code not in _last_codes(tmp_path, CREATE, f"-- agent:deploy after-app\n{change}\n")

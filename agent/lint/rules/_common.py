@@ -71,9 +71,10 @@ def key_index_builds(statement: Statement, kind: ConstrType) -> Iterator[int]:
 
 
 def breaking_acknowledged(context: Context) -> bool:
-    """A down file undoes its up, and `agent:destructive` says the running code no longer needs
-    what goes (the planner's contract files): neither breaks a deployed release."""
-    return context.down or context.destructive_ok
+    """A down file undoes its up; `agent:destructive`, and `agent:deploy after-app` (the planner's
+    contract files, which run once the application is deployed), say the running code no longer
+    needs what goes: none of them breaks a deployed release."""
+    return context.down or context.destructive_ok or context.source.has_marker("deploy", "after-app")
 
 
 def relation_at(statement: Statement) -> int:
