@@ -27,7 +27,7 @@ from agent.schema.literals import quote_ident
 from agent.sql.parsing import parse_sql
 from agent.structured_logging import get_logger
 
-__all__ = ["RunSettings", "Runner", "RunnerError", "Status"]
+__all__ = ["RunSettings", "Runner", "RunnerError", "Status", "sets_row_security_off"]
 
 LOCK_KEY = 7_310_422_861_001
 log = get_logger("agent.migrate")
@@ -140,7 +140,7 @@ class Runner:
         """A file that sets row_security off reads every tenant's rows: with FORCE ROW LEVEL
         SECURITY on a table (now or from a file of this run), a role without BYPASSRLS would
         stop part-way through it. Refused before anything runs."""
-        needs = [name for name, sql in runs if _sets_row_security_off(sql)]
+        needs = [name for name, sql in runs if sets_row_security_off(sql)]
         if not needs:
             return
         role = await self.connection.fetchrow(
@@ -313,7 +313,7 @@ def _parsed(sql: str) -> list[ast.Node]:
         return []
 
 
-def _sets_row_security_off(sql: str) -> bool:
+def sets_row_security_off(sql: str) -> bool:
     for node in _parsed(sql):
         if isinstance(node, ast.VariableSetStmt) and node.name == "row_security" and node.args:
             value = getattr(node.args[0], "val", None)

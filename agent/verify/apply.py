@@ -6,11 +6,12 @@ import time
 from dataclasses import dataclass
 
 import asyncpg
-from pglast import ast, parse_sql, parser
+from pglast import ast, parser
 
 from agent.catalog import Catalog
 from agent.postgres_errors import postgres_reason
 from agent.sql.migration_file import BACKUP_PREFIX
+from agent.sql.parsing import parse_sql
 
 __all__ = [
     "SESSION_ENDED_CAUSE",

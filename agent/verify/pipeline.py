@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Sequence
 import asyncpg
 
 from agent.catalog import Catalog, read_catalog, table_fingerprints
-from agent.migrate.runner import _sets_row_security_off as sets_row_security_off
+from agent.migrate.runner import sets_row_security_off
 from agent.schema.tables import Schema
 from agent.verify.apply import (
     SESSION_ENDED_CAUSE,

@@ -30,10 +30,10 @@ import asyncpg
 from pglast import ast
 
 from agent.sample.engine import TableRows, solve
+from agent.sample.expressions import column_of, node_of, operator_of
 from agent.sample.patterns import value_from_pattern
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, Schema, Table
-from agent.sql.parsing import parse_sql
 from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B
 
@@ -114,25 +114,10 @@ def _rules(column: str, expressions: tuple[str, ...]) -> ColumnRules:
     return ColumnRules(bounds, min_length, pattern)
 
 
-def _expression(sql: str) -> Any:
-    return parse_sql(f"SELECT {sql}")[0].stmt.targetList[0].val  # type: ignore[union-attr]
-
-
-def _is_column(node: Any, column: str) -> bool:
-    fields: Any = getattr(node, "fields", None) or ()
-    return isinstance(node, ast.ColumnRef) and [getattr(f, "sval", None) for f in fields] == [column]
-
-
-def _operator(node: Any) -> str | None:
-    """The operator of a binary expression node (`>=`, `~`), or None for any other node."""
-    names: Any = node.name if isinstance(node, ast.A_Expr) else None
-    return str(names[0].sval) if names else None
-
-
 def _min_length(sql: str, column: str) -> int | None:
     """`char_length(col) >= n` (or `length(col) >= n`)."""
-    node: Any = _expression(sql)
-    operator = _operator(node)
+    node: Any = node_of(sql)
+    operator = operator_of(node)
     if operator not in (">=", ">"):
         return None
     call: Any = node.lexpr
@@ -140,7 +125,7 @@ def _min_length(sql: str, column: str) -> int | None:
     if not names or names[-1].sval not in ("char_length", "length"):
         return None
     value: Any = node.rexpr
-    if not (call.args and _is_column(call.args[0], column) and isinstance(value, ast.A_Const)):
+    if not (call.args and column_of(call.args[0]) == column and isinstance(value, ast.A_Const)):
         return None
     number = getattr(value.val, "ival", None)
     return None if number is None else int(number) + (operator == ">")
@@ -148,8 +133,8 @@ def _min_length(sql: str, column: str) -> int | None:
 
 def _pattern(sql: str, column: str) -> str | None:
     """`col ~ 'regex'`."""
-    node: Any = _expression(sql)
-    if _operator(node) == "~" and _is_column(node.lexpr, column):
+    node: Any = node_of(sql)
+    if operator_of(node) == "~" and column_of(node.lexpr) == column:
         value: Any = node.rexpr
         if isinstance(value, ast.A_Const) and isinstance(value.val, ast.String):
             return str(value.val.sval)
