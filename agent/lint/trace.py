@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from pglast import ast
 
+from agent.lint.context import is_down
 from agent.lint.locks import LockMode, blocked_operations
 from agent.lint.rules.concurrently_in_transaction import is_concurrent
 from agent.lint.source import SourceFile, Statement
@@ -36,6 +37,7 @@ __all__ = [
     "clone_schema_sql",
     "database_url",
     "scratch_database",
+    "trace_order",
     "trace_sources",
 ]
 
@@ -301,16 +303,25 @@ async def _setup(url: str, sql: str) -> None:
         await connection.close()
 
 
+def trace_order(sources: Sequence[SourceFile]) -> list[SourceFile]:
+    """The ups in the order given (the tool's run order), then the downs in reverse: each down
+    runs on the database its own up and every later up built, as rolling back does. Lint reads
+    each down right after its own up, but run that way a down would drop what the next up needs."""
+    downs = [s for s in sources if is_down(s)]
+    return [s for s in sources if not is_down(s)] + downs[::-1]
+
+
 async def trace_sources(server_url: str, sources: Sequence[SourceFile],
                         setup_sql: str | None = None) -> list[FileTrace]:
-    """Trace the files in order on a fresh scratch database (earlier files set up later ones)."""
+    """Trace the files on a fresh scratch database in `trace_order` (earlier files set up later
+    ones)."""
     async with scratch_database(server_url) as url:
         if setup_sql:
             await _setup(url, setup_sql)
         connection = await _connect(url)
         observer = await _connect(url)
         try:
-            return [await _trace_file(connection, observer, s) for s in sources]
+            return [await _trace_file(connection, observer, s) for s in trace_order(sources)]
         finally:
             await observer.close()
             await connection.close()

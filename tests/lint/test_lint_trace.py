@@ -107,3 +107,16 @@ async def test_cli_trace_clones_the_schema_of_database_url(
     statements = json.loads(result.output)["trace"][0]["statements"]
     assert statements[1]["error"] is None and statements[1]["rewrite"] is False
     assert await db.fetchval("SELECT count(*) FROM lots") == 1  # the source is untouched
+
+
+def test_cli_trace_of_the_projects_own_migrations(postgres_server_url: str) -> None:
+    """Ups in version order, then each down after every later up was rolled back: run in path
+    order, the first down would drop storage_locations before lots' up references it."""
+    folder = Path(__file__).resolve().parents[2] / "migrations"
+    runner = CliRunner(env={"SCRATCH_DATABASE_URL": postgres_server_url})
+    result = runner.invoke(lint_command, [str(folder), "--trace", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    traced = [Path(t["path"]).name for t in json.loads(result.output)["trace"]]
+    ups = sorted(p.name for p in folder.glob("*.sql") if not p.name.endswith("_down.sql"))
+    downs = [f"{name.removesuffix('.sql')}_down.sql" for name in reversed(ups)]
+    assert traced == ups + downs
