@@ -36,6 +36,8 @@ class CodegenOptions:
     seed: int = 42
     graphviz: bool = False
     """Render the ER diagram to SVG with Graphviz `dot` (the command turns it on when `dot` exists)."""
+    compat: bool = False
+    """Target the previous majors (Prisma 6: the URL in `schema.prisma`, no `prisma.config.ts`)."""
 
 
 def header(comment: str) -> str:

@@ -42,25 +42,32 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _STRING = re.compile(r"^'((?:[^']|'')*)'(::[a-z ]+)?$")
 
 
+CONFIG = """import { defineConfig, env } from 'prisma/config';
+
+/** Prisma 7 reads the connection URL here, not from schema.prisma. */
+export default defineConfig({
+  schema: 'schema.prisma',
+  datasource: { url: env('DATABASE_URL') },
+});
+"""
+
+
 def render(schema: Schema, options: CodegenOptions) -> Files:
     found = relations(schema)
-    blocks = [_preamble()] + [_model(schema, t, found) for t in sorted_tables(schema)]
-    return {"schema.prisma": "\n\n".join(blocks) + "\n"}
+    blocks = [_preamble(options.compat)] + [_model(schema, t, found) for t in sorted_tables(schema)]
+    files = {"schema.prisma": "\n\n".join(blocks) + "\n"}
+    if not options.compat:
+        files["prisma.config.ts"] = f"{header('//')}\n\n{CONFIG}"
+    return files
 
 
-def _preamble() -> str:
-    return "\n".join([
-        header("//"),
-        "",
-        "generator client {",
-        '  provider = "prisma-client-js"',
-        "}",
-        "",
-        "datasource db {",
-        '  provider = "postgresql"',
-        '  url      = env("DATABASE_URL")',
-        "}",
-    ])
+def _preamble(compat: bool) -> str:
+    """Prisma 7: the `prisma-client` generator and the URL in prisma.config.ts; Prisma 6 (compat) as before."""
+    generator = ['  provider = "prisma-client-js"'] if compat else ['  provider = "prisma-client"',
+                                                                   '  output   = "./generated"']
+    url = ['  url      = env("DATABASE_URL")'] if compat else []
+    return "\n".join([header("//"), "", "generator client {", *generator, "}", "",
+                      "datasource db {", '  provider = "postgresql"', *url, "}"])
 
 
 def _model(schema: Schema, table: Table, found: list[Relation]) -> str:

@@ -12,7 +12,7 @@ import keyword
 from pydantic import BaseModel
 
 from agent.codegen.model import CodegenOptions, Files, base_type, header, sorted_tables, type_arguments
-from agent.codegen.typescript import enum_const_name, enum_type_name
+from agent.codegen.typescript import enum_type_name, enum_values_name
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
 
@@ -54,7 +54,7 @@ def _exports(tables: list[Table]) -> list[str]:
     for table in tables:
         names += [table.entity, f"New{table.entity}"]
         for column in (c for c in table.columns if c.property_type == "enum"):
-            names += [enum_type_name(table, column), enum_const_name(table, column)]
+            names += [enum_type_name(table, column), enum_values_name(table, column)]
     return names
 
 
@@ -62,7 +62,7 @@ def _enum(table: Table, column: Column) -> str:
     values = ", ".join(f'"{v}"' for v in column.enum_values)
     name = enum_type_name(table, column)
     comma = "," if len(column.enum_values) == 1 else ""
-    return f"{name} = Literal[{values}]\n{enum_const_name(table, column)}: tuple[{name}, ...] = ({values}{comma})"
+    return f"{name} = Literal[{values}]\n{enum_values_name(table, column)}: tuple[{name}, ...] = ({values}{comma})"
 
 
 def _model(table: Table, insert: bool) -> str:

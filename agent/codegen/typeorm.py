@@ -23,7 +23,7 @@ from agent.codegen.model import (
     sorted_tables,
     type_arguments,
 )
-from agent.codegen.typescript import JSON_VALUE, enum_const_name, enum_type_name, ts_type
+from agent.codegen.typescript import JSON_VALUE, enum_declaration, ts_type
 from agent.schema.tables import Column, Index, Schema, Table
 
 __all__ = ["render"]
@@ -82,7 +82,7 @@ def _module(table: Table, found: list[Relation], options: CodegenOptions) -> str
     body.append("\n\n".join(members))
     body.append("}")
     parts = [header("//"), _imports(table, mine, theirs, options)]
-    parts += [_enum(table, c) for c in table.columns if c.property_type == "enum"]
+    parts += [enum_declaration(table, c) for c in table.columns if c.property_type == "enum"]
     parts.append(("/** " + table.comment.replace("*/", "* /") + " */\n" if table.comment else "") + "\n".join(body))
     return "\n\n".join(parts) + "\n"
 
@@ -104,13 +104,6 @@ def _imports(table: Table, mine: list[Relation], theirs: list[Relation], options
     return "\n".join(lines)
 
 
-def _enum(table: Table, column: Column) -> str:
-    values = ", ".join(f"'{v}'" for v in column.enum_values)
-    name = enum_type_name(table, column)
-    return (f"export type {name} = {' | '.join(f'{v!r}' for v in column.enum_values)};\n"
-            f"export const {enum_const_name(table, column)}: readonly {name}[] = [{values}] as const;")
-
-
 def _class_decorators(table: Table) -> str:
     comment = f", comment: {_q(table.comment)}" if table.comment else ""
     lines = [f"@Entity({{ name: {_q(table.name)}{comment} }})"]
@@ -125,17 +118,21 @@ def _props(columns: tuple[str, ...]) -> str:
 
 
 def _index(table: Table, index: Index) -> str:
+    plain = index.method == "btree" and not index.include and all(k in table.column_names for k in index.keys)
+    if not plain:
+        return f"@Index({_q(index.name)}, {{ synchronize: false }}) // {_index_note(index)}"
     options = ["unique: true"] if index.unique else []
     if index.where:
         options.append(f"where: {_q(index.where)}")
-    plain = index.method == "btree" and not index.include and all(k in table.column_names for k in index.keys)
-    if not plain:
-        options.append("synchronize: false")
-        note = f" // {index.method} ({', '.join(index.keys)})" + (
-            f" INCLUDE ({', '.join(index.include)})" if index.include else "")
-        return f"@Index({_q(index.name)}, {{ {', '.join(options)} }}){note}"
     suffix = f", {{ {', '.join(options)} }}" if options else ""
     return f"@Index({_q(index.name)}, [{_props(index.keys)}]{suffix})"
+
+
+def _index_note(index: Index) -> str:
+    """What the migrations build; TypeORM 1.x's `{ synchronize: false }` overload takes no other option."""
+    note = ("unique " if index.unique else "") + f"{index.method} ({', '.join(index.keys)})"
+    note += f" INCLUDE ({', '.join(index.include)})" if index.include else ""
+    return note + (f" WHERE {index.where}" if index.where else "")
 
 
 def _column(table: Table, column: Column, options: CodegenOptions) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from agent.codegen.model import CodegenOptions, Files, base_type, camel, header, kebab, pascal, sorted_tables
 from agent.schema.tables import Column, Schema, Table
 
-__all__ = ["render", "ts_type"]
+__all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_type_name", "enum_values_name", "render",
+           "ts_string", "ts_type"]
 
 _TYPES = {
     "uuid": "string", "string": "string", "text": "string", "inet": "string", "time": "string",
@@ -32,12 +33,34 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
     return files
 
 
+def ts_string(text: str) -> str:
+    """A single-quoted TypeScript string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
 def enum_type_name(table: Table, column: Column) -> str:
     return table.entity + pascal(column.name)
 
 
 def enum_const_name(table: Table, column: Column) -> str:
-    return f"{kebab(table.entity).replace('-', '_')}_{column.name}_values".upper()
+    """`LOT_QUALITY_STATUS`: the allowed values, for dropdowns."""
+    return f"{kebab(table.entity).replace('-', '_')}_{column.name}".upper()
+
+
+def enum_values_name(table: Table, column: Column) -> str:
+    """`LOT_QUALITY_STATUS_VALUES`: the name the values had first, kept as an alias."""
+    return enum_const_name(table, column) + "_VALUES"
+
+
+def enum_declaration(table: Table, column: Column) -> str:
+    """The values as a `const` tuple, the type derived from it, and the older alias."""
+    const, name = enum_const_name(table, column), enum_type_name(table, column)
+    values = ", ".join(ts_string(v) for v in column.enum_values)
+    return (f"/** The values {table.name}.{column.name} allows (its CHECK), in order: for dropdowns. */\n"
+            f"export const {const} = [{values}] as const;\n"
+            f"export type {name} = (typeof {const})[number];\n"
+            f"/** @deprecated The same values: use {const}. */\n"
+            f"export const {enum_values_name(table, column)}: readonly {name}[] = {const};")
 
 
 def ts_type(table: Table, column: Column, options: CodegenOptions) -> str:
@@ -52,18 +75,10 @@ def _module(table: Table, options: CodegenOptions) -> str:
     parts = [header("//")]
     if any(base_type(c) in ("json", "jsonb") for c in table.columns):
         parts.append("import type { JsonValue } from './json';")
-    parts.extend(_enum(table, c) for c in table.columns if c.property_type == "enum")
+    parts.extend(enum_declaration(table, c) for c in table.columns if c.property_type == "enum")
     parts.append(_interface(table, options))
     parts.append(_insert_interface(table, options))
     return "\n\n".join(parts) + "\n"
-
-
-def _enum(table: Table, column: Column) -> str:
-    values = [f"'{v}'" for v in column.enum_values]
-    union = " | ".join(values)
-    name = enum_type_name(table, column)
-    return (f"export type {name} = {union};\n\n"
-            f"export const {enum_const_name(table, column)}: readonly {name}[] = [{', '.join(values)}] as const;")
 
 
 def _doc(text: str | None, indent: str = "") -> list[str]:

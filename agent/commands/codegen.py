@@ -29,12 +29,15 @@ _CHOICES = [*TARGETS, "all"]
 @click.option("--rows", type=click.IntRange(min=1, max=100_000), default=5, show_default=True,
               help="Seed rows per table and tenant.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed for the seed data.")
+@click.option("--compat", is_flag=True,
+              help="Write for the previous majors (Prisma 6: URL in schema.prisma, no prisma.config.ts) instead of "
+                   "TypeScript 7, TypeORM 1.x and Prisma 7.")
 def codegen_command(schemas_dir: Path, targets: tuple[str, ...], output: Path, decimal: str, rows: int,
-                    seed: int) -> None:
+                    seed: int, compat: bool) -> None:
     """Generate code for the tables in SCHEMAS_DIR: byte-identical output for the same input."""
     chosen = list(TARGETS) if "all" in targets else list(dict.fromkeys(targets))
     options = CodegenOptions(decimal="number" if decimal == "number" else "string", rows=rows, seed=seed,
-                             graphviz="docs" in chosen and dot_available())
+                             graphviz="docs" in chosen and dot_available(), compat=compat)
     schema = load_or_exit(schemas_dir).schema
     try:
         files = render(schema, chosen, options)

@@ -14,16 +14,40 @@ from tests.generate.helpers import examples
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
-NODE_DIR = HERE / ".node"
 MIGRATIONS = HERE.parents[1] / "migrations"
-PACKAGES = {
-    "typescript": "5.9.3",
-    "typeorm": "0.3.28",
-    "reflect-metadata": "0.2.2",
-    "prisma": "6.19.3",
-    "@prisma/prisma-schema-wasm": "7.1.1-3.c2990dca591cba766e3b7ef5d9e8a84796e47ab7",
+TOOLCHAINS: dict[str, dict[str, str]] = {
+    "current": {
+        "typescript": "7.0.2",
+        "typeorm": "1.1.3",
+        "reflect-metadata": "0.2.2",
+        "prisma": "7.10.1",
+        "@prisma/prisma-schema-wasm": "7.10.0-7.561d7b42579a2459cc8edf3788918b626c640023",
+        "zod": "4.6.7",
+    },
+    "compat": {
+        "typescript": "5.9.3",
+        "typeorm": "0.3.28",
+        "reflect-metadata": "0.2.2",
+        "prisma": "6.19.3",
+    },
 }
-"""Pinned; prisma 6 keeps `url` in the datasource block, and the wasm build matches its engines."""
+"""Pinned, exactly. `current` are the newest majors (test_newest_majors says when they no longer are),
+`compat` the previous ones (`codegen --compat`). The wasm build is Prisma's own schema parser, for its DMMF."""
+NEWEST_MAJOR_WATCHED = ("typescript", "typeorm", "prisma", "zod")
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True, "noEmit": True, "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext",
+        "experimentalDecorators": True, "emitDecoratorMetadata": True, "skipLibCheck": True, "types": [],
+    },
+}
+"""TypeScript 7 removed `baseUrl` and `moduleResolution: node`; packages resolve through a linked node_modules."""
+
+
+def node_dir(toolchain: str = "current") -> Path:
+    return HERE / ".node" / toolchain
+
+
+NODE_DIR = node_dir()
 
 
 def example_schema() -> Schema:
@@ -46,27 +70,54 @@ def write_files(root: Path, files: Files) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def install_node_tools() -> str | None:
-    """Install the pinned npm packages into tests/codegen/.node once; the reason when impossible."""
+def install_node_tools(toolchain: str = "current") -> str | None:
+    """Install a toolchain's pinned npm packages into tests/codegen/.node/<toolchain> once; else why not."""
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         return "npm/node are not installed"
-    manifest = json.dumps({"private": True, "dependencies": PACKAGES}, indent=2, sort_keys=True)
-    stamp = NODE_DIR / "installed.json"
+    folder = node_dir(toolchain)
+    manifest = json.dumps({"private": True, "dependencies": TOOLCHAINS[toolchain]}, indent=2, sort_keys=True)
+    stamp = folder / "installed.json"
     if stamp.exists() and stamp.read_text() == manifest:
         return None
-    NODE_DIR.mkdir(exist_ok=True)
-    (NODE_DIR / "package.json").write_text(manifest)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package.json").write_text(manifest)
     done = subprocess.run([npm, "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-                          cwd=NODE_DIR, capture_output=True, text=True, timeout=300, check=False)
+                          cwd=folder, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0:
         return f"npm install failed (offline?): {done.stderr.strip()[-500:]}"
     stamp.write_text(manifest)
     return None
 
 
-def node_bin(name: str) -> str:
-    return str(NODE_DIR / "node_modules" / ".bin" / name)
+def node_bin(name: str, toolchain: str = "current") -> str:
+    return str(node_dir(toolchain) / "node_modules" / ".bin" / name)
+
+
+def link_node_modules(root: Path, toolchain: str = "current") -> None:
+    """Generated code in `root` imports typeorm, zod, prisma/config as an application would."""
+    link = root / "node_modules"
+    if not link.exists():
+        link.symlink_to(node_dir(toolchain) / "node_modules", target_is_directory=True)
+    (root / "package.json").write_text('{"private": true, "type": "commonjs"}\n')
+
+
+def tsc(root: Path, include: list[str], toolchain: str = "current",
+        **options: object) -> subprocess.CompletedProcess[str]:
+    """`tsc --strict` over the globs in `include`, below `root`; extra compiler options as keywords."""
+    link_node_modules(root, toolchain)
+    config = {"compilerOptions": {**TSCONFIG["compilerOptions"], **options}, "include": include}
+    (root / "tsconfig.json").write_text(json.dumps(config))
+    return subprocess.run([node_bin("tsc", toolchain), "-p", str(root / "tsconfig.json")], capture_output=True,
+                          text=True, timeout=180, check=False)
+
+
+def prisma_validate(folder: Path, toolchain: str = "current") -> subprocess.CompletedProcess[str]:
+    """`prisma validate` as a project runs it: Prisma 7 from the folder holding prisma.config.ts."""
+    link_node_modules(folder, toolchain)
+    arguments = [] if toolchain == "current" else ["--schema", str(folder / "schema.prisma")]
+    return subprocess.run([node_bin("prisma", toolchain), "validate", *arguments], cwd=folder, capture_output=True,
+                          text=True, env=prisma_env(), timeout=120, check=False)
 
 
 def prisma_env() -> dict[str, str]:

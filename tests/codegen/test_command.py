@@ -50,3 +50,13 @@ def test_invalid_schema_is_bad_input_and_writes_nothing(tmp_path: Path) -> None:
     code, _ = _run(str(schemas), "-t", "ts", "-o", str(tmp_path / "out"))
     assert code == ExitCode.BAD_INPUT
     assert not (tmp_path / "out").exists()
+
+
+def test_compat_writes_for_prisma_6(tmp_path: Path) -> None:
+    code, output = _run(str(EXAMPLES), "-t", "prisma", "--compat", "-o", str(tmp_path))
+    assert code == ExitCode.OK, output
+    assert sorted(p.name for p in (tmp_path / "prisma").iterdir()) == ["schema.prisma"]
+    assert 'url      = env("DATABASE_URL")' in (tmp_path / "prisma" / "schema.prisma").read_text()
+    code, output = _run(str(EXAMPLES), "-t", "prisma", "-o", str(tmp_path / "current"))
+    assert "url" not in (tmp_path / "current" / "prisma" / "schema.prisma").read_text()
+    assert "env('DATABASE_URL')" in (tmp_path / "current" / "prisma" / "prisma.config.ts").read_text()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import asyncpg
@@ -11,8 +10,7 @@ import pytest
 from agent.codegen import TARGETS, CodegenOptions, render
 from agent.schema import LoadedSchema
 from agent.verify.apply import apply_sql
-from tests.codegen.helpers import NODE_DIR, node_bin, write_files
-from tests.codegen.test_node_tools import prisma_validate
+from tests.codegen.helpers import prisma_validate, tsc, write_files
 from tests.generate.helpers import generate, load
 from tests.generate.synthetic import synthetic_schema
 
@@ -48,26 +46,55 @@ properties:
     references: {table: t0003, on_delete: CASCADE, reason: any tenant's row}
 """
 
+CONTACTS = """version: 1
+entity: Contact
+table: contacts
+description: Every check form and index kind the schema language has, for the typed targets.
+properties:
+  email: {type: string, max_length: 120, required: true, pattern: '^[a-z0-9.]+@[a-z0-9]+[.][a-z]+$'}
+  nickname: {type: text, min_length: 2}
+  code: {type: string, max_length: 8, pattern: '^C[0-9]+$', unique: true}
+  age: {type: smallint, minimum: 0, maximum: 150}
+  score: {type: decimal, precision: 6, scale: 2, minimum: 0}
+  rating: {type: integer, maximum: 5}
+  kind: {type: enum, values: [PERSON, COMPANY, "O'NEIL"], required: true, default: PERSON}
+  starts_on: {type: date}
+  ends_on: {type: date}
+  profile: {type: jsonb}
+constraints:
+  - check: ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on
+indexes:
+  - columns: [tenant_id, lower(email)]
+    unique: true
+  - columns: [profile]
+    using: gin
+  - columns: [tenant_id, kind]
+    include: [email]
+  - columns: [tenant_id, nickname]
+    unique: true
+    where: kind = 'COMPANY'
+"""
+
 
 def wide() -> LoadedSchema:
-    return load({**synthetic_schema(12), "kind-samples.yaml": KINDS})
+    return load({**synthetic_schema(12), "kind-samples.yaml": KINDS, "contacts.yaml": CONTACTS})
 
 
 @pytest.mark.usefixtures("node_tools")
 def test_wide_schema_compiles_and_validates(tmp_path: Path) -> None:
     write_files(tmp_path, render(wide().schema, ["ts", "typeorm", "prisma"], CodegenOptions()))
-    config = {"compilerOptions": {"strict": True, "noEmit": True, "target": "ES2021", "module": "commonjs",
-                                  "moduleResolution": "node", "experimentalDecorators": True,
-                                  "emitDecoratorMetadata": True, "skipLibCheck": True, "types": [],
-                                  "baseUrl": ".", "paths": {"*": [str(NODE_DIR / "node_modules" / "*")]}},
-              "include": ["ts/**/*.ts", "typeorm/**/*.ts"]}
-    (tmp_path / "tsconfig.json").write_text(json.dumps(config))
-    import subprocess
-
-    done = subprocess.run([node_bin("tsc"), "-p", str(tmp_path / "tsconfig.json")], capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = tsc(tmp_path, ["ts/**/*.ts", "typeorm/**/*.ts", "prisma/*.ts"])
     assert done.returncode == 0, done.stdout
-    validated = prisma_validate(tmp_path / "prisma" / "schema.prisma")
+    validated = prisma_validate(tmp_path / "prisma")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+@pytest.mark.usefixtures("compat_node_tools")
+def test_wide_schema_compiles_and_validates_on_the_previous_majors(tmp_path: Path) -> None:
+    write_files(tmp_path, render(wide().schema, ["ts", "typeorm", "prisma"], CodegenOptions(compat=True)))
+    done = tsc(tmp_path, ["ts/**/*.ts", "typeorm/**/*.ts"], "compat")
+    assert done.returncode == 0, done.stdout
+    validated = prisma_validate(tmp_path / "prisma", "compat")
     assert validated.returncode == 0, validated.stdout + validated.stderr
 
 

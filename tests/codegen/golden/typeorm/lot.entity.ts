@@ -4,11 +4,17 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Uni
 import { StorageLocation } from './storage-location.entity';
 import type { JsonValue } from './json-value';
 
-export type LotUnitOfMeasure = 'EA' | 'KG' | 'L' | 'M';
-export const LOT_UNIT_OF_MEASURE_VALUES: readonly LotUnitOfMeasure[] = ['EA', 'KG', 'L', 'M'] as const;
+/** The values lots.unit_of_measure allows (its CHECK), in order: for dropdowns. */
+export const LOT_UNIT_OF_MEASURE = ['EA', 'KG', 'L', 'M'] as const;
+export type LotUnitOfMeasure = (typeof LOT_UNIT_OF_MEASURE)[number];
+/** @deprecated The same values: use LOT_UNIT_OF_MEASURE. */
+export const LOT_UNIT_OF_MEASURE_VALUES: readonly LotUnitOfMeasure[] = LOT_UNIT_OF_MEASURE;
 
-export type LotQualityStatus = 'QUARANTINE' | 'RELEASED' | 'REJECTED' | 'EXPIRED';
-export const LOT_QUALITY_STATUS_VALUES: readonly LotQualityStatus[] = ['QUARANTINE', 'RELEASED', 'REJECTED', 'EXPIRED'] as const;
+/** The values lots.quality_status allows (its CHECK), in order: for dropdowns. */
+export const LOT_QUALITY_STATUS = ['QUARANTINE', 'RELEASED', 'REJECTED', 'EXPIRED'] as const;
+export type LotQualityStatus = (typeof LOT_QUALITY_STATUS)[number];
+/** @deprecated The same values: use LOT_QUALITY_STATUS. */
+export const LOT_QUALITY_STATUS_VALUES: readonly LotQualityStatus[] = LOT_QUALITY_STATUS;
 
 /** A lot (batch) of one material received into the warehouse, with its quality status, shelf life and current storage location. */
 @Entity({ name: "lots", comment: "A lot (batch) of one material received into the warehouse, with its quality status, shelf life and current storage location." })

@@ -3,8 +3,11 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, OneToMany, PrimaryColumn, Unique } from 'typeorm';
 import { Lot } from './lot.entity';
 
-export type StorageLocationLocationType = 'WAREHOUSE' | 'ZONE' | 'AISLE' | 'BIN';
-export const STORAGE_LOCATION_LOCATION_TYPE_VALUES: readonly StorageLocationLocationType[] = ['WAREHOUSE', 'ZONE', 'AISLE', 'BIN'] as const;
+/** The values storage_locations.location_type allows (its CHECK), in order: for dropdowns. */
+export const STORAGE_LOCATION_LOCATION_TYPE = ['WAREHOUSE', 'ZONE', 'AISLE', 'BIN'] as const;
+export type StorageLocationLocationType = (typeof STORAGE_LOCATION_LOCATION_TYPE)[number];
+/** @deprecated The same values: use STORAGE_LOCATION_LOCATION_TYPE. */
+export const STORAGE_LOCATION_LOCATION_TYPE_VALUES: readonly StorageLocationLocationType[] = STORAGE_LOCATION_LOCATION_TYPE;
 
 /** Hierarchical storage location tracking for warehouse management. Supports multi-level hierarchy (warehouse -> zone -> aisle -> bin). */
 @Entity({ name: "storage_locations", comment: "Hierarchical storage location tracking for warehouse management. Supports multi-level hierarchy (warehouse -> zone -> aisle -> bin)." })
