@@ -20,7 +20,7 @@ from agent.schema.tables import Index, Table
 from agent.verify.context import VerifyContext
 from agent.verify.report import Finding
 
-__all__ = ["run"]
+__all__ = ["plan_lines", "run"]
 
 _KEY_COLUMN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -68,9 +68,9 @@ def _cast_of(table: Table, key: str) -> str:
 
 
 async def _plan(connection: asyncpg.Connection, sql: str, values: list[Any], seqscan: bool,
-                without: tuple[str, ...] = ()) -> set[str]:
-    """The indexes the plan uses; `without` drops other indexes (and unique constraints, with what
-    depends on them) inside the transaction, which is rolled back."""
+                without: tuple[str, ...] = ()) -> Any:
+    """The plan, as EXPLAIN (FORMAT JSON) gives it; `without` drops other indexes (and unique
+    constraints, with what depends on them) inside the transaction, which is rolled back."""
     transaction = connection.transaction()
     await transaction.start()
     try:
@@ -81,7 +81,34 @@ async def _plan(connection: asyncpg.Connection, sql: str, values: list[Any], seq
         plan = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *values)
     finally:
         await transaction.rollback()
-    return _indexes_used(json.loads(plan) if isinstance(plan, str) else plan)
+    return json.loads(plan) if isinstance(plan, str) else plan
+
+
+def plan_lines(plan: Any) -> list[str]:
+    """A JSON plan as the indented lines EXPLAIN prints: node, relation, index, condition."""
+    lines: list[str] = []
+    for top in plan if isinstance(plan, list) else [plan]:
+        _plan_node(top.get("Plan", top) if isinstance(top, dict) else {}, 0, lines)
+    return lines
+
+
+def _plan_node(node: dict[str, Any], depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    using = f" using {node['Index Name']}" if "Index Name" in node else ""
+    on = f" on {node['Relation Name']}" if "Relation Name" in node else ""
+    lines.append(f"{pad}{'-> ' if depth else ''}{node.get('Node Type', '?')}{using}{on}"
+                 f"  (cost={node.get('Startup Cost', 0)}..{node.get('Total Cost', 0)} rows={node.get('Plan Rows', 0)})")
+    for key in ("Index Cond", "Recheck Cond", "Filter"):
+        if key in node:
+            lines.append(f"{pad}      {key}: {node[key]}")
+    for child in node.get("Plans", []):
+        _plan_node(child, depth + 1, lines)
+
+
+def _proof(index: Index, sql: str, values: list[Any], plan: Any, how: str) -> dict[str, Any]:
+    """What the report shows as the index's proof: the query, its values and the plan that used it."""
+    return {"index": index.name, "query": sql, "values": [str(v) for v in values], "plan": plan_lines(plan),
+            "how": how}
 
 
 async def _index(connection: asyncpg.Connection, table: Table, index: Index, others: tuple[str, ...]) -> Finding:
@@ -90,16 +117,21 @@ async def _index(connection: asyncpg.Connection, table: Table, index: Index, oth
         return Finding(check="index-use", table=table.name, passed=False,
                        message=f"{index.name}: no sample row matches it, so no query can use it")
     sql, values = query
-    if index.name in await _plan(connection, sql, values, seqscan=True):
-        return Finding(check="index-use", table=table.name, passed=True,
+    plan = await _plan(connection, sql, values, seqscan=True)
+    if index.name in _indexes_used(plan):
+        return Finding(check="index-use", table=table.name, passed=True, details=_proof(index, sql, values, plan, ""),
                        message=f"{index.name} is chosen for `{sql}` with {values}")
-    if index.name in await _plan(connection, sql, values, seqscan=False):
+    plan = await _plan(connection, sql, values, seqscan=False)
+    if index.name in _indexes_used(plan):
         return Finding(check="index-use", table=table.name, passed=True, message=(
-            f"{index.name} is chosen with enable_seqscan off (on the sample a sequential scan is cheaper)"))
-    chosen = index.name in await _plan(connection, sql, values, seqscan=False, without=others)
+            f"{index.name} is chosen with enable_seqscan off (on the sample a sequential scan is cheaper)"),
+            details=_proof(index, sql, values, plan, "enable_seqscan off"))
+    plan = await _plan(connection, sql, values, seqscan=False, without=others)
+    chosen = index.name in _indexes_used(plan)
     return Finding(check="index-use", table=table.name, passed=chosen, message=(
         f"{index.name} is chosen once the table's other indexes are set aside: they serve its queries as well"
-        if chosen else f"{index.name} is never chosen for `{sql}`: the planner cannot use it"))
+        if chosen else f"{index.name} is never chosen for `{sql}`: the planner cannot use it"),
+        details=_proof(index, sql, values, plan, "enable_seqscan off, the table's other indexes set aside"))
 
 
 def _foreign_keys_indexed(catalog: Catalog) -> list[Finding]:
