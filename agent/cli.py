@@ -20,9 +20,11 @@ import click
 from agent.commands import quick_exit
 from agent.commands.deferred import SETTINGS_ON_DEMAND, defer_settings
 from agent.exit_codes import ExitCode
+from agent.project.locate import PROJECT
 
 if TYPE_CHECKING:
     from agent.config import Settings
+    from agent.project.file import Project
 
 __all__ = ["COMMANDS", "LOG_FORMATS", "app", "main"]
 
@@ -50,6 +52,7 @@ COMMANDS = {
     "status": "agent.commands.serve:status_command",
     "logs": "agent.commands.serve:logs_command",
     "health": "agent.commands.health:health_command",
+    "init": "agent.commands.init:init_command",
 }
 
 
@@ -68,15 +71,18 @@ class _LazyGroup(click.Group):
         return self.commands.get(cmd_name)
 
 
-def _load_settings(overrides: dict[str, object]) -> Settings:
+def _load_settings(overrides: dict[str, object], project: Project | None, command: str | None) -> Settings:
     from agent.commands.common import fail
     from agent.config import ConfigError, load_settings
-    from agent.structured_logging import configure_logging
+    from agent.project.file import ProjectFileError
 
     try:
-        loaded = load_settings(overrides)
-    except ConfigError as error:
+        from_file = project.settings_for(command) if project else {}
+        loaded = load_settings(overrides, from_file=from_file)
+    except (ConfigError, ProjectFileError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
+    from agent.structured_logging import configure_logging
+
     configure_logging(loaded.log_format, loaded.log_level)
     return loaded
 
@@ -104,10 +110,31 @@ def app(
     overrides: dict[str, object] = {
         "data_dir": data_dir, "log_format": log_format, "log_level": log_level,
     }
-    if ctx.invoked_subcommand in SETTINGS_ON_DEMAND:
-        defer_settings(ctx, lambda: _load_settings(overrides))
+    project = _project(ctx)
+    command = ctx.invoked_subcommand
+    if command in SETTINGS_ON_DEMAND:
+        defer_settings(ctx, lambda: _load_settings(overrides, project, command))
         return
-    ctx.obj = _load_settings(overrides)
+    ctx.obj = _load_settings(overrides, project, command)
+
+
+def _project(ctx: click.Context) -> Project | None:
+    """The project file's settings, as defaults for every subcommand's options (flags win)."""
+    from agent.project.locate import locate_project_file
+
+    found = locate_project_file()
+    if found is None:
+        return None
+    from agent.commands.common import fail
+    from agent.project.file import ProjectFileError, load_project_file
+
+    try:
+        project = load_project_file(found)
+    except ProjectFileError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+    ctx.default_map = project.default_map()
+    ctx.meta[PROJECT] = project
+    return project
 
 
 def _print_error(message: str) -> None:

@@ -129,12 +129,13 @@ _ENVIRONMENT = {
 def load_settings(
     overrides: Mapping[str, object] | None = None,
     environ: Mapping[str, str] | None = None,
+    from_file: Mapping[str, object] | None = None,
 ) -> Settings:
-    """Environment first, then explicit overrides (CLI flags); `None` overrides are ignored."""
+    """The project file's values, then the environment, then explicit overrides (CLI flags);
+    `None` overrides are ignored."""
     environ = os.environ if environ is None else environ
-    values: dict[str, object] = {
-        field: environ[name] for field, name in _ENVIRONMENT.items() if environ.get(name)
-    }
+    values: dict[str, object] = dict(from_file or {})
+    values.update({field: environ[name] for field, name in _ENVIRONMENT.items() if environ.get(name)})
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     try:
         return Settings.model_validate(values)

@@ -7,9 +7,14 @@ connection (exit 3) or a driver's traceback.
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import click
+
+if TYPE_CHECKING:
+    from agent.project.file import Project
 
 __all__ = ["checked_url", "postgres_url_problem"]
 
@@ -38,8 +43,29 @@ def _without_password(url: str) -> str:
     return f"{scheme}://{user.split(':', 1)[0]}:***@{rest}"
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _project(ctx: click.Context) -> Project | None:
+    from agent.project.locate import PROJECT
+
+    return ctx.find_root().meta.get(PROJECT)
+
+
+def _named_database(ctx: click.Context, name: str) -> str:
+    from agent.project.file import ProjectFileError
+
+    try:
+        return cast("Project", _project(ctx)).database_url(name)
+    except ProjectFileError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 def checked_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click callback: the option's URL, or a usage error (exit 2) saying what is wrong."""
+    """A click callback: the option's URL, or a usage error (exit 2) saying what is wrong.
+    A bare name is a database of the project file's [databases]."""
+    if value is not None and _NAME.fullmatch(value) and _project(ctx) is not None:
+        value = _named_database(ctx, value)
     problem = postgres_url_problem(value) if value is not None else None
     if problem:
         raise click.BadParameter(

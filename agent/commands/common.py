@@ -13,6 +13,8 @@ from rich.console import Console
 
 from agent.config import Settings
 from agent.exit_codes import ExitCode
+from agent.project.file import Project
+from agent.project.locate import PROJECT
 from agent.verify.report import VerificationReport
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "connect",
+    "current_project",
     "err",
     "fail",
     "json_option",
@@ -63,6 +66,12 @@ async def connect(url: str, **options: Any) -> asyncpg.Connection:
         fail(ExitCode.BAD_INPUT, f"the database URL is not usable: {error}")
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
         fail(ExitCode.INFRASTRUCTURE, f"cannot reach the database: {error}")
+
+
+def current_project() -> Project | None:
+    """The project file the root command read, if there is one."""
+    found = click.get_current_context().find_root().meta.get(PROJECT)
+    return found if isinstance(found, Project) else None
 
 
 def settings() -> Settings:

@@ -8,8 +8,17 @@ from pathlib import Path
 import click
 
 from agent.commands.common import err, fail, json_option, now_option, parse_now, rows_option, run_async
-from agent.commands.generate import AGENT, emit, load_or_exit, project_migrations_dir, remembered
+from agent.commands.generate import (
+    AGENT,
+    emit,
+    load_or_exit,
+    migrations_dir_option,
+    planning_options,
+    project_migrations_dir,
+    remembered,
+)
 from agent.commands.import_schema import read_database
+from agent.commands.review import html_option, html_report
 from agent.exit_codes import ExitCode
 from agent.importing import ImportOptions
 from agent.jobs.generate import existing_migrations, generate_migrations, new_migrations
@@ -35,24 +44,21 @@ __all__ = ["diff_command"]
 @click.option("--from-memory", is_flag=True,
               help="The old schema is the one the agent last remembered as verified (memory, long tier).")
 @click.option("--from-database", "from_database", metavar="URL", callback=checked_url,
-              help="The old schema is read from this database by introspection (its public schema).")
+              help="The old schema is read from this database by introspection (its public schema); a "
+                   "URL or a name from the project file's [databases].")
 @click.option("--to", "to_dir", type=click.Path(path_type=Path, file_okay=False), default="schemas",
               show_default=True, help="The new schema folder.")
-@click.option("-o", "--output", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Migrations folder [default: the project's migrations_dir].")
-@click.option("--allow-destructive", is_flag=True,
-              help="Allow drops, narrowing and enum value removal (data is copied to _backup_ tables first).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Rows per backfill batch (one commit each).")
-@click.option("--pause-ms", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Pause between backfill batches, to leave the database breathing room.")
+@migrations_dir_option
 @now_option
 @click.option("--verify", is_flag=True, help="Prove the migrations on a scratch database at the old schema first.")
 @rows_option
+@planning_options
 @json_option
+@html_option
 def diff_command(from_dir: Path | None, from_memory: bool, from_database: str | None, to_dir: Path,
-                 migrations_dir: Path | None, allow_destructive: bool, batch_size: int, pause_ms: int,
-                 now: str | None, verify: bool, rows: int, as_json: bool) -> None:
+                 migrations_dir: Path | None, now: str | None, verify: bool, rows: int,
+                 allow_destructive: bool, batch_size: int, pause_ms: int, dry_run: bool, as_json: bool,
+                 html_file: Path | None) -> None:
     """Plan the change from the old schema to the new one as phased migrations:
     expand, backfill, index, validate, contract (the last deploys after the application)."""
     new = load_or_exit(to_dir)
@@ -69,7 +75,8 @@ def diff_command(from_dir: Path | None, from_memory: bool, from_database: str | 
                                       backfill=BackfillSettings(batch_size, pause_ms))
     except PlanError as error:
         fail(ExitCode.BAD_INPUT, str(error))
-    emit(target, new, outcome, baseline if verify else None, rows, as_json)
+    emit(target, new, outcome, baseline if verify else None, rows, as_json, dry_run,
+         review=html_report(html_file, "diff", old, verify))
 
 
 def _memory_schema() -> tuple[Schema, list[MigrationText]]:

@@ -10,6 +10,7 @@ import asyncpg
 import click
 
 from agent.commands.common import (
+    current_project,
     err,
     fail,
     json_option,
@@ -22,6 +23,8 @@ from agent.commands.common import (
     run_async,
     settings,
 )
+from agent.commands.diagnostics import folder_problem, print_diagnostics, shown_folder
+from agent.commands.review import HtmlReport, html_option, html_report
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.jobs.generate import (
@@ -36,6 +39,7 @@ from agent.memory.knowledge import compost_warnings, learn_from_verification
 from agent.migrate.files import MigrationFileError, existing_versions, write_files
 from agent.migrate.runner import RunnerError
 from agent.migrate.snapshot import SnapshotError, read_snapshot
+from agent.plan.diff import BackfillSettings
 from agent.plan.planner import PlanError
 from agent.runtime import ScratchBackendError, postgres_url, scratch_postgres_url
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
@@ -44,46 +48,93 @@ from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchError
 
 AGENT = "database-migration"
-__all__ = ["Remembering", "emit", "generate_command", "load_or_exit", "project_migrations_dir", "remembered"]
+__all__ = [
+    "Remembering",
+    "emit",
+    "generate_command",
+    "load_or_exit",
+    "migrations_dir_option",
+    "planning_options",
+    "project_migrations_dir",
+    "remembered",
+]
 
 
 def load_or_exit(directory: Path) -> LoadedSchema:
+    """The schema folder, with the project file's tenant settings; every error printed, then exit 2."""
+    problem = folder_problem(directory)
+    if problem:
+        fail(ExitCode.BAD_INPUT, problem)
+    project = current_project()
     try:
-        return load_schema_dir(directory)
+        return load_schema_dir(directory, project.schema_defaults() if project else None)
     except SchemaError as error:
-        for diagnostic in error.diagnostics:
-            err.print(str(diagnostic), markup=False)
-        count = sum(not d.warning for d in error.diagnostics)
-        fail(ExitCode.BAD_INPUT, f"{count} error(s) in {directory}; nothing was written")
+        shown = shown_folder(directory)
+        count = print_diagnostics(error.diagnostics, shown)
+        fail(ExitCode.BAD_INPUT, f"{count} error(s) in {shown}; nothing was written")
+
+
+migrations_dir_option = click.option(
+    "--dir", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
+    help="The migrations folder [default: the project file's migrations_dir, else project.yaml's, else "
+         "migrations].")
+
+
+def planning_options(function: Callable[..., None]) -> Callable[..., None]:
+    """How a change is planned, shared by `generate` and `diff`."""
+    options = [
+        click.option("--allow-destructive", is_flag=True,
+                     help="Allow drops, narrowing and enum value removal (rows are copied to _backup_ "
+                          "tables first)."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+                     help="Rows per backfill batch (one commit each)."),
+        click.option("--pause-ms", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Pause between backfill batches, to leave the database breathing room."),
+        click.option("--dry-run", is_flag=True,
+                     help="Print the migrations (SQL, phases) and breaking changes; write nothing."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
 
 
 @click.command("generate")
 @click.argument("schemas_dir", type=click.Path(path_type=Path), default="schemas")
-@click.option("-o", "--output", "migrations_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Migrations folder [default: the project's migrations_dir].")
+@migrations_dir_option
 @now_option
 @click.option("--verify", is_flag=True,
               help="Prove the new migrations on a scratch database first: up, down, up again.")
 @rows_option
+@planning_options
 @json_option
+@html_option
 def generate_command(
-    schemas_dir: Path, migrations_dir: Path | None, now: str | None, verify: bool, rows: int, as_json: bool
+    schemas_dir: Path, migrations_dir: Path | None, now: str | None, verify: bool, rows: int,
+    allow_destructive: bool, batch_size: int, pause_ms: int, dry_run: bool, as_json: bool, html_file: Path | None,
 ) -> None:
-    """Write up/down migrations for tables in SCHEMAS_DIR that the migrations do not build yet."""
+    """Plan every change of SCHEMAS_DIR (default: the project's schemas folder) since the migrations
+    folder's snapshot: new tables, and changes to existing ones in safe phases (expand, backfill,
+    concurrent indexes, validate, contract), then write the migrations.
+
+    `diff --from/--from-database` compares any two versions instead."""
     loaded = load_or_exit(schemas_dir)
     target = migrations_dir or Path(project_migrations_dir(schemas_dir))
     try:
         old = read_snapshot(target)
-        outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target))
+        outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target),
+                                      allow_changes=True, allow_destructive=allow_destructive,
+                                      backfill=BackfillSettings(batch_size, pause_ms))
     except (PlanError, SnapshotError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
-    emit(target, loaded, outcome, existing_migrations(target) if verify else None, rows, as_json)
+    emit(target, loaded, outcome, existing_migrations(target) if verify else None, rows, as_json, dry_run,
+         review=html_report(html_file, "generate", old, verify))
 
 
 def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
-         baseline: list[MigrationText] | None, rows: int, as_json: bool) -> None:
-    """Verify (when a baseline is given), then write the files, then report; shared with `diff`.
-    A verified run is remembered (see `learn_from_verification`)."""
+         baseline: list[MigrationText] | None, rows: int, as_json: bool, dry_run: bool = False,
+         review: HtmlReport | None = None) -> None:
+    """Verify (when a baseline is given), then write the files (or, in a dry run, print them), then
+    report; shared with `diff`. A verified run is remembered (see `learn_from_verification`)."""
     report = None
     if baseline is not None:
         memory = Remembering()
@@ -92,9 +143,14 @@ def emit(target: Path, loaded: LoadedSchema, outcome: GenerateOutcome,
         checked = report
         outcome.warnings.extend(memory(
             lambda store: learn_from_verification(store, AGENT, loaded.schema, outcome.migrations, checked)))
+        if review is not None:
+            review.generated(loaded.schema, outcome, baseline, report)
     if report is not None and not report.passed:
         _print(outcome, report, [], as_json)
         fail(ExitCode.FINDINGS, "verification failed; no file was written")
+    if dry_run:
+        _print(outcome, report, [], as_json, dry_run=True)
+        return
     written = _write(target, outcome)
     _print(outcome, report, written, as_json)
 
@@ -173,12 +229,23 @@ def _write(target: Path, outcome: GenerateOutcome) -> list[Path]:
     return written
 
 
-def _print(
-    outcome: GenerateOutcome, report: VerificationReport | None, written: list[Path], as_json: bool
-) -> None:
+def _print_sql(outcome: GenerateOutcome) -> None:
+    """The dry run's migrations: each up, then its down, under a header with its phase."""
+    for migration in outcome.migrations:
+        mode = "in one transaction" if migration.transactional else "outside a transaction"
+        where = f"phase {migration.phase}, deploy {migration.deploy}, {mode}"
+        for name, sql in ((migration.up_name, migration.up_sql), (migration.down_name, migration.down_sql)):
+            out.print(f"\n-- ===== {name} ({where}) =====", markup=False, highlight=False)
+            out.print(sql.rstrip("\n"), markup=False, highlight=False, soft_wrap=True)
+    out.print("\n(dry run: nothing was written)")
+
+
+def _print(outcome: GenerateOutcome, report: VerificationReport | None, written: list[Path], as_json: bool,
+           dry_run: bool = False) -> None:
     if as_json:
         payload = outcome.model_dump(exclude={"snapshot"})
         payload["written"] = [str(p) for p in written]
+        payload["dry_run"] = dry_run
         payload["verification"] = report.to_json_dict() if report else None
         out.print_json(data=payload)
         return
@@ -190,10 +257,14 @@ def _print(
         out.print(f"New tables: {', '.join(outcome.tables) or 'none'}; indexes: {outcome.index_count}; "
                   f"policies: {outcome.policy_count}; migrations: {len(outcome.migrations)}; "
                   f"warnings: {len(outcome.warnings)}")
+    for table, phrases in outcome.changed.items():
+        out.print(f"Changed: {table} " + "; ".join(phrases), markup=False)
     if outcome.breaking:
         out.print("Breaking changes for application code:")
         for item in outcome.breaking:
             out.print(f"  - {item}", markup=False)
+    if dry_run:
+        _print_sql(outcome)
     for path in written:
         out.print(f"  wrote {path}", markup=False)
     if report is not None:

@@ -38,9 +38,11 @@ def migrate_group() -> None:
 def _common(function: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.option("--database-url", metavar="URL", callback=checked_url,
-                     help="The database to migrate [default: DATABASE_URL]."),
+                     help="The database to migrate: a URL, or a name from the project file's [databases] "
+                          "[default: DATABASE_URL]."),
         click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False),
-                     default="migrations", show_default=True, help="The migrations folder."),
+                     default="migrations", show_default=True,
+                     help="The migrations folder [default from the project file]."),
     ]
     for option in reversed(options):
         function = option(function)

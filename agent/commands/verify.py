@@ -17,6 +17,7 @@ from agent.commands.common import (
     settings,
 )
 from agent.commands.generate import load_or_exit
+from agent.commands.review import html_option, html_report
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.jobs.generate import existing_migrations
@@ -43,16 +44,18 @@ def _promised_schema(migrations_dir: Path, schemas_dir: Path | None) -> Schema |
 
 
 @click.command("verify")
-@click.argument("migrations_dir", type=click.Path(path_type=Path, file_okay=False), default="migrations")
+@click.option("--dir", "migrations_dir", type=click.Path(path_type=Path, file_okay=False), default="migrations",
+              show_default=True, help="The migrations folder [default from the project file].")
 @click.option("--schemas", "schemas_dir", type=click.Path(path_type=Path, file_okay=False),
               help="The YAML the migrations must build [default: the folder's schema snapshot].")
 @rows_option
 @json_option
 @click.option("--markdown", "markdown_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the report as markdown to this file.")
+@html_option
 def verify_command(migrations_dir: Path, schemas_dir: Path | None, rows: int, as_json: bool,
-                   markdown_file: Path | None) -> None:
-    """Apply every migration of MIGRATIONS_DIR to a scratch database and prove it: compare
+                   markdown_file: Path | None, html_file: Path | None) -> None:
+    """Apply every migration of the migrations folder to a scratch database and prove it: compare
     with the schema, roll back and re-apply, tenant isolation, constraints, delete
     behaviour, index use. Exit 1 when any check fails."""
     migrations = existing_migrations(migrations_dir)
@@ -62,6 +65,9 @@ def verify_command(migrations_dir: Path, schemas_dir: Path | None, rows: int, as
     report = _run(migrations, schema, rows)
     if markdown_file is not None:
         markdown_file.write_text(report.to_markdown(), encoding="utf-8")
+    review = html_report(html_file, "verify", Schema())
+    if review is not None:
+        review.verified(migrations, schema, report)
     if as_json:
         out.print_json(data=report.to_json_dict())
     else:

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from agent.migrate.files import NewFile, next_versions, parse_name
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
+from agent.plan.describe import describe_changes
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.plan.planner import Migration, plan
@@ -39,6 +40,9 @@ class GeneratedMigration(BaseModel):
     up_sql: str
     down_sql: str
     destructive_down: bool
+    phase: str = "expand"
+    deploy: str = "before-app"
+    transactional: bool = True
 
 
 class GenerateOutcome(BaseModel):
@@ -48,6 +52,8 @@ class GenerateOutcome(BaseModel):
     index_count: int
     policy_count: int
     breaking: list[str] = []
+    changed: dict[str, list[str]] = {}
+    """Tables the plan changes, with what changes in each (see `agent.plan.describe`)."""
     snapshot: str
 
     def files(self) -> list[NewFile]:
@@ -85,6 +91,7 @@ def generate_migrations(
         index_count=sum(len(t.indexes) for t in created),
         policy_count=sum(len(t.policies) for t in created),
         breaking=[item for m in planned for item in m.breaking],
+        changed=describe_changes(old, loaded.schema),
         snapshot=snapshot_text(loaded.schema),
     )
 
@@ -103,6 +110,7 @@ def _render(migration: Migration, version: str, by_slug: dict[str, str], date: s
         version=version, slug=migration.slug, title=migration.title, up_name=names.up,
         down_name=names.down, up_sql=render_up(migration, names), down_sql=down_sql,
         destructive_down="-- agent:destructive" in down_sql.split("\n\n", 1)[0],
+        phase=migration.phase, deploy=migration.deploy, transactional=migration.transactional,
     )
 
 

@@ -84,7 +84,7 @@ def plan(
     dropped = sorted(old_names - new_names)
     if dropped and not allow_destructive:
         raise PlanError(f"tables {', '.join(dropped)} would be dropped: that is destructive; "
-                        "rerun `diff` with --allow-destructive (the rows are copied to a _backup_ table first)")
+                        "rerun with --allow-destructive (the rows are copied to a _backup_ table first)")
     added = [t for t in new.tables if t.name not in old_names]
     order = _creation_order(added, existing=old_names)
     order.awaiting = _keys_awaiting_changes(added, old)

@@ -34,7 +34,7 @@ class LoadedSchema:
     """By file name: the raw data, kept for snapshots and imports."""
 
 
-def load_schema_dir(directory: Path) -> LoadedSchema:
+def load_schema_dir(directory: Path, project_defaults: Mapping[str, Any] | None = None) -> LoadedSchema:
     if not directory.is_dir():
         raise SchemaError([Diagnostic(Location(str(directory), 1, 1), (), "not a directory")])
     files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -47,14 +47,18 @@ def load_schema_dir(directory: Path) -> LoadedSchema:
             errors.extend(error.diagnostics)
     if errors:
         raise SchemaError(errors)
-    return load_schema_sources(sources)
+    return load_schema_sources(sources, project_defaults)
 
 
-def load_schema_sources(sources: Mapping[str, bytes | str]) -> LoadedSchema:
-    """Validate and resolve files given by name; used for folders and for inline job payloads."""
+def load_schema_sources(
+    sources: Mapping[str, bytes | str], project_defaults: Mapping[str, Any] | None = None
+) -> LoadedSchema:
+    """Validate and resolve files given by name; used for folders and for inline job payloads.
+    `project_defaults` (`project.yaml` keys, from the project file) fill what `project.yaml` leaves
+    out; a value both give differently is an error."""
     errors: list[Diagnostic] = []
     documents = _read_documents(sources, errors)
-    project = _project(documents.pop(PROJECT_FILE, None), errors)
+    project = _project(documents.pop(PROJECT_FILE, None), errors, project_defaults or {})
     entities = _entities(documents, errors)
     if not entities and not errors:
         errors.append(Diagnostic(Location("(schemas)", 1, 1), (), "no entity files found"))
@@ -87,11 +91,38 @@ def _read_documents(
     return documents
 
 
-def _project(document: SourceDocument | None, errors: list[Diagnostic]) -> Project:
+def _project(document: SourceDocument | None, errors: list[Diagnostic], defaults: Mapping[str, Any]) -> Project:
     if document is None or document.data is None:
-        return Project()
+        return ProjectFile.model_validate({"project": defaults}).project
+    if isinstance(document.data, dict):
+        _check_project_defaults(document, document.data.get("project"), defaults, ("project",), errors)
     parsed = _validate(ProjectFile, document, errors)
-    return parsed.project if isinstance(parsed, ProjectFile) else Project()
+    if not isinstance(parsed, ProjectFile):
+        return Project()
+    merged = _merged(defaults, parsed.project.model_dump(exclude_unset=True))
+    return ProjectFile.model_validate({"project": merged}).project
+
+
+def _check_project_defaults(document: SourceDocument, data: object, defaults: Mapping[str, Any],
+                            where: KeyPath, errors: list[Diagnostic]) -> None:
+    if not isinstance(data, dict):
+        return
+    for key, wanted in defaults.items():
+        if key not in data:
+            continue
+        if isinstance(wanted, Mapping):
+            _check_project_defaults(document, data[key], wanted, (*where, key), errors)
+        elif data[key] != wanted:
+            errors.append(document.diagnostic((*where, key), f"is {data[key]!r}, but the project file "
+                                              f"(migration-agent.toml) says {wanted!r}: keep one"))
+
+
+def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _merged(base[key], value) if isinstance(value, Mapping) and isinstance(
+            base.get(key), Mapping) else value
+    return merged
 
 
 def _entities(

@@ -46,8 +46,8 @@ async def test_from_database_gives_the_files_of_from_the_yaml(
     comments, keys, policies); what it cannot recover (`renamed_from`, `backfill`) v1 does not use."""
     await _database_at_v1(db)
     common = ["--to", str(EVOLUTION / "v2"), "--now", NOW, "--allow-destructive"]
-    from_yaml = await invoke("--from", str(EVOLUTION / "v1"), "-o", str(tmp_path / "yaml"), *common)
-    from_database = await invoke("--from-database", fresh_database_url, "-o", str(tmp_path / "db"), *common)
+    from_yaml = await invoke("--from", str(EVOLUTION / "v1"), "--dir", str(tmp_path / "yaml"), *common)
+    from_database = await invoke("--from-database", fresh_database_url, "--dir", str(tmp_path / "db"), *common)
     assert from_yaml.exit_code == 0, from_yaml.output
     assert from_database.exit_code == 0, from_database.output
     assert len(_files(tmp_path / "db")) > 2
@@ -56,7 +56,7 @@ async def test_from_database_gives_the_files_of_from_the_yaml(
 
 async def test_an_unreachable_database_is_an_infrastructure_failure(tmp_path: Path) -> None:
     result = await invoke("--from-database", "postgresql://nobody@127.0.0.1:1/none", "--to",
-                          str(EVOLUTION / "v2"), "-o", str(tmp_path / "m"))
+                          str(EVOLUTION / "v2"), "--dir", str(tmp_path / "m"))
     assert result.exit_code == ExitCode.INFRASTRUCTURE, result.output
     assert "cannot reach the database" in result.output
     assert not (tmp_path / "m").exists()
@@ -65,7 +65,7 @@ async def test_an_unreachable_database_is_an_infrastructure_failure(tmp_path: Pa
 @pytest.mark.parametrize("other", [["--from", str(EVOLUTION / "v1")], ["--from-memory"]])
 async def test_from_database_and_another_old_schema_are_refused(other: list[str], tmp_path: Path) -> None:
     result = await invoke("--from-database", "postgresql://nobody@127.0.0.1:1/none", *other,
-                          "--to", str(EVOLUTION / "v2"), "-o", str(tmp_path / "m"))
+                          "--to", str(EVOLUTION / "v2"), "--dir", str(tmp_path / "m"))
     assert result.exit_code == ExitCode.BAD_INPUT, result.output
     assert "give one of --from, --from-memory and --from-database" in result.output
 
@@ -86,7 +86,7 @@ async def test_a_table_made_tenant_scoped_by_alter_is_read_back_as_tenant_scoped
     target.mkdir()
     (target / "items.yaml").write_text(SCOPED)
     (target / "owners.yaml").write_text(OWNERS)
-    result = await invoke("--from-database", fresh_database_url, "--to", str(target), "-o", str(tmp_path / "m"),
+    result = await invoke("--from-database", fresh_database_url, "--to", str(target), "--dir", str(tmp_path / "m"),
                           "--now", NOW)
     assert result.exit_code == 0, result.output
     assert "Nothing to generate" in result.output

@@ -100,13 +100,13 @@ def test_a_verified_generate_is_remembered_and_a_diff_from_memory_equals_the_exp
         tmp_path: Path, postgres_server_url: str) -> None:
     evolution = Path(__file__).resolve().parents[1] / "diff" / "evolution"
     env = {"DATABASE_URL": postgres_server_url, "SCRATCH_DATABASE_URL": postgres_server_url}
-    first = run(tmp_path, "generate", str(evolution / "v1"), "-o", "m1", "--now", NOW, "--verify", "--rows", "50",
+    first = run(tmp_path, "generate", str(evolution / "v1"), "--dir", "m1", "--now", NOW, "--verify", "--rows", "50",
                 env=env)
     assert first.returncode == 0, first.stdout + first.stderr
     later = "2026-02-01T00:00:00Z"
-    remembered = run(tmp_path, "diff", "--from-memory", "--to", str(evolution / "v2"), "-o", "m2",
+    remembered = run(tmp_path, "diff", "--from-memory", "--to", str(evolution / "v2"), "--dir", "m2",
                      "--allow-destructive", "--now", later, env=env)
-    explicit = run(tmp_path, "diff", "--from", str(evolution / "v1"), "--to", str(evolution / "v2"), "-o", "m3",
+    explicit = run(tmp_path, "diff", "--from", str(evolution / "v1"), "--to", str(evolution / "v2"), "--dir", "m3",
                    "--allow-destructive", "--now", later, env=env)
     assert remembered.returncode == explicit.returncode == 0, remembered.stderr + explicit.stderr
     names = sorted(p.name for p in (tmp_path / "m2").iterdir())

@@ -30,11 +30,11 @@ def test_generate_verify_refuses_a_default_that_reads_a_file(tmp_path: Path, pos
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "parts.yaml").write_text(PARTS)
     result = subprocess.run(
-        [sys.executable, "-m", "agent", "generate", "schemas", "--verify", "-o", "out"], cwd=tmp_path,
+        [sys.executable, "-m", "agent", "generate", "schemas", "--verify", "--dir", "out"], cwd=tmp_path,
         capture_output=True, text=True, check=False, timeout=300,
         env={**os.environ, "SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url})
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "parts.yaml:10:15 properties.secret.default.sql: calls pg_read_file(), which reads files on the server" \
+    assert "parts.yaml:10:20 properties.secret.default.sql: calls pg_read_file(), which reads files on the server" \
         in result.stderr
     assert "root:" not in result.stdout + result.stderr
     assert "Traceback" not in result.stderr

@@ -54,7 +54,7 @@ async def test_a_generate_job_carrying_such_a_snapshot_is_rejected(tmp_path: Pat
 def test_generate_refuses_it_with_exit_2(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLES, tmp_path / "schemas")
     _hostile_snapshot(tmp_path / "migrations")
-    result = CliRunner().invoke(app, ["generate", str(tmp_path / "schemas"), "-o", str(tmp_path / "migrations")])
+    result = CliRunner().invoke(app, ["generate", str(tmp_path / "schemas"), "--dir", str(tmp_path / "migrations")])
     assert result.exit_code == 2, result.output
     assert "calls pg_read_file()" in result.output
     assert sorted(p.name for p in (tmp_path / "migrations").iterdir()) == [SNAPSHOT_FILE]

@@ -160,7 +160,7 @@ def verify_command(server: str, folder: Path, up: str, down: str,
     (folder / "20260101000000_t_down.sql").write_text(down)
     environment = {**os.environ, "SCRATCH_DATABASE_URL": server, "AGENT_DATA_DIR": str(folder / "data"),
                    **environment}
-    return subprocess.run([sys.executable, "-m", "agent", "verify", str(folder)], env=environment, cwd=REPO,
+    return subprocess.run([sys.executable, "-m", "agent", "verify", "--dir", str(folder)], env=environment, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
 
 

@@ -102,7 +102,7 @@ async def test_a_check_the_engine_cannot_read_is_one_failure_that_names_it(postg
                                 rows_per_table=40)
     (failure,) = _failures(report)
     assert failure.startswith("sample_data: parts: only 0 of 40 sample rows")
-    assert """check parts_code_prefix ("left"(code, 3) = 'AB-') at parts.yaml:11:5""" in failure
+    assert """check parts_code_prefix ("left"(code, 3) = 'AB-') at parts.yaml:11:12""" in failure
     assert "`example:` values" in failure
 
 
@@ -130,7 +130,7 @@ async def test_a_table_referencing_lots_joins_the_examples_through_diff_verify(
     shutil.copytree(REPO / "migrations", tmp_path / "migrations")
     shutil.copy(HERE / "stock-movements.yaml", tmp_path / "schemas")
     result = await asyncio.to_thread(CliRunner().invoke, app, [
-        "diff", "--to", str(tmp_path / "schemas"), "-o", str(tmp_path / "migrations"), "--verify", "--rows", "500",
+        "diff", "--to", str(tmp_path / "schemas"), "--dir", str(tmp_path / "migrations"), "--verify", "--rows", "500",
         "--now", "2025-12-06T09:00:00Z"], env={"SCRATCH_DATABASE_URL": postgres_server_url,
                                                "DATABASE_URL": fresh_database_url})
     assert result.exit_code == 0, result.output
@@ -174,7 +174,7 @@ async def test_a_check_no_row_can_meet_is_one_failure_that_names_it(postgres_ser
     report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
                                 rows_per_table=40)
     assert _failures(report) == ["sample_data: bins: no sample row satisfies check bins_qty_window "
-                                 "(qty > 10 AND qty < 5) at bins.yaml:18:5; give the columns it reads `example:` "
+                                 "(qty > 10 AND qty < 5) at bins.yaml:18:12; give the columns it reads `example:` "
                                  "values that meet it"]
     assert [s.name for s in report.steps if s.skipped] == ["rls", "constraints", "delete_behaviour", "index_use"]
 
@@ -239,5 +239,5 @@ async def test_a_schema_no_row_can_enter_is_one_failure_naming_the_check(postgre
     report = await run_pipeline(postgres_server_url, new_migrations(generate(loaded)), schema=loaded.schema,
                                 rows_per_table=20)
     assert _failures(report) == ["sample_data: t01: no sample row satisfies check t01_ref0_id_ref1_id_check "
-                                 "(ref0_id IS DISTINCT FROM ref1_id) at t01.yaml:16:5; give the columns it reads "
+                                 "(ref0_id IS DISTINCT FROM ref1_id) at t01.yaml:16:12; give the columns it reads "
                                  "`example:` values that meet it"]
