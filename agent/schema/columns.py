@@ -66,8 +66,8 @@ class ColumnBuilder:
     document: SourceDocument
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, path: KeyPath, message: str) -> None:
-        self.diagnostics.append(self.document.diagnostic(path, message))
+    def error(self, path: KeyPath, message: str, *, at_key: bool = False) -> None:
+        self.diagnostics.append(self.document.diagnostic(path, message, at_key=at_key))
 
     def column(self, name: str, prop: Property, path: KeyPath) -> tuple[Column, list[Check]]:
         self._check_fields(prop, path)
@@ -105,7 +105,7 @@ class ColumnBuilder:
         for name, types in _FIELD_TYPES.items():
             if getattr(prop, name) is not None and prop.type not in types:
                 allowed = ", ".join(sorted(types))
-                self.error((*path, name), f"`{name}` applies to {allowed}, not {prop.type}")
+                self.error((*path, name), f"`{name}` applies to {allowed}, not {prop.type}", at_key=True)
         self._check_ranges(prop, path)
         self._check_enum(prop, path)
         if prop.items is not None:
@@ -152,7 +152,7 @@ class ColumnBuilder:
             self.error((*path, "type"), f"array items cannot be {items.type}")
         for key in ("required", "unique", "index", "references", "default", "backfill", "renamed_from"):
             if key in items.model_fields_set:
-                self.error((*path, key), f"`{key}` is not allowed on array items")
+                self.error((*path, key), f"`{key}` is not allowed on array items", at_key=True)
 
     # ------------------------------------------------------------ defaults
 

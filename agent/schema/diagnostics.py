@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["Diagnostic", "KeyPath", "Location", "SchemaError", "format_key_path"]
 
@@ -41,6 +41,13 @@ class Diagnostic:
 
     def sort_key(self) -> tuple[Location, str]:
         return (self.location, self.message)
+
+    def in_folder(self, folder: str) -> Diagnostic:
+        """The same diagnostic with its file shown inside `folder` (a schema folder as the
+        user named it); a location that names no file, like `(schemas)`, becomes the folder."""
+        file = self.location.file
+        shown = folder if file.startswith("(") else f"{folder.rstrip('/')}/{file}"
+        return replace(self, location=replace(self.location, file=shown))
 
 
 class SchemaError(Exception):

@@ -16,7 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from agent.schema.diagnostics import Diagnostic, KeyPath, Location, SchemaError
 from agent.schema.model import Entity, Project, ProjectFile
+from agent.schema.recover import Recovery, table_of_file
 from agent.schema.resolve import resolve
+from agent.schema.suggest import did_you_mean, keys_at, literal_choices
 from agent.schema.tables import Schema
 from agent.schema.yaml_source import SourceDocument, read_source_file, read_yaml_bytes
 
@@ -58,12 +60,13 @@ def load_schema_sources(
     out; a value both give differently is an error."""
     errors: list[Diagnostic] = []
     documents = _read_documents(sources, errors)
+    recovery = Recovery(unavailable={table_of_file(name) for name in sources if name not in documents})
     project = _project(documents.pop(PROJECT_FILE, None), errors, project_defaults or {})
-    entities = _entities(documents, errors)
+    entities = _entities(documents, errors, recovery)
     if not entities and not errors:
         errors.append(Diagnostic(Location("(schemas)", 1, 1), (), "no entity files found"))
     if errors:
-        raise SchemaError(errors)
+        raise SchemaError([*errors, *_resolution_errors(project, entities, recovery, errors)])
     schema, diagnostics = resolve(project, entities)
     problems = [d for d in diagnostics if not d.warning]
     if problems:
@@ -126,14 +129,28 @@ def _merged(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _entities(
-    documents: dict[str, SourceDocument], errors: list[Diagnostic]
+    documents: dict[str, SourceDocument], errors: list[Diagnostic], recovery: Recovery
 ) -> list[tuple[Entity, SourceDocument]]:
     entities = []
     for document in documents.values():
         entity = _validate(Entity, document, errors)
         if isinstance(entity, Entity):
             entities.append((entity, document))
+        else:
+            recovery.attempt(document, _key_path)
     return entities
+
+
+def _resolution_errors(
+    project: Project, entities: list[tuple[Entity, SourceDocument]], recovery: Recovery,
+    errors: list[Diagnostic],
+) -> list[Diagnostic]:
+    """What resolution finds besides `errors` (mended entities stand in for refused ones), so
+    that one run reports every pass; none when the project settings themselves are in error."""
+    if any(d.location.file == PROJECT_FILE for d in errors):
+        return []
+    _, diagnostics = resolve(project, [*entities, *recovery.entities], frozenset(recovery.unavailable))
+    return [d for d in diagnostics if not d.warning and recovery.keeps(d)]
 
 
 def _validate(
@@ -145,18 +162,24 @@ def _validate(
     try:
         return model.model_validate(document.data)
     except ValidationError as error:
-        errors.extend(_pydantic_diagnostics(error, document))
+        errors.extend(_pydantic_diagnostics(error, document, model))
         return None
 
 
-def _pydantic_diagnostics(error: ValidationError, document: SourceDocument) -> list[Diagnostic]:
+def _pydantic_diagnostics(
+    error: ValidationError, document: SourceDocument, model: type[BaseModel]
+) -> list[Diagnostic]:
     by_path: dict[KeyPath, list[str]] = {}
+    unknown_keys: set[KeyPath] = set()
     for item in error.errors():
         key_path = _key_path(document.data, item["loc"])
-        message = _message(item)
+        message = _message(item, model)
+        if item["type"] == "extra_forbidden":
+            unknown_keys.add(key_path)
         if message not in by_path.setdefault(key_path, []):
             by_path[key_path].append(message)
-    return [document.diagnostic(path, " or ".join(messages)) for path, messages in by_path.items()]
+    return [document.diagnostic(path, " or ".join(messages), at_key=path in unknown_keys)
+            for path, messages in by_path.items()]
 
 
 def _key_path(data: Any, loc: tuple[int | str, ...]) -> KeyPath:
@@ -186,15 +209,21 @@ def _is_field_name(part: str) -> bool:
     return bool(re.fullmatch(r"[a-z_]+", part))
 
 
-def _message(item: Any) -> str:
+def _without_members(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Pydantic's location without the union member it tried (a model name: keys are snake_case),
+    so that the keys of every member are offered."""
+    return tuple(part for part in loc if not (isinstance(part, str) and part[:1].isupper()))
+
+
+def _message(item: Any, model: type[BaseModel]) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        return "unknown key" + did_you_mean(item["loc"][-1], keys_at(model, _without_members(item["loc"][:-1])))
     if kind == "missing":
         return "required key is missing"
     if kind == "literal_error":
         expected = item.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}"
+        return f"must be one of {expected}" + did_you_mean(item.get("input"), literal_choices(expected))
     text = str(item["msg"])
     text = text.removeprefix("Value error, ")
     return text[0].lower() + text[1:] if text else text

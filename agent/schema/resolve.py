@@ -28,6 +28,7 @@ from agent.schema.model import (
 )
 from agent.schema.names import bounded_name, identifier_problem, is_pascal_case
 from agent.schema.resolve_indexes import resolve_indexes
+from agent.schema.suggest import did_you_mean
 from agent.schema.tables import (
     UPDATED_AT_FUNCTION,
     Check,
@@ -80,8 +81,10 @@ class _Draft:
 
 
 class _Resolver:
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, unavailable: frozenset[str] = frozenset()) -> None:
         self.project = project
+        self.unavailable = unavailable
+        """Tables whose files are in error: not resolved, but not unknown either."""
         self.tenant = project.tenant.column
         self.diagnostics: list[Diagnostic] = []
         self.drafts: dict[str, _Draft] = {}
@@ -254,7 +257,9 @@ class _Resolver:
     ) -> None:
         parent = self.drafts.get(target.table)
         if parent is None:
-            self.error(draft, (*path, "table"), f"references unknown table {target.table!r}")
+            if target.table not in self.unavailable:
+                hint = did_you_mean(target.table, [*self.drafts, *self.unavailable])
+                self.error(draft, (*path, "table"), f"references unknown table {target.table!r}{hint}")
             return
         ref_columns = tuple(target.columns or (parent.pk_column,))
         if not self._reference_fits(draft, parent, columns, ref_columns, target, path):
@@ -289,7 +294,8 @@ class _Resolver:
         for mine, theirs in zip(columns, ref_columns, strict=True):
             child, referenced = draft.column(mine), parent.column(theirs)
             if referenced is None:
-                self.error(draft, path, f"table {parent.name!r} has no column {theirs!r}")
+                self.error(draft, path, f"table {parent.name!r} has no column {theirs!r}"
+                           + did_you_mean(theirs, [c.name for c in parent.columns]))
                 return False
             if child is None:
                 return False
@@ -338,7 +344,8 @@ class _Resolver:
             return None
         unknown = sorted(c for c in parsed.columns if not draft.has_column(c))
         if unknown:
-            self.error(draft, path, f"names {', '.join(unknown)}, not a column of {draft.name}")
+            hint = did_you_mean(unknown[0], [c.name for c in draft.columns]) if len(unknown) == 1 else ""
+            self.error(draft, path, f"names {', '.join(unknown)}, not a column of {draft.name}{hint}")
             return None
         return parsed.sql, parsed.columns
 
@@ -346,7 +353,8 @@ class _Resolver:
         ok = True
         for i, name in enumerate(columns):
             if not draft.has_column(name):
-                self.error(draft, (*path, i), f"{draft.name} has no column {name!r}")
+                self.error(draft, (*path, i), f"{draft.name} has no column {name!r}"
+                           + did_you_mean(name, [c.name for c in draft.columns]))
                 ok = False
         if len(set(columns)) != len(columns):
             self.error(draft, path, "a column is listed twice")
@@ -478,7 +486,7 @@ def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
 
 def _check_tables_read(tables: list[Table], resolver: _Resolver) -> None:
     """A subquery (in a policy or a backfill) may read only tables of the schema."""
-    known = {t.name for t in tables}
+    known = {t.name for t in tables} | resolver.unavailable
     for table in tables:
         draft = resolver.drafts[table.name]
         read: list[tuple[KeyPath, str, ExpressionKind]] = [
@@ -512,8 +520,12 @@ def _check_required_cycles(tables: list[Table], resolver: _Resolver) -> None:
                    "these tables could be inserted first; make one of these keys optional (not `required`)")
 
 
-def resolve(project: Project, entities: list[tuple[Entity, SourceDocument]]) -> tuple[Schema, list[Diagnostic]]:
-    resolver = _Resolver(project)
+def resolve(
+    project: Project, entities: list[tuple[Entity, SourceDocument]], unavailable: frozenset[str] = frozenset()
+) -> tuple[Schema, list[Diagnostic]]:
+    """The tables, and every diagnostic; `unavailable` names tables of files in error (see
+    `agent.schema.recover`)."""
+    resolver = _Resolver(project, unavailable)
     for entity, document in entities:
         resolver.add_entity(entity, document)
     for draft in resolver.drafts.values():

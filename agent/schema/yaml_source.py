@@ -41,17 +41,26 @@ class SourceDocument:
     path: Path
     data: Any
     locations: dict[KeyPath, Location] = field(default_factory=dict)
+    """Where each key path starts: a mapping key's own position, a list item's position."""
+    scalars: dict[KeyPath, Location] = field(default_factory=dict)
+    """Where each scalar value is written (for a key, its value rather than the key)."""
 
-    def locate(self, key_path: KeyPath) -> Location:
-        """The location of the deepest known prefix of `key_path`."""
+    def locate(self, key_path: KeyPath, *, at_key: bool = False) -> Location:
+        """The location of the deepest known prefix of `key_path`: its value when that is a
+        scalar (what a message about it is about), else where it starts; `at_key` for a
+        message about the key itself (an unknown or duplicate key)."""
         for end in range(len(key_path), -1, -1):
-            found = self.locations.get(tuple(key_path[:end]))
+            prefix = tuple(key_path[:end])
+            found = None if at_key else self.scalars.get(prefix)
+            found = found or self.locations.get(prefix)
             if found is not None:
                 return found
         return Location(self.path.name, 1, 1)
 
-    def diagnostic(self, key_path: KeyPath, message: str, *, warning: bool = False) -> Diagnostic:
-        return Diagnostic(self.locate(key_path), key_path, message, warning=warning)
+    def diagnostic(
+        self, key_path: KeyPath, message: str, *, warning: bool = False, at_key: bool = False
+    ) -> Diagnostic:
+        return Diagnostic(self.locate(key_path, at_key=at_key), key_path, message, warning=warning)
 
 
 class _Builder:
@@ -76,6 +85,8 @@ class _Builder:
             self.fail(node, key_path, f"nested more than {MAX_DEPTH} levels deep")
             return None
         self.document.locations.setdefault(key_path, self.location(node))
+        if isinstance(node, ScalarNode):
+            self.document.scalars[key_path] = self.location(node)
         if isinstance(node, MappingNode):
             return self.mapping(node, key_path)
         if isinstance(node, SequenceNode):

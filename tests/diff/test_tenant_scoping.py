@@ -129,7 +129,7 @@ def test_on_names_what_breaks_for_the_application() -> None:
 
 def test_on_without_a_backfill_is_refused_at_the_yaml_that_asks_for_it() -> None:
     no_backfill = SHARED.replace("tenant_scoped: false", "tenant_scoped: true")
-    with pytest.raises(PlanError, match=r"^items\.yaml:4:1 tenant_scoped: items: tenant_scoped turns on for a "
+    with pytest.raises(PlanError, match=r"^items\.yaml:4:16 tenant_scoped: items: tenant_scoped turns on for a "
                                         r"table that may hold rows: .*tenant_id: \{type: uuid, backfill"):
         diff(SHARED, no_backfill)
 

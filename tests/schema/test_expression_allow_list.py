@@ -91,7 +91,7 @@ def test_an_attack_is_refused_at_its_key_naming_the_function(field: str, expr: s
 def test_the_message_says_which_function_where_and_why() -> None:
     text = BASE + "    default: {sql: \"pg_read_file('/etc/passwd')\"}\n"
     assert _load(("parts.yaml", text)) == [
-        "parts.yaml:9:15 properties.code.default.sql: calls pg_read_file(), which reads files on the "
+        "parts.yaml:9:20 properties.code.default.sql: calls pg_read_file(), which reads files on the "
         "server; expressions may call only PostgreSQL's builtin functions that compute a value from "
         "their arguments (math, text, date and time, json, arrays, ranges, text search), now() and the "
         "like, gen_random_uuid(), random() and current_setting() of a custom setting"]
@@ -196,7 +196,7 @@ def test_the_allowed_lists_name_functions_the_server_has_as_classified() -> None
 def test_the_tenant_setting_is_a_custom_setting(setting: str) -> None:
     project = f"project:\n  tenant:\n    setting: {_yaml_string(setting)}\n"
     messages = _load(("project.yaml", project), ("parts.yaml", BASE))
-    assert messages == [f"project.yaml:3:5 project.tenant.setting: {setting!r} is not a custom setting like "
+    assert messages == [f"project.yaml:3:14 project.tenant.setting: {setting!r} is not a custom setting like "
                         "app.current_tenant_id (a prefix, a dot and a name): only such a setting can be set "
                         "by the application and read by a policy"]
 

@@ -29,7 +29,7 @@ CASES = {
     "unique global on a table without tenants": (
         {"owners.yaml": "version: 1\nentity: Owner\ntable: owners\ntenant_scoped: false\nproperties:\n"
                         "  name:\n    type: text\n    unique: global\n"},
-        ["owners.yaml:8:5 properties.name.unique: warning: `unique: global` only differs from `true` on a "
+        ["owners.yaml:8:13 properties.name.unique: warning: `unique: global` only differs from `true` on a "
          "tenant-scoped table"],
         ["idx_owners_updated_at"]),
     "unique constraint across tenants": (

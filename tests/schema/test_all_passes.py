@@ -1,0 +1,58 @@
+"""One run reports the errors of every pass: an entity the models refuse is mended to stand in
+for resolution, and what resolution would say of a stand-in is not reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.schema import SchemaError, load_schema_sources
+
+P = "version: 1\nentity: Part\ntable: parts\n"
+OWNER = "version: 1\nentity: Owner\ntable: owners\nproperties:\n  name:\n    type: text\n"
+
+
+def _errors(sources: dict[str, str]) -> list[str]:
+    with pytest.raises(SchemaError) as raised:
+        load_schema_sources(sources)
+    return [str(d) for d in raised.value.diagnostics if not d.warning]
+
+
+def test_a_refused_file_and_a_resolution_error_of_another_come_together() -> None:
+    bad_type = P + "properties:\n  a:\n    type: integr\n"
+    missing = OWNER + "  part_id:\n    type: uuid\n    references: {table: prts, on_delete: CASCADE, reason: x}\n"
+    assert _errors({"parts.yaml": bad_type, "owners.yaml": missing}) == [
+        "owners.yaml:9:25 properties.part_id.references.table: references unknown table 'prts'; did you mean parts?",
+        "parts.yaml:6:11 properties.a.type: must be one of 'uuid', 'string', 'text', 'smallint', 'integer', "
+        "'bigint', 'decimal', 'float', 'double', 'boolean', 'date', 'time', 'timestamp', 'interval', 'json', "
+        "'jsonb', 'bytea', 'inet', 'enum' or 'array'; did you mean integer?",
+    ]
+
+
+def test_resolution_of_the_same_file_goes_on_past_a_refused_key() -> None:
+    text = P + ("properties:\n  a:\n    type: text\n    colour: red\n  name:\n    type: text\n"
+                "indexes:\n  - columns: [nme]\n")
+    assert _errors({"parts.yaml": text}) == [
+        "parts.yaml:7:5 properties.a.colour: unknown key",
+        "parts.yaml:11:15 indexes[0].columns[0]: names nme, not a column of parts; did you mean name?",
+    ]
+
+
+def test_a_stand_in_gives_no_errors_of_its_own() -> None:
+    """`a` is refused (no type), so what resolution says of it (its default is no number) is not shown,
+    and an index on it still finds the column."""
+    text = P + "properties:\n  a:\n    required: true\n    default: x\nindexes:\n  - columns: [a]\n"
+    assert _errors({"parts.yaml": text}) == ["parts.yaml:5:3 properties.a.type: required key is missing"]
+
+
+def test_a_reference_to_a_file_in_error_is_not_an_unknown_table() -> None:
+    refers = OWNER + "  part_id:\n    type: uuid\n    references: {table: parts, on_delete: CASCADE, reason: x}\n"
+    assert _errors({"parts.yaml": "version: 1\nentity: [Part\n", "owners.yaml": refers}) == [
+        "parts.yaml:3:1 YAML syntax: expected ',' or ']', but got '<stream end>'"]
+    nameless = "version: 1\nentity: Part\nproperties: {}\n"
+    assert _errors({"parts.yaml": nameless, "owners.yaml": refers}) == [
+        "parts.yaml:1:1 table: required key is missing"]
+
+
+def test_a_misspelt_key_of_a_constraint_names_the_key_it_meant() -> None:
+    text = P + "properties:\n  a:\n    type: integer\nconstraints:\n  - chek: a > 0\n"
+    assert "parts.yaml:8:5 constraints[0].chek: unknown key; did you mean check?" in _errors({"parts.yaml": text})
