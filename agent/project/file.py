@@ -177,8 +177,8 @@ def expand_environment(value: str, environ: Mapping[str, str] | None = None) -> 
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name not in environ:
-            raise ProjectFileError(f"environment variable {name} is not set")
+        if not environ.get(name):
+            raise ProjectFileError(f"environment variable {name} is not set (or empty)")
         return environ[name]
 
     return _REFERENCE.sub(replace, value)
