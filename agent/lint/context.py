@@ -22,12 +22,11 @@ from pglast.enums import (
 from agent.lint.catalog import Catalog, fold_dependents, fold_forced_rls, index_table
 from agent.lint.effects import Dependents, Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
-from agent.lint.locks import LockMode
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
 from agent.lint.source import SourceFile, Statement
 
 __all__ = [
-    "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "lock_work", "new_context", "work_under_lock",
+    "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "lock_work", "new_context",
 ]
 
 BACKUP_PREFIX = "_backup_"
@@ -61,9 +60,10 @@ class Context:
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     dropped: set[str] = field(default_factory=set)
-    work_under_exclusive: int = 0
+    work_under_lock: int = 0
     current_locks: Locks = field(default_factory=dict)
     current_long: bool = False
+    statement_node: ast.Node | None = None
     # whether an earlier statement of the file took a lock that blocks writes, and one
     # that also scanned or rewrote its table while holding it
     blocked_earlier: bool = False
@@ -87,8 +87,10 @@ class Context:
         return self.settings.get(ROW_SECURITY, False)
 
     def held_since(self, tables: list[str]) -> str:
-        """`lots (line 3), ...`: each held table with the line of the statement that locked it."""
-        return ", ".join(f"{t} (line {self.held_at.get(t, 0)})" for t in sorted(tables))
+        """`ACCESS EXCLUSIVE on lots (line 3), ...`: each held table with its mode and the line
+        of the statement that locked it."""
+        return ", ".join(f"{self.held[t].label} on {t} (line {self.held_at.get(t, 0)})"
+                         for t in sorted(tables))
 
     def statement_index(self, offset: int) -> int | None:
         if not self._starts:
@@ -96,16 +98,30 @@ class Context:
         position = bisect.bisect_right(self._starts, offset) - 1
         return position if position >= 0 else None
 
-    def exclusive_held(self) -> list[str]:
-        """Existing tables this transaction holds ACCESS EXCLUSIVE on, before this statement.
+    def aggravated_holds(self) -> list[str]:
+        """Existing tables this transaction holds in a mode that blocks writes, stronger than
+        the lock the current statement takes on them itself: work now keeps them locked
+        harder or longer than the work alone would.
 
         Tables created in this file are never in `held`; tables it has dropped are left out:
         once the drop commits nobody waits on them, and no later statement works on them.
         """
         return [
             t for t, mode in self.held.items()
-            if mode == LockMode.ACCESS_EXCLUSIVE and t not in self.dropped
+            if mode.blocks_writes and t not in self.dropped and self.current_locks.get(t, 0) < mode
         ]
+
+    def work_under_held(self) -> tuple[str, list[str]]:
+        """What work the current statement does under locks this transaction holds (see
+        `lock_work`), and the held tables it aggravates; ("", []) for none. Another ALTER of
+        a held table is the several-alters rule's (MA304) to judge."""
+        node = self.statement_node
+        if node is None or not self.held:
+            return "", []
+        if isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in self.held:
+            return "", []
+        held = self.aggravated_holds()
+        return lock_work(node, held, self.current_locks, self.current_long), held
 
     @property
     def forced_rls(self) -> set[str]:
@@ -137,6 +153,7 @@ class Context:
     def enter(self, statement: Statement) -> None:
         """Prepare for the rules to look at `statement`."""
         self.index = statement.index
+        self.statement_node = statement.node
         locks = self._on_tables(locks_of(statement.node))
         self.current_locks = {
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
@@ -199,7 +216,7 @@ class Context:
         self.held.clear()
         self.held_at.clear()
         self.altered.clear()
-        self.work_under_exclusive = 0
+        self.work_under_lock = 0
         for name in self.local_settings:
             self.settings[name] = False
         self.local_settings.clear()
@@ -237,9 +254,8 @@ class Context:
 
     def _locks(self, statement: Statement) -> None:
         node = statement.node
-        held = self.exclusive_held() if self.held else []
-        if work_under_lock(node, held, self.current_locks, self.current_long):
-            self.work_under_exclusive += 1
+        if self.work_under_held()[0]:
+            self.work_under_lock += 1
         self.dropped.update(dropped_tables(node))
         if isinstance(node, ast.AlterTableStmt):
             table = table_name(node.relation)
@@ -261,7 +277,6 @@ _DATA_STATEMENTS = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
     ast.CreateTableAsStmt, ast.CopyStmt, ast.DoStmt, ast.CallStmt, ast.RefreshMatViewStmt,
 )
-_CATALOG_DROPS = frozenset({ObjectType.OBJECT_VIEW, ObjectType.OBJECT_INDEX})
 _DROPPED_KINDS = frozenset({ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW})
 
 
@@ -280,34 +295,24 @@ def _only_settings(node: ast.Node) -> bool:
     return bool(calls) and all(func_name(c) == "set_config" for c in calls)
 
 
-def work_under_lock(
-    node: ast.Node, exclusive: list[str], locks: Locks, long: bool = False
-) -> bool:
-    """Whether the statement does work while `exclusive` tables are fully locked (see `lock_work`)."""
-    return bool(lock_work(node, exclusive, locks, long))
-
-
-def lock_work(node: ast.Node, exclusive: list[str], locks: Locks, long: bool = False) -> str:
-    """What work the statement does while `exclusive` tables are fully locked, or "" for none.
+def lock_work(node: ast.Node, held: list[str], locks: Locks, long: bool = False) -> str:
+    """What work the statement does while `held` tables are locked against writes (in a mode
+    stronger than the statement's own on them), or "" for none.
 
     `locks` are the statement's own locks on tables that existed before the file (not
     created or dropped in it); `long` says whether it scans or rewrites what it locks.
     Work reads or writes rows in bulk (UPDATE, DELETE, INSERT ... SELECT, SELECT, CREATE TABLE
-    AS, COPY, DO, CALL), waits in another existing table's lock queue, or scans, rewrites or
-    builds an index on a table already held. Catalog-only statements are not work: SET,
-    COMMENT, a rename, CREATE or DROP of a function, view or index, a policy, a new table
-    without foreign keys to existing ones, an INSERT of listed rows. Another ALTER of a
-    locked table is counted by the several-alters rule instead.
+    AS, COPY, DO, CALL), or scans, rewrites or builds an index on a table (the one held or
+    another). Waiting for another table's lock is not work here. Catalog-only statements are
+    not work: SET, COMMENT, a rename, CREATE or DROP of a function, view or index, a policy, a
+    new table without foreign keys to existing ones, an INSERT of listed rows.
     """
-    if not exclusive or isinstance(node, ast.TransactionStmt):
-        return ""
-    if isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in exclusive:
+    if not held or isinstance(node, ast.TransactionStmt):
         return ""
     if isinstance(node, _DATA_STATEMENTS) and not _only_settings(node) and not _listed_rows(node):
         return "reads or writes rows"
-    waits = sorted(t for t in locks if t not in exclusive and t not in _catalog_locks(node))
-    if waits:
-        return f"waits for a lock on {', '.join(waits)}"
+    # A mere wait in another table's lock queue is not work: lock_timeout bounds it, and
+    # without one the lock-timeout rule (MA401) reports the statement already.
     return "scans or rewrites the table" if locks and long else ""
 
 
@@ -317,14 +322,6 @@ def _listed_rows(node: ast.Node) -> bool:
         return False
     query = node.selectStmt
     return query is None or (isinstance(query, ast.SelectStmt) and bool(query.valuesLists))
-
-
-def _catalog_locks(node: ast.Node) -> set[str]:
-    """Locks a DROP takes on a view, or on an index whose table is unknown here: catalog work
-    (a view holds no rows; an index of unknown table is most likely on the table held)."""
-    if not isinstance(node, ast.DropStmt) or node.removeType not in _CATALOG_DROPS:
-        return set()
-    return {names[-1] for names in map(string_values, node.objects or ()) if names}
 
 
 def _const_text(node: ast.Node | None) -> str | None:

@@ -246,3 +246,11 @@ def test_drop_index_of_an_earlier_file_locks_its_table() -> None:
 def test_a_type_change_of_an_unknown_column_is_judged_by_its_target_alone() -> None:
     assert "MA108" in _sequence(("2_t.sql", TYPE_CHANGE.format("varchar(8)")))[0]
     assert "MA108" not in _sequence(("2_t.sql", TYPE_CHANGE.format("text")))[0]
+
+
+def test_a_down_file_drops_what_its_up_added_without_a_backup() -> None:
+    """Field corpus (crates.io `down.sql`, openmeter `.down.sql`): a down's DROP COLUMN or
+    DROP TABLE undoes its own up; MA608 asks for a backup only in forward files."""
+    drop = "SET lock_timeout = '1s';\nALTER TABLE users DROP COLUMN gh_login;"
+    assert "MA608" not in codes("-- agent:direction down\n" + drop)
+    assert "MA608" in codes(drop)

@@ -39,6 +39,8 @@ BACKUP_PREFIX = "_backup_"
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    if context.down:  # it drops what its own up added: rolling back is the user's choice
+        return
     for table, what in _destroyed(statement, context):
         if table not in context.backups and not table.startswith(BACKUP_PREFIX):
             yield RULE.at(context, statement.start, table=table, what=what)
@@ -55,7 +57,9 @@ RULE = Rule(
     why=(
         "Dropped or truncated data is gone; a down migration can recreate the column or table "
         "but not its contents (the irreversible migration lesson). The _backup_ tables "
-        "themselves are exempt: a restore drops its backup once the rows are back."
+        "themselves are exempt: a restore drops its backup once the rows are back. A down "
+        "file is exempt too: it drops what its own up added, and rolling back is the choice "
+        "of whoever runs it."
     ),
     instead=(
         "Copy first, in the same migration: CREATE TABLE _backup_<table>_<yyyymmdd> AS "

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
+from pglast import parser
 from pglast.enums import AlterTableType
 
 from agent.lint.context import Context
@@ -17,11 +19,31 @@ __all__ = ["RULE"]
 NO_ACTION = "a"
 
 
+def _says_on_delete(text: str, start: int, end: int) -> bool:
+    """Whether the constraint written from `start` (to its closing comma or parenthesis,
+    or `end`) spells ON DELETE: an explicit NO ACTION is a decision the parse tree cannot
+    tell from the default."""
+    piece = text[start:end]
+    try:
+        tokens = parser.scan(piece)
+    except parser.ParseError:
+        return False
+    depth, words = 0, []
+    for token in tokens:
+        word = piece[token.start : token.end + 1].upper()
+        if word in (",", ")") and depth == 0:
+            break
+        depth += {"(": 1, ")": -1}.get(word, 0)
+        words.append(word)
+    return ("ON", "DELETE") in pairwise(words)
+
+
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    text = context.source.text
     for constraint, columns in foreign_keys(statement):
-        if constraint.fk_del_action in (NO_ACTION, "\x00", ""):
-            yield RULE.at(context, location(constraint, statement.start),
-                          columns=", ".join(columns), parent=table_name(constraint.pktable))
+        at = location(constraint, statement.start)
+        if constraint.fk_del_action in (NO_ACTION, "\x00", "") and not _says_on_delete(text, at, statement.end + 1):
+            yield RULE.at(context, at, columns=", ".join(columns), parent=table_name(constraint.pktable))
 
 
 RULE = Rule(
@@ -35,7 +57,7 @@ RULE = Rule(
     why=(
         "The default (NO ACTION) is not a decision, it is the absence of one: nobody said "
         "whether children should go, stay, or block the delete (the broken foreign key lesson). "
-        "An explicit NO ACTION is treated the same, as it cannot be told apart from the default."
+        "An explicit ON DELETE NO ACTION is a choice and passes."
     ),
     instead="Say what happens: ON DELETE RESTRICT, CASCADE or SET NULL (col), and document why.",
     bad=(

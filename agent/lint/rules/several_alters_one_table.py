@@ -27,7 +27,8 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
         return
     table = existing_table(statement, context)
     held = context.held.get(table) if table else None
-    if table and held and held.blocks_writes and context.altered.get(table, 0) >= 1 and _works(node, context):
+    if (table and held and held.blocks_writes and context.current_locks.get(table, 0) < held
+            and context.altered.get(table, 0) >= 1 and _works(node, context)):
         yield RULE.at(context, relation_at(statement), table=table, mode=held.label,
                       line=context.held_at.get(table, 0))
 
@@ -41,26 +42,27 @@ RULE = Rule(
         "holds {mode} on it since line {line}: the table stays locked until COMMIT"
     ),
     why=(
-        "A later ALTER that scans, rewrites or validates the table does that work while the "
-        "lock from the earlier one is still held; catalog-only changes (a nullable or "
-        "constant-default column, a rename, a dropped constraint, a NOT VALID check, row-level "
-        "security) cost milliseconds and do not count. One ALTER with several actions does "
-        "the work in a single pass."
+        "A later ALTER that scans or validates the table under a weaker lock of its own (a "
+        "foreign key's SHARE ROW EXCLUSIVE, VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE) does "
+        "that work while the stronger lock from the earlier one is still held, so reads (or "
+        "writes) wait for the whole scan. An ALTER that takes ACCESS EXCLUSIVE itself (a CHECK, "
+        "SET NOT NULL, a type change, a primary key) blocks as much on its own, and its own "
+        "rule reports it; catalog-only changes (a nullable or constant-default column, a "
+        "rename, a dropped constraint, a NOT VALID check, row-level security) cost "
+        "milliseconds and do not count."
     ),
     instead=(
         "Commit before the step that scans, or use its non-blocking form (ADD ... NOT VALID, "
-        "then VALIDATE CONSTRAINT in the next transaction); or combine the actions into one "
-        "ALTER TABLE so the work runs in a single pass."
+        "then VALIDATE CONSTRAINT in the next transaction)."
     ),
     bad=(
         "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
         "ALTER TABLE lots ADD COLUMN lot_code text;\n"
-        "ALTER TABLE lots ADD CONSTRAINT lots_qty_check CHECK (qty >= 0);\nCOMMIT;"
+        "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_check;\nCOMMIT;"
     ),
     good=(
         "BEGIN;\nSET LOCAL lock_timeout = '2s';\n"
-        "ALTER TABLE lots ADD COLUMN lot_code text;\n"
-        "ALTER TABLE lots ADD CONSTRAINT lots_qty_check CHECK (qty >= 0) NOT VALID;\nCOMMIT;\n"
+        "ALTER TABLE lots ADD COLUMN lot_code text;\nCOMMIT;\n"
         "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_check;"
     ),
     check=check,

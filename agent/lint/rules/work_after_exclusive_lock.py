@@ -1,10 +1,11 @@
-"""MA305: more work in a transaction that already holds ACCESS EXCLUSIVE on a table."""
+"""MA305: work in a transaction that already holds a lock blocking writes (SHARE or stronger)
+on a table, stronger than the work's own lock there."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from agent.lint.context import Context, lock_work
+from agent.lint.context import Context
 from agent.lint.model import Finding, Rule, Severity
 from agent.lint.source import Statement
 
@@ -12,12 +13,12 @@ __all__ = ["RULE"]
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
-    if context.work_under_exclusive or not context.held:
+    if context.work_under_lock:  # once per transaction: the first work names the holder
         return
-    held = context.exclusive_held()
-    work = lock_work(statement.node, held, context.current_locks, context.current_long)
+    work, held = context.work_under_held()
     if work:
-        yield RULE.at(context, statement.start, work=work, tables=context.held_since(held))
+        blocked = "reads and writes" if any(context.held[t].blocks_reads for t in held) else "writes"
+        yield RULE.at(context, statement.start, work=work, holds=context.held_since(held), blocked=blocked)
 
 
 RULE = Rule(
@@ -25,21 +26,24 @@ RULE = Rule(
     name="work-after-exclusive-lock",
     severity=Severity.WARNING,
     message=(
-        "this statement {work} while the transaction still holds ACCESS EXCLUSIVE on {tables}: "
-        "reads and writes there wait for it too"
+        "this statement {work} while the transaction still holds {holds}: {blocked} there "
+        "wait for it too"
     ),
     why=(
-        "A lock is kept until the transaction ends. Whatever follows the statement that took "
-        "it and reads or writes rows in bulk, scans, rewrites or builds an index on the table "
-        "held, or locks another existing table (a backfill, a validation, an index build, a "
-        "wait in another lock queue) extends the outage on that table. Catalog-only statements "
+        "A lock is kept until the transaction ends. Once a statement has taken a lock that "
+        "blocks writes (SHARE from CREATE INDEX, SHARE ROW EXCLUSIVE from a foreign key or "
+        "trigger, EXCLUSIVE, ACCESS EXCLUSIVE from most ALTER TABLE), whatever follows it "
+        "and reads or writes rows in bulk, scans, rewrites or builds an index on the table "
+        "held or another one (a backfill, a validation, an index build) extends the outage on "
+        "that table. A wait for another table's lock is bounded by lock_timeout, and reported "
+        "by MA401 when none is set. Catalog-only statements "
         "(SET, COMMENT, a rename, CREATE or DROP of a function, view or index, a policy, a new "
         "table, an INSERT of listed rows, a trigger on the table already held) cost "
         "milliseconds and do not count, nor does a lock on a table the file created or has "
-        "already dropped."
+        "already dropped, nor work that takes as strong a lock on the held table itself."
     ),
     instead=(
-        "Commit right after the statement that needs ACCESS EXCLUSIVE and do the rest in the "
+        "Commit right after the statement that takes the strong lock and do the rest in the "
         "next transaction or migration, or reorder so the short exclusive step comes last."
     ),
     bad=(

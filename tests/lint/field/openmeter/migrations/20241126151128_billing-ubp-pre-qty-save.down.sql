@@ -1,0 +1,2 @@
+-- reverse: modify "billing_invoice_usage_based_line_configs" table
+ALTER TABLE "billing_invoice_usage_based_line_configs" DROP COLUMN "pre_line_period_quantity";

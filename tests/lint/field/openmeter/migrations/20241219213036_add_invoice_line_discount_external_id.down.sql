@@ -1,0 +1,2 @@
+-- reverse: modify "billing_invoice_line_discounts" table
+ALTER TABLE "billing_invoice_line_discounts" DROP COLUMN "invoicing_app_external_id";

@@ -1,0 +1,2 @@
+-- reverse: modify "entitlements" table
+ALTER TABLE "entitlements" DROP COLUMN "annotations";

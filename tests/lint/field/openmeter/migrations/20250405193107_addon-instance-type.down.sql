@@ -1,0 +1,2 @@
+-- reverse: modify "addons" table
+ALTER TABLE "addons" DROP COLUMN "instance_type";

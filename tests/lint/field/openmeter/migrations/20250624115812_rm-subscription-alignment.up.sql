@@ -1,0 +1,2 @@
+-- modify "subscriptions" table
+ALTER TABLE "subscriptions" DROP COLUMN "billables_must_align";

@@ -1,0 +1,2 @@
+-- modify "ledger_sub_account_routes" table
+ALTER TABLE "ledger_sub_account_routes" ADD COLUMN "cost_basis" numeric NULL;

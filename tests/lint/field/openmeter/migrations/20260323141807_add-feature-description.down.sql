@@ -1,0 +1,2 @@
+-- reverse: modify "features" table
+ALTER TABLE "features" DROP COLUMN "description";

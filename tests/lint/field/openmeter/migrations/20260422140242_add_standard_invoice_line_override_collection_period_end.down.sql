@@ -1,0 +1,2 @@
+-- reverse: modify "billing_invoice_lines" table
+ALTER TABLE "billing_invoice_lines" DROP COLUMN "override_collection_period_end";

@@ -1,0 +1,1 @@
+-- Data repair migration; intentionally irreversible.

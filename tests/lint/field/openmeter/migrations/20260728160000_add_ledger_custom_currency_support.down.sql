@@ -1,0 +1,6 @@
+-- reverse: modify "ledger_sub_account_routes" table
+ALTER TABLE "ledger_sub_account_routes" DROP COLUMN "cost_basis_currency";
+-- reverse: modify "ledger_credit_void_records" table
+ALTER TABLE "ledger_credit_void_records" ALTER COLUMN "currency" TYPE character varying(3);
+-- reverse: modify "ledger_breakage_records" table
+ALTER TABLE "ledger_breakage_records" ALTER COLUMN "currency" TYPE character varying(3);
