@@ -86,11 +86,13 @@ def _proof_row(finding: Finding) -> list[str]:
     values = ", ".join(str(v) for v in details.get("values", []))
     plan = "\n".join(str(line) for line in details.get("plan", []))
     how = details.get("how", "")
-    return [f"<code>{text(finding.table or '')}</code>", f"<code>{text(details.get('index', ''))}</code>",
+    return [f"<code>{text(details.get('index', ''))}</code><br>"
+            f'<span class="muted">on <code>{text(finding.table or "")}</code></span>',
             badge(finding.passed, "used", "NOT USED"),
             (f'<pre class="sql">{chr(10).join(highlight_sql(query))}</pre>' if query else text(finding.message))
             + (f'<div class="muted">values: {text(values)}</div>' if values else ""),
-            (f"<pre>{text(plan)}</pre>" if plan else "") + (f'<div class="muted">{text(how)}</div>' if how else "")]
+            (f'<pre class="plan">{text(plan)}</pre>' if plan else "")
+            + (f'<div class="muted">{text(how)}</div>' if how else "")]
 
 
 def index_proof(report: VerificationReport) -> str:
@@ -101,15 +103,21 @@ def index_proof(report: VerificationReport) -> str:
     rows = [_proof_row(f) for f in ordered]
     return section("index-use", "Index use", [
         "<p>Each index, a query on real sample values, and the plan PostgreSQL chose for it.</p>",
-        table(["table", "index", "", "query", "plan"], rows, "proof")])
+        table(["index", "", "query", "plan"], rows, "proof")])
+
+
+def _blocks(blocked: list[str]) -> str:
+    if "SELECT" in blocked:
+        return "blocks reads and writes"
+    return "blocks writes" if "INSERT" in blocked else "blocks schema changes"
 
 
 def _locks(statement: TracedStatement) -> str:
     if not statement.locks:
         return '<span class="muted">none</span>'
-    return "<br>".join(f"<strong>{text(lock.mode)}</strong> on {text(lock.kind)} <code>{text(lock.relation)}</code>"
-                       + (f' <span class="muted">blocks {text(", ".join(lock.blocks))}</span>' if lock.blocks else "")
-                       for lock in statement.locks)
+    return "<br>".join(f'<span title="blocks {text(", ".join(lock.blocks))}"><strong>{text(lock.mode)}</strong> on '
+                       f"{text(lock.kind)} <code>{text(lock.relation)}</code> "
+                       f'<span class="muted">{_blocks(lock.blocks)}</span></span>' for lock in statement.locks)
 
 
 def _trace_row(statement: TracedStatement) -> list[str]:
@@ -120,17 +128,22 @@ def _trace_row(statement: TracedStatement) -> list[str]:
     rewrite = (f'<span class="badge warn">rewrite</span> {text(", ".join(statement.rewritten))}'
                if statement.rewritten else "no")
     mode = "" if statement.transactional else ' <span class="muted">(autocommit)</span>'
-    return [f"<code>{text(statement.file)}:{statement.line}</code>", f"<code>{text(shown)}</code>{mode}",
-            _locks(statement), rewrite, f"{statement.duration_ms:.1f} ms {outcome}"]
+    return [str(statement.line), f"<code>{text(shown)}</code>{mode}", _locks(statement), rewrite,
+            f"{statement.duration_ms:.1f}&nbsp;ms {outcome}"]
 
 
 def lock_trace(statements: list[TracedStatement], error: str | None) -> str:
     if error:
         return section("lock-trace", "Lock trace", [f'<p class="bad-text">The trace did not run: {text(error)}</p>'])
-    shown = [s for s in statements if s.locks or s.rewritten or s.error]
     if not statements:
         return ""
-    return section("lock-trace", "Lock trace", [
-        f"<p>Every statement ran alone on a scratch database; {len(shown)} of {len(statements)} took a lock on a "
-        "relation or rewrote one (the others are left out).</p>",
-        table(["where", "statement", "locks taken", "rewrite", "time"], [_trace_row(s) for s in shown], "trace")])
+    shown = [s for s in statements if s.locks or s.rewritten or s.error]
+    files = list(dict.fromkeys(s.file for s in shown))
+    parts = [f"<p>Every statement ran alone on a scratch database, the ups in order, then the downs in reverse; "
+             f"{len(shown)} of {len(statements)} took a lock on a relation or rewrote one (the others are left out). "
+             "Hover a lock for the full list of what it blocks.</p>"]
+    for name in files:
+        rows = [_trace_row(s) for s in shown if s.file == name]
+        parts += [f"<h3><code>{text(name)}</code></h3>",
+                  table(["line", "statement", "locks taken", "rewrite", "time"], rows, "trace")]
+    return section("lock-trace", "Lock trace", parts)

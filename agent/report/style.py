@@ -61,6 +61,16 @@ figure.erd .scroll { overflow: auto; border: 1px solid var(--line); }
 figure.erd figcaption { color: var(--muted); font-size: 12px; }
 .bar { height: 10px; background: #93c5fd; border-radius: 2px; }
 table.timings td:last-child { width: 45%; }
+table.proof td:first-child { width: 24%; overflow-wrap: anywhere; }
+table.proof td:nth-child(2) { width: 70px; }
+table.proof td:last-child { width: 42%; }
+pre.plan { font-size: 11.5px; }
+table.trace td:first-child { width: 50px; }
+table.trace td:nth-child(2) { width: 34%; overflow-wrap: anywhere; }
+table.checks td:first-child { width: 44px; }
+table.checks td:nth-child(2) { width: 170px; }
+table.checks td:nth-child(3) { width: 170px; overflow-wrap: anywhere; }
+table.deploy td:first-child { width: 30px; }
 footer { text-align: center; color: var(--muted); font-size: 12px; padding: 12px; }
 @media print {
   nav { display: none; }
