@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from agent.config import Settings
     from agent.project.file import Project
 
-__all__ = ["COMMANDS", "LOG_FORMATS", "app", "main"]
+__all__ = ["COMMANDS", "LOG_FORMATS", "LOG_LEVELS", "app", "main"]
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 findings or failed verification; 2 bad input or usage; "
@@ -34,6 +34,8 @@ EXIT_CODES_HELP = (
 )
 # The values of agent.config.LogFormat (not imported here: it loads pydantic)
 LOG_FORMATS = ("auto", "json", "console")
+# The levels agent.config.Settings accepts
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 # Subcommand name -> "module:attribute" of its click command.
 COMMANDS = {
@@ -49,7 +51,8 @@ COMMANDS = {
     "verify": "agent.commands.verify:verify_command",
     "serve": "agent.commands.serve:serve_command",
     "submit": "agent.commands.serve:submit_command",
-    "status": "agent.commands.serve:status_command",
+    "service": "agent.commands.serve:service_group",
+    "status": "agent.commands.serve:status_alias",
     "logs": "agent.commands.serve:logs_command",
     "health": "agent.commands.health:health_command",
     "init": "agent.commands.init:init_command",
@@ -90,6 +93,7 @@ def _load_settings(overrides: dict[str, object], project: Project | None, comman
 @click.group(
     name="migration-agent",
     cls=_LazyGroup,
+    invoke_without_command=True,
     help="Turn YAML table definitions into safe, verified PostgreSQL migrations.\n\n"
     + EXIT_CODES_HELP,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -101,12 +105,18 @@ def _load_settings(overrides: dict[str, object], project: Project | None, comman
 )
 @click.version_option(package_name="migration-agent", prog_name="migration-agent",
                       message="%(prog)s %(version)s")
-@click.option("--log-format", type=click.Choice(LOG_FORMATS), help="Log line format.")
-@click.option("--log-level", help="debug, info, warning or error.")
+@click.option("--log-format", type=click.Choice(LOG_FORMATS),
+              help="Log line format: JSON lines, readable console text, or auto (JSON when not on a terminal) "
+                   "[default: AGENT_LOG_FORMAT, else auto].")
+@click.option("--log-level", type=click.Choice(LOG_LEVELS, case_sensitive=False),
+              help="The least severe log lines written [default: AGENT_LOG_LEVEL, else info].")
 @click.pass_context
 def app(
     ctx: click.Context, data_dir: Path | None, log_format: str | None, log_level: str | None
 ) -> None:
+    if ctx.invoked_subcommand is None:  # `migration-agent` alone: its help, not a usage error
+        click.echo(ctx.get_help())
+        ctx.exit(0)
     overrides: dict[str, object] = {
         "data_dir": data_dir, "log_format": log_format, "log_level": log_level,
     }

@@ -29,10 +29,12 @@ def _custom_setting(ctx: click.Context, param: click.Parameter, value: str) -> s
 @click.option("-o", "--output", "output_dir", required=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder for the YAML files.")
 @click.option("--schema", default="public", show_default=True, help="The PostgreSQL schema to read.")
-@click.option("--tenant-column", default="tenant_id", show_default=True)
+@click.option("--tenant-column", default="tenant_id", show_default=True,
+              help="The column that makes a table tenant-scoped (written as tenant_scoped: true).")
 @click.option("--setting", default="app.current_tenant_id", show_default=True, callback=_custom_setting,
               help="The setting tenant isolation policies read.")
-@click.option("--app-role", default="app_user", show_default=True)
+@click.option("--app-role", default="app_user", show_default=True,
+              help="The application's role, written to project.yaml.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--allow-loss", is_flag=True,
               help="Write the files even though some objects cannot be expressed (they are listed).")

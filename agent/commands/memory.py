@@ -62,7 +62,8 @@ def _show(memories: list[Memory], as_json: bool) -> None:
 @agent_option
 @click.option("--tier", "tiers", type=click.Choice(TIERS), multiple=True, help="Tiers to recall from [all].")
 @click.option("--about", multiple=True, help="Relevance: table names, rule codes, operation kinds.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True,
+              help="At most this many memories.")
 @json_option
 def recall_command(agent_name: str, tiers: tuple[str, ...], about: tuple[str, ...], limit: int,
                    as_json: bool) -> None:
@@ -109,7 +110,7 @@ def export_command(agent_name: str | None, output: Path | None) -> None:
 @memory_group.command("import")
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def import_command(source: Path) -> None:
-    """JSON lines from `memory export`; existing keys are kept; all or nothing."""
+    """Load SOURCE, JSON lines from `memory export`; existing keys are kept; all or nothing."""
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
         read_memory_lines(lines)  # every line checked before the store is touched

@@ -63,7 +63,6 @@ def _run_options(function: Callable[..., None]) -> Callable[..., None]:
                      help="Allow files marked -- agent:destructive, and statements that destroy data "
                      "(DROP TABLE, DROP COLUMN, TRUNCATE, DELETE or UPDATE without WHERE...) "
                      "whatever the markers say."),
-        click.option("--allow-out-of-order", is_flag=True, help="Apply pending files older than the newest applied."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -171,7 +170,8 @@ def _status_json(status: Status) -> dict[str, Any]:
 @migrate_group.command("plan")
 @_common
 @click.option("--down", "direction_down", is_flag=True, help="Show what `down` would run.")
-@click.option("--steps", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--steps", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --down: how many applied files it would revert.")
 def plan_command(database_url: str | None, directory: Path, direction_down: bool, steps: int) -> None:
     """Print exactly the statements `up` (or `down`) would run, file by file."""
     files = _files(directory)
@@ -193,6 +193,7 @@ def plan_command(database_url: str | None, directory: Path, direction_down: bool
 @migrate_group.command("up")
 @_common
 @_run_options
+@click.option("--allow-out-of-order", is_flag=True, help="Apply pending files older than the newest applied.")
 @click.option("--to", "to_version", help="Stop after this version.")
 @click.option("--remember", is_flag=True,
               help="Record the applied tables (schema from the folder's snapshot, catalog fingerprints) in the "
@@ -253,10 +254,12 @@ def verify_command(database_url: str | None, directory: Path) -> None:
 
 
 @click.command("export")
-@click.option("--format", "layout", type=click.Choice(sorted(FORMATS)), required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--format", "layout", type=click.Choice(sorted(FORMATS)), required=True,
+              help="The runner whose file layout to write.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True,
+              help="The folder to write the runner's files into.")
 @click.option("--dir", "directory", type=click.Path(path_type=Path, file_okay=False), default="migrations",
-              show_default=True)
+              show_default=True, help="The migrations folder to export.")
 def export_command(layout: str, output: Path, directory: Path) -> None:
     """Write the migrations in golang-migrate, dbmate or flyway layout, to keep an existing runner."""
     try:

@@ -43,17 +43,21 @@ from agent.runtime import ScratchBackendError, nats_url, postgres_url, scratch_p
 from agent.service import Service, ServiceUrls, owner_name
 from agent.structured_logging import configure_logging
 
-__all__ = ["logs_command", "serve_command", "status_command", "submit_command", "wait_for_result"]
+__all__ = ["DEFAULT_CONCURRENCY", "logs_command", "serve_command", "service_group", "status_alias", "status_command",
+           "submit_command", "wait_for_result"]
 
 _PAYLOAD_SUFFIXES = (".yaml", ".yml", ".sql")
 _EXIT_BY_STATUS = {"succeeded": ExitCode.OK, "failed": ExitCode.FINDINGS, "rejected": ExitCode.BAD_INPUT,
                    "dead_lettered": ExitCode.INFRASTRUCTURE}
 
 
+DEFAULT_CONCURRENCY = min(os.cpu_count() or 2, 8)
+
+
 @click.command("serve")
-@click.option("--concurrency", type=click.IntRange(1, 64), default=min(os.cpu_count() or 2, 8), show_default=True,
-              help="Jobs run at once by this process, each on its own scratch database (one per CPU, "
-                   "at most 8).")
+@click.option("--concurrency", type=click.IntRange(1, 64), default=DEFAULT_CONCURRENCY,
+              show_default=f"one per CPU, at most 8: {DEFAULT_CONCURRENCY} here",
+              help="Jobs run at once by this process, each on its own scratch database.")
 @click.option("--job-timeout", type=click.FloatRange(min=1), default=1800, show_default=True,
               help="Seconds a job may run before it is answered `failed` (timeout); a job's own "
                    "options.timeout_s may only lower it.")
@@ -139,7 +143,8 @@ def _options(pairs: tuple[str, ...]) -> JobOptions:
 @click.option("--wait", is_flag=True, help="Wait for the result and print it; exit by its status.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=600, show_default=True,
               help="Seconds to wait with --wait.")
-@click.option("--requested-by", default="cli", show_default=True)
+@click.option("--requested-by", default="cli", show_default=True,
+              help="Who asks: the job's requested_by, shown in logs.")
 @json_option
 def submit_command(kind: str, paths: tuple[Path, ...], old: Path | None, job_id: str | None,
                    option_pairs: tuple[str, ...], wait: bool, timeout: float, requested_by: str,
@@ -266,10 +271,15 @@ def _print_result(result: dict[str, Any], as_json: bool) -> None:
         out.print(f"  artifact {name}", markup=False)
 
 
-# ---------------------------------------------------------------- status
+# ---------------------------------------------------------------- service status
 
 
-@click.command("status")
+@click.group("service")
+def service_group() -> None:
+    """The agent's service on NATS, as `serve` runs it: `service status` reads its bus."""
+
+
+@service_group.command("status")
 @click.option("--last", type=click.IntRange(0, 100), default=5, show_default=True, help="Recent results shown.")
 @json_option
 def status_command(last: int, as_json: bool) -> None:
@@ -316,6 +326,11 @@ async def _recent_results(js: JetStreamContext, last: int) -> list[dict[str, Any
     return found
 
 
+status_alias = click.Command(
+    "status", callback=status_command.callback, params=status_command.params, hidden=True,
+    help="The former name of `service status`.")
+
+
 def _is_answer(subject: str) -> bool:
     """A job's answer; a conflict (another job under a taken id) does not change it."""
     return subject.startswith("results.database-migration.") and subject.count(".") == 2
@@ -328,11 +343,13 @@ def _is_answer(subject: str) -> bool:
 @click.option("-f", "--follow", is_flag=True, help="Keep printing entries as they are appended.")
 @click.option("-n", "--lines", type=click.IntRange(min=0), default=40, show_default=True,
               help="Lines shown from the end first.")
-@click.option("--path", type=click.Path(path_type=Path, dir_okay=False), default=str(DEFAULT_LOG), show_default=True)
+@click.option("--path", type=click.Path(path_type=Path, dir_okay=False), default=str(DEFAULT_LOG), show_default=True,
+              help="The activity log to read (serve --activity-log).")
 def logs_command(follow: bool, lines: int, path: Path) -> None:
     """Show (and with -f follow) the activity log."""
     if not path.exists() and not follow:
-        fail(ExitCode.BAD_INPUT, f"{path} does not exist yet: no job has been logged")
+        err.print(f"Nothing logged yet: {path} does not exist.", markup=False)
+        return
     position = 0
     if path.exists():
         text = path.read_text(encoding="utf-8")
