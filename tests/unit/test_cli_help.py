@@ -40,7 +40,8 @@ def test_the_walk_reaches_every_listed_command() -> None:
     assert ("migrate", "down") in {path for path, _ in _every_command()}
 
 
-@pytest.mark.parametrize(("path", "command"), _every_command(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(("path", "command"), _every_command(),
+                         ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
 def test_every_command_option_and_argument_has_help(path: tuple[str, ...], command: click.Command) -> None:
     """Click arguments carry no help of their own: the command's help names each one instead."""
     where = " ".join(("migration-agent", *path))
