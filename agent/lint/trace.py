@@ -37,6 +37,7 @@ __all__ = [
     "clone_schema_sql",
     "database_url",
     "scratch_database",
+    "trace_in_database",
     "trace_order",
     "trace_sources",
 ]
@@ -318,10 +319,16 @@ async def trace_sources(server_url: str, sources: Sequence[SourceFile],
     async with scratch_database(server_url) as url:
         if setup_sql:
             await _setup(url, setup_sql)
-        connection = await _connect(url)
-        observer = await _connect(url)
-        try:
-            return [await _trace_file(connection, observer, s) for s in trace_order(sources)]
-        finally:
-            await observer.close()
-            await connection.close()
+        return await trace_in_database(url, sources)
+
+
+async def trace_in_database(url: str, sources: Sequence[SourceFile]) -> list[FileTrace]:
+    """Trace the files in `trace_order` on a database that exists, logged in as `url` says (the
+    reviewer's report uses a scratch database's unprivileged owner)."""
+    connection = await _connect(url)
+    observer = await _connect(url)
+    try:
+        return [await _trace_file(connection, observer, s) for s in trace_order(sources)]
+    finally:
+        await observer.close()
+        await connection.close()

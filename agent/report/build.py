@@ -10,8 +10,9 @@ from pathlib import Path
 from agent.lint.engine import lint_sequence
 from agent.lint.model import Finding as LintFinding
 from agent.lint.tools import in_run_order, tool_named, tool_sources
-from agent.lint.trace import FileTrace, StatementTrace, TraceError, trace_sources
+from agent.lint.trace import FileTrace, StatementTrace, TraceError, trace_in_database
 from agent.migrate.discovery import read_markers
+from agent.migrate.runner import sets_row_security_off
 from agent.report.model import (
     LintNote,
     LockNote,
@@ -24,6 +25,7 @@ from agent.report.model import (
 from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
 from agent.verify.report import VerificationReport
+from agent.verify.scratch import ScratchError, ScratchProvider, UnsafeRoleError
 
 __all__ = ["build_review", "file_names", "report_migrations", "rollback_text", "trace_migrations", "write_report"]
 
@@ -96,15 +98,20 @@ def rollback_text(downs: Sequence[tuple[str, bool]]) -> str:
 
 
 async def trace_migrations(server_url: str, new: Sequence[MigrationText], baseline: Sequence[MigrationText] = (),
-                           ) -> tuple[list[TracedStatement], str | None, float]:
+                           app_role: str | None = None) -> tuple[list[TracedStatement], str | None, float]:
     """The lock trace of the new files (ups, then downs in reverse) on a scratch database the
-    baseline's ups built first; the error when it could not run; the milliseconds it took."""
+    baseline's ups built first, logged in as its unprivileged owner as verification is (the
+    files may come from a job); the error when it could not run; the milliseconds it took."""
     started = time.perf_counter()
     wanted = {name for name, _ in _pairs(new)}
     files = [(file_names(m)[0], m.up_sql) for m in baseline] + _pairs(new)
+    provider = ScratchProvider(server_url)
     try:
-        traces = await trace_sources(server_url, tool_sources(_TOOL, files))
-    except TraceError as error:
+        if app_role:
+            await provider.ensure_role(app_role)
+        async with provider.database(bypass_rls=any(sets_row_security_off(sql) for _, sql in files)) as url:
+            traces = await trace_in_database(url, tool_sources(_TOOL, files))
+    except (TraceError, ScratchError, UnsafeRoleError) as error:
         return [], str(error), (time.perf_counter() - started) * 1000
     statements = [_traced(t, s) for t in traces if t.path in wanted for s in t.statements]
     return statements, None, (time.perf_counter() - started) * 1000
@@ -132,7 +139,7 @@ async def build_review(server_url: str, kind: ReportKind, new: Sequence[Migratio
                        breaking: Sequence[str] = (), warnings: Sequence[str] = ()) -> ReviewReport:
     """The whole report of `new` proven on top of `baseline`, with the lock trace run on `server_url`."""
     migrations, lint_ms = report_migrations(new, baseline)
-    trace, trace_error, trace_ms = await trace_migrations(server_url, new, baseline)
+    trace, trace_error, trace_ms = await trace_migrations(server_url, new, baseline, after.app_role if after else None)
     return ReviewReport(
         kind=kind, project=after.project_name if after else "", migrations=migrations, before=before, after=after,
         breaking=list(breaking), warnings=list(warnings), verification=verification, lock_trace=trace,
