@@ -27,3 +27,12 @@ def test_explicit_no_action_in_column_and_alter_forms() -> None:
                   "ALTER TABLE a ADD CONSTRAINT g FOREIGN KEY (x) REFERENCES b (id);") == ["foreign key (x) -> b"]
     # the words inside a default's string are not the clause
     assert _ma601("ALTER TABLE a ADD COLUMN x int DEFAULT 0 REFERENCES b (id), ADD COLUMN n text DEFAULT 'ON DELETE';")
+
+
+def test_a_down_that_empties_a_table_chooses_to() -> None:
+    """openmeter 20250103121359_plan-phase-duration.down.sql: phases incompatible with the old
+    schema are deleted on rollback, on purpose."""
+    sql = 'SET lock_timeout = \'1s\';\nDELETE FROM "plan_phases";'
+    found = [f.code for f in lint_source("m.down.sql", sql).findings]
+    assert "MA210" not in found
+    assert "MA210" in [f.code for f in lint_source("m.up.sql", sql).findings]

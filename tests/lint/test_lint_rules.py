@@ -141,8 +141,8 @@ CASES = [
     ("MA505", "CREATE TABLE t (a character(3));", "CREATE TABLE t (a \"char\");"),
     ("MA506", "ALTER TABLE lots ADD COLUMN a json;", "ALTER TABLE lots ADD COLUMN a jsonb;"),
     ("MA507", f'CREATE TABLE t ("{"é" * 32}" int);', f'CREATE TABLE t ("{"é" * 31}" int);'),
-    ("MA601", "CREATE TABLE c (p bigint REFERENCES p ON DELETE NO ACTION);",
-     "CREATE TABLE c (p bigint REFERENCES p ON DELETE SET NULL);\nCREATE INDEX i ON c (p);"),
+    ("MA601", "CREATE TABLE c (p bigint REFERENCES p ON UPDATE NO ACTION);",
+     "CREATE TABLE c (p bigint REFERENCES p ON DELETE NO ACTION);\nCREATE INDEX i ON c (p);"),
     ("MA602",
      "CREATE TABLE c (a bigint, b bigint, FOREIGN KEY (a, b) REFERENCES p ON DELETE CASCADE);\n"
      "CREATE INDEX i ON c (a);",

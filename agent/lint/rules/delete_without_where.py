@@ -20,6 +20,8 @@ def unqualified_delete(statement: Statement, context: Context) -> list[str]:
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
+    if context.down:  # a rollback that empties a table chooses to, as a down's DROP does
+        return
     for table in unqualified_delete(statement, context):
         yield RULE.at(context, relation_at(statement), table=table)
 
@@ -31,7 +33,8 @@ RULE = Rule(
     message="DELETE without WHERE removes every row of {table}",
     why=(
         "An unqualified DELETE is either a mistake or a bulk purge; as a bulk purge it locks "
-        "every row and leaves the whole table as dead tuples."
+        "every row and leaves the whole table as dead tuples. A down file is exempt: emptying "
+        "a table when rolling back is a choice, like the drops a down makes."
     ),
     instead=(
         "Delete the rows you mean with a WHERE clause, in batches by primary-key range, after "
