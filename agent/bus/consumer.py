@@ -43,7 +43,7 @@ from agent.bus.messages import (
     parse_job,
     rejected_id,
 )
-from agent.bus.publishing import offload_artifacts, publish_result, publish_review
+from agent.bus.publishing import offload_artifacts, offload_report, publish_result, publish_review
 from agent.jobs.handlers import UNAVAILABLE_ERRORS, JobContext, Unavailable, rejected_outcome, run_job
 from agent.memory.job_ledger import claim_job, finish_job, job_known, job_result, release_job, renew_lease
 from agent.memory.shared import SharedStore
@@ -215,7 +215,8 @@ class JobConsumer:
             raise
         finally:
             heartbeat.cancel()
-        result = JobResult(**outcome.model_dump(), job_id=job.job_id, kind=job.kind, requested_by=job.requested_by,
+        result = JobResult(**outcome.model_dump(), report_html=outcome.report_html, job_id=job.job_id, kind=job.kind,
+                           requested_by=job.requested_by,
                            received_at=arrival.received, finished_at=dt.datetime.now(dt.UTC),
                            deliveries=arrival.deliveries, fingerprint=body,
                            duration_ms=round((dt.datetime.now(dt.UTC) - arrival.received).total_seconds() * 1000, 1))
@@ -251,7 +252,8 @@ class JobConsumer:
 
     async def _answer(self, message: Msg, job: Job, result: JobResult, delivery: str, body: str) -> None:
         """Remember, publish, log, then ack: a crash anywhere before the ack repeats only the answer."""
-        result = await self._store_and_publish(await offload_artifacts(self.js, result, self.bus), delivery, body)
+        result = await offload_artifacts(self.js, await offload_report(self.js, result), self.bus)
+        result = await self._store_and_publish(result, delivery, body)
         if result.status == "succeeded":  # a migration that failed verification is not for review
             try:
                 await _retried(lambda: publish_review(self.js, result))

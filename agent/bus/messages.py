@@ -13,6 +13,7 @@ import re
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from agent.safe_text import CONTROL_CHARACTERS, excerpt, map_strings
 
@@ -116,6 +117,8 @@ class JobOptions(BaseModel):
     confirm: bool = Field(False, description="apply: run files marked destructive.")
     timeout_s: float | None = Field(None, gt=0, le=24 * 3600,
                                     description="Per-job time limit; --job-timeout of serve is its ceiling.")
+    report: bool = Field(True, description="generate/diff/verify: store the reviewer's HTML report in bucket "
+                                           "migration-artifacts; the result and the review request name it.")
 
 
 class Job(BaseModel):
@@ -152,6 +155,8 @@ class JobOutcome(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     decisions: list[str] = Field(default_factory=list)
     error: JobError | None = None
+    report_html: SkipJsonSchema[str | None] = Field(None, exclude=True)
+    """The reviewer's page; stored in the object store, never sent in a message."""
 
     @classmethod
     def of_error(cls, status: Status, error: JobError, **fields: Any) -> Self:
@@ -174,6 +179,9 @@ class JobResult(JobOutcome):
     artifacts_object: str | None = Field(None, description="Object in bucket migration-artifacts when large.")
     fingerprint: str | None = Field(None, description="SHA-256 of the answered job's kind, payload and options: "
                                                       "which job under this id the answer is for.")
+    report_object: str | None = Field(None, description="The reviewer's HTML report: its object in bucket "
+                                                        "migration-artifacts.")
+    report_bytes: int | None = Field(None, description="The size of that object.")
 
 
 class ReviewRequest(BaseModel):
@@ -185,6 +193,8 @@ class ReviewRequest(BaseModel):
     rollback: str
     verification_passed: bool | None
     result_subject: str
+    report_object: str | None = Field(None, description="The reviewer's HTML report in bucket migration-artifacts.")
+    report_bytes: int | None = None
 
 
 def job_fingerprint(job: Job) -> str:

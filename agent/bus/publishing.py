@@ -10,7 +10,7 @@ from nats.js import JetStreamContext
 from agent.bus.contract import ARTIFACTS_BUCKET, BusSettings, result_subject, review_subject
 from agent.bus.messages import JobResult, ReviewRequest
 
-__all__ = ["encode", "offload_artifacts", "publish_result", "publish_review"]
+__all__ = ["encode", "offload_artifacts", "offload_report", "publish_result", "publish_review"]
 
 
 def encode(data: dict[str, Any]) -> bytes:
@@ -27,6 +27,22 @@ async def offload_artifacts(js: JetStreamContext, result: JobResult, settings: B
     store = await js.object_store(ARTIFACTS_BUCKET)
     await store.put(name, artifacts)
     return result.model_copy(update={"artifacts": {}, "artifacts_object": name})
+
+
+async def offload_report(js: JetStreamContext, result: JobResult) -> JobResult:
+    """The reviewer's report goes to bucket migration-artifacts; the result names it and its size.
+    A report that cannot be stored is a warning: the answer itself must still go out."""
+    if result.report_html is None:
+        return result
+    data = result.report_html.encode()
+    name = f"{result.job_id}/report.html"
+    try:
+        store = await js.object_store(ARTIFACTS_BUCKET)
+        await store.put(name, data)
+    except Exception as error:
+        return result.model_copy(update={"report_html": None,
+                                         "warnings": [*result.warnings, f"report not stored: {error!r}"]})
+    return result.model_copy(update={"report_html": None, "report_object": name, "report_bytes": len(data)})
 
 
 async def publish_result(js: JetStreamContext, result: dict[str, Any], delivery: str,
@@ -46,6 +62,7 @@ async def publish_review(js: JetStreamContext, result: JobResult) -> None:
         job_id=result.job_id, requested_by=result.requested_by, summary=result.summary, migrations=migrations,
         breaking=result.breaking, rollback=result.rollback,
         verification_passed=bool(verification["passed"]) if verification else None,
-        result_subject=result_subject(result.job_id))
+        result_subject=result_subject(result.job_id), report_object=result.report_object,
+        report_bytes=result.report_bytes)
     await js.publish(review_subject(result.job_id), encode(request.model_dump(mode="json")),
                      headers={"Nats-Msg-Id": f"review-{result.job_id}"})

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
+from agent.bus.connection import connect
+from agent.bus.contract import ARTIFACTS_BUCKET
 from agent.commands.common import err, fail, run_async, settings
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
@@ -20,7 +23,7 @@ from agent.schema.tables import Schema
 from agent.verify.apply import MigrationText
 from agent.verify.report import VerificationReport
 
-__all__ = ["HtmlReport", "html_option", "html_report"]
+__all__ = ["HtmlReport", "html_option", "html_report", "save_job_report"]
 
 html_option = click.option(
     "--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
@@ -68,3 +71,19 @@ def html_report(path: Path | None, kind: ReportKind, before: Schema, verify: boo
     if not verify:
         fail(ExitCode.BAD_INPUT, "--html needs --verify: the report shows the verification")
     return HtmlReport(path, kind, before)
+
+
+async def save_job_report(url: str, result: dict[str, Any], path: Path) -> None:
+    """`submit --wait --html FILE`: the report the result names, from bucket migration-artifacts."""
+    name = result.get("report_object")
+    if not isinstance(name, str):
+        err.print(f"no report to save: the result of {result.get('job_id')} names none "
+                  f"(status {result.get('status')})", markup=False)
+        return
+    client = await connect(url, connect_timeout=5, max_reconnect_attempts=2)
+    try:
+        found = await (await client.jetstream().object_store(ARTIFACTS_BUCKET)).get(name)
+    finally:
+        await client.close()
+    write_report(path, (found.data or b"").decode())
+    err.print(f"report: {path} ({len(found.data or b'')} bytes, object {name})", markup=False)

@@ -36,6 +36,7 @@ from agent.bus.contract import (
 )
 from agent.bus.messages import JOB_KINDS, Job, JobOptions, job_fingerprint
 from agent.commands.common import err, fail, json_option, out, run_async, settings
+from agent.commands.review import save_job_report
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.migrate.snapshot import SNAPSHOT_FILE
@@ -145,19 +146,25 @@ def _options(pairs: tuple[str, ...]) -> JobOptions:
               help="Seconds to wait with --wait.")
 @click.option("--requested-by", default="cli", show_default=True,
               help="Who asks: the job's requested_by, shown in logs.")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="With --wait: save the reviewer's HTML report the result names to this file.")
 @json_option
 def submit_command(kind: str, paths: tuple[Path, ...], old: Path | None, job_id: str | None,
                    option_pairs: tuple[str, ...], wait: bool, timeout: float, requested_by: str,
-                   as_json: bool) -> None:
+                   html_file: Path | None, as_json: bool) -> None:
     """Publish a KIND job with the files of PATHS (folders or files) to the agent's work queue."""
     try:
         job = Job.model_validate({"job_id": job_id or uuid.uuid4().hex, "kind": kind, "requested_by": requested_by,
                                   "payload": _payload(paths, old), "options": _options(option_pairs)})
     except ValueError as error:
         fail(ExitCode.BAD_INPUT, str(error))
+    if html_file is not None and not wait:
+        fail(ExitCode.BAD_INPUT, "--html needs --wait: the report comes with the result")
     try:
         with nats_url(settings()) as url:
             result = run_async(_submit(url, job, wait, timeout))
+            if result is not None and html_file is not None:
+                run_async(save_job_report(url, result, html_file))
     except (EmbeddedError, OSError, nats.errors.Error) as error:
         fail(ExitCode.INFRASTRUCTURE, f"NATS unavailable: {error}")
     if result is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -43,6 +43,9 @@ from agent.migrate.runner import Runner, RunnerError, RunSettings
 from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
+from agent.report import render_html
+from agent.report.build import build_review, rollback_text
+from agent.report.model import ReportKind
 from agent.safe_text import excerpt, map_strings
 from agent.schema import LoadedSchema
 from agent.schema.tables import Schema
@@ -136,7 +139,7 @@ async def _generate(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     loaded = load_schema_or_reject(folder)
     old = read_snapshot(folder)
     outcome = await asyncio.to_thread(generate_migrations, loaded, old, _now(job), existing_versions(folder))
-    return await _produced(job, loaded, outcome, existing_migrations(folder), context)
+    return await _produced(job, loaded, outcome, existing_migrations(folder), context, old)
 
 
 async def _diff(job: Job, folder: Path, context: JobContext) -> JobOutcome:
@@ -148,7 +151,7 @@ async def _diff(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     outcome = await asyncio.to_thread(
         generate_migrations, new, old, _now(job), existing_versions(folder), allow_changes=True,
         allow_destructive=options.allow_destructive, backfill=BackfillSettings(options.batch_size, options.pause_ms))
-    return await _produced(job, new, outcome, new_migrations(created), context)
+    return await _produced(job, new, outcome, new_migrations(created), context, old)
 
 
 async def _remembered_schema(context: JobContext) -> Schema:
@@ -162,9 +165,9 @@ async def _remembered_schema(context: JobContext) -> Schema:
 
 
 async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, baseline: list[MigrationText],
-                    context: JobContext) -> JobOutcome:
+                    context: JobContext, old: Schema) -> JobOutcome:
     warnings = list(outcome.warnings)
-    report = None
+    report = page = None
     if job.options.verify and outcome.migrations:
         warnings += await _remember(context, lambda store: compost_warnings(store, AGENT, loaded.schema,
                                                                             outcome.migrations))
@@ -175,6 +178,8 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
         checked = report
         await _remember(context, lambda store: learn_from_verification(store, AGENT, loaded.schema,
                                                                        outcome.migrations, checked))
+        page = await _review_page(job, context, new_migrations(outcome), baseline, old, loaded.schema, report,
+                                  outcome.breaking, warnings)
     artifacts = {f.name: f.content for f in outcome.files()}
     if outcome.migrations:
         artifacts[outcome.snapshot_file.name] = outcome.snapshot
@@ -183,7 +188,19 @@ async def _produced(job: Job, loaded: LoadedSchema, outcome: GenerateOutcome, ba
         summary=_summary(outcome, report), artifacts=artifacts,
         verification=report.to_json_dict() if report else None, breaking=outcome.breaking,
         rollback=_rollback(outcome), warnings=warnings, decisions=_decisions(loaded, outcome),
-        error=_verification_error(report))
+        error=_verification_error(report), report_html=page)
+
+
+async def _review_page(job: Job, context: JobContext, new: list[MigrationText], baseline: list[MigrationText],
+                       before: Schema, after: Schema | None, report: VerificationReport,
+                       breaking: Sequence[str] = (), warnings: Sequence[str] = ()) -> str | None:
+    """The reviewer's HTML page of a verified job, unless the job asked for none."""
+    if not job.options.report:
+        return None
+    kind: ReportKind = "verify" if job.kind == "verify" else "diff" if job.kind == "diff" else "generate"
+    review = await build_review(context.scratch_url, kind, new, baseline=baseline, before=before, after=after,
+                                verification=report, breaking=breaking, warnings=warnings)
+    return render_html(review)
 
 
 async def _remember(context: JobContext, work: Callable[[MemoryStore], Awaitable[list[str] | None]]) -> list[str]:
@@ -216,14 +233,7 @@ def _summary(outcome: GenerateOutcome, report: VerificationReport | None) -> str
 
 
 def _rollback(outcome: GenerateOutcome) -> str:
-    if not outcome.migrations:
-        return ""
-    downs = ", ".join(f"`{m.down_name}`" for m in reversed(outcome.migrations))
-    destructive = [m.down_name for m in outcome.migrations if m.destructive_down]
-    text = (f"`migration-agent migrate down --steps {len(outcome.migrations)}` runs {downs} in that order.")
-    if destructive:
-        text += f" Marked destructive (needs --confirm; data restored from _backup_ tables): {', '.join(destructive)}."
-    return text
+    return rollback_text([(m.down_name, m.destructive_down) for m in outcome.migrations])
 
 
 def _decisions(loaded: LoadedSchema, outcome: GenerateOutcome) -> list[str]:
@@ -275,8 +285,9 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     report = _bounded(await run_pipeline(context.scratch_url, migrations, schema=schema,
                                          rows_per_table=job.options.rows, progress=context.progress))
     await _check_reachable(report, job, context)
+    page = await _review_page(job, context, migrations, [], Schema(), schema, report)
     return JobOutcome(status="succeeded" if report.passed else "failed", summary=report.to_markdown(),
-                      verification=report.to_json_dict(), error=_verification_error(report))
+                      verification=report.to_json_dict(), error=_verification_error(report), report_html=page)
 
 
 def _lint_report(job: Job, texts: list[tuple[str, str]]) -> tuple[Report, int]:
@@ -311,7 +322,7 @@ async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
     if not job.options.targets:
         raise reject("no_targets", "options.targets names none of ts, prisma, typeorm, pydantic, seed, docs")
     schema = load_schema_or_reject(folder).schema
-    options = CodegenOptions(decimal=job.options.decimal, rows=5, seed=job.options.seed, graphviz=False)
+    options = CodegenOptions(decimal=job.options.decimal, rows=5, seed=job.options.seed)
     try:
         files = render(schema, list(dict.fromkeys(job.options.targets)), options)
     except SeedError as error:
