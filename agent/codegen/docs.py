@@ -1,33 +1,24 @@
-"""Schema documentation: a markdown page per table and a Mermaid ER diagram of the whole schema.
+"""Schema documentation: a markdown page per table, the ER diagram and a query guide.
 
-`README.md` holds the table list and the `erDiagram`; `erd.dot` the same diagram for
-Graphviz, rendered to `erd.svg` when `options.graphviz` is on (the command turns it on
-when Debian's `dot` is installed; without it the README says the SVG was skipped).
+`README.md` holds the table list and a Mermaid `erDiagram`; `erd.svg` the same diagram drawn by
+`agent.diagram` (no Graphviz needed); `erd.dot` the diagram for Graphviz users who want their own.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 from agent.codegen.model import CodegenOptions, Files, Relation, header, relations, sorted_tables
+from agent.codegen.query_guide import scans, served
+from agent.diagram import render_erd_svg
 from agent.schema.tables import Column, Schema, Table
 
-__all__ = ["dot_available", "erd_dot", "mermaid", "render"]
-
-
-def dot_available() -> bool:
-    return shutil.which("dot") is not None
+__all__ = ["erd_dot", "mermaid", "render"]
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
     files = {f"{t.name}.md": _table_page(schema, t) for t in sorted_tables(schema)}
     files["erd.dot"] = erd_dot(schema)
-    svg_note = "See [erd.svg](erd.svg)." if options.graphviz else (
-        "No SVG: Graphviz `dot` was not available; `dot -Tsvg erd.dot -o erd.svg` renders one.")
-    if options.graphviz:
-        files["erd.svg"] = _svg(files["erd.dot"])
-    files["README.md"] = _index(schema, svg_note)
+    files["erd.svg"] = render_erd_svg(schema)
+    files["README.md"] = _index(schema, "The same diagram as a picture: [erd.svg](erd.svg).")
     return files
 
 
@@ -83,11 +74,6 @@ def erd_dot(schema: Schema) -> str:
     return "\n".join([*lines, "}", ""])
 
 
-def _svg(dot_source: str) -> str:
-    done = subprocess.run(["dot", "-Tsvg"], input=dot_source, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
 def _table_page(schema: Schema, table: Table) -> str:
     lines = [f"# {table.name}", "", f"<!-- {header('').strip()} -->", "",
              f"Entity `{table.entity}`, defined in `{table.source_file}`."]
@@ -97,6 +83,7 @@ def _table_page(schema: Schema, table: Table) -> str:
     lines += _columns_section(table)
     lines += _constraints_section(table)
     lines += _indexes_section(table)
+    lines += _queries_section(schema, table)
     lines += _policies_section(table)
     lines += _triggers_section(table)
     return "\n".join([*lines, ""])
@@ -132,6 +119,24 @@ def _indexes_section(table: Table) -> list[str]:
         keys = ", ".join(i.keys) + (f" INCLUDE ({', '.join(i.include)})" if i.include else "")
         lines.append(f"| `{i.name}` | {i.method} | {_cell(keys)} | {'yes' if i.unique else 'no'} | "
                      f"{'`' + _cell(i.where) + '`' if i.where else ''} | {'agent' if i.automatic else 'schema'} |")
+    return lines
+
+
+def _queries_section(schema: Schema, table: Table) -> list[str]:
+    lines = ["", "## Queries", "", "Served by an index: the primary key and unique constraints, then each index "
+             "with the query verification's index-use step plans for it with EXPLAIN.", "",
+             "| query | index | notes |", "|---|---|---|"]
+    lines += [f"| `{_cell(s.query)}` | `{s.index}` | {_cell('; '.join(s.notes))} |" for s in served(table)]
+    found = scans(schema, table)
+    if not found:
+        return [*lines, "", "Every column leads an index: no equality filter on one column scans."]
+    tenant = f" (row-level security adds `{schema.tenant_column}` to each)" if table.tenant_scoped else ""
+    lines += ["", f"Will scan: no index leads with the column{tenant}. Add one if the application filters on it.",
+              "", "| query | what PostgreSQL does |", "|---|---|"]
+    for scan in found:
+        partly = f"; {scan.partly} may serve it by a skip scan when its leading columns have few values" \
+            if scan.partly else ""
+        lines.append(f"| `{_cell(scan.query)}` | {scan.note}{partly} |")
     return lines
 
 

@@ -34,8 +34,6 @@ class CodegenOptions:
     decimal: DecimalMode = "string"
     rows: int = 5
     seed: int = 42
-    graphviz: bool = False
-    """Render the ER diagram to SVG with Graphviz `dot` (the command turns it on when `dot` exists)."""
     compat: bool = False
     """Target the previous majors (Prisma 6: the URL in `schema.prisma`, no `prisma.config.ts`)."""
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from agent.codegen import TARGETS, CodegenOptions, render
-from agent.codegen.docs import dot_available
 from agent.codegen.seed_data import SeedError
 from agent.commands.common import fail, out
 from agent.commands.generate import load_or_exit
@@ -37,7 +36,7 @@ def codegen_command(schemas_dir: Path, targets: tuple[str, ...], output: Path, d
     """Generate code for the tables in SCHEMAS_DIR: byte-identical output for the same input."""
     chosen = list(TARGETS) if "all" in targets else list(dict.fromkeys(targets))
     options = CodegenOptions(decimal="number" if decimal == "number" else "string", rows=rows, seed=seed,
-                             graphviz="docs" in chosen and dot_available(), compat=compat)
+                             compat=compat)
     schema = load_or_exit(schemas_dir).schema
     try:
         files = render(schema, chosen, options)
@@ -45,8 +44,6 @@ def codegen_command(schemas_dir: Path, targets: tuple[str, ...], output: Path, d
         fail(ExitCode.BAD_INPUT, f"seed data: {error}")
     _write(output, files)
     out.print(f"Wrote {len(files)} file(s) for {', '.join(chosen)} to {output}", markup=False)
-    if "docs" in chosen and not options.graphviz:
-        out.print("docs: Graphviz `dot` not found, erd.svg skipped (erd.dot is written)", markup=False)
 
 
 def _write(output: Path, files: dict[str, str]) -> None:

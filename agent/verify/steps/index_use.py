@@ -20,7 +20,7 @@ from agent.schema.tables import Index, Table
 from agent.verify.context import VerifyContext
 from agent.verify.report import Finding
 
-__all__ = ["plan_lines", "run"]
+__all__ = ["plan_lines", "probe_sql", "run"]
 
 _KEY_COLUMN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
@@ -57,10 +57,18 @@ async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> 
         f"ORDER BY {quote_ident(table.primary_key.columns[0])} LIMIT 1")
     if row is None:
         return None
+    return probe_sql(table, index), list(row)
+
+
+def probe_sql(table: Table, index: Index, typed: bool = True) -> str:
+    """The representative query of `index`: equality on every key (`@>` for GIN) with `$n` parameters,
+    its predicate added; `typed` casts each parameter from text (the step passes text values).
+    `codegen --target docs` lists the same queries in its query guide."""
     operator = "@>" if index.method == "gin" else "="
-    tests = [f"{key} {operator} ${n}::text::{_cast_of(table, raw)}"
-             for n, (key, raw) in enumerate(zip(keys, index.keys, strict=True), 1)]
-    return f"SELECT * FROM {name} WHERE {' AND '.join(tests)}{where}", list(row)
+    tests = [f"{_key_sql(raw)} {operator} ${n}" + (f"::text::{_cast_of(table, raw)}" if typed else "")
+             for n, raw in enumerate(index.keys, 1)]
+    where = f" AND ({index.where})" if index.where else ""
+    return f"SELECT * FROM {quote_ident(table.name)} WHERE {' AND '.join(tests)}{where}"
 
 
 def _cast_of(table: Table, key: str) -> str:
