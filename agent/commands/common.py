@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
+from rich.text import Text
 
+from agent.commands.style import ERROR, FAILED, PASSED, SKIPPED
 from agent.config import Settings
 from agent.exit_codes import ExitCode
 from agent.project.file import Project
@@ -51,7 +53,7 @@ now_option = click.option(
 
 
 def fail(code: ExitCode, message: str) -> NoReturn:
-    err.print(f"migration-agent: {message}", markup=False)
+    err.print(f"migration-agent: {message}", markup=False, style=ERROR)
     raise click.exceptions.Exit(int(code))
 
 
@@ -110,13 +112,13 @@ def progress_printer() -> Iterator[Callable[[str], None]]:
 
 
 def print_report(report: VerificationReport) -> None:
-    verdict = "passed" if report.passed else "FAILED"
-    out.print(f"Verification {verdict} on PostgreSQL {report.postgres_version}:", markup=False)
+    verdict = ("passed", PASSED) if report.passed else ("FAILED", FAILED)
+    out.print(Text.assemble("Verification ", verdict, f" on PostgreSQL {report.postgres_version}:"))
     for step in report.steps:
-        mark = "skip" if step.skipped else ("ok  " if step.passed else "FAIL")
+        mark = ("skip", SKIPPED) if step.skipped else (("ok  ", PASSED) if step.passed else ("FAIL", FAILED))
         total = len(step.findings)
         detail = step.skipped or f"{total - len(step.failures)}/{total} checks passed"
-        out.print(f"  {mark} {step.title} ({step.duration_ms:.0f} ms): {detail}", markup=False)
+        out.print(Text.assemble("  ", mark, f" {step.title} ({step.duration_ms:.0f} ms): {detail}"))
         for finding in step.failures:
             where = f"{finding.table}: " if finding.table else ""
-            out.print(f"       - {where}{finding.message}", markup=False)
+            out.print(Text(f"       - {where}{finding.message}", style=FAILED))

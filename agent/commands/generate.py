@@ -25,6 +25,7 @@ from agent.commands.common import (
 )
 from agent.commands.diagnostics import folder_problem, print_diagnostics, shown_folder
 from agent.commands.review import HtmlReport, html_option, html_report
+from agent.commands.style import WARNING
 from agent.embedded import EmbeddedError
 from agent.exit_codes import ExitCode
 from agent.jobs.generate import (
@@ -250,7 +251,7 @@ def _print(outcome: GenerateOutcome, report: VerificationReport | None, written:
         out.print_json(data=payload)
         return
     for warning in outcome.warnings:
-        err.print(warning, markup=False)
+        err.print(warning, markup=False, style=WARNING)
     if not outcome.migrations:
         out.print("Nothing to generate: the migrations already build this schema.")
     else:

@@ -14,6 +14,7 @@ from agent.activity_log import append_entry
 from agent.catalog import read_catalog, table_fingerprints
 from agent.commands.common import connect, err, fail, json_option, out, run_async, settings
 from agent.commands.generate import AGENT, remembered
+from agent.commands.style import WARNING
 from agent.exit_codes import ExitCode
 from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import record_applied
@@ -135,7 +136,7 @@ def _remember_applied(database_url: str | None, directory: Path, done: list[str]
 
     where = _where(database_url)
     for warning in remembered(lambda store: record_applied(store, AGENT, schema, where, done, found)):
-        err.print(warning, markup=False)
+        err.print(warning, markup=False, style=WARNING)
 
 
 @migrate_group.command("status")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -23,6 +24,7 @@ from agent.lint.model import Severity
 from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
 from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
+from agent.lint.render.colour import colour_lint_text, wants_colour
 from agent.lint.source import SourceFile
 from agent.lint.tools import TOOLS, Tool, UnknownToolError, detect, in_run_order, tool_named, tool_sources
 from agent.postgres_url import checked_url
@@ -226,8 +228,9 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
         summary, pieces = report.summary(), [output]
     else:
         summary, pieces = _lint_on_all_cpus(files, rules, output_format, tool, tool_by)
+    coloured = output_format == "text" and wants_colour(sys.stdout)
     for piece in pieces:
-        click.echo(piece, nl=False)
+        click.echo(colour_lint_text(piece) if coloured else piece, nl=False, color=coloured)
     if not trace:  # nothing left to clean up: the CLI may skip freeing the trees at exit
         quick_exit.request_quick_exit()
     if summary.unparsed:

@@ -61,7 +61,7 @@ def test_bad_input_exits_2_lists_every_error_and_writes_nothing(project: Path) -
     result = run(project, "generate", "--now", NOW)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert any(line.startswith("lots.yaml:") and "storage_location_id.references.on_delete" in line
+    assert any(line.startswith("schemas/lots.yaml:") and "storage_location_id.references.on_delete" in line
                for line in lines)
     assert any("properties.attributes.type: must be one of" in line for line in lines)
     assert "Traceback" not in result.stderr

@@ -137,10 +137,12 @@ def test_trace_loads_the_settings_the_root_command_deferred(tmp_path: Path) -> N
     path.write_text(CLEAN, encoding="utf-8")
     from agent.cli import app
 
-    result = CliRunner().invoke(app, ["--log-level", "nonsense", "lint", str(path)])
+    runner = CliRunner(env={"AGENT_LOG_LEVEL": "nonsense"})  # --log-level is a choice click checks itself
+    result = runner.invoke(app, ["lint", str(path)])
     assert result.exit_code == 0
-    result = CliRunner().invoke(app, ["--log-level", "nonsense", "lint", "--trace", str(path)])
+    result = runner.invoke(app, ["lint", "--trace", str(path)])
     assert result.exit_code == 2
+    assert "AGENT_LOG_LEVEL" in result.output
 
 
 def test_migration_agent_lint_output_survives_the_quick_exit(tmp_path: Path) -> None:
