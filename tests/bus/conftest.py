@@ -35,6 +35,18 @@ def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
     server.stop()
 
 
+@pytest.fixture
+def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
+    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
+
+
+def cli(nats_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command line as an operator runs it, against the NATS server of the test."""
+    environment = {**os.environ, "NATS_URL": nats_url, "AGENT_LOG_FORMAT": "json"}
+    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=REPO, env=environment, capture_output=True,
+                          text=True, timeout=180)
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def client(nats_server: NatsServer) -> AsyncIterator[Client]:
     connection = await nats.connect(nats_server.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)

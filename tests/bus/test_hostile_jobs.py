@@ -54,11 +54,6 @@ pytestmark = pytest.mark.integration
 LINT = {"a.sql": "SELECT 1;"}
 
 
-@pytest.fixture
-def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
-    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
-
-
 def _body(job_id: str, kind: str = "lint", payload: dict[str, str] | None = None, requested_by: str = "tests",
           **options: Any) -> bytes:
     return json.dumps({"job_id": job_id, "kind": kind, "requested_by": requested_by,

@@ -15,15 +15,9 @@ from agent.catalog import read_catalog, table_fingerprints
 from agent.service import ServiceUrls
 from tests.bus.conftest import results_of, serving
 from tests.bus.jobs import REPO, example_schemas, job, publish
-from tests.bus.servers import NatsServer
 
 pytestmark = pytest.mark.integration
 EVOLUTION = REPO / "tests" / "diff" / "evolution"
-
-
-@pytest.fixture
-def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
-    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
 
 
 def _folder(path: Path, prefix: str = "") -> dict[str, str]:

@@ -25,11 +25,6 @@ from tests.bus.servers import NatsServer
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
-    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
-
-
 def _stop(process: subprocess.Popen[bytes]) -> str:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)

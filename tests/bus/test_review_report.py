@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +12,11 @@ from nats.aio.client import Client
 
 from agent.bus.contract import ARTIFACTS_BUCKET, review_subject
 from agent.service import ServiceUrls
-from tests.bus.conftest import REPO, results_of, serving
+from tests.bus.conftest import cli, results_of, serving
 from tests.bus.jobs import job, publish
 from tests.bus.servers import NatsServer
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
-    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
 
 
 async def test_a_generate_job_stores_its_report_and_the_review_request_names_it(
@@ -54,16 +46,10 @@ async def test_a_job_that_asks_for_no_report_gets_none(client: Client, urls: Ser
     assert result["report_object"] is None and result["report_bytes"] is None
 
 
-def _cli(nats_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "NATS_URL": nats_url, "AGENT_LOG_FORMAT": "json"}
-    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=REPO, env=environment, capture_output=True,
-                          text=True, timeout=180)
-
-
 async def test_submit_wait_html_saves_the_report(nats_server: NatsServer, urls: ServiceUrls, tmp_path: Path) -> None:
     saved = tmp_path / "review.html"
     async with serving(urls, tmp_path / "activity.md"):
-        done = await asyncio.to_thread(_cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "rep-cli",
+        done = await asyncio.to_thread(cli, nats_server.url, "submit", "generate", "schemas", "--job-id", "rep-cli",
                                        "--option", "now=2025-12-05T10:30:00Z", "--option", "rows=50", "--wait",
                                        "--json", "--html", str(saved))
     assert done.returncode == 0, done.stderr
@@ -74,5 +60,5 @@ async def test_submit_wait_html_saves_the_report(nats_server: NatsServer, urls: 
 
 
 def test_submit_html_needs_wait(nats_server: NatsServer, tmp_path: Path) -> None:
-    refused = _cli(nats_server.url, "submit", "generate", "schemas", "--html", str(tmp_path / "r.html"))
+    refused = cli(nats_server.url, "submit", "generate", "schemas", "--html", str(tmp_path / "r.html"))
     assert refused.returncode == 2 and "--html needs --wait" in refused.stderr

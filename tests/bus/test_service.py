@@ -19,11 +19,6 @@ from tests.bus.servers import NatsServer
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def urls(nats_server: NatsServer, fresh_database_url: str, postgres_server_url: str) -> ServiceUrls:
-    return ServiceUrls(nats_server.url, fresh_database_url, postgres_server_url)
-
-
 async def test_a_generate_job_succeeds_with_migrations_report_review_and_log_entry(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
     log = tmp_path / "activity.md"
