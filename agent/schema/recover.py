@@ -15,7 +15,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from agent.schema.diagnostics import Diagnostic, KeyPath
 from agent.schema.model import Entity
@@ -67,7 +67,7 @@ def _mend(document: SourceDocument, key_path_of: Any, mended: set[KeyPath]) -> E
     data = copy.deepcopy(document.data)
     for _ in range(_ROUNDS):
         try:
-            return _validated(Entity, data)
+            return Entity.model_validate(data)
         except ValidationError as error:
             for item in error.errors():
                 path = key_path_of(data, item["loc"])
@@ -76,12 +76,6 @@ def _mend(document: SourceDocument, key_path_of: Any, mended: set[KeyPath]) -> E
                     return None
                 mended.add(where)
     return None
-
-
-def _validated(model: type[Entity], data: Any) -> Entity:
-    result: BaseModel = model.model_validate(data)
-    assert isinstance(result, model)
-    return result
 
 
 def _mend_one(data: dict[str, Any], path: KeyPath, item: Any, file_name: str) -> KeyPath | None:
@@ -100,13 +94,14 @@ def _mend_one(data: dict[str, Any], path: KeyPath, item: Any, file_name: str) ->
         return (head,)
     name = str(path[1])
     prop = properties[name]
-    if not isinstance(prop, dict):
-        properties[name] = {"type": _STAND_IN_TYPE}
-    elif path[2:] == ("type",):
-        prop["type"] = _nearest(item) or _STAND_IN_TYPE
-    elif not _drop_deepest(prop, path[2:]):
-        return None
-    return ("properties", name)
+    if isinstance(prop, dict) and path[2:] == ("type",) and _nearest(item):
+        prop["type"] = _nearest(item)  # what the user meant, most likely: the rest of it is resolved
+        return ("properties", name, "type")
+    if not isinstance(prop, dict) or path[2:] == ("type",):
+        properties[name] = {"type": _STAND_IN_TYPE}  # a guess: nothing of this column is checked further
+        return ("properties", name)
+    dropped = _drop_deepest(prop, path[2:])
+    return None if dropped is None else ("properties", name, *dropped)
 
 
 def _mend_top(data: dict[str, Any], key: str, file_name: str) -> KeyPath:
@@ -127,9 +122,9 @@ def _nearest(item: Any) -> str | None:
     return suggestion.removeprefix("; did you mean ").removesuffix("?") or None
 
 
-def _drop_deepest(prop: dict[str, Any], path: KeyPath) -> bool:
-    """Drop the deepest key of `path` that exists below the property; a missing `type` gets the
-    stand-in type, since a property cannot go without one. False when nothing could change."""
+def _drop_deepest(prop: dict[str, Any], path: KeyPath) -> KeyPath | None:
+    """Drop the deepest key of `path` that exists below the property and say which (the property
+    itself when its `type` is missing: it gets the stand-in type); None when nothing could change."""
     chain: list[Any] = [prop]
     keys: list[str] = []
     for part in path:
@@ -140,8 +135,8 @@ def _drop_deepest(prop: dict[str, Any], path: KeyPath) -> bool:
         chain.append(node[part])
     if keys:
         del chain[-2][keys[-1]]
-        return True
+        return tuple(keys)
     if "type" in prop:
-        return False
+        return None
     prop["type"] = _STAND_IN_TYPE
-    return True
+    return ()

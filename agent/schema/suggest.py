@@ -14,11 +14,23 @@ from pydantic import BaseModel
 __all__ = ["did_you_mean", "keys_at", "literal_choices"]
 
 
+# What other languages (SQL, ORMs) call some of the schema language's types: nearer than spelling.
+_ALIASES = {
+    "int": "integer", "int2": "smallint", "int4": "integer", "int8": "bigint", "serial": "integer",
+    "bigserial": "bigint", "varchar": "string", "character varying": "string", "char": "string", "str": "string",
+    "bool": "boolean", "numeric": "decimal", "number": "decimal", "money": "decimal", "real": "float",
+    "float4": "float", "float8": "double", "double precision": "double", "timestamptz": "timestamp",
+    "datetime": "timestamp", "binary": "bytea", "blob": "bytea", "list": "array",
+}
+
+
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
     """`"; did you mean X?"` for the closest choice, or `""` when none is close."""
     if not isinstance(word, str):
         return ""
-    found = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    options = sorted(set(choices))
+    alias = _ALIASES.get(word.lower())
+    found = [alias] if alias in options else difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean {found[0]}?" if found else ""
 
 

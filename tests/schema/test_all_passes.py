@@ -56,3 +56,28 @@ def test_a_reference_to_a_file_in_error_is_not_an_unknown_table() -> None:
 def test_a_misspelt_key_of_a_constraint_names_the_key_it_meant() -> None:
     text = P + "properties:\n  a:\n    type: integer\nconstraints:\n  - chek: a > 0\n"
     assert "parts.yaml:8:5 constraints[0].chek: unknown key; did you mean check?" in _errors({"parts.yaml": text})
+
+
+def test_a_type_typo_and_a_missing_table_in_one_column_come_together() -> None:
+    text = P + "properties:\n  lot_id:\n    type: uiid\n    references: {table: lots, on_delete: CASCADE, reason: x}\n"
+    errors = _errors({"parts.yaml": text})
+    assert [e.split(": ", 1)[0] for e in errors] == [
+        "parts.yaml:6:11 properties.lot_id.type", "parts.yaml:7:25 properties.lot_id.references.table"]
+    assert errors[0].endswith("; did you mean uuid?")
+    assert errors[1].endswith("references unknown table 'lots'")
+
+
+@pytest.mark.parametrize(("written", "meant"), [("int", "integer"), ("varchar", "string"), ("bool", "boolean"),
+                                                 ("timestamptz", "timestamp"), ("strng", "string")])
+def test_a_type_from_sql_or_misspelt_names_the_type_meant(written: str, meant: str) -> None:
+    text = P + f"properties:\n  a:\n    type: {written}\n"
+    assert _errors({"parts.yaml": text})[0].endswith(f"; did you mean {meant}?")
+
+
+def test_a_guessed_type_is_not_checked_further() -> None:
+    """No type comes near `cash`: the column stands in as text, and its reference is not checked
+    (against a uuid key it would be a type mismatch the user never wrote)."""
+    text = P + ("properties:\n  owner_id:\n    type: cash\n"
+                "    references: {table: owners, on_delete: CASCADE, reason: x}\n")
+    errors = _errors({"parts.yaml": text, "owners.yaml": OWNER})
+    assert len(errors) == 1 and errors[0].startswith("parts.yaml:6:11 properties.owner_id.type: must be one of")
