@@ -1,6 +1,7 @@
 """Lint benchmark: one generated corpus of migrations, linted by ours and by squawk.
 
     python bench/lint_bench.py [--files 1200] [--seed 6] [--repeat 5]
+    python bench/lint_bench.py --corpus tests/lint/field [--repeat 5]
 
 Builds >= 1000 migration files from varied templates (safe and unsafe ALTERs, creates
 with RLS, backfills, transactions, markers) in a temporary folder, then times, in one
@@ -12,6 +13,11 @@ writes bench/results/lint_bench.json with both wall times, the ratio, the CPU ti
 (squawk spreads its work over threads, so its CPU time exceeds its wall time), and the
 findings of each linter per file. It also times the floor our command cannot go below: starting
 the interpreter and importing click and pglast, with no file read.
+
+With `--corpus DIR`, the files are real ones instead: each folder directly under DIR is one
+project (the field corpus, tests/lint/field), linted as a user would, one command per project
+with its migration tool detected, and squawk likewise one command per project; a linter's
+time is the sum over the projects. Results go to bench/results/lint_bench_corpus.json.
 
 Each timing is taken `--repeat` times, alternating the linters; the ratio compares the
 medians (a shared machine makes single runs vary by 2x), and the minimums are kept too.
@@ -39,6 +45,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "lint_bench.json"
+CORPUS_RESULTS = ROOT / "bench" / "results" / "lint_bench_corpus.json"
 sys.path.insert(0, str(ROOT))
 
 TABLES = ["lots", "materials", "suppliers", "storage_locations", "lot_events", "receipts",
@@ -157,38 +164,69 @@ def _our_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "agent"]
 
 
-def run_ours(paths: list[Path]) -> dict[str, Any]:
+def _our_run(paths: list[Path]) -> dict[str, Any]:
     seconds, cpu, done = _timed([*_our_command(), "lint", "--format", "json", *map(str, paths)])
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1, 2) or not done.stdout:  # 2: a file that does not parse
         raise SystemExit(f"our linter failed ({done.returncode}): {done.stderr[-2000:]}")
     report = json.loads(done.stdout)
-    per_file = {Path(f["path"]).name: sorted(x["code"] for x in f["findings"])
-                for f in report["files"]}
-    return {"seconds": seconds, "cpu_seconds": cpu, "findings": per_file}
+    per_file: dict[str, list[str]] = defaultdict(list)
+    for f in report["files"]:
+        per_file[_key(f["path"])] += [x["code"] for x in f["findings"]]
+    return {"seconds": seconds, "cpu_seconds": cpu, "findings": {k: sorted(v) for k, v in per_file.items()}}
 
 
-def run_ours_in_process(paths: list[Path]) -> float:
-    """Parse and lint as the command does (one batch, files in order), without the process."""
+def _key(path: str) -> str:
+    """A file's name in the findings: its path below the corpus (a generated file: its name)."""
+    resolved = Path(path).resolve()
+    return resolved.relative_to(CORPUS_ROOT[0]).as_posix() if CORPUS_ROOT else resolved.name
+
+
+# The real corpus's folder when --corpus is given (file keys are paths below it).
+CORPUS_ROOT: list[Path] = []
+
+
+def _summed(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"seconds": sum(r["seconds"] for r in runs), "cpu_seconds": sum(r["cpu_seconds"] for r in runs),
+            "findings": {k: v for r in runs for k, v in r["findings"].items()}}
+
+
+def run_ours(groups: list[list[Path]]) -> dict[str, Any]:
+    """Our command once per group of files (one project each), times summed."""
+    return _summed([_our_run(paths) for paths in groups])
+
+
+def run_ours_in_process(groups: list[list[Path]]) -> float:
+    """Parse and lint as the command does (one batch per group, files in order, each group's
+    tool detected), without the process."""
     from agent.lint import lint_sequence
-    from agent.lint.source import parse_sources
+    from agent.lint.tools import detect, in_run_order, tool_sources
 
-    texts = [(str(p), p.read_text(encoding="utf-8")) for p in paths]
+    batches = []
+    for paths in groups:
+        names = [str(p) for p in paths]
+        tool = detect(names, paths[0].read_text(encoding="utf-8"))
+        ordered = in_run_order(tool, [p for p in names if tool.lints(p)])
+        batches.append((tool, [(p, Path(p).read_text(encoding="utf-8")) for p in ordered]))
     started = time.perf_counter()
-    lint_sequence(parse_sources(texts))
+    for tool, texts in batches:
+        lint_sequence(tool_sources(tool, texts))
     return time.perf_counter() - started
 
 
-def run_squawk(paths: list[Path]) -> dict[str, Any] | None:
-    binary = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
-    if not Path(binary).exists():
-        return None
+def _squawk_run(binary: str, paths: list[Path]) -> dict[str, Any]:
     seconds, cpu, done = _timed([binary, "--reporter", "json", *map(str, paths)])
     per_file: dict[str, list[str]] = defaultdict(list)
     for violation in json.loads(done.stdout or "[]"):
-        per_file[Path(violation["file"]).name].append(violation["rule_name"])
-    findings = {p.name: sorted(per_file.get(p.name, [])) for p in paths}
-    return {"seconds": seconds, "cpu_seconds": cpu, "findings": findings,
-            "exit_code": done.returncode}
+        per_file[_key(violation["file"])].append(violation["rule_name"])
+    findings = {_key(str(p)): sorted(per_file.get(_key(str(p)), [])) for p in paths}
+    return {"seconds": seconds, "cpu_seconds": cpu, "findings": findings}
+
+
+def run_squawk(groups: list[list[Path]]) -> dict[str, Any] | None:
+    binary = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
+    if not Path(binary).exists():
+        return None
+    return _summed([_squawk_run(binary, paths) for paths in groups])
 
 
 # What every run of our command pays before it reads a file: the interpreter and the two
@@ -203,11 +241,21 @@ def run_floor() -> dict[str, Any]:
     return {"seconds": seconds, "cpu_seconds": cpu}
 
 
-def warm_up(paths: list[Path]) -> None:
+def warm_up(groups: list[list[Path]]) -> None:
     """Compiled bytecode for our package, and one untimed run of each linter."""
     compileall.compile_dir(str(ROOT / "agent"), quiet=1)
-    run_ours(paths)
-    run_squawk(paths)
+    run_ours(groups)
+    run_squawk(groups)
+
+
+def corpus_groups(corpus: Path) -> list[list[Path]]:
+    """The .sql files of each project folder under `corpus`, in path order."""
+    groups = [sorted(p for p in folder.rglob("*.sql") if p.is_file())
+              for folder in sorted(corpus.iterdir()) if folder.is_dir()]
+    groups = [g for g in groups if g]
+    if not groups:
+        raise SystemExit(f"{corpus}: no project folder with .sql files")
+    return groups
 
 
 def _total(findings: dict[str, list[str]]) -> int:
@@ -226,28 +274,38 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, help="Real files: one project per folder under it.")
     args = parser.parse_args()
+    if args.corpus is not None:
+        CORPUS_ROOT.append(args.corpus.resolve())
+        groups = corpus_groups(args.corpus.resolve())
+        _finish(_measure(groups, args.repeat), str(args.corpus), CORPUS_RESULTS)
+        return
+    with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
+        groups = [build_corpus(Path(folder), max(args.files, 1000), args.seed)]
+        _finish(_measure(groups, args.repeat), "generated, 2-14 statements per file", RESULTS)
+
+
+def _measure(groups: list[list[Path]], repeat: int) -> dict[str, Any]:
     ours_runs: list[dict[str, Any]] = []
     squawk_runs: list[dict[str, Any]] = []
     floor_runs: list[dict[str, Any]] = []
     squawk: dict[str, Any] | None = None
-    with tempfile.TemporaryDirectory(prefix="lint-bench-") as folder:
-        paths = build_corpus(Path(folder), max(args.files, 1000), args.seed)
-        warm_up(paths)
-        for _ in range(max(args.repeat, 1)):
-            ours = run_ours(paths)
-            ours_runs.append(ours)
-            squawk = run_squawk(paths)
-            if squawk is not None:
-                squawk_runs.append(squawk)
-            floor_runs.append(run_floor())
-        in_process = min(run_ours_in_process(paths) for _ in range(max(args.repeat, 1)))
+    warm_up(groups)
+    for _ in range(max(repeat, 1)):
+        ours = run_ours(groups)
+        ours_runs.append(ours)
+        squawk = run_squawk(groups)
+        if squawk is not None:
+            squawk_runs.append(squawk)
+        floor_runs.append(run_floor())
+    in_process = min(run_ours_in_process(groups) for _ in range(max(repeat, 1)))
     squawk_median = statistics.median(r["seconds"] for r in squawk_runs) if squawk else None
     ratio = statistics.median(r["seconds"] for r in ours_runs) / squawk_median if squawk_median else None
     floor = _timings(floor_runs)
-    result = {
-        "files": len(paths),
-        "statements_per_file": "2-14",
+    return {
+        "files": sum(len(g) for g in groups),
+        "runs_per_linter": len(groups),
         "repeat": len(ours_runs),
         "ours": {**_timings(ours_runs),
                  "in_process_seconds": round(in_process, 4),
@@ -262,14 +320,19 @@ def main() -> None:
         "goal": "ours no slower than 3x squawk (restated in issue 19)",
         "goal_met": None if ratio is None else ratio <= 3.0,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    _print(result)
 
 
-def _print(result: dict[str, Any]) -> None:
+def _finish(result: dict[str, Any], corpus: str, where: Path) -> None:
+    result = {"corpus": corpus, **result}
+    where.parent.mkdir(parents=True, exist_ok=True)
+    where.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    _print(result, where)
+
+
+def _print(result: dict[str, Any], where: Path) -> None:
     ours, squawk = result["ours"], result["squawk"]
-    print(f"corpus: {result['files']} migration files, {result['repeat']} runs each (median, min)")
+    print(f"corpus: {result['files']} migration files ({result['corpus']}; {result['runs_per_linter']} "
+          f"command(s) per linter), {result['repeat']} runs each (median, min)")
     print(f"ours:   {ours['wall_seconds']:.3f} s wall (process; min {ours['min_seconds']:.3f}, "
           f"CPU {ours['cpu_seconds']:.3f}), {ours['in_process_seconds']:.3f} s in-process, "
           f"{ours['findings_total']} findings")
@@ -284,7 +347,7 @@ def _print(result: dict[str, Any]) -> None:
     against = f", {floor['ratio_to_squawk']:.2f}x squawk's whole run" if floor["ratio_to_squawk"] else ""
     print(f"floor:  {floor['wall_seconds']:.3f} s to start python and import click and pglast, "
           f"before any file{against}")
-    print(f"written: {RESULTS.relative_to(ROOT)}")
+    print(f"written: {where.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
