@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agent.codegen import docs, prisma, pydantic_models, seed_data, typeorm, typescript, zod
+from agent.codegen import docs, prisma, pydantic_models, seed_data, sqlalchemy_models, typeorm, typescript, zod
 from agent.codegen.model import CodegenOptions, Files
 from agent.schema.tables import Schema
 
@@ -24,6 +24,7 @@ TARGETS: dict[str, Renderer] = {
     "seed": seed_data.render,
     "docs": docs.render,
     "zod": zod.render,
+    "sqlalchemy": sqlalchemy_models.render,
 }
 """Target name -> renderer; the name is also the output subfolder."""
 

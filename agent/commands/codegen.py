@@ -20,7 +20,7 @@ _CHOICES = [*TARGETS, "all"]
 @click.command("codegen")
 @click.argument("schemas_dir", type=click.Path(path_type=Path), default="schemas")
 @click.option("-t", "--target", "targets", multiple=True, required=True, type=click.Choice(_CHOICES),
-              help="What to generate (repeatable): ts, prisma, typeorm, pydantic, seed, docs, zod, or all.")
+              help="What to generate (repeatable): ts, prisma, typeorm, pydantic, seed, docs, zod, sqlalchemy, or all.")
 @click.option("-o", "--output", "output", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder to write into; each target gets its own subfolder.")
 @click.option("--decimal", type=click.Choice(["string", "number"]), default="string", show_default=True,

@@ -1,0 +1,191 @@
+"""SQLAlchemy 2.0 declarative models: typed `Mapped[...]` columns, relationships for foreign keys, and
+`__table_args__` with the primary key, unique, check and foreign-key constraints and the indexes,
+each under the name the migrations give it, so `metadata.create_all` builds the same tables.
+
+A same-tenant key joins on the tenant column too, but only its own column is written through the
+relationship (the tenant is already equal). Row-level security, policies, triggers and constraint
+comments stay with the migrations: the module docstring says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from agent.codegen.model import (
+    CodegenOptions,
+    Files,
+    Relation,
+    base_type,
+    element_sql_type,
+    header,
+    own_columns,
+    relations,
+    snake,
+    sorted_tables,
+    type_arguments,
+)
+from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
+
+__all__ = ["render"]
+
+_TYPES = {
+    "uuid": ("uuid.UUID", "Uuid"), "string": ("str", "Text"), "text": ("str", "Text"), "enum": ("str", "String"),
+    "smallint": ("int", "SmallInteger"), "integer": ("int", "Integer"), "bigint": ("int", "BigInteger"),
+    "decimal": ("Decimal", "Numeric"), "float": ("float", "REAL"), "double": ("float", "Double"),
+    "boolean": ("bool", "Boolean"), "date": ("dt.date", "Date"), "time": ("dt.time", "Time"),
+    "timestamp": ("dt.datetime", "DateTime(timezone=True)"), "interval": ("dt.timedelta", "Interval"),
+    "json": ("Any", "JSON"), "jsonb": ("Any", "JSONB"), "bytea": ("bytes", "LargeBinary"), "inet": ("str", "INET"),
+}
+"""YAML type -> (Python type, SQLAlchemy type); widths and precision are added from the SQL type."""
+_SQLALCHEMY = ("BigInteger", "Boolean", "CheckConstraint", "Date", "DateTime", "Double", "ForeignKeyConstraint",
+               "Index", "Integer", "Interval", "JSON", "LargeBinary", "Numeric", "PrimaryKeyConstraint", "REAL",
+               "SmallInteger", "String", "Text", "Time", "UniqueConstraint", "Uuid", "text")
+_POSTGRESQL = ("ARRAY", "INET", "JSONB")
+_PYTHON = {"dt.": "import datetime as dt", "uuid.": "import uuid", "Decimal": "from decimal import Decimal",
+           "Any": "from typing import Any"}
+"""Marker in the classes -> the import it needs; plain imports sort before `from` ones."""
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+"""String literals, left out when looking for the names the classes use."""
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def render(schema: Schema, options: CodegenOptions) -> Files:
+    found = relations(schema)
+    classes = [_model(schema, t, found) for t in sorted_tables(schema)]
+    body = "\n\n\n".join(classes)
+    doc = (f'"""{header("").strip()}\n\nSQLAlchemy 2.0 models of the tables the migrations build. The migrations '
+           "own the schema: row-level security, policies, the updated_at triggers and constraint comments are "
+           'theirs alone, so use these for queries, not `create_all` in production."""')
+    base = 'class Base(DeclarativeBase):\n    """The metadata of every table below."""'
+    return {"models.py": "\n\n".join([doc, "# ruff: noqa: E501", _imports(body)]) + "\n\n\n" + base + "\n\n\n"
+            + body + "\n"}
+
+
+def _imports(body: str) -> str:
+    code = _STRINGS.sub('""', body)
+    python = sorted((line for marker, line in _PYTHON.items() if marker in code),
+                    key=lambda line: (line.startswith("from"), line.split()[1]))
+    lines = ["from __future__ import annotations", "", *python, ""]
+    lines.append(f"from sqlalchemy import {', '.join(_used(_SQLALCHEMY, code))}")
+    if _used(_POSTGRESQL, code):
+        lines.append(f"from sqlalchemy.dialects.postgresql import {', '.join(_used(_POSTGRESQL, code))}")
+    orm = ["DeclarativeBase", "Mapped", "mapped_column"] + (["relationship"] if "relationship(" in code else [])
+    lines.append(f"from sqlalchemy.orm import {', '.join(orm)}")
+    return "\n".join(lines)
+
+
+def _used(names: tuple[str, ...], code: str) -> list[str]:
+    return [n for n in names if re.search(rf"\b{n}\b", code)]
+
+
+def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
+    lines = [f"class {table.entity}(Base):", f'    """{_doc(table.comment or f"A row of {table.name}.")}"""', "",
+             f"    __tablename__ = {_q(table.name)}", "    __table_args__ = ("]
+    lines += [f"        {arg}," for arg in _table_args(table)]
+    lines += ["    )", ""]
+    lines += [_column(table, c) for c in table.columns]
+    mine = [_relationship(schema, r, child=True) for r in found if r.child.name == table.name]
+    theirs = [_relationship(schema, r, child=False) for r in found if r.parent.name == table.name]
+    if mine or theirs:
+        lines += ["", *mine, *theirs]
+    return "\n".join(lines)
+
+
+def _doc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', "'''")
+
+
+def _names(columns: tuple[str, ...]) -> str:
+    return ", ".join(_q(c) for c in columns)
+
+
+def _table_args(table: Table) -> list[str]:
+    args = [f"PrimaryKeyConstraint({_names(table.primary_key.columns)}, name={_q(table.primary_key.name)})"]
+    args += [f"UniqueConstraint({_names(u.columns)}, name={_q(u.name)})" for u in table.uniques]
+    args += [f"CheckConstraint({_q(c.expression)}, name={_q(c.name)})" for c in table.checks]
+    args += [_foreign_key(k) for k in table.foreign_keys]
+    args += [_index(table, i) for i in table.indexes]
+    if table.comment:
+        args.append(f"{{{_q('comment')}: {_q(table.comment)}}}")
+    return args
+
+
+def _foreign_key(key: ForeignKey) -> str:
+    on_delete = key.on_delete + (f" ({', '.join(key.set_null_columns)})" if key.set_null_columns else "")
+    remote = ", ".join(_q(f"{key.ref_table}.{c}") for c in key.ref_columns)
+    return (f"ForeignKeyConstraint([{_names(key.columns)}], [{remote}], name={_q(key.name)}, "
+            f"ondelete={_q(on_delete)}, onupdate={_q(key.on_update)})")
+
+
+def _index(table: Table, index: Index) -> str:
+    keys = [_q(k) if k in table.column_names else f"text({_q(k)})" for k in index.keys]
+    options = ["unique=True"] if index.unique else []
+    options += [f"postgresql_using={_q(index.method)}"] if index.method != "btree" else []
+    options += [f"postgresql_include=[{_names(index.include)}]"] if index.include else []
+    options += [f"postgresql_where=text({_q(index.where)})"] if index.where else []
+    return f"Index({', '.join([_q(index.name), *keys, *options])})"
+
+
+def _column(table: Table, column: Column) -> str:
+    python, kind = _type(column)
+    arguments = [kind]
+    if column.name in table.primary_key.columns:
+        arguments.append("primary_key=True")
+    arguments.append(f"nullable={not column.not_null}")
+    if column.default is not None:
+        arguments.append(f"server_default=text({_q(column.default)})")
+    if column.comment:
+        arguments.append(f"comment={_q(column.comment)}")
+    optional = "" if column.not_null else " | None"
+    return f"    {column.name}: Mapped[{python}{optional}] = mapped_column({', '.join(arguments)})"
+
+
+def _type(column: Column) -> tuple[str, str]:
+    kind = base_type(column)
+    python, sqlalchemy = _TYPES[kind]
+    arguments = type_arguments(element_sql_type(column))
+    if kind in ("string", "enum") and arguments:
+        sqlalchemy = f"String({arguments[0]})"
+    if kind == "decimal" and arguments:
+        sqlalchemy = f"Numeric({arguments[0]}, {arguments[1]})"
+    if column.property_type == "array":
+        return f"list[{python}]", f"ARRAY({sqlalchemy})"
+    return python, sqlalchemy
+
+
+def _relationship(schema: Schema, relation: Relation, child: bool) -> str:
+    """Joined on every key column; written through the child's own columns only (not the tenant)."""
+    key, parent, table = relation.key, relation.parent.entity, relation.child.entity
+    own = own_columns(schema, relation.child, key)
+    pairs = [(c, r) for c, r in zip(key.columns, key.ref_columns, strict=True)]
+    self_reference = relation.child.name == relation.parent.name
+    terms = [_term(table, parent, c, r, c in own, self_reference, child) for c, r in pairs]
+    join = terms[0] if len(terms) == 1 else f"and_({', '.join(terms)})"
+    if child:
+        kind = parent + (" | None" if relation.optional else "")
+        return (f"    {snake(relation.field)}: Mapped[{kind}] = relationship(\n"
+                f"        back_populates={_q(snake(relation.back_field))}, primaryjoin={_q(join)})")
+    kind = f"{table} | None" if relation.unique else f"list[{table}]"
+    many = ", uselist=False" if relation.unique else ""
+    return (f"    {snake(relation.back_field)}: Mapped[{kind}] = relationship(\n"
+            f"        back_populates={_q(snake(relation.field))}, primaryjoin={_q(join)}{many})")
+
+
+def _term(child: str, parent: str, column: str, referenced: str, own: bool, self_reference: bool,
+          from_child: bool) -> str:
+    """One equality of the join, its column marked `foreign()` when written through the relationship;
+    on a self-reference the parent's side is marked `remote()` (seen from the child) or the child's."""
+    left = f"{child}.{column}"
+    right = f"{parent}.{referenced}"
+    if self_reference:
+        if from_child:
+            right = f"remote({right})"
+        else:
+            left = f"remote({left})"
+    if own:
+        left = f"foreign({left})"
+    return f"{left} == {right}"
