@@ -7,9 +7,10 @@ tables created, transaction state, timeouts set, backups taken, locks held.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
-from pglast import ast
+from pglast import ast, parser
 from pglast.enums import (
     AlterTableType,
     ConstrType,
@@ -24,6 +25,7 @@ from agent.lint.effects import Dependents, Locks, blocks_writes, locks_of, may_r
 from agent.lint.facts import FileFacts, gather_facts
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
 from agent.lint.source import SourceFile, Statement
+from agent.sql.parsing import parse_sql
 
 __all__ = [
     "BACKUP_PREFIX", "Context", "dropped_tables", "is_down", "lock_work", "new_context",
@@ -120,8 +122,25 @@ class Context:
             return "", []
         if isinstance(node, ast.AlterTableStmt) and table_name(node.relation) in self.held:
             return "", []
+        if isinstance(node, ast.DoStmt):
+            inner = plain_do_statements(node)
+            if inner is not None:
+                return self._inner_work(inner)
         held = self.aggravated_holds()
         return lock_work(node, held, self.current_locks, self.current_long), held
+
+    def _inner_work(self, inner: list[ast.Node]) -> tuple[str, list[str]]:
+        """`work_under_held` of a DO block's statements, each with its own locks."""
+        for node in inner:
+            locks = {t: m for t, m in self._on_tables(locks_of(node)).items() if not self.created_here(t)}
+            held = [t for t, mode in self.held.items()
+                    if mode.blocks_writes and t not in self.dropped and locks.get(t, 0) < mode]
+            long = bool(locks) and may_run_long(node, self.validated_not_null, self.earlier_files.type_of,
+                                                self.dependents_of)
+            work = lock_work(node, held, locks, long)
+            if work:
+                return work, held
+        return "", []
 
     @property
     def forced_rls(self) -> set[str]:
@@ -314,6 +333,28 @@ def lock_work(node: ast.Node, held: list[str], locks: Locks, long: bool = False)
     # A mere wait in another table's lock queue is not work: lock_timeout bounds it, and
     # without one the lock-timeout rule (MA401) reports the statement already.
     return "scans or rewrites the table" if locks and long else ""
+
+
+_PLAIN_BODY = re.compile(r"\s*BEGIN\s(.*)\bEND\s*;?\s*", re.IGNORECASE | re.DOTALL)
+
+
+def plain_do_statements(node: ast.DoStmt) -> list[ast.Node] | None:
+    """The statements of a DO block whose PL/pgSQL body is only plain SQL statements
+    between BEGIN and END (no variables, loops or dynamic SQL), else None: what it does
+    is then unknown here."""
+    options = {str(d.defname): d.arg for d in node.args or ()}
+    language = options.get("language")
+    if language is not None and getattr(language, "sval", "plpgsql").lower() != "plpgsql":
+        return None
+    body = options.get("as")
+    text = getattr(body, "sval", None)
+    found = _PLAIN_BODY.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    try:
+        return [raw.stmt for raw in parse_sql(found.group(1))]
+    except parser.ParseError:
+        return None
 
 
 def _listed_rows(node: ast.Node) -> bool:

@@ -66,3 +66,17 @@ def test_generated_migrations_have_no_findings(which: str, tmp_path: Path) -> No
                 for f in found]
     assert problems == []
     assert exit_code == 0
+
+
+@pytest.mark.parametrize("widening", ["varchar", "enum", "enum under a policy"])
+def test_the_planners_widenings_lint_clean_both_ways(widening: str, tmp_path: Path) -> None:
+    """Issue 19: the down of an enum widening got MA304 (its type change after the dropped
+    check), and under a policy, where the planner wraps it in a DO block, MA305. Only the
+    reasoned MA108 ignore of the narrowing back remains."""
+    from tests.diff.test_change_kinds import POLICY
+    from tests.lint.test_lint_widening_down import MORE_VALUES, WIDER_CODE, _lint
+
+    items = {"varchar": WIDER_CODE, "enum": MORE_VALUES, "enum under a policy": MORE_VALUES + POLICY}[widening]
+    files = _lint(items, tmp_path)
+    assert {name: f["findings"] for name, f in files.items() if f["findings"]} == {}
+    assert {s["code"] for f in files.values() for s in f["suppressed"]} <= {"MA108"}

@@ -129,3 +129,16 @@ def test_a_wait_for_a_second_tables_lock_is_the_lock_timeouts_matter() -> None:
     found = codes(unbounded)
     assert not set(found) & LOCK_CODES
     assert "MA401" in found
+
+
+def test_a_do_block_of_plain_statements_is_judged_by_them() -> None:
+    """The planner's down of an enum widening under a policy: DROP POLICY, the type change
+    (ACCESS EXCLUSIVE itself) and CREATE POLICY in a DO block after a dropped check."""
+    def sql(body: str, declare: str = "") -> str:
+        return (HEAD.replace("ADD COLUMN note text", "DROP CONSTRAINT lots_note_check")
+                + f"DO $$\n{declare}BEGIN\n  DROP POLICY p ON lots;\n  {body}\nEND\n$$;\nCOMMIT;")
+
+    assert not set(codes(sql("ALTER TABLE lots ALTER COLUMN note TYPE varchar(4);"))) & LOCK_CODES
+    assert "MA305" in codes(sql("UPDATE lots SET note = '';"))
+    # a body with variables (or loops, or dynamic SQL) is not read: it may do anything
+    assert "MA305" in codes(sql("ALTER TABLE lots ALTER COLUMN note TYPE varchar(4);", "DECLARE n int;\n"))
