@@ -11,9 +11,10 @@ from rich.text import Text
 
 from agent.commands.common import err
 from agent.commands.style import ERROR, WARNING
+from agent.plan.errors import PlanError
 from agent.schema.diagnostics import Diagnostic
 
-__all__ = ["folder_problem", "print_diagnostics", "shown_folder", "styled_diagnostic"]
+__all__ = ["folder_problem", "plan_error_text", "print_diagnostics", "shown_folder", "styled_diagnostic"]
 
 
 def shown_folder(directory: Path) -> str:
@@ -39,6 +40,12 @@ def folder_problem(directory: Path) -> str | None:
 def styled_diagnostic(diagnostic: Diagnostic) -> Text:
     location, _, rest = str(diagnostic).partition(" ")
     return Text.assemble(f"{location} ", (rest, WARNING if diagnostic.warning else ERROR))
+
+
+def plan_error_text(error: PlanError, schemas_dir: Path) -> str:
+    """A planning refusal, its YAML file shown inside the schema folder as the user named it."""
+    located = error.diagnostic
+    return str(located.in_folder(shown_folder(schemas_dir))) if located else str(error)
 
 
 def print_diagnostics(diagnostics: Iterable[Diagnostic], folder: str) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from agent.commands.common import err, fail, json_option, now_option, parse_now, rows_option, run_async
+from agent.commands.diagnostics import plan_error_text
 from agent.commands.generate import (
     AGENT,
     emit,
@@ -74,7 +75,7 @@ def diff_command(from_dir: Path | None, from_memory: bool, from_database: str | 
                                       allow_changes=True, allow_destructive=allow_destructive,
                                       backfill=BackfillSettings(batch_size, pause_ms))
     except PlanError as error:
-        fail(ExitCode.BAD_INPUT, str(error))
+        fail(ExitCode.BAD_INPUT, plan_error_text(error, to_dir))
     emit(target, new, outcome, baseline if verify else None, rows, as_json, dry_run,
          review=html_report(html_file, "diff", old, verify))
 

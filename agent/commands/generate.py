@@ -23,7 +23,7 @@ from agent.commands.common import (
     run_async,
     settings,
 )
-from agent.commands.diagnostics import folder_problem, print_diagnostics, shown_folder
+from agent.commands.diagnostics import folder_problem, plan_error_text, print_diagnostics, shown_folder
 from agent.commands.review import HtmlReport, html_option, html_report
 from agent.commands.style import WARNING
 from agent.embedded import EmbeddedError
@@ -125,7 +125,9 @@ def generate_command(
         outcome = generate_migrations(loaded, old, parse_now(now), existing_versions(target),
                                       allow_changes=True, allow_destructive=allow_destructive,
                                       backfill=BackfillSettings(batch_size, pause_ms))
-    except (PlanError, SnapshotError) as error:
+    except PlanError as error:
+        fail(ExitCode.BAD_INPUT, plan_error_text(error, schemas_dir))
+    except SnapshotError as error:
         fail(ExitCode.BAD_INPUT, str(error))
     emit(target, loaded, outcome, existing_migrations(target) if verify else None, rows, as_json, dry_run,
          review=html_report(html_file, "generate", old, verify))

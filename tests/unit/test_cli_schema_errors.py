@@ -86,3 +86,16 @@ def test_no_colour_when_piped_or_with_no_color(three_mistakes: Path, env: dict[s
     assert result.returncode == 2
     assert "references unknown table 'lotz'" in result.stderr
     assert "\x1b[" not in result.stderr
+
+
+def test_a_refused_plan_names_the_file_inside_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    items = tmp_path / "schemas" / "items.yaml"
+    items.write_text("version: 1\nentity: Item\ntable: items\ntenant_scoped: false\n"
+                     "properties:\n  name:\n    type: text\n")
+    assert run(tmp_path, "generate", "--now", "2025-01-01T00:00:00Z").returncode == 0
+    items.write_text(items.read_text().replace("tenant_scoped: false", "tenant_scoped: true"))
+    result = run(tmp_path, "generate", "--now", "2025-01-02T00:00:00Z")
+    assert result.returncode == 2
+    assert result.stderr.startswith("migration-agent: schemas/items.yaml:4:16 tenant_scoped: items: tenant_scoped "
+                                    "turns on for a table that may hold rows")
