@@ -352,7 +352,7 @@ def plain_do_statements(node: ast.DoStmt) -> list[ast.Node] | None:
     if found is None:
         return None
     try:
-        return [raw.stmt for raw in parse_sql(found.group(1))]
+        return [raw.stmt for raw in parse_sql(found.group(1)) if raw.stmt is not None]
     except parser.ParseError:
         return None
 
