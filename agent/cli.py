@@ -149,8 +149,9 @@ def _project(ctx: click.Context) -> Project | None:
 
 def _print_error(message: str) -> None:
     from agent.commands.common import err
+    from agent.commands.style import ERROR
 
-    err.print(message, markup=False, highlight=False, soft_wrap=True)
+    err.print(message, markup=False, highlight=False, soft_wrap=True, style=ERROR)
 
 
 def main() -> None:
