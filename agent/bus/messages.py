@@ -106,7 +106,8 @@ class JobOptions(BaseModel):
     allow_destructive: bool = False
     batch_size: int = Field(10_000, ge=1, le=1_000_000)
     pause_ms: int = Field(0, ge=0, le=60_000)
-    targets: list[Literal["ts", "prisma", "typeorm", "pydantic", "seed", "docs"]] = Field(default_factory=list)
+    targets: list[Literal["ts", "prisma", "typeorm", "pydantic", "seed", "docs", "zod", "sqlalchemy"]] = Field(
+        default_factory=list)
     decimal: Literal["string", "number"] = "string"
     seed: int = 42
     fail_on: Literal["error", "warning"] = "error"

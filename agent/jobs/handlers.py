@@ -320,7 +320,8 @@ async def _lint(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
 
 async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
     if not job.options.targets:
-        raise reject("no_targets", "options.targets names none of ts, prisma, typeorm, pydantic, seed, docs")
+        raise reject("no_targets", "options.targets names none of ts, prisma, typeorm, pydantic, seed, docs, zod, "
+                                  "sqlalchemy")
     schema = load_schema_or_reject(folder).schema
     options = CodegenOptions(decimal=job.options.decimal, rows=5, seed=job.options.seed)
     try:

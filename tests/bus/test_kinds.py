@@ -64,7 +64,7 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
             made = await _run(client, "made", "generate", example_schemas(), verify=False)
             migrations = {k: v for k, v in made["artifacts"].items() if k.endswith(".sql")}
             verified = await _run(client, "verified", "verify", {**migrations, **example_schemas()}, rows=100)
-            code = await _run(client, "code", "codegen", example_schemas(), targets=["ts", "prisma"])
+            code = await _run(client, "code", "codegen", example_schemas(), targets=["ts", "prisma", "zod"])
             snapshot = {"schema.snapshot.json": made["artifacts"]["schema.snapshot.json"]}
             applied = await _run(client, "applied", "apply", {**migrations, **snapshot}, target="staging")
             refused = await _run(client, "no-target", "apply", migrations)
@@ -81,6 +81,7 @@ async def test_verify_codegen_and_apply_jobs(client: Client, urls: ServiceUrls, 
     assert made["verification"] is None and made["status"] == "succeeded"
     assert verified["status"] == "succeeded" and verified["verification"]["passed"]
     assert "ts/lots.ts" in code["artifacts"] or any(k.startswith("ts/") for k in code["artifacts"])
+    assert "zod/lot.ts" in code["artifacts"] and "prisma/prisma.config.ts" in code["artifacts"]
     assert any(k.startswith("prisma/") for k in code["artifacts"])
     assert applied["status"] == "succeeded" and "applied 2 migration(s)" in applied["summary"]
     assert {"lots", "storage_locations", "agent_schema_migrations"} <= tables
