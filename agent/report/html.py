@@ -123,7 +123,7 @@ def _diagrams(report: ReviewReport) -> str:
 
 
 def _figure(svg: str, caption: str) -> str:
-    return f'<figure class="erd"><div class="scroll">{svg}</div><figcaption>{text(caption)}</figcaption></figure>'
+    return f'<figure class="erd"><figcaption>{text(caption)}</figcaption><div class="scroll">{svg}</div></figure>'
 
 
 def _migrations(report: ReviewReport) -> str:
