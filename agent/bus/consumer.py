@@ -393,7 +393,8 @@ class JobConsumer:
         lines.append(f"outcome: {result.status}" + (f" ({result.error.code}: {result.error.message[:300]})"
                                                      if result.error else ""))
         artifacts = result.artifacts_object or ", ".join(sorted(result.artifacts)) or "none"
-        lines.append(f"artifacts: {artifacts}; result: {result_subject(job.job_id)}")
+        report = f"; report: {result.report_object} ({result.report_bytes} bytes)" if result.report_object else ""
+        lines.append(f"artifacts: {artifacts}; result: {result_subject(job.job_id)}{report}")
         append_entry(f"job {job.job_id} ({job.kind}) {result.status}", lines, self.settings.activity_log)
 
 

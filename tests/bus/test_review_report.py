@@ -36,6 +36,7 @@ async def test_a_generate_job_stores_its_report_and_the_review_request_names_it(
     assert "<h1>Verification passed</h1>" in page and "<script" not in page
     assert 'data-table="lots"' in page and 'data-table="storage_locations"' in page
     assert "20251205103001_create_lots.sql" in page and 'id="lock-trace"' in page
+    assert f"report: rep-1/report.html ({result['report_bytes']} bytes)" in (tmp_path / "activity.md").read_text()
 
 
 async def test_a_job_that_asks_for_no_report_gets_none(client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
