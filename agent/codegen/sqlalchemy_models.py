@@ -70,16 +70,24 @@ def _imports(body: str) -> str:
     python = sorted((line for marker, line in _PYTHON.items() if marker in code),
                     key=lambda line: (line.startswith("from"), line.split()[1]))
     lines = ["from __future__ import annotations", "", *python, ""]
-    lines.append(f"from sqlalchemy import {', '.join(_used(_SQLALCHEMY, code))}")
+    lines.append(_from_import("sqlalchemy", _used(_SQLALCHEMY, code)))
     if _used(_POSTGRESQL, code):
-        lines.append(f"from sqlalchemy.dialects.postgresql import {', '.join(_used(_POSTGRESQL, code))}")
+        lines.append(_from_import("sqlalchemy.dialects.postgresql", _used(_POSTGRESQL, code)))
     orm = ["DeclarativeBase", "Mapped", "mapped_column"] + (["relationship"] if "relationship(" in code else [])
-    lines.append(f"from sqlalchemy.orm import {', '.join(orm)}")
+    lines.append(_from_import("sqlalchemy.orm", orm))
     return "\n".join(lines)
 
 
+def _from_import(module: str, names: list[str]) -> str:
+    """One line when it fits in 120 characters, else one name a line, as isort writes it."""
+    line = f"from {module} import {', '.join(names)}"
+    return line if len(line) <= 120 else f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
 def _used(names: tuple[str, ...], code: str) -> list[str]:
-    return [n for n in names if re.search(rf"\b{n}\b", code)]
+    """The names the code uses, in isort's order: constants, then classes, then functions."""
+    used = [n for n in names if re.search(rf"\b{n}\b", code)]
+    return sorted(used, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 
 def _model(schema: Schema, table: Table, found: list[Relation]) -> str:

@@ -127,6 +127,7 @@ def test_the_models_module_is_lint_clean(tmp_path: Path) -> None:
     for name, schema in (("examples", example_schema()), ("wide", wide().schema)):
         path = tmp_path / f"{name}.py"
         path.write_text(render(schema, ["sqlalchemy"], CodegenOptions())["sqlalchemy/models.py"])
-        command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,W", str(path)]
+        command = [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,W,I", "--line-length", "120",
+                   str(path)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout
