@@ -90,8 +90,8 @@ class JobRejected(Exception):
 
 # The names agent.lint.tools knows (TOOLS and ALIASES; a test keeps them equal), spelled out
 # here so the message models do not import the linter.
-LINT_TOOLS = ("dbmate", "diesel", "flyway", "golang-migrate", "goose", "migrate", "migration-agent", "ours",
-              "pop", "popx")
+LINT_TOOLS = ("atlas", "dbmate", "diesel", "flyway", "golang-migrate", "goose", "migrate", "migration-agent",
+              "ours", "pop", "popx", "prisma", "prisma-migrate", "sqitch")
 LINT_TOOL_PATTERN = "^(" + "|".join(LINT_TOOLS) + ")$"
 
 

@@ -35,7 +35,8 @@ def _found(report: dict[str, object]) -> list[tuple[str, str | None, str]]:
 
 @pytest.mark.parametrize(("folder", "tool"), [
     ("goose", "goose"), ("dbmate", "dbmate"), ("golang_migrate", "golang-migrate"),
-    ("popx", "popx"), ("diesel", "diesel"), ("flyway", "flyway"),
+    ("popx", "popx"), ("diesel", "diesel"), ("flyway", "flyway"), ("prisma", "prisma"),
+    ("sqitch", "sqitch"), ("atlas", "atlas"),
 ])
 def test_the_tool_is_detected_and_named_in_every_format(folder: str, tool: str) -> None:
     _, report = _lint(FOLDERS / folder)
@@ -294,3 +295,53 @@ def test_goose_sections_keep_the_whole_files_statements_and_positions(
     for run in runs:
         starts = [s.start for s in run.statements]
         assert starts == sorted(starts) and all(s.end > s.start for s in run.statements)
+
+
+def test_prisma_sends_each_migration_whole_without_a_transaction() -> None:
+    """migration.sql alone with CONCURRENTLY runs (no transaction of Prisma's); with a second
+    statement the string runs as one implicit transaction, which refuses CONCURRENTLY."""
+    code, report = _lint(FOLDERS / "prisma")
+    files = report["files"]
+    assert code == 1 and isinstance(files, list)
+    assert [(Path(f["path"]).parent.name, [x["code"] for x in f["findings"]]) for f in files] == [
+        ("20240101120000_create_lots", []), ("20240102120000_lots_sku_idx", []),
+        ("20240103120000_lots_note", ["MA301"]),
+    ]
+    _, as_ours = _lint(FOLDERS / "prisma", "--tool", "ours")
+    assert ("migration.sql", None, "MA301") in _found(as_ours)  # our runner's transaction
+
+
+def test_sqitch_runs_the_plans_order_reverts_as_downs_and_leaves_verify_out() -> None:
+    code, report = _lint(FOLDERS / "sqitch")
+    files = report["files"]
+    assert isinstance(files, list)
+    # sqitch.plan's order (not the names'), each revert right after its deploy, no verify/
+    assert ["/".join(Path(f["path"]).parts[-2:]) for f in files] == [
+        "deploy/lots_table.sql", "revert/lots_table.sql", "deploy/lots_sku_idx.sql",
+        "revert/lots_sku_idx.sql", "deploy/add_note.sql", "revert/add_note.sql",
+    ]
+    # scripts run by psql in no transaction of sqitch's: CONCURRENTLY is fine, the revert's
+    # DROP COLUMN is a down's (no MA201), and only the unbounded DROP TABLE waits unbounded
+    assert _found(report) == [("lots_table.sql", None, "MA401")]
+    assert code == 1
+    _, as_ours = _lint(FOLDERS / "sqitch", "--tool", "ours")
+    assert {"MA301", "MA201"} <= {c for _, _, c in _found(as_ours)}
+
+
+def test_atlas_runs_each_file_in_a_transaction_unless_txmode_none() -> None:
+    _, report = _lint(FOLDERS / "atlas")
+    assert report["tool"] == {"name": "atlas", "chosen": "detected"}
+    # the second file says `-- atlas:txmode none`; the third does not, so its CONCURRENTLY fails
+    assert _found(report) == [("20240103120000_lots_note.sql", None, "MA301")]
+
+
+@pytest.mark.parametrize(("folder", "tool"), [("golang_migrate", "golang-migrate"), ("goose", "goose"),
+                                               ("flyway", "flyway"), ("atlas", "atlas")])
+def test_atlas_sum_beside_another_tools_format_is_that_tool(folder: str, tool: str, tmp_path: Path) -> None:
+    """openmeter (in the field corpus) keeps atlas.sum beside the golang-migrate files Atlas
+    writes for it: the format decides, atlas.sum only when no other tool's format is there."""
+    for source in (FOLDERS / folder).glob("*.sql"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "atlas.sum").write_text("h1:x=\n", encoding="utf-8")
+    paths = sorted(str(p) for p in tmp_path.glob("*.sql"))
+    assert detect(paths, Path(paths[0]).read_text(encoding="utf-8")).name == tool

@@ -8,12 +8,11 @@ right after its own up, so it is checked against the state its up left behind.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 
 from agent.lint import tree
 from agent.lint.source import SourceFile
-from agent.lint.tools import dbmate, diesel, flyway, golang_migrate, goose, ours, popx
+from agent.lint.tools import atlas, dbmate, diesel, flyway, golang_migrate, goose, ours, popx, prisma, sqitch
 from agent.lint.tools.model import Tool
 
 __all__ = [
@@ -21,12 +20,13 @@ __all__ = [
     "tool_sources",
 ]
 
-# In the order detection tries them: layouts first, then the first file's annotations.
+# In the order detection tries them: layouts first, then the first file's annotations, then
+# a file beside them (Atlas writes atlas.sum in every format it writes: the format decides).
 TOOLS: dict[str, Tool] = {
     module.TOOL.name: module.TOOL
-    for module in (diesel, popx, golang_migrate, flyway, goose, dbmate, ours)
+    for module in (diesel, prisma, popx, golang_migrate, flyway, sqitch, goose, dbmate, atlas, ours)
 }
-ALIASES = {"pop": "popx", "migrate": "golang-migrate", "migration-agent": "ours"}
+ALIASES = {"pop": "popx", "migrate": "golang-migrate", "migration-agent": "ours", "prisma-migrate": "prisma"}
 DEFAULT = ours.TOOL
 
 
@@ -47,8 +47,7 @@ def tool_named(name: str) -> Tool:
 def detect(paths: Sequence[str], first_text: str) -> Tool:
     """The first tool whose layout the file names show, else whose annotations the first
     file's text holds, else ours."""
-    names = [os.path.basename(p) for p in paths]
-    return next(tool for tool in TOOLS.values() if tool.recognises(names, first_text))
+    return next(tool for tool in TOOLS.values() if tool.detects(paths, first_text))
 
 
 def in_run_order(tool: Tool, paths: Sequence[str]) -> list[str]:

@@ -44,6 +44,11 @@ class Tool:
         """Whether files with these base names (and the first file's text) are this tool's."""
         return False
 
+    def detects(self, paths: Sequence[str], first_text: str) -> bool:
+        """Whether these files are this tool's: by default as `recognises` says from their
+        base names; a tool known by a file beside them (atlas.sum, sqitch.plan) looks there."""
+        return self.recognises([os.path.basename(p) for p in paths], first_text)
+
     def migration(self, path: str) -> tuple[str, bool] | None:
         """(the migration a file belongs to, whether it is its down file), or None when
         the file is not one of a pair."""

@@ -1,0 +1,2 @@
+-- Create "lots" table
+CREATE TABLE "lots" ("id" bigint NOT NULL, "sku" text NOT NULL, PRIMARY KEY ("id"));

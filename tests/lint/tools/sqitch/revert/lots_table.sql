@@ -1,0 +1,7 @@
+-- Revert lots:lots_table from pg
+
+BEGIN;
+
+DROP TABLE lots;
+
+COMMIT;

@@ -1,0 +1,3 @@
+-- Verify lots:add_note on pg
+
+SELECT note FROM lots WHERE false;
