@@ -78,13 +78,17 @@ LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
 WHERE k.contype IN ('p', 'u', 'c', 'f', 'x')
 """
 
+# A key that is a column is its exact name (as YAML writes it, `userId`, not `"userId"`);
+# an expression is PostgreSQL's own text of it.
+_INDEX_KEY = """CASE WHEN x.indkey[k - 1] <> 0
+    THEN (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k - 1])
+    ELSE pg_get_indexdef(x.indexrelid, k, true) END"""
+
 INDEXES = f"""
 SELECT c.relname::text AS relation, i.relname::text AS name, am.amname::text AS method,
        x.indisunique AS unique,
-       ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
-             FROM generate_series(1, x.indnkeyatts) k ORDER BY k) AS keys,
-       ARRAY(SELECT pg_get_indexdef(x.indexrelid, k, true)
-             FROM generate_series(x.indnkeyatts + 1, x.indnatts) k ORDER BY k) AS include,
+       ARRAY(SELECT {_INDEX_KEY} FROM generate_series(1, x.indnkeyatts) k ORDER BY k) AS keys,
+       ARRAY(SELECT {_INDEX_KEY} FROM generate_series(x.indnkeyatts + 1, x.indnatts) k ORDER BY k) AS include,
        pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
        x.indnullsnotdistinct AS nulls_not_distinct, x.indisvalid AS valid,
        x.indisprimary AS is_primary,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import click
 
@@ -44,7 +46,8 @@ def import_command(database_url: str | None, output_dir: Path, schema: str, tena
     describes it in the YAML schema language. Anything the language cannot express is
     listed; then nothing is written unless --allow-loss."""
     url = database_url or _configured_url()
-    options = ImportOptions(schema=schema, tenant_column=tenant_column, setting=setting, app_role=app_role)
+    options = ImportOptions(schema=schema, tenant_column=tenant_column, setting=setting, app_role=app_role,
+                            source=f"{_database_name(url)} ({datetime.now(UTC).date().isoformat()})")
     imported = run_async(read_database(url, options))
     for problem in imported.problems:
         err.print(str(problem), markup=False)
@@ -57,6 +60,10 @@ def import_command(database_url: str | None, output_dir: Path, schema: str, tena
         fail(ExitCode.BAD_INPUT, str(error))
     for path in written:
         out.print(f"wrote {path}", markup=False)
+
+
+def _database_name(url: str) -> str:
+    return unquote(urlsplit(url).path.lstrip("/")) or "the database"
 
 
 def _configured_url() -> str:

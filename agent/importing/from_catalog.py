@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +23,7 @@ from agent.importing.problems import Problem, Problems
 from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
 from agent.migrate.tracking import TRACKING_TABLE
 from agent.schema.load import PROJECT_FILE
+from agent.schema.names import Naming, detect_naming
 from agent.sql.migration_file import BACKUP_PREFIX
 
 __all__ = ["ImportOptions", "ImportResult", "file_name", "import_catalog"]
@@ -45,7 +47,7 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
     problems = Problems()
     shapes = {s.name: s for s in (_shape(t, options, problems) for t in catalog.tables) if s}
     implied = implied_uniques(shapes, options)
-    result = ImportResult(documents={PROJECT_FILE: project_document(options)})
+    result = ImportResult(documents={PROJECT_FILE: project_document(options, _naming(shapes.values()))})
     for shape in shapes.values():
         work = TableImport(shape, shapes, options, problems, implied)
         document = entity_document(work)
@@ -89,14 +91,23 @@ def _shape(table: Table, options: ImportOptions, problems: Problems) -> Shape | 
 
 
 def file_name(table: str) -> str:
-    """`storage_locations` -> `storage-locations.yaml` (`project` -> `project-table.yaml`)."""
-    stem = re.sub(r"[^a-z0-9]+", "-", table.lower()).strip("-") or "table"
+    """`storage_locations` -> `storage-locations.yaml`, `TemplateDirectLink` ->
+    `template-direct-link.yaml` (`project` -> `project-table.yaml`)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", table)
+    stem = re.sub(r"[^a-z0-9]+", "-", words.lower()).strip("-") or "table"
     return f"{stem}-table.yaml" if stem == "project" else f"{stem}.yaml"
 
 
-def project_document(options: ImportOptions) -> dict[str, Any]:
+def _naming(shapes: Iterable[Shape]) -> Naming:
+    tables = [s.name for s in shapes]
+    columns = [c.name for s in shapes for c in s.table.columns]
+    return detect_naming(tables, columns)
+
+
+def project_document(options: ImportOptions, naming: Naming = "snake_case") -> dict[str, Any]:
     return {"project": {
         "name": "wms", "postgres_min_version": 15,
         "tenant": {"column": options.tenant_column, "type": options.tenant_type, "setting": options.setting},
         "app_role": options.app_role, "migrations_dir": "migrations",
+        **({} if naming == "snake_case" else {"naming": naming}),
     }}

@@ -161,6 +161,8 @@ def _target(work: TableImport, fk: Constraint, shape: ForeignKeyShape, parent: S
         target["on_update"] = fk.on_update
     if fk.comment is not None:
         target["reason"] = fk.comment
+    elif work.options.source is not None:
+        target["reason"] = f"imported from {work.options.source}; review"
     if work.shape.tenant_scoped and parent.tenant_scoped and not shape.same_tenant:
         target["same_tenant"] = False
     return target

@@ -8,6 +8,7 @@ from agent.catalog.model import Column
 from agent.importing.context import TableImport
 from agent.importing.defaults import yaml_default
 from agent.importing.types import property_type
+from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 
 __all__ = ["add_defaults", "add_properties"]
 
@@ -48,10 +49,23 @@ def add_defaults(work: TableImport) -> None:
         prop = work.properties.get(column.name)
         if prop is None:
             continue
-        if column.default is not None and not column.generated:
+        if column.default is not None and not column.generated and _default_loads(work, column):
             prop["default"] = yaml_default(_type_fields(prop), column.default, work.simplify(column.default))
         if column.comment is not None:
             prop["description"] = column.comment
+
+
+def _default_loads(work: TableImport, column: Column) -> bool:
+    """A default the YAML may not write (a sequence's `nextval`, a function of the database's own)
+    is listed as lost rather than written into a file that would not load."""
+    try:
+        parse_expression(work.simplify(column.default or ""), ExpressionKind.DEFAULT)
+    except ExpressionError as error:
+        why = str(error).split(";")[0]
+        work.lost(f"the default of column {column.name}, {column.default}, cannot be written ({why}); "
+                  "the column is imported without a default")
+        return False
+    return True
 
 
 def _type_fields(prop: dict[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,9 @@ class ImportOptions:
     setting: str = "app.current_tenant_id"
     app_role: str = "app_user"
     tenant_type: str = "uuid"
+    source: str | None = None
+    """The database's name and the day, for the `reason` of keys that have no comment:
+    `imported from <source>; review`. None leaves those keys without a reason."""
     tenant_column_anywhere: bool = False
     """Take a table as tenant-scoped wherever its tenant column sits (turned on by ALTER, it is
     last). The YAML cannot say where, so only a diff, which plans by name, may ask for this."""

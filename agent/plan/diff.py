@@ -30,9 +30,9 @@ from agent.plan.operations import (
     Section,
     SetComment,
 )
-from agent.schema.expressions import ExpressionKind, parse_expression
+from agent.schema.expressions import ExpressionKind, is_column_key, parse_expression
 from agent.schema.literals import quote_ident
-from agent.schema.names import bounded_name, is_snake_case
+from agent.schema.names import bounded_name
 from agent.schema.tables import Check, Column, ForeignKey, Index, Policy, Table, Unique
 
 __all__ = ["PHASES", "BackfillSettings", "TableChanges", "diff_table"]
@@ -426,7 +426,7 @@ def _indexes_rebuilt(column: str, indexes: tuple[Index, ...]) -> list[Index]:
     (under the lock) when the column's type changes, except unique ones: dropped for a while, they
     would let duplicates in, so they are built again under the lock."""
     def reads(index: Index) -> bool:
-        expressions = [k for k in index.keys if not is_snake_case(k)]
+        expressions = [k for k in index.keys if not is_column_key(k)]
         found = {c for k in expressions for c in parse_expression(k, ExpressionKind.INDEX).columns}
         if index.where:
             found |= parse_expression(index.where, ExpressionKind.WHERE).columns

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agent.project.locate import PROJECT_FILE, PYPROJECT, locate_project_file, read_toml, tool_table
+from agent.schema.names import Naming
 
 __all__ = [
     "DatabaseEntry",
@@ -95,6 +96,8 @@ class Project(_Strict):
     tenant_column: str | None = None
     tenant_setting: str | None = None
     app_role: str | None = None
+    naming: Naming | None = None
+    """The naming convention new table and column names are warned against (schemas/project.yaml's)."""
     databases: dict[str, DatabaseEntry] = Field(default_factory=dict)
     lint: LintSettings = Field(default_factory=LintSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
@@ -119,6 +122,7 @@ class Project(_Strict):
         tenant = {key: value for key, value in (("column", self.tenant_column), ("setting", self.tenant_setting))
                   if value is not None}
         found: dict[str, Any] = {"tenant": tenant} if tenant else {}
+        found |= {"naming": self.naming} if self.naming else {}
         return found | ({"app_role": self.app_role} if self.app_role else {})
 
     def settings_for(self, command: str | None) -> dict[str, object]:

@@ -392,7 +392,9 @@ class _Filler:
                 row[name] = self._plain(self.columns[name], shift)
 
     def _unique_columns(self, name: str) -> list[str]:
-        unique = next((u.columns for u in self.table.uniques if u.name == name), None)
+        primary = self.table.primary_key
+        constraints = [(primary.name, primary.columns), *((u.name, u.columns) for u in self.table.uniques)]
+        unique = next((columns for key, columns in constraints if key == name), None)
         parts = unique or next(i.keys for i in self.table.indexes if i.name == name)
         named = [c for c in self.result.columns if any(c == p or _mentions(p, c) for p in parts)]
         return [c for c in named if self.free(c)]

@@ -22,7 +22,7 @@ from pglast.visitors import Visitor
 from agent.schema.allowed_calls import refused_calls
 from agent.sql.parsing import parse_sql
 
-__all__ = ["Expression", "ExpressionError", "ExpressionKind", "parse_expression"]
+__all__ = ["Expression", "ExpressionError", "ExpressionKind", "is_column_key", "parse_expression"]
 
 
 class ExpressionKind(Enum):
@@ -78,6 +78,15 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
         raise ExpressionError(f"may not name columns ({', '.join(sorted(columns))})")
     return Expression(rendered, frozenset(columns), isinstance(node, ast.ColumnRef),
                       frozenset(collector.tables))
+
+
+def is_column_key(key: str) -> bool:
+    """A resolved index key is a column's exact name unless it parses as an expression other than
+    a column reference (`lower(email)`): `userId` and `order` are columns, whatever their case."""
+    try:
+        return parse_expression(key, ExpressionKind.INDEX).is_column
+    except ExpressionError:
+        return True
 
 
 def _single_target(text: str) -> Any:

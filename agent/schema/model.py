@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from agent.schema.names import custom_setting_problem
+from agent.schema.names import Naming, custom_setting_problem
 
 __all__ = [
     "Check",
@@ -73,6 +73,8 @@ class Project(_Strict):
     tenant: TenantSettings = Field(default_factory=TenantSettings)
     app_role: str = "app_user"
     migrations_dir: str = "migrations"
+    naming: Naming = "snake_case"
+    """The convention new table and column names are warned against; any name is accepted."""
 
 
 class ProjectFile(_Strict):

@@ -1,9 +1,11 @@
-"""Identifier rules: snake_case, 63 bytes, no reserved words; stable generated names."""
+"""Identifier rules: any PostgreSQL identifier of at most 63 bytes (always quoted where it needs
+to be); the project's naming convention, which only warns; stable generated names."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from typing import Literal
 
 from pglast.keywords import (
     COL_NAME_KEYWORDS,
@@ -13,17 +15,26 @@ from pglast.keywords import (
 
 __all__ = [
     "MAX_IDENTIFIER_BYTES",
+    "NAMING_CONVENTIONS",
+    "Naming",
     "bounded_name",
+    "convention_problem",
     "custom_setting_problem",
+    "detect_naming",
     "identifier_problem",
     "is_pascal_case",
     "is_plain_identifier",
     "is_snake_case",
+    "role_problem",
 ]
 
 MAX_IDENTIFIER_BYTES = 63
 _SNAKE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _PASCAL = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_CAMEL = re.compile(r"[a-z][A-Za-z0-9]*\Z")
+Naming = Literal["snake_case", "camelCase", "preserve"]
+NAMING_CONVENTIONS: tuple[Naming, ...] = ("snake_case", "camelCase", "preserve")
+"""`camelCase` is Prisma's and TypeORM's: camelCase columns, PascalCase or camelCase tables."""
 _CUSTOM_SETTING = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+\Z")
 FORBIDDEN_NAMES = frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS)
 _NEEDS_QUOTES = frozenset(RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS | COL_NAME_KEYWORDS)
@@ -39,14 +50,51 @@ def custom_setting_problem(name: str) -> str | None:
 
 
 def identifier_problem(name: str) -> str | None:
-    """Why `name` cannot be a table, column or object name, or None when it can."""
+    """Why `name` cannot be a PostgreSQL identifier at all, or None when it can. Case, spaces and
+    reserved words are allowed (the SQL quotes them); the naming convention only warns."""
+    if not name:
+        return "a name cannot be empty"
+    if "\x00" in name:
+        return f"{name!r} holds a NUL character, which no PostgreSQL name may"
     if len(name.encode()) > MAX_IDENTIFIER_BYTES:
         return f"{name!r} is {len(name.encode())} bytes; PostgreSQL keeps only 63"
+    return None
+
+
+def role_problem(name: str) -> str | None:
+    """Roles the schema names stay snake_case: they are the operator's, not a modelled object."""
     if not _SNAKE.match(name):
         return f"{name!r} is not snake_case (lowercase letters, digits and _, not starting with a digit)"
+    return identifier_problem(name)
+
+
+def _fits(name: str, naming: Naming, kind: Literal["table", "column"]) -> bool:
+    if naming == "snake_case":
+        return bool(_SNAKE.match(name))
+    return bool(_CAMEL.match(name) or (kind == "table" and _PASCAL.match(name)))
+
+
+def convention_problem(name: str, naming: Naming, kind: Literal["table", "column"]) -> str | None:
+    """A warning when a table or column name breaks the project's naming convention (a reserved
+    word breaks any but `preserve`: every hand-written query must quote it)."""
+    if naming == "preserve" or identifier_problem(name):
+        return None
+    if not _fits(name, naming, kind):
+        shape = "snake_case" if naming == "snake_case" else "camelCase (or PascalCase for a table)"
+        return (f"{kind} name {name!r} is not {shape}, the project's naming convention; it is kept "
+                "exactly, quoted in SQL (set `naming` in the project file to change the convention)")
     if name in FORBIDDEN_NAMES:
-        return f"{name!r} is a reserved word in PostgreSQL"
+        return f"{kind} name {name!r} is a reserved word in PostgreSQL: every query must quote it"
     return None
+
+
+def detect_naming(tables: list[str], columns: list[str]) -> Naming:
+    """The convention all these names follow: snake_case before camelCase, else `preserve`."""
+    candidates: tuple[Naming, ...] = ("snake_case", "camelCase")
+    for naming in candidates:
+        if all(_fits(t, naming, "table") for t in tables) and all(_fits(c, naming, "column") for c in columns):
+            return naming
+    return "preserve"
 
 
 def is_snake_case(name: str) -> bool:

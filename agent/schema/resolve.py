@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Literal
 
 from agent.schema.columns import ColumnBuilder
 from agent.schema.cycles import required_cycle
@@ -26,7 +27,13 @@ from agent.schema.model import (
     Reference,
     UniqueConstraint,
 )
-from agent.schema.names import bounded_name, identifier_problem, is_pascal_case
+from agent.schema.names import (
+    bounded_name,
+    convention_problem,
+    identifier_problem,
+    is_pascal_case,
+    role_problem,
+)
 from agent.schema.resolve_indexes import resolve_indexes
 from agent.schema.suggest import did_you_mean
 from agent.schema.tables import (
@@ -111,9 +118,17 @@ class _Resolver:
         clash = next((d for d in self.drafts.values() if d.entity.entity == entity.entity), None)
         if clash:
             self.error(draft, ("entity",), f"entity {entity.entity!r} is also defined in {clash.document.path.name}")
-        problem = identifier_problem(entity.table)
+        self._check_name(draft, ("table",), entity.table, "table")
+
+    def _check_name(self, draft: _Draft, path: KeyPath, name: str, kind: Literal["table", "column"]) -> bool:
+        problem = identifier_problem(name)
         if problem:
-            self.error(draft, ("table",), problem)
+            self.error(draft, path, problem)
+            return False
+        warning = convention_problem(name, self.project.naming, kind)
+        if warning:
+            self.error(draft, path, warning, warning=True)
+        return True
 
     def _columns(self, draft: _Draft) -> None:
         entity = draft.entity
@@ -132,9 +147,8 @@ class _Resolver:
 
     def _primary_key_column(self, draft: _Draft, builder: ColumnBuilder) -> Column:
         name = draft.pk_column
-        problem = identifier_problem(name) if draft.entity.primary_key else None
-        if problem:
-            self.error(draft, ("primary_key",), problem)
+        if draft.entity.primary_key:
+            self._check_name(draft, ("primary_key",), name, "column")
         prop = draft.entity.properties.get(name)
         if prop is None:
             return Column(name=name, sql_type="UUID", not_null=True, default="gen_random_uuid()",
@@ -166,9 +180,8 @@ class _Resolver:
     def _add_property(
         self, draft: _Draft, builder: ColumnBuilder, name: str, prop: Property, path: KeyPath
     ) -> None:
-        problem = identifier_problem(name)
-        if problem:
-            self.error(draft, path, problem)
+        if name != draft.entity.primary_key:
+            self._check_name(draft, path, name, "column")
         reserved = self._implicit_reason(draft.entity, name)
         if reserved:
             self.error(draft, path, f"column {name!r} is added by {reserved}; remove it here")
@@ -192,7 +205,7 @@ class _Resolver:
                 self._reference(draft, name, prop, prop.references)
         for i, spec in enumerate(draft.entity.constraints):
             path: KeyPath = ("constraints", i)
-            problem = identifier_problem(spec.name) if spec.name else None
+            problem = identifier_problem(spec.name) if spec.name is not None else None
             if problem:
                 self.error(draft, (*path, "name"), problem)
                 continue
@@ -372,10 +385,10 @@ class _Resolver:
             self._policy_shape(draft, spec.command, spec.using, spec.with_check, path)
             using = self._policy_expression(draft, spec.using, (*path, "using"))
             with_check = self._policy_expression(draft, spec.with_check, (*path, "with_check"))
-            named = [((*path, "name"), spec.name)] + [((*path, "roles", j), r) for j, r in enumerate(spec.roles)
-                                                      if r != "public"]
-            for key, name in named:
-                problem = identifier_problem(name)
+            named = [((*path, "name"), spec.name, identifier_problem)] + [
+                ((*path, "roles", j), r, role_problem) for j, r in enumerate(spec.roles) if r != "public"]
+            for key, name, check in named:
+                problem = check(name)
                 if problem:
                     self.error(draft, key, problem)
             if draft.entity.tenant_scoped and spec.permissive and not self._names_tenant(using, with_check):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agent.schema.diagnostics import KeyPath
-from agent.schema.expressions import ExpressionKind
+from agent.schema.expressions import ExpressionKind, is_column_key
 from agent.schema.model import Entity
 from agent.schema.model import Index as IndexSpec
 from agent.schema.names import bounded_name, identifier_problem
@@ -63,10 +63,12 @@ class _Indexes:
         if text in self.columns:
             return text
         parsed = self.parse(text, ExpressionKind.INDEX, path)
+        if parsed and len(parsed[1]) == 1 and is_column_key(parsed[0]):
+            return next(iter(parsed[1]))
         return parsed[0] if parsed else None
 
     def name_valid(self, spec: IndexSpec, path: KeyPath) -> bool:
-        problem = identifier_problem(spec.name) if spec.name else None
+        problem = identifier_problem(spec.name) if spec.name is not None else None
         if problem:
             self.problems.append(((*path, "name"), problem, False))
         return problem is None
@@ -141,7 +143,7 @@ def _dedupe_declared(
 ) -> list[Index]:
     kept: list[Index] = []
     for index, path in declared:
-        reason = _duplicate_reason(index, kept, constraint_keys, targets)
+        reason = _duplicate_reason(work.table, index, kept, constraint_keys, targets)
         if reason:
             work.warn(path, f"{index.name} duplicates {reason}; it is not created")
         else:
@@ -157,7 +159,7 @@ def _dedupe_declared(
 
 
 def _duplicate_reason(
-    index: Index, kept: list[Index], constraint_keys: list[tuple[str, ...]],
+    table: str, index: Index, kept: list[Index], constraint_keys: list[tuple[str, ...]],
     targets: list[tuple[tuple[str, ...], str]],
 ) -> str | None:
     same = next((other for other in kept if _same(index, other)), None)
@@ -165,7 +167,7 @@ def _duplicate_reason(
         return f"{same.name} (same columns, method and predicate)"
     if _plain(index) and index.keys in constraint_keys:
         return "the index of a primary key or unique constraint"
-    if _plain(index) and not index.unique:
+    if _plain(index) and not index.unique and index.name == index_name(table, index.keys):
         for keys, why in targets:
             if index.keys == keys:
                 return f"the index the agent adds by itself for {why}"

@@ -27,8 +27,8 @@ from agent.plan.operations import (
     Operation,
     SetComment,
 )
+from agent.schema.expressions import is_column_key
 from agent.schema.literals import quote_ident, quote_literal
-from agent.schema.names import is_snake_case
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 from agent.sql.render_alter import ALTER_RENDERERS, backfill_bypass, column_definition, sealed, set_aside
@@ -129,8 +129,8 @@ def _drop_foreign_key(op: DropForeignKey) -> str:
 
 
 def index_key(key: str) -> str:
-    """Index keys are column names (snake_case by validation) or canonical expressions."""
-    return quote_ident(key) if is_snake_case(key) else f"({key})"
+    """Index keys are column names (any identifier) or canonical expressions."""
+    return quote_ident(key) if is_column_key(key) else f"({key})"
 
 
 def create_index_sql(table: str, index: Index, *, concurrently: bool = False) -> str:

@@ -34,6 +34,9 @@ async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_
 
 
 async def _unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any) -> Any:
+    key = next((k for k in table.foreign_keys if k.columns == (column.name,)), None)
+    if key is not None:
+        return await _unused_parent(connection, table, column, key.ref_table, key.ref_columns[0], avoid)
     candidates = [value for value in (fresh_value(table, column) for _ in range(20)) if value is not None]
     if not candidates:
         return None
@@ -41,6 +44,17 @@ async def _unused_value(connection: asyncpg.Connection, table: Table, column: Co
         f"SELECT {quote_ident(column.name)}::text FROM {quote_ident(table.name)} "
         f"WHERE {quote_ident(column.name)}::text = ANY($1::text[])", [str(c) for c in candidates])}
     return next((c for c in candidates if str(c) not in taken and c != avoid), candidates[0])
+
+
+async def _unused_parent(connection: asyncpg.Connection, table: Table, column: Column, parent: str,
+                         referenced: str, avoid: Any) -> Any:
+    """A key column must still point at a row: a parent row no row of this table points at yet."""
+    mine, theirs = quote_ident(column.name), quote_ident(referenced)
+    rows = await connection.fetch(
+        f"SELECT p.{theirs} AS v FROM {quote_ident(parent)} AS p WHERE p.{theirs} IS NOT NULL AND NOT EXISTS "
+        f"(SELECT FROM {quote_ident(table.name)} AS c WHERE c.{mine} = p.{theirs}) LIMIT 2")
+    values = [row["v"] for row in rows if row["v"] != avoid]
+    return values[0] if values else fresh_value(table, column)
 
 
 def _override_columns(table: Table, tenant_column: str) -> list[str]:
@@ -55,9 +69,12 @@ def _override_columns(table: Table, tenant_column: str) -> list[str]:
 
 
 def free_columns(table: Table, named: Iterable[str], tenant_column: str) -> list[str]:
-    """The columns a copy can vary to leave a unique key: not the tenant, an enum or a boolean."""
-    return [c for c in named if c != tenant_column and not table.column(c).enum_values
+    """The columns a copy can vary to leave a unique key: not the tenant, an enum or a boolean;
+    a foreign key's column last (a new value for it must be a parent row nothing points at)."""
+    keyed = {c for k in table.foreign_keys for c in k.columns}
+    free = [c for c in named if c != tenant_column and not table.column(c).enum_values
             and table.column(c).property_type != "boolean"]
+    return sorted(free, key=lambda c: c in keyed)
 
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:

@@ -10,6 +10,8 @@ import re
 
 from agent.catalog import Catalog
 from agent.catalog import Table as CatalogTable
+from agent.schema.expressions import is_column_key
+from agent.schema.literals import quote_ident
 from agent.schema.tables import UPDATED_AT_FUNCTION, Schema, Table
 from agent.verify.normal_form import normal_form
 from agent.verify.report import Finding
@@ -78,10 +80,15 @@ def _table_facts(table: Table) -> Facts:
 
 def _index_fact(method: str, unique: bool, keys: tuple[str, ...], include: tuple[str, ...],
                 where: str | None) -> str:
-    shape = f"{'unique ' if unique else ''}{method} ({', '.join(normal_form(k) for k in keys)})"
+    shape = f"{'unique ' if unique else ''}{method} ({', '.join(_key(k) for k in keys)})"
     if include:
         shape += f" include ({', '.join(include)})"
     return shape + (f" where {normal_form(where)}" if where else "")
+
+
+def _key(key: str) -> str:
+    """A column by its exact name (`"userId"`), an expression in normal form."""
+    return quote_ident(key) if is_column_key(key) else normal_form(key)
 
 
 def _policy_fact(command: str, permissive: bool, roles: tuple[str, ...], using: str | None,

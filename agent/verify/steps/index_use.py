@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from agent.catalog import Catalog
+from agent.schema.expressions import is_column_key
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Index, Table
 from agent.verify.context import VerifyContext
@@ -22,15 +23,8 @@ from agent.verify.report import Finding
 
 __all__ = ["plan_lines", "probe_sql", "run"]
 
-_KEY_COLUMN = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def _is_column(key: str) -> bool:
-    return set(key) <= _KEY_COLUMN
-
-
 def _key_sql(key: str) -> str:
-    return quote_ident(key) if _is_column(key) else f"({key})"
+    return quote_ident(key) if is_column_key(key) else f"({key})"
 
 
 def _indexes_used(plan: Any) -> set[str]:
@@ -72,7 +66,7 @@ def probe_sql(table: Table, index: Index, typed: bool = True) -> str:
 
 
 def _cast_of(table: Table, key: str) -> str:
-    return table.column(key).sql_type if _is_column(key) else "text"
+    return table.column(key).sql_type if is_column_key(key) else "text"
 
 
 async def _plan(connection: asyncpg.Connection, sql: str, values: list[Any], seqscan: bool,
