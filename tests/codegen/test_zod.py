@@ -4,6 +4,7 @@ built by the migrations and parsed by the generated schemas under Node, for ever
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import uuid
 from pathlib import Path
@@ -283,3 +284,33 @@ const draft: NewLotInput = { tenantId: '6f1c2a64-1111-4b6e-9c1d-0a2b3c4d5e6f', l
 const change: LotUpdateInput = { qualityStatus: 'RELEASED' };
 export const ok: boolean = NewLotSchema.safeParse(draft).success && change.qualityStatus !== undefined;
 """
+
+
+def _random_values(rng: random.Random) -> list[dict[str, Any]]:
+    """Decimals near NUMERIC(6, 2)'s limits (rounding included), text of mixed widths, integers near bounds."""
+    changes: list[dict[str, Any]] = []
+    for _ in range(150):
+        whole = rng.choice(["0", "1", "99", "9999", "10000", "09999", str(rng.randrange(100_000))])
+        fraction = "".join(rng.choice("0123456789") for _ in range(rng.randrange(5)))
+        sign = rng.choice(["", "", "-", "+"])
+        changes.append({"price": f"{sign}{whole}" + (f".{fraction}" if fraction or rng.random() < 0.2 else "")})
+    alphabet = ["a", "B", "é", "\U0001f600", " ", "'", "-"]
+    for _ in range(100):
+        changes.append({"label": "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))})
+        changes.append({"code": "AB-" + "".join(rng.choice("0123456789x") for _ in range(rng.randrange(8)))})
+    for _ in range(50):
+        changes.append({"small": rng.randrange(-8, 9), "status": rng.choice(["NEW", "IT'S DONE"]),
+                        "low_only": rng.randrange(5, 15)})
+    return changes
+
+
+async def test_zod_agrees_with_postgresql_on_random_values(db: asyncpg.Connection, tmp_path: Path) -> None:
+    loaded = sample_schema()
+    await _migrated(db, loaded)
+    root = _compiled(tmp_path, loaded)
+    rows = [_row(changes) for changes in _random_values(random.Random(21))]
+    database = [await _accepted(db, _insert(row)) for row in rows]
+    zod = _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+    disagreements = [(row, d) for row, d, z in zip(rows, database, zod, strict=True) if d != z]
+    assert disagreements == [], "(row, database accepts)"
+    assert 100 < database.count(True) < len(rows) - 100
