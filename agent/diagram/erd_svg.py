@@ -50,22 +50,28 @@ class _Box:
         return self.y + HEAD / 2 if index < 0 else self.y + HEAD + ROW * index + ROW / 2
 
 
-def render_erd_svg(schema: Schema, highlight: frozenset[str] = frozenset()) -> str:
-    """The schema's tables and foreign keys as one SVG document; `highlight` names changed tables."""
+def render_erd_svg(schema: Schema, highlight: frozenset[str] = frozenset(),
+                   columns: frozenset[tuple[str, str]] = frozenset()) -> str:
+    """The schema's tables and foreign keys as one SVG document; `highlight` names changed tables,
+    `columns` changed columns as (table, column)."""
     if not schema.tables:
         return _document(240, 60, ['<text x="16" y="34">no tables</text>'], 0)
-    top = MARGIN + (LEGEND if highlight & _names(schema) else 0)
+    top = MARGIN + (LEGEND if highlight & _names(schema) or _drawn(schema, columns) else 0)
     boxes = _place(schema, top)
     width = max(b.x + b.width for b in boxes.values()) + MARGIN
     height = max(b.y + b.height for b in boxes.values()) + MARGIN
     parts = _legend() if top > MARGIN else []
     parts += [_edge(schema, boxes, t, k) for t in _sorted(schema) for k in _keys_drawn(schema, t)]
-    parts += [_table(boxes[t.name], t.name in highlight) for t in _sorted(schema)]
+    parts += [_table(boxes[t.name], t.name in highlight, columns) for t in _sorted(schema)]
     return _document(width, height, parts, len(schema.tables))
 
 
 def _names(schema: Schema) -> frozenset[str]:
     return frozenset(t.name for t in schema.tables)
+
+
+def _drawn(schema: Schema, columns: frozenset[tuple[str, str]]) -> bool:
+    return any((t.name, c) in columns for t in schema.tables for c in t.column_names)
 
 
 def _sorted(schema: Schema) -> list[Table]:
@@ -186,7 +192,7 @@ def _legend() -> list[str]:
             f'<text x="{MARGIN + 22}" y="{MARGIN + 11}">changed by this migration</text>']
 
 
-def _table(box: _Box, changed: bool) -> str:
+def _table(box: _Box, changed: bool, columns: frozenset[tuple[str, str]]) -> str:
     fill, stroke, width = CHANGED if changed else PLAIN
     name = box.table.name
     parts = [f'<g class="table{" changed" if changed else ""}" data-table={quoteattr(name)}>',
@@ -196,7 +202,7 @@ def _table(box: _Box, changed: bool) -> str:
              f'<rect x="{_n(box.x)}" y="{_n(box.y)}" width="{_n(box.width)}" height="{HEAD}" '
              f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>',
              f'<text x="{_n(box.x + PAD)}" y="{_n(box.y + HEAD / 2 + 4)}" font-weight="bold">{escape(name)}</text>']
-    parts += [_row(box, column) for column in box.table.columns]
+    parts += [_row(box, column, (name, column.name) in columns) for column in box.table.columns]
     return "\n".join([*parts, "</g>"])
 
 
@@ -204,16 +210,21 @@ def _table_title(table: Table, changed: bool) -> str:
     return f"{table.name} ({table.entity}){', changed' if changed else ''}"
 
 
-def _row(box: _Box, column: Column) -> str:
+def _row(box: _Box, column: Column, changed: bool) -> str:
     baseline = _n(box.row_y(column.name) + 4)
     keys = _key_label(box.table, column)
     name_x = box.x + PAD + box.keys_width + (PAD if box.keys_width else 0)
     type_x = name_x + box.name_width + 2 * PAD
     null = "NOT NULL" if column.not_null else "NULL"
-    parts = [f"<g><title>{escape(f'{column.name} {column.sql_type} {null}')}</title>"]
+    css = "row changed" if changed else "row"
+    parts = [f'<g class="{css}"><title>'
+             f"{escape(f'{column.name} {column.sql_type} {null}')}</title>"]
+    if changed:
+        parts.append(f'<rect x="{_n(box.x + 1)}" y="{_n(box.row_y(column.name) - ROW / 2)}" '
+                     f'width="{_n(box.width - 2)}" height="{ROW}" fill="{CHANGED[0]}"/>')
     if keys:
         parts.append(f'<text x="{_n(box.x + PAD)}" y="{baseline}" fill="#b45309" font-size="10">{keys}</text>')
-    parts.append(f'<text x="{_n(name_x)}" y="{baseline}">{escape(column.name)}</text>')
+    parts.append(f'<text class="column" x="{_n(name_x)}" y="{baseline}">{escape(column.name)}</text>')
     parts.append(f'<text x="{_n(type_x)}" y="{baseline}" fill="#64748b">{escape(_type_label(column))}</text></g>')
     return "".join(parts)
 

@@ -116,9 +116,11 @@ def _diagrams(report: ReviewReport) -> str:
     if report.after is None:
         return ""
     highlight = frozenset(report.created + report.changed + report.dropped)
-    figures = [_figure(render_erd_svg(report.after, highlight), "after the change")]
+    figures = [_figure(render_erd_svg(report.after, highlight, frozenset(report.changed_columns)),
+                       "after the change (changed columns marked)")]
     if report.before is not None and report.before.tables:
-        figures.insert(0, _figure(render_erd_svg(report.before, highlight), "before the change"))
+        figures.insert(0, _figure(render_erd_svg(report.before, highlight, frozenset(report.removed_columns)),
+                                  "before the change (columns that go away marked)"))
     return section("diagram", "Entity-relationship diagram", figures)
 
 

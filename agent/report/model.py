@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agent.schema.tables import Schema, Table
+from agent.schema.tables import Column, Schema, Table
 from agent.verify.report import VerificationReport
 
 __all__ = ["LintNote", "LockNote", "ReportKind", "ReportMigration", "ReviewReport", "SqlFile", "TracedStatement"]
@@ -105,6 +105,23 @@ class ReviewReport(BaseModel):
                       if (old := self._before_table(t.name)) is not None and _built(old) != _built(t))
 
     @property
+    def changed_columns(self) -> list[tuple[str, str]]:
+        """(table, column) added or altered in a table that was there before."""
+        found = []
+        for table in self._after_tables():
+            old = self._before_table(table.name)
+            found += [(table.name, c.name) for c in table.columns if old is not None and (
+                c.name not in old.column_names or _column(old.column(c.name)) != _column(c))]
+        return found
+
+    @property
+    def removed_columns(self) -> list[tuple[str, str]]:
+        """(table, column) of the before schema that the table after no longer has."""
+        after = {t.name: t for t in self._after_tables()}
+        return [(t.name, c.name) for t in (self.before.tables if self.before else ()) if t.name in after
+                for c in t.columns if c.name not in after[t.name].column_names]
+
+    @property
     def lint_notes(self) -> list[LintNote]:
         return [n for m in self.migrations for f in (m.up, m.down) for n in f.lint]
 
@@ -113,6 +130,11 @@ class ReviewReport(BaseModel):
 
     def _before_table(self, name: str) -> Table | None:
         return self.before.table(name) if self.before else None
+
+
+def _column(column: Column) -> dict[str, object]:
+    """A column as the database holds it: how it got there (renamed_from, backfill) is no difference."""
+    return column.model_dump(exclude={"renamed_from", "backfill"})
 
 
 def _built(table: Table) -> dict[str, object]:

@@ -133,3 +133,12 @@ def test_any_key_graph_is_drawn_whole_and_apart(schema: Schema) -> None:
     assert not [(a, b) for i, a in enumerate(names) for b in names[i + 1:] if _overlap(boxes[a], boxes[b])]
     assert len(_groups(root, "edge")) == sum(len(t.foreign_keys) for t in schema.tables)
     assert all(x >= 0 and y >= 0 for x, y, _, _ in boxes.values())
+
+
+def test_changed_columns_are_marked_in_their_rows_only() -> None:
+    schema = examples().schema
+    root = _tree(render_erd_svg(schema, columns=frozenset({("lots", "quantity"), ("nowhere", "x")})))
+    marked = [g for g in root.iter(f"{SVG}g") if g.get("class") == "row changed"]
+    assert [t.text for g in marked for t in g.iter(f"{SVG}text") if t.get("class") == "column"] == ["quantity"]
+    assert "changed by this migration" in _texts(root)
+    assert render_erd_svg(schema, columns=frozenset({("nowhere", "x")})) == render_erd_svg(schema)

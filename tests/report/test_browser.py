@@ -138,8 +138,11 @@ def test_a_diff_with_a_rename_and_a_backfill(tmp_path: Path, servers: dict[str, 
         changed = page.evaluate("[...document.querySelectorAll('figure.erd svg g.table.changed')]"
                                 ".map(g => g.dataset.table)")
         assert changed == ["lots", "lots"]
-        after = _texts(page, "figure.erd:last-child svg g[data-table=lots] text")
+        after = _texts(page, "figure.erd:last-of-type svg g[data-table=lots] text.column")
         assert "lot_code" in after and "grade" in after and "lot_number" not in after
+        marked = [sorted(_texts(page, f"figure.erd:{which}-of-type svg g.row.changed text.column"))
+                  for which in ("first", "last")]
+        assert marked == [["lot_number"], ["grade", "lot_code"]]  # going away before; new after
         deploy = [" ".join(row.split()) for row in _texts(page, "table.deploy tbody tr")]
         assert [row.split("_")[1].split(".")[0] for row in deploy if ".sql" in row] == [
             "expand", "backfill", "index", "validate", "contract"]

@@ -111,3 +111,5 @@ def test_diagrams_after_and_before_with_the_changed_table_highlighted(with_befor
     assert report.changed == ["lots"] if with_before else report.created == ["lots", "storage_locations"]
     assert page.count("<svg") == (2 if with_before else 1)
     assert page.count('class="table changed" data-table="lots"') == (2 if with_before else 1)
+    assert report.changed_columns == ([("lots", "grade")] if with_before else [])
+    assert page.count('class="row changed"') == (1 if with_before else 0)
