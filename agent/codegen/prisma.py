@@ -4,6 +4,10 @@ Names map back with `@@map`/`@map` and constraint names with `map:`, so `prisma 
 and these models agree. What Prisma cannot express (CHECK constraints, partial and
 expression indexes, `ON DELETE SET NULL (col)`, row-level security) is written as
 comments next to the model, so nobody mistakes the models for the whole truth.
+
+Written for Prisma 7: the `prisma-client` generator, and the connection URL in `prisma.config.ts`
+(Prisma 7 refuses `url` in the schema). `--compat` writes for Prisma 6 instead: `prisma-client-js`
+and the URL in the datasource block, no config file.
 """
 
 from __future__ import annotations

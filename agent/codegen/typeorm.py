@@ -2,7 +2,8 @@
 
 Every constraint and index carries the name the migrations give it, defaults are the
 migrations' SQL expressions, and indexes TypeORM cannot describe (GIN, expressions,
-INCLUDE) are declared with `synchronize: false` so TypeORM never tries to rebuild them.
+INCLUDE) are declared with `synchronize: false` so TypeORM never tries to rebuild them; that
+overload takes no other option on TypeORM 1.x, so what the index is goes in a comment beside it.
 The migrations stay the owner of the schema: use these with `synchronize: false`.
 """
 
