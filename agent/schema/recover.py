@@ -12,6 +12,7 @@ for that reason: references to them are not reported as unknown tables.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,11 @@ from agent.schema.model import Entity
 from agent.schema.suggest import did_you_mean, literal_choices
 from agent.schema.yaml_source import SourceDocument
 
-__all__ = ["Recovery", "table_of_file"]
+__all__ = ["KeyPathOf", "Recovery", "table_of_file"]
 
 _ROUNDS = 8
+KeyPathOf = Callable[[Any, tuple[int | str, ...]], KeyPath]
+"""Pydantic's error location to the key path in the data (`agent.schema.load`'s)."""
 _LISTS = ("constraints", "indexes", "policies")
 _STAND_IN_TYPE = "text"
 
@@ -41,7 +44,7 @@ class Recovery:
     mended: dict[str, set[KeyPath]] = field(default_factory=dict)
     """By file name: the key paths replaced by stand-ins (() for the whole file)."""
 
-    def attempt(self, document: SourceDocument, key_path_of: Any) -> None:
+    def attempt(self, document: SourceDocument, key_path_of: KeyPathOf) -> None:
         """Mend an entity the model refused; `key_path_of(data, loc)` maps pydantic locations."""
         mended: set[KeyPath] = set()
         entity = _mend(document, key_path_of, mended) if isinstance(document.data, dict) else None
@@ -63,7 +66,7 @@ def _table_name(document: SourceDocument) -> str:
     return table if isinstance(table, str) else table_of_file(document.path.name)
 
 
-def _mend(document: SourceDocument, key_path_of: Any, mended: set[KeyPath]) -> Entity | None:
+def _mend(document: SourceDocument, key_path_of: KeyPathOf, mended: set[KeyPath]) -> Entity | None:
     data = copy.deepcopy(document.data)
     for _ in range(_ROUNDS):
         try:

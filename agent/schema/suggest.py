@@ -1,4 +1,4 @@
-""""Did you mean": the nearest of the words a place in the YAML accepts, for a misspelt key or value."""
+"""The nearest of the words a place in the YAML accepts ("did you mean"), for a misspelt key or value."""
 
 from __future__ import annotations
 
