@@ -5,6 +5,7 @@ Each on the newest majors (TypeScript 7, TypeORM 1.x, Prisma 7) and, for `--comp
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -123,16 +124,25 @@ def test_compat_schema_validates_on_prisma_6(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+_UNREACHABLE: set[str] = set()
+"""Holds "npm" once the registry did not answer, so the other packages skip at once."""
+
+
+@functools.cache
 def _latest(package: str) -> str | None:
+    """npm's `latest` for the package; None when the registry does not answer."""
     npm = shutil.which("npm")
-    if npm is None:
+    if npm is None or _UNREACHABLE:
         return None
+    command = [npm, "view", package, "dist-tags.latest", "--json", "--fetch-retries=0", "--fetch-timeout=15000"]
     try:
-        done = subprocess.run([npm, "view", package, "dist-tags.latest", "--json"], capture_output=True, text=True,
-                              timeout=60, check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
     except subprocess.TimeoutExpired:
+        done = None
+    if done is None or done.returncode != 0 or not done.stdout.strip():
+        _UNREACHABLE.add("npm")
         return None
-    return str(json.loads(done.stdout)) if done.returncode == 0 and done.stdout.strip() else None
+    return str(json.loads(done.stdout))
 
 
 def _major(version: str) -> int:
