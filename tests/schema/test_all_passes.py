@@ -3,9 +3,15 @@ for resolution, and what resolution would say of a stand-in is not reported."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent.schema import SchemaError, load_schema_sources
+from tests.property_budget import examples
 
 P = "version: 1\nentity: Part\ntable: parts\n"
 OWNER = "version: 1\nentity: Owner\ntable: owners\nproperties:\n  name:\n    type: text\n"
@@ -81,3 +87,49 @@ def test_a_guessed_type_is_not_checked_further() -> None:
                 "    references: {table: owners, on_delete: CASCADE, reason: x}\n")
     errors = _errors({"parts.yaml": text, "owners.yaml": OWNER})
     assert len(errors) == 1 and errors[0].startswith("parts.yaml:6:11 properties.owner_id.type: must be one of")
+
+
+_JUNK: st.SearchStrategy[object] = st.sampled_from(
+    ["strng", 5, None, [], {}, "lotz", {"a": 1}, -1, "CASCADE", "uiid", True])
+_EXAMPLES = {p.name: p.read_text() for p in (Path(__file__).parents[2] / "schemas").glob("*.yaml")}
+
+
+@st.composite
+def _broken_folders(draw: st.DrawFn) -> dict[str, str]:
+    """The example schema with a few keys or values changed at random."""
+    files = dict(_EXAMPLES)
+    for _ in range(draw(st.integers(1, 3))):
+        name = draw(st.sampled_from(sorted(set(files) - {"project.yaml"})))
+        data = yaml.safe_load(files[name])
+        node = data
+        while True:
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            key = draw(st.sampled_from(keys))
+            if not isinstance(node[key], dict | list) or not node[key] or draw(st.booleans()):
+                break
+            node = node[key]
+        action = draw(st.sampled_from(["value", "rename", "drop"]))
+        if action == "value":
+            node[key] = draw(_JUNK)
+        elif action == "rename" and isinstance(key, str):
+            node[key + "x"] = node.pop(key)
+        elif isinstance(node, dict):
+            del node[key]
+        files[name] = yaml.safe_dump(data, sort_keys=False)
+    return files
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(_broken_folders())
+def test_mending_never_breaks_a_run(files: dict[str, str]) -> None:
+    """Whatever is broken, loading ends in a schema or a SchemaError naming files of the folder,
+    the same each time."""
+    def outcome() -> list[str] | None:
+        try:
+            load_schema_sources(files)
+        except SchemaError as error:
+            assert {d.location.file for d in error.diagnostics} <= {*files, "(schemas)"}
+            return [str(d) for d in error.diagnostics]
+        return None
+
+    assert outcome() == outcome()
