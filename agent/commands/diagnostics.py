@@ -52,6 +52,9 @@ def print_diagnostics(diagnostics: Iterable[Diagnostic], folder: str) -> int:
     """Print every diagnostic with its file inside `folder`; the number of errors."""
     errors = 0
     for diagnostic in diagnostics:
-        err.print(styled_diagnostic(diagnostic.in_folder(folder)))
+        if diagnostic.location.file.startswith("("):  # about the folder, no place in a file
+            err.print(Text(f"{folder}: {diagnostic.message}", style=WARNING if diagnostic.warning else ERROR))
+        else:
+            err.print(styled_diagnostic(diagnostic.in_folder(folder)))
         errors += not diagnostic.warning
     return errors

@@ -73,6 +73,14 @@ def test_a_missing_folder_is_named_as_missing(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == ["migration-agent: no such directory: nonexistent"]
 
 
+def test_an_empty_folder_is_said_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    result = run(tmp_path, "generate")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "schemas: no entity files found", "migration-agent: 1 error(s) in schemas; nothing was written"]
+
+
 def test_errors_are_red_on_a_terminal(three_mistakes: Path) -> None:
     result = run(three_mistakes, "generate", "schemas", FORCE_COLOR="1", TERM="xterm-256color")
     assert result.returncode == 2
