@@ -16,11 +16,13 @@ import click
 import nats.errors
 import nats.js.errors
 from nats.aio.client import Client
+from rich.text import Text
 
 from agent import embedded
 from agent.bus.connection import connect, server_urls
 from agent.bus.contract import ASSIGNMENTS, CONSUMER
 from agent.commands.common import json_option, out, run_async, settings
+from agent.commands.style import FAILED, PASSED
 from agent.config import Settings
 from agent.verify.pool import scratch_urls
 
@@ -47,7 +49,8 @@ def health_command(timeout: float, as_json: bool) -> None:
                              "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in checks]})
     else:
         for check in checks:
-            out.print(f"{check.name:<9} {'ok' if check.ok else 'FAILED'}  {check.detail}", markup=False)
+            verdict = ("ok", PASSED) if check.ok else ("FAILED", FAILED)
+            out.print(Text.assemble(f"{check.name:<9} ", verdict, f"  {check.detail}"))
     click.get_current_context().exit(0 if all(c.ok for c in checks) else 1)
 
 
