@@ -102,6 +102,7 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("precision: rounds up past it", {"price": "9999.995"}),
     ("precision: rounds down within", {"price": "9999.994"}),
     ("decimal >= 0: below", {"price": "-0.01"}),
+    ("decimal >= 0: rounds to zero first", {"price": "-0.004"}),
     ("double range: above", {"ratio": 1.01}),
     ("double range: below", {"ratio": -0.1}),
     ("enum: other value", {"status": "DONE"}),
@@ -204,8 +205,8 @@ def _zod_verdicts(root: Path, cases: list[tuple[str, dict[str, Any]]]) -> list[b
     return [bool(v) for v in json.loads(done.stdout)]
 
 
-def _compiled(root: Path, loaded: LoadedSchema) -> Path:
-    write_files(root, render(loaded.schema, ["zod"], CodegenOptions()))
+def _compiled(root: Path, loaded: LoadedSchema, options: CodegenOptions = CodegenOptions()) -> Path:
+    write_files(root, render(loaded.schema, ["zod"], options))
     done = tsc(root, ["zod/*.ts"], noEmit=False, outDir="out", rootDir=".")
     assert done.returncode == 0, done.stdout + done.stderr
     return root
@@ -314,3 +315,21 @@ async def test_zod_agrees_with_postgresql_on_random_values(db: asyncpg.Connectio
     disagreements = [(row, d) for row, d, z in zip(rows, database, zod, strict=True) if d != z]
     assert disagreements == [], "(row, database accepts)"
     assert 100 < database.count(True) < len(rows) - 100
+
+
+NUMBERS = [9999.99, 9999.995, 9999.994, 9999.9949, 10000.0, 10000, -0.01, 0.0, 1e-7, 1e22, 123.456, 99.999,
+           0.005, -0.004, 9999.989999999]
+"""Prices as JSON numbers (`--decimal number`): the shortest digits JSON carries decide the rounding."""
+
+
+async def test_zod_agrees_with_postgresql_on_decimals_as_numbers(db: asyncpg.Connection, tmp_path: Path) -> None:
+    loaded = sample_schema()
+    await _migrated(db, loaded)
+    root = _compiled(tmp_path, loaded, CodegenOptions(decimal="number"))
+    rng = random.Random(7)
+    numbers = NUMBERS + [round(rng.uniform(-10, 10_010), rng.randrange(5)) for _ in range(100)]
+    rows = [_row({"price": n}) for n in numbers]
+    database = [await _accepted(db, _insert(row)) for row in rows]
+    zod = _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+    assert [(n, d) for n, d, z in zip(numbers, database, zod, strict=True) if d != z] == [], "(price, database)"
+    assert True in database and False in database

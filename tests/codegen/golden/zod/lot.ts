@@ -10,7 +10,7 @@ const lotsFields = {
   materialId: z.guid(),
   storageLocationId: z.guid(),
   quantity: decimal(14, 3)
-    .refine((v) => S.passes(S.cmp(S.num(v), ">=", 0)), { message: 'lots_quantity_check: quantity >= 0' }),
+    .refine((v) => S.passes(S.cmp(S.numeric(v, 3), ">=", 0)), { message: 'lots_quantity_check: quantity >= 0' }),
   unitOfMeasure: z.enum(['EA', 'KG', 'L', 'M']),
   qualityStatus: z.enum(['QUARANTINE', 'RELEASED', 'REJECTED', 'EXPIRED']),
   manufacturedDate: z.iso.date(),

@@ -13,6 +13,13 @@ export const S = {
   passes: (part: Truth): boolean => part !== false,
   /** NUMERIC and BIGINT arrive as strings; compared as numbers (beyond 15 digits, approximately). */
   num: (value: Value): number | null => (value === null || value === undefined ? null : Number(value)),
+  /** NUMERIC(p, s) as stored: rounded to s digits, half away from zero. */
+  numeric: (value: Value, scale: number): number | null => {
+    if (value === null || value === undefined) return null;
+    const text = typeof value === 'number' ? decimalText(value) : String(value);
+    if (!DECIMAL.test(text)) return Number(text);
+    return (text.startsWith('-') ? -1 : 1) * (Number(scaledDigits(text, scale)) / 10 ** scale);
+  },
   instant: (value: Value): number | null => (value === null || value === undefined ? null : Date.parse(String(value))),
   bool: (value: boolean | null | undefined): Truth => value ?? null,
   /** DATE as 'YYYY-MM-DD': a four-digit year compares as text in calendar order. */
@@ -55,11 +62,15 @@ export const bigint = () =>
 
 /** Whether a decimal fits NUMERIC(precision, scale) once rounded to `scale` digits, as PostgreSQL rounds. */
 export function fitsNumeric(text: string, precision: number, scale: number): boolean {
+  return scaledDigits(text, scale) < 10n ** BigInt(precision);
+}
+
+/** |value| * 10^scale, rounded half away from zero as PostgreSQL rounds NUMERIC. */
+function scaledDigits(text: string, scale: number): bigint {
   const [whole = '', fraction = ''] = text.replace(/^[+-]/, '').split('.');
   const padded = fraction.padEnd(scale + 1, '0');
   const kept = BigInt((whole || '0') + padded.slice(0, scale));
-  const rounded = Number(padded[scale]) >= 5 ? kept + 1n : kept;
-  return rounded < 10n ** BigInt(precision);
+  return Number(padded[scale]) >= 5 ? kept + 1n : kept;
 }
 
 /** NUMERIC as a string of digits (every digit kept); with a precision, what fits it. */
@@ -71,5 +82,11 @@ export const decimal = (precision?: number, scale = 0) =>
 /** NUMERIC as a JavaScript number (`--decimal number`). */
 export const decimalNumber = (precision?: number, scale = 0) =>
   z.number().refine(
-    (n) => precision === undefined || (Number.isFinite(n) && fitsNumeric(n.toFixed(scale + 1), precision, scale)),
+    (n) => precision === undefined || (Number.isFinite(n) && fitsNumeric(decimalText(n), precision, scale)),
     precision === undefined ? 'a number' : `at most ${precision - scale} digits before the point`);
+
+/** The digits JSON sends for a number (its shortest form), written without an exponent. */
+function decimalText(n: number): string {
+  if (Math.abs(n) >= 1e21) return BigInt(n).toString();
+  return Math.abs(n) < 1e-6 ? '0' : String(n);
+}

@@ -15,7 +15,7 @@ const storageLocationsFields = {
   capacityWeight: decimal(12, 3),
   capacityVolume: decimal(12, 3),
   currentUtilization: decimal(5, 2)
-    .refine((v) => S.passes(S.and(S.cmp(S.num(v), ">=", 0), S.cmp(S.num(v), "<=", 100))), { message: 'storage_locations_current_utilization_check: current_utilization BETWEEN 0 AND 100' }),
+    .refine((v) => S.passes(S.and(S.cmp(S.numeric(v, 2), ">=", 0), S.cmp(S.numeric(v, 2), "<=", 100))), { message: 'storage_locations_current_utilization_check: current_utilization BETWEEN 0 AND 100' }),
   isActive: z.boolean(),
   isPickable: z.boolean(),
   isReceivable: z.boolean(),
@@ -46,7 +46,7 @@ export const NewStorageLocationSchema = z.object({
   updatedAt: storageLocationsFields.updatedAt.optional(),
   updatedBy: storageLocationsFields.updatedBy.nullable().optional(),
 }).superRefine((r, ctx) => {
-  if (!S.passes(S.and(S.cmp(S.num(r.capacityWeight), ">", 0), S.cmp(S.num(r.capacityVolume), ">", 0)))) ctx.addIssue({ code: 'custom', message: 'storage_locations_capacity_check: capacity_weight > 0 AND capacity_volume > 0' });
+  if (!S.passes(S.and(S.cmp(S.numeric(r.capacityWeight, 3), ">", 0), S.cmp(S.numeric(r.capacityVolume, 3), ">", 0)))) ctx.addIssue({ code: 'custom', message: 'storage_locations_capacity_check: capacity_weight > 0 AND capacity_volume > 0' });
 });
 export type NewStorageLocationInput = z.input<typeof NewStorageLocationSchema>;
 
@@ -71,6 +71,6 @@ export const StorageLocationUpdateSchema = z.object({
   updatedAt: storageLocationsFields.updatedAt.optional(),
   updatedBy: storageLocationsFields.updatedBy.nullable().optional(),
 }).superRefine((r, ctx) => {
-  if (r.capacityWeight !== undefined && r.capacityVolume !== undefined && !S.passes(S.and(S.cmp(S.num(r.capacityWeight), ">", 0), S.cmp(S.num(r.capacityVolume), ">", 0)))) ctx.addIssue({ code: 'custom', message: 'storage_locations_capacity_check: capacity_weight > 0 AND capacity_volume > 0' });
+  if (r.capacityWeight !== undefined && r.capacityVolume !== undefined && !S.passes(S.and(S.cmp(S.numeric(r.capacityWeight, 3), ">", 0), S.cmp(S.numeric(r.capacityVolume, 3), ">", 0)))) ctx.addIssue({ code: 'custom', message: 'storage_locations_capacity_check: capacity_weight > 0 AND capacity_volume > 0' });
 });
 export type StorageLocationUpdateInput = z.input<typeof StorageLocationUpdateSchema>;
