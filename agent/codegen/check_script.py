@@ -168,6 +168,8 @@ class _Translator:
         scale = type_arguments(column.sql_type)[1:] if base_type(column) == "decimal" and kind else ()
         if scale:  # a check sees the value the column stores, rounded to its scale
             return _Term(f"S.numeric({self.reference(name)}, {scale[0]})", kind)
+        if base_type(column) == "float" and kind:  # REAL keeps single precision
+            return _Term(f"S.real({self.reference(name)})", kind)
         return _Term(_convert(self.reference(name), kind), kind)
 
 
@@ -215,6 +217,8 @@ export const S = {
     if (!DECIMAL.test(text)) return Number(text);
     return (text.startsWith('-') ? -1 : 1) * (Number(scaledDigits(text, scale)) / 10 ** scale);
   },
+  real: (value: Value): number | null => (value === null || value === undefined ? null : Math.fround(Number(value))),
+  /** TIMESTAMPTZ as an instant in milliseconds (PostgreSQL keeps microseconds: finer differences are lost). */
   instant: (value: Value): number | null => (value === null || value === undefined ? null : Date.parse(String(value))),
   bool: (value: boolean | null | undefined): Truth => value ?? null,
   /** DATE as 'YYYY-MM-DD': a four-digit year compares as text in calendar order. */

@@ -37,6 +37,7 @@ properties:
   high_only: {type: bigint, maximum: 1000}
   price: {type: decimal, precision: 6, scale: 2, minimum: 0}
   ratio: {type: double, minimum: 0, maximum: 1}
+  weight: {type: float, maximum: 1}
   status: {type: enum, values: [NEW, "IT'S DONE"], required: true, default: NEW}
   starts_on: {type: date}
   ends_on: {type: date}
@@ -105,6 +106,8 @@ CASES: list[tuple[str, dict[str, Any]]] = [
     ("decimal >= 0: rounds to zero first", {"price": "-0.004"}),
     ("double range: above", {"ratio": 1.01}),
     ("double range: below", {"ratio": -0.1}),
+    ("real: stored in single precision, within", {"weight": 1.00000001}),
+    ("real: above", {"weight": 1.001}),
     ("enum: other value", {"status": "DONE"}),
     ("enum: value with a quote", {"status": "IT'S DONE"}),
     ("enum omitted: its default", {"status": OMIT}),

@@ -20,6 +20,8 @@ export const S = {
     if (!DECIMAL.test(text)) return Number(text);
     return (text.startsWith('-') ? -1 : 1) * (Number(scaledDigits(text, scale)) / 10 ** scale);
   },
+  real: (value: Value): number | null => (value === null || value === undefined ? null : Math.fround(Number(value))),
+  /** TIMESTAMPTZ as an instant in milliseconds (PostgreSQL keeps microseconds: finer differences are lost). */
   instant: (value: Value): number | null => (value === null || value === undefined ? null : Date.parse(String(value))),
   bool: (value: boolean | null | undefined): Truth => value ?? null,
   /** DATE as 'YYYY-MM-DD': a four-digit year compares as text in calendar order. */
