@@ -7,6 +7,9 @@ single column on the field, the others on the object. An object check runs once 
 are known: in an insert, those with a default must be given (an omitted one is NULL); in an update,
 all of them. Checks not translated are listed in a comment at the top of the file, with the reason;
 the database still enforces them. Field names are the TypeScript target's (camelCase).
+
+Input syntax is the canonical one, sometimes stricter than PostgreSQL's: a uuid with hyphens, ISO
+dates and timestamps (`T`, not a space), decimals without an exponent. An interval is any string.
 """
 
 from __future__ import annotations
