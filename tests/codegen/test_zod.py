@@ -220,13 +220,18 @@ async def _migrated(db: asyncpg.Connection, loaded: LoadedSchema) -> None:
         await apply_sql(db, migration.up_name, migration.up_sql)
 
 
-async def test_zod_agrees_with_postgresql_on_inserts(db: asyncpg.Connection, tmp_path: Path) -> None:
+async def _inserts_judged(db: asyncpg.Connection, tmp_path: Path, rows: list[dict[str, Any]],
+                          options: CodegenOptions = CodegenOptions()) -> tuple[list[bool], list[bool]]:
+    """Whether PostgreSQL accepts each row as an insert, and whether NewSampleSchema does."""
     loaded = sample_schema()
     await _migrated(db, loaded)
-    root = _compiled(tmp_path, loaded)
-    rows = [_row(changes) for _, changes in CASES]
+    root = _compiled(tmp_path, loaded, options)
     database = [await _accepted(db, _insert(row)) for row in rows]
-    zod = _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+    return database, _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+
+
+async def test_zod_agrees_with_postgresql_on_inserts(db: asyncpg.Connection, tmp_path: Path) -> None:
+    database, zod = await _inserts_judged(db, tmp_path, [_row(changes) for _, changes in CASES])
     disagreements = [(name, d, z) for (name, _), d, z in zip(CASES, database, zod, strict=True) if d != z]
     assert disagreements == [], "(case, database accepts, zod accepts)"
     assert database.count(True) >= 15 and database.count(False) >= 15  # both sides exercised
@@ -309,12 +314,8 @@ def _random_values(rng: random.Random) -> list[dict[str, Any]]:
 
 
 async def test_zod_agrees_with_postgresql_on_random_values(db: asyncpg.Connection, tmp_path: Path) -> None:
-    loaded = sample_schema()
-    await _migrated(db, loaded)
-    root = _compiled(tmp_path, loaded)
     rows = [_row(changes) for changes in _random_values(random.Random(21))]
-    database = [await _accepted(db, _insert(row)) for row in rows]
-    zod = _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+    database, zod = await _inserts_judged(db, tmp_path, rows)
     disagreements = [(row, d) for row, d, z in zip(rows, database, zod, strict=True) if d != z]
     assert disagreements == [], "(row, database accepts)"
     assert 100 < database.count(True) < len(rows) - 100
@@ -326,13 +327,9 @@ NUMBERS = [9999.99, 9999.995, 9999.994, 9999.9949, 10000.0, 10000, -0.01, 0.0, 1
 
 
 async def test_zod_agrees_with_postgresql_on_decimals_as_numbers(db: asyncpg.Connection, tmp_path: Path) -> None:
-    loaded = sample_schema()
-    await _migrated(db, loaded)
-    root = _compiled(tmp_path, loaded, CodegenOptions(decimal="number"))
     rng = random.Random(7)
     numbers = NUMBERS + [round(rng.uniform(-10, 10_010), rng.randrange(5)) for _ in range(100)]
-    rows = [_row({"price": n}) for n in numbers]
-    database = [await _accepted(db, _insert(row)) for row in rows]
-    zod = _zod_verdicts(root, [("NewSampleSchema", row) for row in rows])
+    database, zod = await _inserts_judged(db, tmp_path, [_row({"price": n}) for n in numbers],
+                                          CodegenOptions(decimal="number"))
     assert [(n, d) for n, d, z in zip(numbers, database, zod, strict=True) if d != z] == [], "(price, database)"
     assert True in database and False in database
