@@ -16,12 +16,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from agent.lint.catalog import Catalog
 from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Finding, Severity
 from agent.lint.registry import Registry, UnknownRuleError
+from agent.lint.sizes import read_table_rows
+from agent.lint.target import NEWEST_PG_VERSION, SMALL_TABLE_ROWS, Target, TargetError
 from agent.lint.tools import Tool, UnknownToolError, detect, in_run_order, tool_named, tool_sources
 
-__all__ = ["LintInputError", "lint_project", "project_files", "rules_for"]
+__all__ = ["LintInputError", "lint_project", "project_files", "rules_for", "target_for"]
 
 
 class LintInputError(ValueError):
@@ -87,6 +90,19 @@ def _with_severity(finding: Finding, severities: Mapping[str, Severity]) -> Find
     return finding if wanted is None or wanted is finding.severity else replace(finding, severity=wanted)
 
 
+def target_for(
+    pg_version: int = NEWEST_PG_VERSION, small_tables: Sequence[str] = (),
+    small_table_rows: int = SMALL_TABLE_ROWS, database_url: str | None = None,
+) -> Target:
+    """The run's target database: its version, the tables given as small, and with
+    `database_url` every table's estimated rows (SizesUnavailableError when unreachable)."""
+    rows = read_table_rows(database_url) if database_url else None
+    try:
+        return Target.checked(pg_version, rows, small_tables, small_table_rows)
+    except TargetError as error:
+        raise LintInputError(str(error)) from None
+
+
 def lint_project(
     paths: Sequence[str],
     *,
@@ -95,18 +111,26 @@ def lint_project(
     disable: Sequence[str] = (),
     severity: Mapping[str, str] | None = None,
     exclude: Sequence[str] = (),
+    pg_version: int = NEWEST_PG_VERSION,
+    small_tables: Sequence[str] = (),
+    small_table_rows: int = SMALL_TABLE_ROWS,
+    database_url: str | None = None,
 ) -> Report:
     """Lint migration files and folders as `migration-agent lint` does, in one process.
 
     `tool`: the migration tool's name (None: detected from the files); `enable`/`disable`:
-    rule codes or names; `severity`: a rule code to "error" or "warning"; `exclude`: globs
-    of files to leave out.
+    rule codes or names; `severity`: a rule code (or name) to "error" or "warning";
+    `exclude`: globs of files to leave out; `pg_version`: the oldest PostgreSQL the
+    migrations must run on; `small_tables` (names) and, with `database_url`, the tables
+    whose estimated rows are below `small_table_rows`: their lock and rewrite findings are
+    warnings that say the size.
     """
+    target = target_for(pg_version, small_tables, small_table_rows, database_url)
     files = project_files(paths, exclude)
     chosen, chosen_by = _tool(tool, files)
     files = in_run_order(chosen, [p for p in files if chosen.lints(p)])
     texts = [(p, Path(p).read_text(encoding="utf-8")) for p in files]
-    report = lint_sequence(tool_sources(chosen, texts), rules_for(enable, disable))
+    report = lint_sequence(tool_sources(chosen, texts), rules_for(enable, disable), Catalog(target=target))
     report = replace(report, tool=chosen.name, tool_by=chosen_by)
     if not severity:
         return report

@@ -20,6 +20,7 @@ from agent.lint.effects import CHECK, INDEX, Dependents
 from agent.lint.facts import index_columns, key_indexes
 from agent.lint.nodes import ColumnType, alter_commands, column_type, referenced_columns, string_values, table_name
 from agent.lint.source import SourceFile
+from agent.lint.target import Target
 
 __all__ = ["Catalog", "ColumnType", "fold_dependents", "fold_forced_rls", "index_table"]
 
@@ -46,12 +47,15 @@ class Catalog:
     _dependents: dict[str, Dependents] = field(default_factory=dict)
     # (table, name) of each UNIQUE constraint, which running code may name (ON CONFLICT ON CONSTRAINT)
     unique_constraints: set[tuple[str, str]] = field(default_factory=set)
+    # the database the run is for: its version, its small tables (not changed by files)
+    target: Target = field(default_factory=Target)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
                        {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls),
-                       {t: dict(c) for t, c in self._dependents.items()}, set(self.unique_constraints))
+                       {t: dict(c) for t, c in self._dependents.items()}, set(self.unique_constraints),
+                       self.target)
 
     def dependents_of(self, table: str) -> Dependents:
         """The table's dependents as the earlier files left them (do not change it)."""

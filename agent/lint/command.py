@@ -11,14 +11,15 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from agent.commands import quick_exit
 from agent.exit_codes import ExitCode
+from agent.lint.catalog import Catalog
 from agent.lint.engine import Report, Summary, lint_sequence
 from agent.lint.model import Severity
 from agent.lint.parallel import UnreadableFileError, lint_and_render, read_files
@@ -26,6 +27,7 @@ from agent.lint.registry import Registry, UnknownRuleError
 from agent.lint.render import FORMATS, render
 from agent.lint.render.colour import colour_lint_text, wants_colour
 from agent.lint.source import SourceFile
+from agent.lint.target import NEWEST_PG_VERSION, OLDEST_PG_VERSION, SMALL_TABLE_ROWS, Target
 from agent.lint.tools import TOOLS, Tool, UnknownToolError, detect, in_run_order, tool_named, tool_sources
 from agent.postgres_url import checked_url
 
@@ -33,9 +35,6 @@ if TYPE_CHECKING:  # the trace (asyncio, asyncpg) is imported only when --trace 
     from agent.lint.trace import FileTrace
 
 __all__ = ["lint_command", "lint_paths", "select_rules"]
-
-T = TypeVar("T")
-
 
 def _fail(code: ExitCode, message: str) -> NoReturn:
     click.echo(f"migration-agent lint: {message}", err=True)
@@ -67,21 +66,37 @@ def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Reg
 
 
 def lint_paths(
-    paths: Sequence[str], rules: Registry | None = None, tool: Tool | None = None
+    paths: Sequence[str], rules: Registry | None = None, tool: Tool | None = None,
+    catalog: Catalog | None = None,
 ) -> tuple[list[SourceFile], Report]:
     """Read and lint files in the order given (earlier forward files inform later ones),
-    each cut into the runs `tool` makes of it (default: ours)."""
+    each cut into the runs `tool` makes of it (default: ours), for `catalog`'s target."""
     sources = _parse(paths, tool)
-    return sources, lint_sequence(sources, rules)
+    return sources, lint_sequence(sources, rules, catalog.copy() if catalog is not None else None)
+
+
+def _target(pg_version: int, small_tables: Sequence[str], small_table_rows: int,
+            database_url: str | None) -> Target:
+    """The run's target database; the sizes are read only when a URL is given."""
+    if database_url is None:
+        return Target.checked(pg_version, None, small_tables, small_table_rows)
+    from agent.lint.sizes import SizesUnavailableError, read_table_rows
+
+    try:
+        rows = read_table_rows(database_url)
+    except SizesUnavailableError as error:
+        _fail(ExitCode.INFRASTRUCTURE, str(error))
+    return Target.checked(pg_version, rows, small_tables, small_table_rows)
 
 
 def _lint_on_all_cpus(
-    paths: Sequence[str], rules: Registry, output_format: str, tool: Tool, tool_by: str
+    paths: Sequence[str], rules: Registry, output_format: str, tool: Tool, tool_by: str,
+    catalog: Catalog,
 ) -> tuple[Summary, list[str]]:
     """`lint_paths`' report rendered (in pieces to write one after the other) and its
     summary: from several processes when there are many files."""
     try:  # each worker reads its own files
-        return lint_and_render(paths, output_format, rules, tool=tool, tool_by=tool_by)
+        return lint_and_render(paths, output_format, rules, tool=tool, tool_by=tool_by, catalog=catalog)
     except UnreadableFileError as error:
         _fail(ExitCode.BAD_INPUT, str(error))
 
@@ -99,22 +114,10 @@ def _settings() -> object:
         _fail(ExitCode.BAD_INPUT, str(error))
 
 
-def _run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """asyncio.run, in a worker thread when the caller already runs an event loop."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(make())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
-
-
 def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[FileTrace]:
     from agent import embedded
     from agent.config import Settings
+    from agent.lint.sizes import run_async
     from agent.lint.trace import TraceError, clone_schema_sql, trace_sources
     from agent.runtime import scratch_postgres_url
 
@@ -123,7 +126,7 @@ def _run_trace(sources: list[SourceFile], database_url: str | None) -> list[File
     try:
         setup = clone_schema_sql(database_url) if database_url else None
         with scratch_postgres_url(settings) as server_url:
-            return _run_async(lambda: trace_sources(server_url, sources, setup))
+            return run_async(lambda: trace_sources(server_url, sources, setup))
     except (TraceError, embedded.EmbeddedError, OSError) as error:
         _fail(ExitCode.INFRASTRUCTURE, str(error))
 
@@ -189,7 +192,15 @@ def _tool_files(tool: Tool, paths: Sequence[str]) -> tuple[str, ...]:
 @click.option("--trace", is_flag=True,
               help="Also run the files in order on a scratch database and report locks taken.")
 @click.option("--database-url", metavar="URL", callback=checked_url,
-              help="With --trace: clone this database's schema (no rows) first.")
+              help="Read this database's table sizes (small tables' lock findings are warnings); "
+                   "with --trace, also clone its schema (no rows) first.")
+@click.option("--pg-version", type=click.IntRange(OLDEST_PG_VERSION, NEWEST_PG_VERSION),
+              default=NEWEST_PG_VERSION, show_default=True, metavar="N",
+              help="The oldest PostgreSQL major version the migrations must run on.")
+@click.option("--small-table", "small_tables", multiple=True, metavar="NAME",
+              help="A table known to be small: its lock and rewrite findings are warnings. Repeatable.")
+@click.option("--small-table-rows", type=click.IntRange(0), default=SMALL_TABLE_ROWS, show_default=True,
+              metavar="ROWS", help="With --database-url: tables with fewer estimated rows count as small.")
 @click.option("--enable", "enable", multiple=True, metavar="CODE",
               help="Also run this rule (code or name), e.g. one off by default. Repeatable.")
 @click.option("--disable", "disable", multiple=True, metavar="CODE",
@@ -198,7 +209,8 @@ def _tool_files(tool: Tool, paths: Sequence[str]) -> tuple[str, ...]:
               help="The migration tool that runs the files: " + ", ".join(TOOLS)
               + " (pop is popx). Default: detected from the files.")
 def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace: bool,
-                 database_url: str | None, enable: tuple[str, ...],
+                 database_url: str | None, pg_version: int, small_tables: tuple[str, ...],
+                 small_table_rows: int, enable: tuple[str, ...],
                  disable: tuple[str, ...], tool_name: str | None) -> None:
     """Lint SQL migrations for lock hazards, data loss and RLS gaps.
 
@@ -210,24 +222,30 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
 
     Rules off by default (see docs/rules/README.md) run only with --enable CODE.
 
+    --pg-version N lints for that server: what it refuses is MA004, and rules true only on
+    older versions (a constant default rewrote the table before 11) say so. Lock and rewrite
+    findings on a small table (--small-table, or below --small-table-rows estimated rows in
+    the --database-url database) are warnings that say its size.
+
     Exit codes: 0 ok; 1 findings at --fail-on level (or a statement failed in the trace);
     2 unreadable file, unknown rule, or invalid SQL (MA000: reported with the other files'
-    findings, and no --trace); 3 PostgreSQL unavailable for --trace.
+    findings, and no --trace); 3 PostgreSQL unavailable for --trace or --database-url.
     """
     rules = select_rules(enable, disable)
+    catalog = Catalog(target=_target(pg_version, small_tables, small_table_rows, database_url))
     files = expand_folders(files)
     tool, tool_by = choose_tool(tool_name, files)
     files = _tool_files(tool, files)
     traces = None
     if trace:  # the trace runs the parsed statements: parse and lint here
-        sources, report = lint_paths(files, rules, tool)
+        sources, report = lint_paths(files, rules, tool, catalog)
         report = dataclasses.replace(report, tool=tool.name, tool_by=tool_by)
         if not report.summary().unparsed:  # a file that does not parse would stop the run
             traces = _run_trace(sources, database_url)
         output = _output(report, traces, output_format)
         summary, pieces = report.summary(), [output]
     else:
-        summary, pieces = _lint_on_all_cpus(files, rules, output_format, tool, tool_by)
+        summary, pieces = _lint_on_all_cpus(files, rules, output_format, tool, tool_by, catalog)
     coloured = output_format == "text" and wants_colour(sys.stdout)
     for piece in pieces:
         click.echo(colour_lint_text(piece) if coloured else piece, nl=False, color=coloured)

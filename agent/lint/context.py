@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 BACKUP_PREFIX = "_backup_"
+# The first version whose SET NOT NULL skips its scan when a valid CHECK proves the column
+SET_NOT_NULL_USES_CHECKS = 12
 ROW_SECURITY = "row_security"
 _TK = TransactionStmtKind
 _BEGIN = frozenset({_TK.TRANS_STMT_BEGIN, _TK.TRANS_STMT_START})
@@ -80,6 +82,11 @@ class Context:
         """Whether an earlier statement of this file created the table (so it is empty)."""
         created_at = self.facts.created.get(table)
         return created_at is not None and created_at <= self.index
+
+    @property
+    def pg_version(self) -> int:
+        """The PostgreSQL version the run's migrations are for (`agent.lint.target`)."""
+        return self.earlier_files.target.pg_version
 
     def has_timeout(self, name: str) -> bool:
         return self.settings.get(name, False)
@@ -136,7 +143,7 @@ class Context:
             held = [t for t, mode in self.held.items()
                     if mode.blocks_writes and t not in self.dropped and locks.get(t, 0) < mode]
             long = bool(locks) and may_run_long(node, self.validated_not_null, self.earlier_files.type_of,
-                                                self.dependents_of)
+                                                self.dependents_of, self.pg_version)
             work = lock_work(node, held, locks, long)
             if work:
                 return work, held
@@ -178,7 +185,8 @@ class Context:
             t: m for t, m in locks.items() if not self.created_here(t) and t not in self.dropped
         }
         self.current_long = bool(self.current_locks) and may_run_long(
-            statement.node, self.validated_not_null, self.earlier_files.type_of, self.dependents_of
+            statement.node, self.validated_not_null, self.earlier_files.type_of, self.dependents_of,
+            self.pg_version,
         )
 
     def _on_tables(self, locks: Locks) -> Locks:
@@ -252,6 +260,8 @@ class Context:
             self.backups.update(table_name(r) for r in walk(query) if isinstance(r, ast.RangeVar))
 
     def _not_null_checks(self, node: ast.Node) -> None:
+        if self.pg_version < SET_NOT_NULL_USES_CHECKS:
+            return  # before 12, SET NOT NULL scans the table whatever checks prove
         table = table_name(getattr(node, "relation", None))
         for command in alter_commands(node):
             if command.subtype == AlterTableType.AT_ValidateConstraint and command.name:

@@ -27,11 +27,12 @@ from agent.lint.nodes import (
     type_name,
     walk,
 )
+from agent.lint.target import NEWEST_PG_VERSION
 
 __all__ = [
     "CHECK", "INDEX", "LOCKING_STATEMENTS", "Dependents", "DependentsOf", "Locks", "TypeOf", "blocks_writes",
     "filled_foreign_keys", "locks_of", "may_run_long", "rebuilt_by", "rechecked_by", "type_change_rewrites",
-    "volatile_call",
+    "volatile_call", "written_default",
 ]
 
 Locks = dict[str, LockMode]
@@ -282,12 +283,25 @@ def filled_foreign_keys(column: ast.ColumnDef) -> list[ast.Constraint]:
     return [c for c in column.constraints or () if c.contype == ConstrType.CONSTR_FOREIGN]
 
 
-def _column_scans(column: ast.ColumnDef) -> bool:
+# The first version that stores a constant default once instead of writing it into every row
+FAST_DEFAULTS = 11
+
+
+def written_default(constraint: ast.Constraint, pg_version: int) -> bool:
+    """Whether a DEFAULT of an added column is written into every existing row: a volatile
+    one, or before 11 any that is not NULL."""
+    if volatile_call(constraint.raw_expr):
+        return True
+    value = getattr(constraint.raw_expr, "isnull", False)
+    return pg_version < FAST_DEFAULTS and not value
+
+
+def _column_scans(column: ast.ColumnDef, pg_version: int) -> bool:
     """Whether adding the column fills every row or checks every row."""
     if type_name(column.typeName) in SERIAL_TYPES or filled_foreign_keys(column):
         return True
     for constraint in column.constraints or ():
-        if constraint.contype == ConstrType.CONSTR_DEFAULT and volatile_call(constraint.raw_expr):
+        if constraint.contype == ConstrType.CONSTR_DEFAULT and written_default(constraint, pg_version):
             return True
         if constraint.contype in (ConstrType.CONSTR_IDENTITY, ConstrType.CONSTR_CHECK, *_INDEXED):
             return True
@@ -313,7 +327,7 @@ def rebuilt_by(column: str, dependents: Dependents) -> list[str]:
 
 
 def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str]], type_of: TypeOf,
-                     dependents_of: DependentsOf) -> bool:
+                     dependents_of: DependentsOf, pg_version: int) -> bool:
     table = table_name(node.relation)
     for command in alter_commands(node, _AT.AT_AlterColumnType):
         column = command.def_
@@ -326,11 +340,12 @@ def _alter_runs_long(node: ast.AlterTableStmt, proven: Collection[tuple[str, str
         return True
     if any(_constraint_scans(c) for c in table_constraints(node)):
         return True
-    return any(_column_scans(c) for c in column_defs(node))
+    return any(_column_scans(c, pg_version) for c in column_defs(node))
 
 
 def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = (),
-                 type_of: TypeOf = _no_types, dependents_of: DependentsOf = _no_dependents) -> bool:
+                 type_of: TypeOf = _no_types, dependents_of: DependentsOf = _no_dependents,
+                 pg_version: int = NEWEST_PG_VERSION) -> bool:
     """Whether the statement reads or rewrites the whole table while holding its lock.
 
     `proven` holds (table, column) pairs a validated CHECK (col IS NOT NULL) covers, for
@@ -339,7 +354,7 @@ def may_run_long(statement: ast.Node, proven: Collection[tuple[str, str]] = (),
     and expression or partial indexes known so far, which a type change revisits row by row.
     """
     if isinstance(statement, ast.AlterTableStmt):
-        return _alter_runs_long(statement, proven, type_of, dependents_of)
+        return _alter_runs_long(statement, proven, type_of, dependents_of, pg_version)
     if isinstance(statement, ast.IndexStmt | ast.ReindexStmt | ast.RefreshMatViewStmt):
         return True
     return isinstance(statement, ast.VacuumStmt | ast.ClusterStmt)

@@ -21,6 +21,7 @@ from agent.lint.nodes import command_kinds
 from agent.lint.registry import Registry
 from agent.lint.source import SourceFile, SqlSyntaxError, parse_source_or_error
 from agent.lint.suppress import apply_ignores, marker_findings, read_ignores
+from agent.lint.target import Target
 
 __all__ = [
     "FileReport", "Report", "Summary", "default_rules", "lint_parsed", "lint_sequence",
@@ -156,9 +157,11 @@ def lint_parsed(
                       len(source.statements))
 
 
-def lint_source(path: str, text: str, rules: Registry | None = None) -> FileReport:
-    """Lint one migration's text (invalid SQL is its one finding, MA000)."""
-    return lint_parsed(parse_source_or_error(path, text), rules)
+def lint_source(path: str, text: str, rules: Registry | None = None, target: Target | None = None) -> FileReport:
+    """Lint one migration's text (invalid SQL is its one finding, MA000), for `target`'s
+    database (default: the newest PostgreSQL, sizes unknown)."""
+    catalog = Catalog(target=target) if target is not None else None
+    return lint_parsed(parse_source_or_error(path, text), rules, catalog)
 
 
 def lint_sequence(

@@ -97,6 +97,9 @@ class Rule:
     enabled_by_default: bool = True
     node_types: tuple[type, ...] = field(default=(), compare=False, repr=False)
     alter_kinds: frozenset[AlterTableType] = field(default=frozenset(), compare=False, repr=False)
+    # a lock or rewrite hazard whose cost grows with the table: on a table the run's target
+    # says is small (`agent.lint.target`), its finding is a warning that says the size
+    lowered_on_small_tables: bool = False
 
     @property
     def checks_statements(self) -> bool:
@@ -113,11 +116,17 @@ class Rule:
     ) -> Finding:
         """A finding of this rule at a character offset of the current file."""
         line, column = context.source.position(offset)
+        severity, message = self.severity, self.message.format(**values)
+        table = values.get("table") if self.lowered_on_small_tables else None
+        small = context.earlier_files.target.smallness(str(table)) if table else None
+        if small is not None:
+            severity = Severity.WARNING
+            message += f" ({table} {small}, so this is brief)"
         return Finding(
             code=self.code,
             name=self.name,
-            severity=self.severity,
-            message=self.message.format(**values),
+            severity=severity,
+            message=message,
             path=context.source.path,
             line=line,
             column=column,

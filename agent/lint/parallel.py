@@ -160,7 +160,7 @@ def _parse(chunk: Sequence[Any], load: _Load) -> _Parsed:
 
 def _work(
     chunk: Sequence[Any], load: _Load, rules: Registry | None,
-    before: BinaryIO | None, after: BinaryIO | None,
+    before: BinaryIO | None, after: BinaryIO | None, start: Catalog | None = None,
 ) -> tuple[_Parsed, Report | None]:
     """One worker's share: read, parse, take the catalog, pass it on, lint.
 
@@ -169,7 +169,10 @@ def _work(
     linted sometimes did not get the interpreter back before the linting ended, and the
     next worker waited all that time.)"""
     parsed = _parse(chunk, load)
-    catalog: Catalog | None = pickle.load(before) if before is not None else Catalog()
+    # the first worker starts from `start` (what the run knows of its database), the others
+    # from what the worker before them folded in
+    catalog: Catalog | None = (pickle.load(before) if before is not None
+                               else start.copy() if start is not None else Catalog())
     failed = not isinstance(parsed, list) or catalog is None
     if after is not None:
         onward = None if failed else _folded(catalog, parsed)  # type: ignore[arg-type]
@@ -244,10 +247,12 @@ def without_cyclic_gc() -> Iterator[None]:
 
 def lint_texts(
     files: Sequence[tuple[str, str]], rules: Registry | None = None, workers: int | None = None,
-    tool: Tool | None = None, tool_by: str = "",
+    tool: Tool | None = None, tool_by: str = "", catalog: Catalog | None = None,
 ) -> Report:
-    """`lint_sequence(tool_sources(tool, files), rules)`, on `workers` processes (default:
-    as many as pay off); the report names `tool` (default: ours, unnamed) and `tool_by`."""
+    """`lint_sequence(tool_sources(tool, files), rules, catalog)`, on `workers` processes
+    (default: as many as pay off); the report names `tool` (default: ours, unnamed) and
+    `tool_by`. `catalog` (not changed) is what the run knows before its first file: its
+    target database (`agent.lint.target`)."""
     count = worker_count(len(files)) if workers is None else max(1, min(workers, len(files)))
     name, by = (tool.name, tool_by) if tool is not None else ("", "")
     runs = tool or DEFAULT
@@ -257,8 +262,9 @@ def lint_texts(
 
     with without_cyclic_gc():
         if count == 1:
-            return dataclasses.replace(lint_sequence(load(files), rules), tool=name, tool_by=by)
-        report, _, answers, chunks = _lint_in_workers(files, load, rules, count, None)
+            start = catalog.copy() if catalog is not None else None
+            return dataclasses.replace(lint_sequence(load(files), rules, start), tool=name, tool_by=by)
+        report, _, answers, chunks = _lint_in_workers(files, load, rules, count, None, catalog)
         restored = [_restored(dict(chunk), flat)
                     for value, chunk in zip(answers, chunks, strict=True) for flat in value]
         return Report((*report.files, *restored), name, by)
@@ -267,6 +273,7 @@ def lint_texts(
 def lint_and_render(
     paths: Sequence[str], output_format: str, rules: Registry | None = None,
     workers: int | None = None, tool: Tool | None = None, tool_by: str = "",
+    catalog: Catalog | None = None,
 ) -> tuple[Summary, list[str]]:
     """The summary of `lint_texts(read_files(paths), rules, workers, tool, tool_by)` and its
     rendering in `output_format`, in pieces to write one after the other. Each worker reads
@@ -276,7 +283,7 @@ def lint_and_render(
 
     count = worker_count(len(paths)) if workers is None else max(1, min(workers, len(paths)))
     if count == 1 or output_format not in IN_PARTS:
-        report = lint_texts(read_files(paths), rules, workers, tool, tool_by)
+        report = lint_texts(read_files(paths), rules, workers, tool, tool_by, catalog)
         with without_cyclic_gc():
             return report.summary(), [render(report, output_format)]
     part, assemble = IN_PARTS[output_format]
@@ -286,7 +293,7 @@ def lint_and_render(
         return tool_sources(runs, read_files(chunk))
 
     with without_cyclic_gc():
-        _, own, answers, _ = _lint_in_workers(paths, load, rules, count, part)
+        _, own, answers, _ = _lint_in_workers(paths, load, rules, count, part, catalog)
         assert own is not None
         parts = [own, *answers]
         summary = sum((Summary(*counts) for counts, _ in parts), Summary())
@@ -296,7 +303,8 @@ def lint_and_render(
 
 
 def _lint_in_workers(
-    files: Sequence[Any], load: _Load, rules: Registry | None, count: int, part: Part | None
+    files: Sequence[Any], load: _Load, rules: Registry | None, count: int, part: Part | None,
+    start: Catalog | None = None,
 ) -> tuple[Report, tuple[tuple[int, ...], str] | None, list[Any], list[Sequence[Any]]]:
     """This worker's report, with `part` its counts and rendered files (made while the
     others finish), the other workers' answers (their flat reports, or with `part` their
@@ -320,7 +328,7 @@ def _lint_in_workers(
     pending = [read_end for read_end, _ in results]
     try:
         with os.fdopen(pipes[0][1], "wb") as onward:
-            parsed, report = _work(chunks[0], load, rules, None, onward)
+            parsed, report = _work(chunks[0], load, rules, None, onward, start)
         own = _rendered(report, part) if part is not None and report is not None else None
         answers = []
         while pending:

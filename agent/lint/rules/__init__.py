@@ -34,6 +34,7 @@ from agent.lint.rules import (
     ignore_without_reason,
     missing_lock_timeout,
     missing_statement_timeout,
+    needs_newer_postgres,
     nested_transaction,
     no_char_type,
     policy_without_with_check,
@@ -84,6 +85,7 @@ RULES = Registry(
         ignore_without_reason,
         unused_ignore,
         unknown_marker,
+        needs_newer_postgres,
         # locks and rewrites
         create_index_not_concurrent,
         drop_index_not_concurrent,

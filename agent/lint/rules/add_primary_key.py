@@ -46,6 +46,7 @@ RULE = Rule(
         "lot_events_pkey;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=TABLE_DEFINITIONS,
     alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

@@ -53,6 +53,7 @@ RULE = Rule(
         "ALTER TABLE lot_events ADD COLUMN event_no bigint;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

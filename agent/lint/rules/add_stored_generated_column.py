@@ -56,6 +56,7 @@ RULE = Rule(
         "ALTER TABLE lots ADD COLUMN total numeric;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_AddColumn}),
 )

@@ -57,6 +57,7 @@ RULE = Rule(
         "ALTER TABLE lots ALTER COLUMN lot_code TYPE text;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_AlterColumnType}),
 )

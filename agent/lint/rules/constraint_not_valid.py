@@ -67,6 +67,7 @@ RULE = Rule(
         "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_positive;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=TABLE_DEFINITIONS,
     alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )

@@ -48,5 +48,6 @@ RULE = Rule(
         "CREATE INDEX CONCURRENTLY idx_lots_material_id ON lots (material_id);"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.IndexStmt,),
 )

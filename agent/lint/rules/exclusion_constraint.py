@@ -50,6 +50,7 @@ RULE = Rule(
         "  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&));"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=TABLE_DEFINITIONS,
     alter_kinds=frozenset({AlterTableType.AT_AddConstraint}),
 )

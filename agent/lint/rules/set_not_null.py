@@ -52,6 +52,7 @@ RULE = Rule(
         "ALTER TABLE lots DROP CONSTRAINT lots_supplier_id_not_null;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_SetNotNull}),
 )

@@ -66,5 +66,6 @@ RULE = Rule(
         "ALTER TABLE lots VALIDATE CONSTRAINT lots_qty_check;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
 )

@@ -52,6 +52,7 @@ RULE = Rule(
         "CREATE INDEX CONCURRENTLY idx_lots_lower_code ON lots (lower(lot_code));"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_AlterColumnType}),
 )

@@ -54,6 +54,7 @@ RULE = Rule(
         "ALTER TABLE lots VALIDATE CONSTRAINT lots_status_check;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=(ast.AlterTableStmt,),
     alter_kinds=frozenset({AlterTableType.AT_AlterColumnType}),
 )

@@ -46,6 +46,7 @@ RULE = Rule(
         "ALTER TABLE lots ADD CONSTRAINT lots_code_key UNIQUE USING INDEX lots_code_key;"
     ),
     check=check,
+    lowered_on_small_tables=True,
     node_types=TABLE_DEFINITIONS,
     alter_kinds=frozenset({AlterTableType.AT_AddConstraint, AlterTableType.AT_AddColumn}),
 )
