@@ -125,3 +125,16 @@ def test_the_entry_function_takes_pg_version_and_severities(tmp_path: Path) -> N
     assert {f.code: f.severity for f in lowered.findings}["MA109"] is Severity.WARNING
     with pytest.raises(LintInputError, match="version 8"):
         lint_project([str(tmp_path)], pg_version=8)
+
+
+def test_forked_workers_lint_for_the_same_target() -> None:
+    from agent.lint.catalog import Catalog
+    from agent.lint.parallel import lint_texts
+
+    files = [(f"{n:03d}_m.sql", "SET lock_timeout = '2s';\nALTER TABLE lots ADD COLUMN q int DEFAULT 0;\n")
+             for n in range(6)]
+    catalog = Catalog(target=Target.checked(10, small=["lots"]))
+    one, two = (lint_texts(files, workers=w, catalog=catalog) for w in (1, 2))
+    assert [(f.path, f.code, f.severity) for f in two.findings] == [(f.path, f.code, f.severity) for f in one.findings]
+    assert {(f.code, f.severity) for f in two.findings if f.code == "MA109"} == {("MA109", Severity.WARNING)}
+    assert len([f for f in two.findings if f.code == "MA109"]) == 6
