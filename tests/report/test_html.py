@@ -113,3 +113,14 @@ def test_diagrams_after_and_before_with_the_changed_table_highlighted(with_befor
     assert page.count('class="table changed" data-table="lots"') == (2 if with_before else 1)
     assert report.changed_columns == ([("lots", "grade")] if with_before else [])
     assert page.count('class="row changed"') == (1 if with_before else 0)
+
+
+def test_hostile_identifiers_are_shown_as_text() -> None:
+    """Any PostgreSQL identifier is a name (issue 23): markup in one stays text in the page and the SVG."""
+    files = {"project.yaml": "project:\n  name: p\n",
+             "a.yaml": 'version: 1\nentity: A\ntable: "<script>alert(1)</script>"\nproperties:\n'
+                       '  "x</text><b>":\n    type: text\n'}
+    schema = load(files).schema
+    page = render_html(ReviewReport(kind="generate", before=None, after=schema))
+    assert "<script" not in page and "</text><b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "x&lt;/text&gt;&lt;b&gt;" in page
