@@ -25,6 +25,7 @@ from agent.codegen.model import (
     sorted_tables,
     type_arguments,
 )
+from agent.codegen.typescript import enum_const_name, enum_type_name
 from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
 
 __all__ = ["render"]
@@ -42,8 +43,7 @@ _SQLALCHEMY = ("BigInteger", "Boolean", "CheckConstraint", "Date", "DateTime", "
                "Index", "Integer", "Interval", "JSON", "LargeBinary", "Numeric", "PrimaryKeyConstraint", "REAL",
                "SmallInteger", "String", "Text", "Time", "UniqueConstraint", "Uuid", "text")
 _POSTGRESQL = ("ARRAY", "INET", "JSONB")
-_PYTHON = {"dt.": "import datetime as dt", "uuid.": "import uuid", "Decimal": "from decimal import Decimal",
-           "Any": "from typing import Any"}
+_PYTHON = {"dt.": "import datetime as dt", "uuid.": "import uuid", "Decimal": "from decimal import Decimal"}
 """Marker in the classes -> the import it needs; plain imports sort before `from` ones."""
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 """String literals, left out when looking for the names the classes use."""
@@ -55,8 +55,9 @@ def _q(text: str) -> str:
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
     found = relations(schema)
+    enums = [_enum(t, c) for t in sorted_tables(schema) for c in t.columns if c.property_type == "enum"]
     classes = [_model(schema, t, found) for t in sorted_tables(schema)]
-    body = "\n\n\n".join(classes)
+    body = "\n\n".join(enums) + ("\n\n\n" if enums else "") + "\n\n\n".join(classes)
     doc = (f'"""{header("").strip()}\n\nSQLAlchemy 2.0 models of the tables the migrations build. The migrations '
            "own the schema: row-level security, policies, the updated_at triggers and constraint comments are "
            'theirs alone, so use these for queries, not `create_all` in production."""')
@@ -65,10 +66,20 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
             + body + "\n"}
 
 
+def _enum(table: Table, column: Column) -> str:
+    values = ", ".join(_q(v) for v in column.enum_values)
+    comma = "," if len(column.enum_values) == 1 else ""
+    name = enum_type_name(table, column)
+    return (f"{name} = Literal[{values}]\n{enum_const_name(table, column)}: tuple[{name}, ...] = ({values}{comma})\n"
+            f'"""The values {table.name}.{column.name} allows (its CHECK), in order: for dropdowns."""')
+
+
 def _imports(body: str) -> str:
     code = _STRINGS.sub('""', body)
     python = sorted((line for marker, line in _PYTHON.items() if marker in code),
                     key=lambda line: (line.startswith("from"), line.split()[1]))
+    typing = _used(("Any", "Literal"), code)
+    python += [f"from typing import {', '.join(typing)}"] if typing else []
     lines = ["from __future__ import annotations", "", *python, ""]
     lines.append(_from_import("sqlalchemy", _used(_SQLALCHEMY, code)))
     if _used(_POSTGRESQL, code):
@@ -140,6 +151,7 @@ def _index(table: Table, index: Index) -> str:
 
 def _column(table: Table, column: Column) -> str:
     python, kind = _type(column)
+    python = enum_type_name(table, column) if column.property_type == "enum" else python
     arguments = [kind]
     if column.name in table.primary_key.columns:
         arguments.append("primary_key=True")

@@ -131,3 +131,16 @@ def test_the_models_module_is_lint_clean(tmp_path: Path) -> None:
                    str(path)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stdout
+
+
+def test_the_models_module_type_checks_strict(tmp_path: Path) -> None:
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed")
+    paths = []
+    for name, schema in (("examples_models", example_schema()), ("wide_models", wide().schema)):
+        paths.append(tmp_path / f"{name}.py")
+        paths[-1].write_text(render(schema, ["sqlalchemy"], CodegenOptions())["sqlalchemy/models.py"])
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, paths)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stdout
+    assert "LOT_QUALITY_STATUS: tuple[LotQualityStatus, ...]" in paths[0].read_text()

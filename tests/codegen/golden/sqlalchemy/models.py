@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
@@ -31,6 +31,19 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 class Base(DeclarativeBase):
     """The metadata of every table below."""
+
+
+LotUnitOfMeasure = Literal["EA", "KG", "L", "M"]
+LOT_UNIT_OF_MEASURE: tuple[LotUnitOfMeasure, ...] = ("EA", "KG", "L", "M")
+"""The values lots.unit_of_measure allows (its CHECK), in order: for dropdowns."""
+
+LotQualityStatus = Literal["QUARANTINE", "RELEASED", "REJECTED", "EXPIRED"]
+LOT_QUALITY_STATUS: tuple[LotQualityStatus, ...] = ("QUARANTINE", "RELEASED", "REJECTED", "EXPIRED")
+"""The values lots.quality_status allows (its CHECK), in order: for dropdowns."""
+
+StorageLocationLocationType = Literal["WAREHOUSE", "ZONE", "AISLE", "BIN"]
+STORAGE_LOCATION_LOCATION_TYPE: tuple[StorageLocationLocationType, ...] = ("WAREHOUSE", "ZONE", "AISLE", "BIN")
+"""The values storage_locations.location_type allows (its CHECK), in order: for dropdowns."""
 
 
 class Lot(Base):
@@ -61,8 +74,8 @@ class Lot(Base):
     material_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, comment="Material master record (owned by the catalog service)")
     storage_location_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3), nullable=False, server_default=text("0"))
-    unit_of_measure: Mapped[str] = mapped_column(String(2), nullable=False)
-    quality_status: Mapped[str] = mapped_column(String(10), nullable=False, server_default=text("'QUARANTINE'"))
+    unit_of_measure: Mapped[LotUnitOfMeasure] = mapped_column(String(2), nullable=False)
+    quality_status: Mapped[LotQualityStatus] = mapped_column(String(10), nullable=False, server_default=text("'QUARANTINE'"))
     manufactured_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     expiration_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
@@ -99,7 +112,7 @@ class StorageLocation(Base):
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
     location_code: Mapped[str] = mapped_column(String(20), nullable=False, comment="Unique location identifier within tenant. Format: [ZONE]-[AISLE]-[BIN] (e.g., \"A-01-05\")")
     location_name: Mapped[str] = mapped_column(String(100), nullable=False)
-    location_type: Mapped[str] = mapped_column(String(20), nullable=False)
+    location_type: Mapped[StorageLocationLocationType] = mapped_column(String(20), nullable=False)
     parent_location_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     zone: Mapped[str | None] = mapped_column(String(10), nullable=True)
     aisle: Mapped[str | None] = mapped_column(String(10), nullable=True)
