@@ -111,7 +111,8 @@ def _script(root: Path, scripts: list[str], rows: list[dict[str, Any]]) -> list[
 async def test_translated_checks_give_postgresqls_three_valued_answers(db: asyncpg.Connection,
                                                                       tmp_path: Path) -> None:
     rng = random.Random(2026)
-    expressions, scripts = [], []
+    expressions: list[str] = []
+    scripts: list[str] = []
     while len(expressions) < 150:
         expression = _expression(rng)
         try:
