@@ -24,6 +24,8 @@ class TableImport:
     options: ImportOptions
     problems: Problems
     implied_uniques: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
+    enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The schema's native enum types: name -> values."""
     properties: dict[str, Document] = field(default_factory=dict)
     constraints: list[Document] = field(default_factory=list)
     indexes: list[Document] = field(default_factory=list)

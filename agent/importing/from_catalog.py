@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,9 +47,10 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
     problems = Problems()
     shapes = {s.name: s for s in (_shape(t, options, problems) for t in catalog.tables) if s}
     implied = implied_uniques(shapes, options)
-    result = ImportResult(documents={PROJECT_FILE: project_document(options, _naming(shapes.values()))})
+    enums = {e.name: e.labels for e in catalog.enums}
+    result = ImportResult(documents={PROJECT_FILE: project_document(options, _naming(shapes.values()), enums)})
     for shape in shapes.values():
-        work = TableImport(shape, shapes, options, problems, implied)
+        work = TableImport(shape, shapes, options, problems, implied, enums)
         document = entity_document(work)
         name = file_name(shape.name)
         if name in result.documents:
@@ -104,10 +105,12 @@ def _naming(shapes: Iterable[Shape]) -> Naming:
     return detect_naming(tables, columns)
 
 
-def project_document(options: ImportOptions, naming: Naming = "snake_case") -> dict[str, Any]:
+def project_document(options: ImportOptions, naming: Naming = "snake_case",
+                     enums: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     return {"project": {
         "name": "wms", "postgres_min_version": 15,
         "tenant": {"column": options.tenant_column, "type": options.tenant_type, "setting": options.setting},
         "app_role": options.app_role, "migrations_dir": "migrations",
         **({} if naming == "snake_case" else {"naming": naming}),
+        **({"enums": {name: list(values) for name, values in sorted(enums.items())}} if enums else {}),
     }}

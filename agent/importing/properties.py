@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from agent.catalog.model import Column
@@ -25,7 +26,7 @@ def add_properties(work: TableImport) -> None:
 
 
 def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
-    fields = property_type(column.type)
+    fields = property_type(column.type, work.enums)
     if fields is None:
         work.lost(f"column {column.name} is {column.type}, a type the YAML language does not have;"
                   " it is left out")
@@ -49,17 +50,20 @@ def add_defaults(work: TableImport) -> None:
         prop = work.properties.get(column.name)
         if prop is None:
             continue
-        if column.default is not None and not column.generated and _default_loads(work, column):
-            prop["default"] = yaml_default(_type_fields(prop), column.default, work.simplify(column.default))
+        if column.default is not None and not column.generated:
+            value = yaml_default(_type_fields(prop, work.enums), column.default, work.simplify(column.default))
+            is_sql = isinstance(value, dict) and set(value) == {"sql"}
+            if not is_sql or _default_loads(work, column, value):
+                prop["default"] = value
         if column.comment is not None:
             prop["description"] = column.comment
 
 
-def _default_loads(work: TableImport, column: Column) -> bool:
+def _default_loads(work: TableImport, column: Column, value: dict[str, Any]) -> bool:
     """A default the YAML may not write (a sequence's `nextval`, a function of the database's own)
     is listed as lost rather than written into a file that would not load."""
     try:
-        parse_expression(work.simplify(column.default or ""), ExpressionKind.DEFAULT)
+        parse_expression(value.get("sql"), ExpressionKind.DEFAULT)
     except ExpressionError as error:
         why = str(error).split(";")[0]
         work.lost(f"the default of column {column.name}, {column.default}, cannot be written ({why}); "
@@ -68,6 +72,12 @@ def _default_loads(work: TableImport, column: Column) -> bool:
     return True
 
 
-def _type_fields(prop: dict[str, Any]) -> dict[str, Any]:
+def _type_fields(prop: dict[str, Any], enums: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """What a default is checked against: a native enum's values stand in for its name."""
     keep = ("type", "max_length", "precision", "scale", "values", "items", "minimum", "maximum")
-    return {key: value for key, value in prop.items() if key in keep}
+    fields = {key: value for key, value in prop.items() if key in keep}
+    if "native" in prop:
+        fields["values"] = list(enums[prop["native"]])
+    if "items" in fields:
+        fields["items"] = _type_fields(fields["items"], enums)
+    return fields

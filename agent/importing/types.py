@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
+
+from agent.schema.literals import quote_ident
 
 __all__ = ["property_type"]
 
@@ -18,14 +21,18 @@ _NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
 _NOT_ITEMS = frozenset({"array", "enum"})
 
 
-def property_type(format_type: str) -> dict[str, Any] | None:
+def property_type(format_type: str, enums: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
     """The property fields (`type`, `max_length`, `precision`...) of a column type; None if
-    the language has no such type (e.g. `timestamp without time zone`, `character(3)`)."""
+    the language has no such type (e.g. `timestamp without time zone`, `character(3)`). `enums`
+    names the schema's native enum types."""
+    native = {quote_ident(name): name for name in enums or {}}
     if format_type.endswith("[]"):
-        items = property_type(format_type[:-2])
-        if items is None or items["type"] in _NOT_ITEMS:
+        items = property_type(format_type[:-2], enums)
+        if items is None or (items["type"] in _NOT_ITEMS and "native" not in items):
             return None
         return {"type": "array", "items": items}
+    if format_type in native:
+        return {"type": "enum", "native": native[format_type]}
     if format_type in _SIMPLE:
         return {"type": _SIMPLE[format_type]}
     if match := _VARCHAR.match(format_type):

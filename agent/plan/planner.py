@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from agent.plan import alter_operations as alter
 from agent.plan.diff import PHASES, BackfillSettings, diff_table
+from agent.plan.enum_plan import enum_operations
 from agent.plan.errors import PlanError
 from agent.plan.operations import (
     AddForeignKey,
@@ -96,6 +97,7 @@ def plan(
     migrations += [m for m in phased if m not in contracts]
     migrations += _removals(contracts, [t for t in old.tables if t.name in dropped], old)
     migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
+    migrations = _with_enum_types(migrations, *enum_operations(old, new, allow_destructive))
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
     if old.needs_updated_at_function and not new.needs_updated_at_function:
@@ -332,6 +334,15 @@ def _comments(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[Operat
 
 def _key_comments(table: str, foreign_keys: tuple[ForeignKey, ...]) -> list[Operation]:
     return [SetComment(table, "constraint", fk.name, fk.comment) for fk in foreign_keys if fk.comment]
+
+
+def _with_enum_types(migrations: list[Migration], first: list[Operation], last: list[Operation]) -> list[Migration]:
+    """Enum types are made or changed before any table uses them, and dropped after the last one."""
+    before = [Migration(slug="enum_types", title="Create or change native enum types",
+                        operations=tuple(first))] if first else []
+    after = [Migration(slug="drop_enum_types", title="Drop native enum types no table uses",
+                       operations=tuple(last))] if last else []
+    return before + migrations + after
 
 
 def _with_function_first(migrations: list[Migration]) -> list[Migration]:

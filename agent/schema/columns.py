@@ -47,6 +47,8 @@ def sql_type(prop: Property) -> str:
         return _SIMPLE_TYPES[prop.type]
     if prop.type == "string":
         return f"VARCHAR({prop.max_length})" if prop.max_length else "TEXT"
+    if prop.type == "enum" and prop.native:
+        return quote_ident(prop.native)
     if prop.type == "enum":
         width = prop.max_length or max((len(v) for v in prop.values or ["x"]), default=1)
         return f"VARCHAR({width})"
@@ -83,6 +85,7 @@ class ColumnBuilder:
             property_type=prop.type,
             enum_values=tuple(prop.values or ()),
             array_of=prop.items.type if prop.items else None,
+            item_values=tuple(prop.items.values or ()) if prop.items else (),
             renamed_from=prop.renamed_from,
             backfill=self.default_sql(prop, prop.backfill, (*path, "backfill"))
             if prop.backfill is not None
@@ -148,7 +151,7 @@ class ColumnBuilder:
                 self.error((*path, "values", i), "enum values must be non-empty text")
 
     def _check_items(self, items: Property, path: KeyPath) -> None:
-        if items.type in ("array", "enum"):
+        if items.type == "array" or (items.type == "enum" and not items.native):
             self.error((*path, "type"), f"array items cannot be {items.type}")
         for key in ("required", "unique", "index", "references", "default", "backfill", "renamed_from"):
             if key in items.model_fields_set:
@@ -175,7 +178,7 @@ class ColumnBuilder:
     def _checks(self, name: str, prop: Property, path: KeyPath) -> list[Check]:
         column = quote_ident(name)
         texts: list[tuple[str, str]] = []
-        if prop.type == "enum" and prop.values:
+        if prop.type == "enum" and prop.values and not prop.native:
             listed = ", ".join(quote_literal(v) for v in prop.values)
             texts.append(("check", f"{column} IN ({listed})"))
         bounds = _bounds(column, prop.minimum, prop.maximum)

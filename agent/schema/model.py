@@ -15,6 +15,7 @@ from agent.schema.names import Naming, custom_setting_problem
 __all__ = [
     "Check",
     "Entity",
+    "EnumType",
     "ForeignKeyConstraint",
     "ForeignKeyTarget",
     "Index",
@@ -67,6 +68,29 @@ class TenantSettings(_Strict):
         return value
 
 
+class EnumType(_Strict):
+    """A native enum type (`CREATE TYPE ... AS ENUM`): its values in order, and values renamed
+    since the last migration (`renamed_from: {NEW: OLD}`)."""
+
+    values: list[str] = Field(min_length=1)
+    renamed_from: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_list_is_the_values(cls, data: Any) -> Any:
+        return {"values": data} if isinstance(data, list) else data
+
+    @model_validator(mode="after")
+    def _values_and_renames_fit(self) -> EnumType:
+        repeated = sorted({v for v in self.values if self.values.count(v) > 1})
+        if repeated or any(not v or "\x00" in v for v in self.values):
+            raise ValueError(f"enum values must be distinct, non-empty text (repeated: {', '.join(repeated)})")
+        for new, old in self.renamed_from.items():
+            if new not in self.values or old in self.values:
+                raise ValueError(f"renamed_from {new}: {old} needs {new} among the values and {old} not")
+        return self
+
+
 class Project(_Strict):
     name: str = "wms"
     postgres_min_version: int = Field(default=15, ge=15)
@@ -75,6 +99,8 @@ class Project(_Strict):
     migrations_dir: str = "migrations"
     naming: Naming = "snake_case"
     """The convention new table and column names are warned against; any name is accepted."""
+    enums: dict[str, EnumType] = Field(default_factory=dict)
+    """Native enum types by name; a property uses one with `type: enum` and `native: <name>`."""
 
 
 class ProjectFile(_Strict):
@@ -107,6 +133,8 @@ class Property(_Strict):
     minimum: int | float | None = None
     maximum: int | float | None = None
     values: list[str] | None = None
+    native: str | None = None
+    """`enum`: the name of a native enum type of project.yaml's `enums` (instead of `values`)."""
     items: Property | None = None
     required: bool = False
     default: Any = None

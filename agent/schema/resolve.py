@@ -42,6 +42,7 @@ from agent.schema.tables import (
     CheckPlace,
     Column,
     ColumnExamples,
+    EnumTypeDef,
     ForeignKey,
     Policy,
     PrimaryKey,
@@ -153,7 +154,7 @@ class _Resolver:
         if prop is None:
             return Column(name=name, sql_type="UUID", not_null=True, default="gen_random_uuid()",
                           property_type="uuid", implicit=True)
-        column, checks = builder.column(name, prop, ("properties", name))
+        column, checks = builder.column(name, self._native(draft, prop, ("properties", name)), ("properties", name))
         draft.checks.extend(checks)
         return column.model_copy(update={"not_null": True})
 
@@ -186,9 +187,28 @@ class _Resolver:
         if reserved:
             self.error(draft, path, f"column {name!r} is added by {reserved}; remove it here")
             return
-        column, checks = builder.column(name, prop, path)
+        column, checks = builder.column(name, self._native(draft, prop, path), path)
         draft.columns.append(column)
         draft.checks.extend(checks)
+
+    def _native(self, draft: _Draft, prop: Property, path: KeyPath) -> Property:
+        """A native enum's values come from project.yaml's `enums`."""
+        if prop.items is not None and prop.items.native:
+            return prop.model_copy(update={"items": self._native(draft, prop.items, (*path, "items"))})
+        if prop.native is None:
+            return prop
+        if prop.type != "enum":
+            self.error(draft, (*path, "native"), f"`native` applies to enum, not {prop.type}")
+            return prop
+        if prop.values is not None or prop.max_length is not None:
+            self.error(draft, (*path, "native"), "a native enum takes its values from project.yaml's `enums`: "
+                       "remove `values` and `max_length` here")
+        spec = self.project.enums.get(prop.native)
+        if spec is None:
+            hint = did_you_mean(prop.native, list(self.project.enums))
+            self.error(draft, (*path, "native"), f"no enum type {prop.native!r} in project.yaml's `enums`{hint}")
+            return prop.model_copy(update={"type": "text", "native": None})  # stands in: no errors that follow
+        return prop.model_copy(update={"values": list(spec.values)})
 
     def _implicit_reason(self, entity: Entity, name: str) -> str | None:
         if entity.audit and name in AUDIT_COLUMNS:
@@ -552,6 +572,9 @@ def resolve(
         tenant_setting=project.tenant.setting, app_role=project.app_role,
         postgres_min_version=project.postgres_min_version,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
+        enums=tuple(EnumTypeDef(name=name, values=tuple(spec.values),
+                                renamed_from=tuple(sorted(spec.renamed_from.items())))
+                    for name, spec in sorted(project.enums.items())),
         examples=_examples(resolver),
         check_places=_check_places(resolver),
     )

@@ -18,6 +18,7 @@ __all__ = [
     "CheckPlace",
     "Column",
     "ColumnExamples",
+    "EnumTypeDef",
     "ForeignKey",
     "Index",
     "Policy",
@@ -46,6 +47,8 @@ class Column(_Frozen):
     """The YAML type (`enum`, `string`, `timestamp`...), for code generation."""
     enum_values: tuple[str, ...] = ()
     array_of: str | None = None
+    item_values: tuple[str, ...] = ()
+    """An array of a native enum: the values of its items."""
     implicit: bool = False
     """Added by the agent (primary key, tenant or audit column), not written in `properties`."""
     renamed_from: str | None = None
@@ -155,6 +158,15 @@ class CheckPlace(_Frozen):
 HINT_FIELDS = frozenset({"examples", "check_places"})
 
 
+class EnumTypeDef(_Frozen):
+    """A native enum type the migrations create before the tables that use it."""
+
+    name: str
+    values: tuple[str, ...]
+    renamed_from: tuple[tuple[str, str], ...] = ()
+    """(new, old) pairs: values renamed since the previous version."""
+
+
 class Schema(_Frozen):
     project_name: str = "wms"
     tenant_column: str = "tenant_id"
@@ -162,6 +174,7 @@ class Schema(_Frozen):
     app_role: str = "app_user"
     postgres_min_version: int = 15
     tables: tuple[Table, ...] = ()
+    enums: tuple[EnumTypeDef, ...] = ()
     examples: tuple[ColumnExamples, ...] = Field(default=(), exclude=True)
     """Left out of snapshots and comparisons of what migrations build: hints only."""
     check_places: tuple[CheckPlace, ...] = Field(default=(), exclude=True)
@@ -181,6 +194,9 @@ class Schema(_Frozen):
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
+
+    def enum(self, name: str) -> EnumTypeDef | None:
+        return next((e for e in self.enums if e.name == name), None)
 
     @property
     def needs_updated_at_function(self) -> bool:

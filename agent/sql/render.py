@@ -32,6 +32,7 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 from agent.sql.render_alter import ALTER_RENDERERS, backfill_bypass, column_definition, sealed, set_aside
+from agent.sql.render_enum import ENUM_RENDERERS
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup", "updated_at_function_sql"]
 
@@ -99,15 +100,32 @@ def _restore_rows(op: CreateTable) -> str:
     """The backup's rows back, by column name (the table's columns may have been added in
     another order than its YAML's), before its triggers and policies exist; then the backup goes."""
     columns = column_list(tuple(c.name for c in op.table.columns))
+    values = ", ".join(f"{quote_ident(c.name)}::{c.sql_type}" if _native_enum(c) else quote_ident(c.name)
+                       for c in op.table.columns)
     backup = quote_ident(op.restore_from or "")
     return (f"INSERT INTO {quote_ident(op.table.name)} ({columns}) OVERRIDING SYSTEM VALUE\n"
-            f"{INDENT}SELECT {columns} FROM {backup};\nDROP TABLE {backup};")
+            f"{INDENT}SELECT {values} FROM {backup};\nDROP TABLE {backup};")
+
+
+def _as_text(column: Column) -> str:
+    name = quote_ident(column.name)
+    return f"{name}::{'text[]' if column.sql_type.endswith('[]') else 'text'} AS {name}"
+
+
+def _native_enum(column: Column) -> bool:
+    """A column of a native enum type (or an array of one): its backup holds text, so that the
+    type can be dropped after the table."""
+    return (column.property_type == "enum" or column.array_of == "enum") and not column.sql_type.startswith("VARCHAR")
 
 
 def table_backup(op: DropTable) -> str:
     backup = op.backup_as or ""
-    return (f"{set_aside(backup)}\nCREATE TABLE {quote_ident(backup)} AS TABLE {quote_ident(op.table.name)};\n"
-            f"{sealed(backup)}")
+    table = quote_ident(op.table.name)
+    source = f"TABLE {table}"
+    if any(_native_enum(c) for c in op.table.columns):
+        listed = ", ".join(_as_text(c) if _native_enum(c) else quote_ident(c.name) for c in op.table.columns)
+        source = f"SELECT {listed} FROM {table}"
+    return f"{set_aside(backup)}\nCREATE TABLE {quote_ident(backup)} AS {source};\n{sealed(backup)}"
 
 
 def _drop_table(op: DropTable) -> str:
@@ -249,6 +267,7 @@ _RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
 
 
 _RENDERERS.update(ALTER_RENDERERS)
+_RENDERERS.update(ENUM_RENDERERS)
 
 
 def render(operation: Operation) -> str:

@@ -208,7 +208,7 @@ def column_maker(table: Table, column: Column) -> Callable[[int, random.Random],
     """The column's sample values as a function of `i`: its rules read once."""
     if column.property_type == "array":
         element = Column(name=column.name, sql_type=column.sql_type.removesuffix("[]"), not_null=True,
-                         property_type=column.array_of or "text")
+                         property_type=column.array_of or "text", enum_values=column.item_values)
         item = _VALUES.get(element.property_type, _text)
         return lambda i, rng: [item(element, i + k, rng, ColumnRules()) for k in range(2)]
     make, rules = _VALUES.get(column.property_type, _text), rules_of(table, column.name)

@@ -37,6 +37,8 @@ def format_type(sql_type: str) -> str:
         return f"character varying({match[1]})"
     if match := re.fullmatch(r"DECIMAL\((\d+), (\d+)\)", sql_type):
         return f"numeric({match[1]},{match[2]})"
+    if sql_type.startswith('"'):
+        return sql_type  # a native enum type's name, quoted as format_type quotes it
     return _TYPES.get(sql_type, sql_type.lower())
 
 
@@ -104,6 +106,7 @@ def schema_facts(schema: Schema) -> Facts:
         facts |= _table_facts(table)
     if schema.needs_updated_at_function:
         facts[f"function {UPDATED_AT_FUNCTION}"] = "present"
+    facts |= {f"enum type {e.name}": ", ".join(e.values) for e in schema.enums}
     return facts
 
 
@@ -160,6 +163,7 @@ def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_"
         facts[f"table {table.name}"] = "present"
         facts |= _catalog_table_facts(table)
     facts |= {f"function {f.name}": "present" for f in catalog.functions}
+    facts |= {f"enum type {e.name}": ", ".join(e.labels) for e in catalog.enums}
     return facts
 
 
@@ -186,7 +190,7 @@ def _without_order(facts: Facts) -> Facts:
 
 
 def _difference(key: str, promised: str | None, found: str | None) -> Finding:
-    table = key.split(" / ", 1)[0].removeprefix("table ").removeprefix("function ")
+    table = key.split(" / ", 1)[0].removeprefix("table ").removeprefix("function ").removeprefix("enum type ")
     if found is None:
         message = f"missing {key}: the YAML promises {promised}"
     elif promised is None:
