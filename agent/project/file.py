@@ -145,7 +145,7 @@ class Project(_Strict):
         schemas = str(self.path(self.schemas_dir)) if "schemas_dir" in given else None
         lint = {key: value for key, value in (
             ("enable", self.lint.enable), ("disable", self.lint.disable), ("tool_name", self.lint.tool),
-            ("pg_version", self.lint.pg_version),
+            ("pg_version", self.lint.pg_version), ("small_tables", self.lint.small_tables),
         ) if value}
         serve = {key: value for key, value in (
             ("concurrency", self.service.concurrency), ("job_timeout", self.service.job_timeout),
