@@ -19,7 +19,7 @@ from agent.verify.constraint_values import bounds_of
 __all__ = ["render"]
 
 _TYPES = {
-    "uuid": "UUID", "string": "str", "text": "str", "smallint": "int", "integer": "int", "bigint": "int",
+    "uuid": "UUID", "string": "str", "text": "str", "enum": "str", "smallint": "int", "integer": "int", "bigint": "int",
     "decimal": "Decimal", "float": "float", "double": "float", "boolean": "bool", "date": "dt.date",
     "time": "dt.time", "timestamp": "dt.datetime", "interval": "dt.timedelta", "json": "Any",
     "jsonb": "Any", "bytea": "bytes", "inet": "IPvAnyInterface",

@@ -14,7 +14,7 @@ __all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_type_name"
            "ts_string", "ts_type"]
 
 _TYPES = {
-    "uuid": "string", "string": "string", "text": "string", "inet": "string", "time": "string",
+    "uuid": "string", "string": "string", "text": "string", "enum": "string", "inet": "string", "time": "string",
     "interval": "string", "smallint": "number", "integer": "number", "float": "number",
     "double": "number", "bigint": "string", "boolean": "boolean", "date": "Date", "timestamp": "Date",
     "json": "JsonValue", "jsonb": "JsonValue", "bytea": "Uint8Array",

@@ -33,7 +33,8 @@ from agent.verify.constraint_values import enum_values_of
 __all__ = ["render"]
 
 _TYPES = {
-    "uuid": "z.guid()", "string": "text()", "text": "text()", "smallint": "z.int().gte(-32768).lte(32767)",
+    "uuid": "z.guid()", "string": "text()", "text": "text()", "enum": "z.string()",
+    "smallint": "z.int().gte(-32768).lte(32767)",
     "integer": "z.int().gte(-2147483648).lte(2147483647)", "bigint": "bigint()", "float": "z.number()",
     "double": "z.number()", "boolean": "z.boolean()", "date": "z.iso.date()", "time": "z.iso.time()",
     "timestamp": "z.iso.datetime({ offset: true, local: true })", "interval": "z.string()",

@@ -1,0 +1,108 @@
+"""Adopting a database someone else built (issue 23): a hand-written schema in Prisma's shape
+(PascalCase tables, camelCase columns, native enums, an id function in defaults, a trigger,
+a reserved word as a column, no tenant column) imported, loaded, generated, applied again and
+turned into code."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+from click.testing import CliRunner, Result
+
+from agent.catalog import read_catalog
+from agent.codegen import CodegenOptions, render
+from agent.commands.import_schema import import_command
+from agent.exit_codes import ExitCode
+from agent.schema import load_schema_dir
+from agent.verify.schema_compare import compare_schema
+from tests.generate.helpers import generate
+from tests.generate.test_apply import apply_up
+
+pytestmark = pytest.mark.integration
+
+SQL = (Path(__file__).parent / "prisma_style.sql").read_text()
+
+
+async def _import(url: str, out: Path, *flags: str) -> Result:
+    return await asyncio.to_thread(CliRunner().invoke, import_command, ["--database-url", url, "-o", str(out), *flags])
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def scratch(postgres_server_url: str, template_database: str) -> AsyncIterator[asyncpg.Connection]:
+    """A second empty database, for the schema generated from the import."""
+    name = f"adopt_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(postgres_server_url)
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    connection = await asyncpg.connect(postgres_server_url.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        yield connection
+    finally:
+        await connection.close()
+        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_without_allow_loss_the_losses_are_listed_and_nothing_written(
+    db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path
+) -> None:
+    await db.execute(SQL)
+    result = await _import(fresh_database_url, tmp_path / "schemas")
+    assert result.exit_code == ExitCode.FINDINGS, result.output
+    assert "the default of column id, generate_id(), cannot be written" in result.output
+    assert "trigger Webhook_touch" in result.output
+    assert "function touch_updated_at() is not described" in result.output
+    assert "enum type" not in result.output  # native enums are expressed
+    assert "not snake_case" not in result.output and "does not load" not in result.output
+    assert not (tmp_path / "schemas").exists()
+
+
+async def test_allow_loss_writes_yaml_that_loads_generates_and_applies(
+    db: asyncpg.Connection, fresh_database_url: str, scratch: asyncpg.Connection, tmp_path: Path
+) -> None:
+    await db.execute(SQL)
+    out = tmp_path / "schemas"
+    result = await _import(fresh_database_url, out, "--allow-loss")
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "template-direct-link.yaml" in names and "webhook-call.yaml" in names and "team-member.yaml" in names
+    project = (out / "project.yaml").read_text()
+    assert "naming: camelCase" in project and "  enums:\n    DocumentStatus:\n    - DRAFT\n" in project
+    link = (out / "template-direct-link.yaml").read_text()
+    assert "table: TemplateDirectLink\ntenant_scoped: false\n" in link
+    database = fresh_database_url.rsplit("/", 1)[1]
+    assert f"reason: imported from {database} (" in link and "); review" in link
+
+    loaded = load_schema_dir(out)
+    assert [str(w) for w in loaded.warnings] == [
+        "field.yaml:35:3 properties.order: warning: column name 'order' is a reserved word in PostgreSQL: "
+        "every query must quote it"]
+    member = loaded.schema.table("TeamMember")
+    assert member is not None and not member.tenant_scoped and not member.policies
+    assert next(c for c in member.columns if c.name == "role").sql_type == '"Role"'
+
+    await apply_up(scratch, generate(loaded))
+    failed = [f.message for f in compare_schema(loaded.schema, await read_catalog(scratch)) if not f.passed]
+    assert failed == []
+    await scratch.execute("""INSERT INTO "User" (id, email, roles) VALUES (1, 'a@b.c', '{ADMIN}')""")
+    assert await scratch.fetchval("""SELECT "order" FROM "Field" LIMIT 1""") is None
+
+
+async def test_code_maps_to_the_exact_database_names(
+    db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path
+) -> None:
+    await db.execute(SQL)
+    out = tmp_path / "schemas"
+    assert (await _import(fresh_database_url, out, "--allow-loss")).exit_code == 0
+    files = render(load_schema_dir(out).schema, ["ts", "zod", "prisma", "typeorm"], CodegenOptions())
+    prisma = next(text for path, text in files.items() if path.endswith("schema.prisma"))
+    assert '@@map("TemplateDirectLink")' in prisma and '@map("webhookId")' in prisma
+    typeorm = next(text for path, text in files.items() if path.startswith("typeorm/") and "class Field" in text)
+    assert 'name: "order"' in typeorm
+    ts = next(text for path, text in files.items() if path.startswith("ts/") and "interface WebhookCall" in text)
+    assert "webhookId: string;" in ts
