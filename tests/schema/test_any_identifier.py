@@ -4,13 +4,17 @@ break the project's naming convention."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 import pytest
 
-from agent.catalog import read_catalog
+from agent.catalog import compare, read_catalog
+from agent.jobs.generate import generate_migrations
 from agent.project.file import Project
 from agent.schema import SchemaError, load_schema_sources
 from agent.schema.names import convention_problem, detect_naming, identifier_problem
+from agent.verify.apply import without_backups
 from agent.verify.schema_compare import compare_schema
 from tests.generate.helpers import generate
 from tests.generate.test_apply import apply_down, apply_up
@@ -140,3 +144,21 @@ async def test_mixed_case_schema_applies_and_matches_its_catalog(db: asyncpg.Con
     assert index.name == "idx_User_createdat_order"
     await apply_down(db, outcome)
     assert [t.name for t in (await read_catalog(db)).tables if not t.name.startswith("_backup_")] == []
+
+
+async def test_changes_to_mixed_case_tables_plan_apply_and_roll_back(db: asyncpg.Connection) -> None:
+    v1 = load_schema_sources(CAMEL)
+    await apply_up(db, generate(v1))
+    changed = USER.replace("  order: {type: integer, minimum: 0}",
+                           "  order: {type: integer, minimum: 5}\n  deletedAt: {type: timestamp, index: true}")
+    v2 = load_schema_sources({**CAMEL, "user.yaml": changed})
+    before = await read_catalog(db)
+    outcome = generate_migrations(v2, v1.schema, dt.datetime(2025, 12, 6, tzinfo=dt.UTC), [], allow_changes=True)
+    sql = "\n".join(m.up_sql for m in outcome.migrations)
+    assert 'ADD COLUMN "deletedAt" TIMESTAMPTZ' in sql and '"idx_User_deletedat"' in sql
+    assert '"User_order_check"' in sql
+    await apply_up(db, outcome)
+    after = await read_catalog(db)
+    assert [f.message for f in compare_schema(v2.schema, after, column_order=False) if not f.passed] == []
+    await apply_down(db, outcome)
+    assert compare(before, without_backups(await read_catalog(db))) == []
