@@ -97,4 +97,8 @@ RULE = Rule(
     bad="-- lint with --pg-version 14\nCREATE UNIQUE INDEX CONCURRENTLY i ON lots (sku) NULLS NOT DISTINCT;",
     good="CREATE UNIQUE INDEX CONCURRENTLY i ON lots (sku);",
     check=check,
+    # the statements that can hold a feature listed above (a column's constraint is in its
+    # table's CREATE or ALTER)
+    node_types=(ast.IndexStmt, ast.CreateStmt, ast.AlterTableStmt, ast.ViewStmt, ast.MergeStmt,
+                ast.ReindexStmt, ast.AlterEnumStmt),
 )

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
-from pglast.stream import RawStream
 
 from agent.lint.context import Context
 from agent.lint.effects import volatile_call, written_default
@@ -35,6 +34,8 @@ def check(statement: Statement, context: Context) -> Iterator[Finding]:
                 how = VOLATILE_HOW if known else UNKNOWN_HOW
                 yield RULE.at(context, at, table=table, column=column.colname, default=f"{function}()", how=how)
             elif default.raw_expr is not None and written_default(default, context.pg_version):
+                from pglast.stream import RawStream  # only for old targets: not at start-up
+
                 how = OLD_SERVER_HOW.format(target=context.pg_version)
                 yield RULE.at(context, at, table=table, column=column.colname,
                               default=RawStream()(default.raw_expr), how=how)
