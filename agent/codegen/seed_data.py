@@ -101,7 +101,7 @@ def _value(table: Table, column: Column, number: int, i: int, rng: random.Random
 def _scalar(table: Table, column: Column, number: int, i: int, rng: random.Random) -> Any:
     kind = base_type(column)
     if kind == "enum":
-        return rng.choice(column.enum_values)
+        return rng.choice(column.enum_values or column.item_values)
     if kind in ("string", "text"):
         return _text(table, column, number, i, rng)
     if kind in ("smallint", "integer", "bigint", "decimal", "float", "double"):

@@ -6,15 +6,17 @@ import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
 from agent.schema.literals import quote_ident
-from agent.schema.tables import Column, Table
+from agent.schema.tables import Column, Schema, Table
 from agent.verify.sample_data import fresh_value
 
-__all__ = ["attempt", "clone", "columns_in", "free_columns", "rolled_back", "unique_overrides"]
+__all__ = ["NewParent", "attempt", "clone", "columns_in", "free_columns", "materialized", "rolled_back",
+           "unique_overrides", "unused_value"]
 
 
 def columns_in(table: Table, expression: str) -> list[str]:
@@ -22,21 +24,40 @@ def columns_in(table: Table, expression: str) -> list[str]:
     return [c for c in table.column_names if re.search(rf"(?<![\w$]){re.escape(c)}(?![\w$])", expression)]
 
 
+@dataclass(frozen=True)
+class NewParent:
+    """A parent row made when the copy is inserted (a copy of `source_key`'s row, with `overrides`):
+    a unique key made of a foreign key's column already points at every parent row there is."""
+
+    parent: Table
+    referenced: str
+    source_key: Any
+    overrides: dict[str, Any]
+
+
 async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_column: str,
-                           avoid: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                           avoid: Mapping[str, Any] | None = None, *, schema: Schema | None = None) -> dict[str, Any]:
     """A new primary key and, for every unique key (constraint or unique index, expressions
     included), a new value in one of its free columns (not the tenant, not an enum, not a
     boolean), so a copy of a sample row violates none of them. Values are checked against the
-    table (a two-letter code has little room) and differ from `avoid`'s."""
+    table (a two-letter code has little room) and differ from `avoid`'s. With `schema`, a key
+    column with no parent row left to point at gets a `NewParent`, made by `clone`."""
     avoid = avoid or {}
-    return {name: await _unused_value(connection, table, table.column(name), avoid.get(name))
+    return {name: await unused_value(connection, table, table.column(name), avoid.get(name),
+                                     tenant_column=tenant_column, schema=schema)
             for name in _override_columns(table, tenant_column)}
 
 
-async def _unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any) -> Any:
+async def unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any = None, *,
+                       tenant_column: str, schema: Schema | None = None) -> Any:
+    """A value of `column` no row holds; for a foreign key's column, a parent row no row points at."""
     key = next((k for k in table.foreign_keys if k.columns == (column.name,)), None)
     if key is not None:
-        return await _unused_parent(connection, table, column, key.ref_table, key.ref_columns[0], avoid)
+        found = await _unused_parent(connection, table, column, key.ref_table, key.ref_columns[0], avoid)
+        parent = schema.table(key.ref_table) if schema is not None and found is None else None
+        if parent is None:
+            return fresh_value(table, column) if found is None else found
+        return await _new_parent(connection, parent, key.ref_columns[0], tenant_column) or fresh_value(table, column)
     candidates = [value for value in (fresh_value(table, column) for _ in range(20)) if value is not None]
     if not candidates:
         return None
@@ -54,7 +75,32 @@ async def _unused_parent(connection: asyncpg.Connection, table: Table, column: C
         f"SELECT p.{theirs} AS v FROM {quote_ident(parent)} AS p WHERE p.{theirs} IS NOT NULL AND NOT EXISTS "
         f"(SELECT FROM {quote_ident(table.name)} AS c WHERE c.{mine} = p.{theirs}) LIMIT 2")
     values = [row["v"] for row in rows if row["v"] != avoid]
-    return values[0] if values else fresh_value(table, column)
+    return values[0] if values else None
+
+
+async def _new_parent(connection: asyncpg.Connection, parent: Table, referenced: str,
+                      tenant_column: str) -> NewParent | None:
+    pk = quote_ident(parent.primary_key.columns[0])
+    source = await connection.fetchval(f"SELECT {pk} FROM {quote_ident(parent.name)} ORDER BY {pk} LIMIT 1")
+    if source is None:
+        return None
+    # the parent's own key columns get plain fresh values: one level of new rows, never a chain
+    return NewParent(parent, referenced, source, await unique_overrides(connection, parent, tenant_column))
+
+
+async def materialized(connection: asyncpg.Connection, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`changes` with each `NewParent` made and replaced by the value that points at it."""
+    found: dict[str, Any] = {}
+    for name, value in changes.items():
+        if not isinstance(value, NewParent):
+            found[name] = value
+            continue
+        made = await clone(connection, value.parent, value.source_key, value.overrides)
+        pk = value.parent.primary_key.columns[0]
+        found[name] = made if value.referenced == pk else await connection.fetchval(
+            f"SELECT {quote_ident(value.referenced)} FROM {quote_ident(value.parent.name)} "
+            f"WHERE {quote_ident(pk)} = $1", made)
+    return found
 
 
 def _override_columns(table: Table, tenant_column: str) -> list[str]:
@@ -79,6 +125,7 @@ def free_columns(table: Table, named: Iterable[str], tenant_column: str) -> list
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:
     """Insert a copy of row `key` with `changes` applied; returns the new row's key (or raises)."""
+    changes = await materialized(connection, changes)
     pk = quote_ident(table.primary_key.columns[0])
     name = quote_ident(table.name)
     return await connection.fetchval(

@@ -25,7 +25,15 @@ from agent.schema.tables import Check, Column, ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.parallel import per_item
 from agent.verify.report import Finding
-from agent.verify.rows import attempt, clone, columns_in, free_columns, unique_overrides
+from agent.verify.rows import (
+    attempt,
+    clone,
+    columns_in,
+    free_columns,
+    materialized,
+    unique_overrides,
+    unused_value,
+)
 from agent.verify.sample_data import fresh_value, rules_of
 
 __all__ = ["run"]
@@ -145,16 +153,17 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     """Insert a copy with fresh values in the key's NULL columns, then a second copy of it; in
     another tenant the copy passes a per-tenant key unless a global one (`across`) repeats too."""
     tenant = case.schema.tenant_column
-    filled = {c: _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
+    filled = {c: await _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
     filled = {c: v for c, v in filled.items() if v is not None}
     base = {k: v for k, v in case.base.items() if k not in columns}
-    second = {k: v for k, v in (await unique_overrides(case.connection, case.table, tenant, case.base)).items()
-              if k not in columns}
+    second = {k: v for k, v in (await unique_overrides(case.connection, case.table, tenant, case.base,
+                                                       schema=case.schema)).items() if k not in columns}
 
     def twice(extra: dict[str, Any]) -> Action:
         async def action() -> None:
-            await clone(case.connection, case.table, case.key, {**base, **filled})
-            await clone(case.connection, case.table, case.key, {**second, **filled, **extra})
+            shared = await materialized(case.connection, filled)  # both copies point at the same new parent
+            await clone(case.connection, case.table, case.key, {**base, **shared})
+            await clone(case.connection, case.table, case.key, {**second, **shared, **extra})
         return action
 
     shown = ", ".join(columns)
@@ -174,11 +183,15 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     return found
 
 
-def _new_key_value(case: _Case, column: Column) -> Any:
-    """A value no row holds for a free column; a fixed valid one for enums and booleans when NULL."""
+async def _new_key_value(case: _Case, column: Column) -> Any:
+    """A value no row holds for a free column (for a key's column, a parent row none points at);
+    a fixed valid one for enums and booleans when NULL."""
     if column.enum_values or column.property_type == "boolean":
         fixed = column.enum_values[0] if column.enum_values else True
         return fixed if case.source.get(column.name) is None else None
+    if any(k.columns == (column.name,) for k in case.table.foreign_keys):
+        return await unused_value(case.connection, case.table, column, tenant_column=case.schema.tenant_column,
+                                  schema=case.schema)
     return fresh_value(case.table, column)
 
 
@@ -229,7 +242,7 @@ async def _foreign_key(case: _Case, key: ForeignKey) -> list[Finding]:
 
 async def _table(context: VerifyContext, connection: asyncpg.Connection, table: Table) -> list[Finding]:
     case = _Case(context, table, connection)
-    case.base = await unique_overrides(case.connection, table, case.schema.tenant_column)
+    case.base = await unique_overrides(case.connection, table, case.schema.tenant_column, schema=case.schema)
     if case.key is None:
         return [Finding(check="constraints", table=table.name, passed=False,
                         message=f"{table.name}: no sample row to copy, the constraints could not be tried")]

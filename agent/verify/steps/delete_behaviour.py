@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from agent.schema.literals import quote_ident
-from agent.schema.tables import ForeignKey, Table
+from agent.schema.tables import ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, VerifyContext
 from agent.verify.parallel import per_item
 from agent.verify.report import Finding
@@ -29,9 +29,10 @@ class _Observed(Exception):
 
 
 async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, key: ForeignKey,
-                   child_key: Any, parent_key: Any, tenant_column: str) -> str:
+                   child_key: Any, parent_key: Any, schema: Schema) -> str:
+    tenant_column = schema.tenant_column
     column = next(c for c in key.columns if c != tenant_column)
-    changes = {**await unique_overrides(connection, child, tenant_column), column: None}
+    changes = {**await unique_overrides(connection, child, tenant_column, schema=schema), column: None}
     if child.name == parent.name:
         changes.pop(column)
     new_parent = await clone(connection, parent, parent_key, await unique_overrides(connection, parent, tenant_column))
@@ -74,7 +75,7 @@ async def _key(context: VerifyContext, connection: asyncpg.Connection, child: Ta
     transaction = connection.transaction()
     await transaction.start()
     try:
-        outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema.tenant_column)
+        outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema)
     finally:
         await transaction.rollback()
     expected = _EXPECTED.get(key.on_delete, "left the reference as")

@@ -6,6 +6,9 @@ turned into code."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -106,3 +109,29 @@ async def test_code_maps_to_the_exact_database_names(
     assert 'name: "order"' in typeorm
     ts = next(text for path, text in files.items() if path.startswith("ts/") and "interface WebhookCall" in text)
     assert "webhookId: string;" in ts
+
+
+def _cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=cwd, capture_output=True, text=True,
+                          check=False, timeout=300, env={**os.environ, **env})
+
+
+async def test_the_adopted_project_generates_verified_migrations_and_code(
+    db: asyncpg.Connection, fresh_database_url: str, postgres_server_url: str, tmp_path: Path
+) -> None:
+    """As a team would: import, then `generate --verify` (up, down, up, data, constraints, delete
+    behaviour, index use) and `codegen` on the files it wrote."""
+    await db.execute(SQL)
+    env = {"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url}
+    imported = await asyncio.to_thread(_cli, tmp_path, "import", "--database-url", fresh_database_url,
+                                       "-o", "schemas", "--allow-loss", env=env)
+    assert imported.returncode == 0, imported.stderr
+    generated = await asyncio.to_thread(_cli, tmp_path, "generate", "--verify", "--rows", "50",
+                                        "--now", "2025-12-05T10:30:00Z", env=env)
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    assert "Verification passed" in generated.stdout
+    assert "ok   Constraints" in generated.stdout and "ok   Delete behaviour" in generated.stdout
+    names = sorted(p.name for p in (tmp_path / "migrations").glob("*.sql"))
+    assert names[0] == "20251205103000_enum_types.sql"
+    code = await asyncio.to_thread(_cli, tmp_path, "codegen", "-t", "all", "-o", "generated", env=env)
+    assert code.returncode == 0, code.stderr
