@@ -16,7 +16,7 @@ from agent.schema.resolve import singular
 __all__ = ["PROPERTY_KEYS", "entity_document", "entity_name"]
 
 PROPERTY_KEYS = (
-    "type", "max_length", "min_length", "pattern", "precision", "scale", "minimum", "maximum",
+    "type", "max_length", "min_length", "pattern", "precision", "scale", "time_zone", "minimum", "maximum",
     "values", "native", "items", "required", "default", "unique", "index", "references", "description",
 )
 _REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant")

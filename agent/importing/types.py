@@ -17,6 +17,7 @@ _SIMPLE = {
     "interval": "interval", "json": "json", "jsonb": "jsonb", "bytea": "bytea", "inet": "inet",
 }
 _VARCHAR = re.compile(r"character varying\((\d+)\)\Z")
+_TIMESTAMP = re.compile(r"timestamp(?:\((\d)\))? (with|without) time zone\Z")
 _NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
 _NOT_ITEMS = frozenset({"array", "enum"})
 
@@ -35,6 +36,9 @@ def property_type(format_type: str, enums: Mapping[str, Any] | None = None) -> d
         return {"type": "enum", "native": native[format_type]}
     if format_type in _SIMPLE:
         return {"type": _SIMPLE[format_type]}
+    if match := _TIMESTAMP.match(format_type):
+        return {"type": "timestamp", **({"precision": int(match[1])} if match[1] else {}),
+                **({"time_zone": False} if match[2] == "without" else {})}
     if match := _VARCHAR.match(format_type):
         return {"type": "string", "max_length": int(match[1])}
     if format_type == "numeric":

@@ -83,8 +83,21 @@ class TableRows:
         return self.table.primary_key.columns[0]
 
     def inserted(self, row: Row) -> tuple[Any, ...]:
-        """The row as loaded: deferred keys still NULL."""
-        return tuple(None if c in self.deferred else row[c] for c in self.columns)
+        """The row as loaded: deferred keys still NULL; instants as UTC wall time in a `TIMESTAMP`
+        without time zone (the engine reasons in instants)."""
+        naive = self._naive_columns()
+        return tuple(None if c in self.deferred else _wall_time(row[c]) if c in naive else row[c]
+                     for c in self.columns)
+
+    def _naive_columns(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.table.columns
+                         if c.sql_type.startswith("TIMESTAMP") and not c.sql_type.startswith("TIMESTAMPTZ"))
+
+
+def _wall_time(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
 
 
 def solve(schema: Schema, counts: list[tuple[Any, int]], make: ValueMaker, seed: int | str = 1,

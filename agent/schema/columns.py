@@ -33,7 +33,8 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "max_length": frozenset({"string", "enum"}),
     "min_length": TEXT_TYPES,
     "pattern": TEXT_TYPES,
-    "precision": frozenset({"decimal"}),
+    "precision": frozenset({"decimal", "timestamp"}),
+    "time_zone": frozenset({"timestamp"}),
     "scale": frozenset({"decimal"}),
     "minimum": NUMERIC_TYPES,
     "maximum": NUMERIC_TYPES,
@@ -43,6 +44,9 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
 
 
 def sql_type(prop: Property) -> str:
+    if prop.type == "timestamp":
+        base = "TIMESTAMP" if prop.time_zone is False else "TIMESTAMPTZ"
+        return base if prop.precision is None else f"{base}({prop.precision})"
     if prop.type in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[prop.type]
     if prop.type == "string":
@@ -127,6 +131,10 @@ class ColumnBuilder:
                 self.error(where, str(error).replace("default", "example", 1))
 
     def _check_ranges(self, prop: Property, path: KeyPath) -> None:
+        if prop.type == "timestamp" and (prop.precision or 0) > 6:
+            self.error((*path, "precision"), "a timestamp keeps at most 6 digits of a second")
+        if prop.type == "decimal" and prop.precision == 0:
+            self.error((*path, "precision"), "a decimal needs a precision of at least 1")
         if prop.precision is not None and (prop.scale or 0) > prop.precision:
             self.error((*path, "scale"), f"scale {prop.scale} exceeds precision {prop.precision}")
         if prop.scale is not None and prop.precision is None:

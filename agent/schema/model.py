@@ -128,7 +128,10 @@ class Property(_Strict):
     max_length: int | None = Field(default=None, gt=0, le=10_485_760)
     min_length: int | None = Field(default=None, ge=0)
     pattern: str | None = None
-    precision: int | None = Field(default=None, ge=1, le=1000)
+    precision: int | None = Field(default=None, ge=0, le=1000)
+    """`decimal`: total digits (at least 1); `timestamp`: digits of the fraction of a second (0 to 6)."""
+    time_zone: bool | None = None
+    """`timestamp`: false makes it `TIMESTAMP` without time zone (what Prisma and many ORMs create)."""
     scale: int | None = Field(default=None, ge=0, le=1000)
     minimum: int | float | None = None
     maximum: int | float | None = None

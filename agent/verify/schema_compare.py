@@ -37,6 +37,9 @@ def format_type(sql_type: str) -> str:
         return f"character varying({match[1]})"
     if match := re.fullmatch(r"DECIMAL\((\d+), (\d+)\)", sql_type):
         return f"numeric({match[1]},{match[2]})"
+    if match := re.fullmatch(r"TIMESTAMP(TZ)?(?:\((\d)\))?", sql_type):
+        zone = "with" if match[1] else "without"
+        return f"timestamp{f'({match[2]})' if match[2] else ''} {zone} time zone"
     if sql_type.startswith('"'):
         return sql_type  # a native enum type's name, quoted as format_type quotes it
     return _TYPES.get(sql_type, sql_type.lower())
