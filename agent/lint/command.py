@@ -175,8 +175,8 @@ def _tool_files(tool: Tool, paths: Sequence[str]) -> tuple[str, ...]:
     """The files the tool runs on PostgreSQL, each down right after its own up."""
     left_out = [p for p in paths if not tool.lints(p)]
     if left_out:
-        click.echo(f"migration-agent lint: left out {len(left_out)} file(s) {tool.name} runs "
-                   f"on another database, such as {left_out[0]}", err=True)
+        click.echo(f"migration-agent lint: left out {len(left_out)} {tool.name} {tool.left_out}, "
+                   f"such as {left_out[0]}", err=True)
     kept = [p for p in paths if tool.lints(p)] if left_out else list(paths)
     return tuple(in_run_order(tool, kept))
 

@@ -345,3 +345,10 @@ def test_atlas_sum_beside_another_tools_format_is_that_tool(folder: str, tool: s
     (tmp_path / "atlas.sum").write_text("h1:x=\n", encoding="utf-8")
     paths = sorted(str(p) for p in tmp_path.glob("*.sql"))
     assert detect(paths, Path(paths[0]).read_text(encoding="utf-8")).name == tool
+
+
+def test_what_a_tool_leaves_out_is_named_for_what_it_is() -> None:
+    sqitch = CliRunner().invoke(lint_command, [str(FOLDERS / "sqitch")])
+    assert "left out 3 sqitch verify/ scripts (checks sqitch runs after a deploy, not migrations)" in sqitch.stderr
+    popx = CliRunner().invoke(lint_command, [str(FOLDERS / "popx")])
+    assert "left out 2 popx files it runs on another database" in popx.stderr

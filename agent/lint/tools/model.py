@@ -32,6 +32,8 @@ class Tool:
     # statement in it, PostgreSQL runs them as one implicit transaction, whatever the tool's
     # own transaction setting (and refuses CONCURRENTLY there).
     sends_whole_file: bool = False
+    # what the files `lints` leaves out are, for the message that says so
+    left_out: str = "files it runs on another database"
 
     def as_sent(self, source: SourceFile) -> SourceFile:
         """`source` run outside the tool's transaction, as the server runs it when the tool

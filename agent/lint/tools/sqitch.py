@@ -46,6 +46,7 @@ def _plan_order(root: str) -> dict[str, int]:
 class Sqitch(Tool):
     name = "sqitch"
     summary = "sqitch: deploy/, revert/ (down), verify/ (left out), in sqitch.plan's order"
+    left_out = "verify/ scripts (checks sqitch runs after a deploy, not migrations)"
 
     def detects(self, paths: Sequence[str], first_text: str) -> bool:
         found = (_split(p) for p in paths)
