@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from agent.catalog.model import Catalog
+from agent.catalog.model import Catalog, Sequence
 from agent.importing.context import TableImport
 from agent.importing.problems import Problems
+from agent.importing.properties import is_serial
 from agent.importing.shape import is_audit_trigger
 from agent.schema.tables import UPDATED_AT_FUNCTION
 
@@ -36,6 +37,20 @@ def _column_order(work: TableImport) -> None:
                   "the YAML puts it first")
 
 
+_MAXIMA = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
+
+
+def _serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
+    """The sequence a SERIAL column made, with SERIAL's settings: `serial: true` says all of it."""
+    table_name, _, column_name = (sequence.owned_by or "").partition(".")
+    table = next((t for t in catalog.tables if t.name == table_name), None)
+    column = next((c for c in table.columns if c.name == column_name), None) if table else None
+    settings = (sequence.start, sequence.increment, sequence.minimum, sequence.cache, sequence.cycle)
+    plain = settings == (1, 1, 1, 1, False)
+    return (column is not None and is_serial(table_name, column) and plain and sequence.comment is None
+            and sequence.maximum == _MAXIMA.get(sequence.type) and sequence.type == column.type)
+
+
 def check_other_objects(catalog: Catalog, audited: bool, problems: Problems) -> None:
     for view in catalog.views:
         kind = "materialized view" if view.materialized else "view"
@@ -45,6 +60,8 @@ def check_other_objects(catalog: Catalog, audited: bool, problems: Problems) -> 
             continue
         problems.lost("", f"{function.kind} {function.signature} is not described by the YAML")
     for sequence in catalog.sequences:
+        if _serial_sequence(catalog, sequence):
+            continue
         problems.lost(sequence.owned_by.split(".")[0] if sequence.owned_by else "",
                       f"sequence {sequence.name} is not described by the YAML")
     for enum in catalog.enums:

@@ -9,9 +9,12 @@ from agent.catalog.model import Column
 from agent.importing.context import TableImport
 from agent.importing.defaults import yaml_default
 from agent.importing.types import property_type
+from agent.schema.columns import serial_default
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 
-__all__ = ["add_defaults", "add_properties"]
+__all__ = ["add_defaults", "add_properties", "is_serial"]
+
+_SERIAL_TYPES = frozenset({"smallint", "integer", "bigint"})
 
 
 def add_properties(work: TableImport) -> None:
@@ -41,7 +44,15 @@ def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
         work.lost(f"column {column.name} has collation {column.collation}, which the YAML cannot say")
     if column.not_null or column.name == work.shape.primary_key:
         fields["required"] = True
+    if is_serial(work.name, column):
+        fields["serial"] = True
     return fields
+
+
+def is_serial(table: str, column: Column) -> bool:
+    """A SERIAL column: an integer whose default is `nextval` of `<table>_<column>_seq`."""
+    return (column.type in _SERIAL_TYPES and column.identity is None
+            and column.default == serial_default(table, column.name))
 
 
 def add_defaults(work: TableImport) -> None:
@@ -50,7 +61,7 @@ def add_defaults(work: TableImport) -> None:
         prop = work.properties.get(column.name)
         if prop is None:
             continue
-        if column.default is not None and not column.generated:
+        if column.default is not None and not column.generated and not prop.get("serial"):
             value = yaml_default(_type_fields(prop, work.enums), column.default, work.simplify(column.default))
             is_sql = isinstance(value, dict) and set(value) == {"sql"}
             if not is_sql or _default_loads(work, column, value):

@@ -16,7 +16,7 @@ from agent.schema.names import bounded_name
 from agent.schema.tables import Check, Column
 from agent.schema.yaml_source import SourceDocument
 
-__all__ = ["ColumnBuilder", "sql_type"]
+__all__ = ["ColumnBuilder", "serial_default", "sql_type"]
 
 _SIMPLE_TYPES = {
     "uuid": "UUID", "text": "TEXT", "smallint": "SMALLINT", "integer": "INTEGER",
@@ -35,6 +35,7 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "pattern": TEXT_TYPES,
     "precision": frozenset({"decimal", "timestamp"}),
     "time_zone": frozenset({"timestamp"}),
+    "serial": frozenset({"smallint", "integer", "bigint"}),
     "scale": frozenset({"decimal"}),
     "minimum": NUMERIC_TYPES,
     "maximum": NUMERIC_TYPES,
@@ -81,10 +82,10 @@ class ColumnBuilder:
         column = Column(
             name=name,
             sql_type=sql_type(prop) if self._type_ok(prop, path) else "TEXT",
-            not_null=prop.required,
-            default=self.default_sql(prop, prop.default, (*path, "default"))
-            if prop.has_default
-            else None,
+            not_null=prop.required or prop.serial,  # SERIAL is NOT NULL whatever else is said
+            default=serial_default(self.table, name) if prop.serial else self.default_sql(
+                prop, prop.default, (*path, "default")) if prop.has_default else None,
+            serial=prop.serial,
             comment=prop.description,
             property_type=prop.type,
             enum_values=tuple(prop.values or ()),
@@ -110,10 +111,12 @@ class ColumnBuilder:
 
     def _check_fields(self, prop: Property, path: KeyPath) -> None:
         for name, types in _FIELD_TYPES.items():
-            if getattr(prop, name) is not None and prop.type not in types:
+            given = getattr(prop, name) is not None and (name != "serial" or prop.serial)
+            if given and prop.type not in types:
                 allowed = ", ".join(sorted(types))
                 self.error((*path, name), f"`{name}` applies to {allowed}, not {prop.type}", at_key=True)
         self._check_ranges(prop, path)
+        self._check_serial(prop, path)
         self._check_enum(prop, path)
         if prop.items is not None:
             self._check_items(prop.items, (*path, "items"))
@@ -129,6 +132,10 @@ class ColumnBuilder:
             except ValueError as error:
                 where = (*path, "example", i) if listed else (*path, "example")
                 self.error(where, str(error).replace("default", "example", 1))
+
+    def _check_serial(self, prop: Property, path: KeyPath) -> None:
+        if prop.serial and prop.has_default:
+            self.error((*path, "default"), "a serial column takes its default from its sequence: remove `default`")
 
     def _check_ranges(self, prop: Property, path: KeyPath) -> None:
         if prop.type == "timestamp" and (prop.precision or 0) > 6:
@@ -225,6 +232,11 @@ def _bounds(column: str, low: float | None, high: float | None) -> str | None:
 
 def _number(value: float) -> str:
     return repr(value) if isinstance(value, float) else str(int(value))
+
+
+def serial_default(table: str, column: str) -> str:
+    """The default PostgreSQL gives a SERIAL column: `nextval` of `<table>_<column>_seq`."""
+    return f"nextval({quote_literal(quote_ident(f'{table}_{column}_seq'))}::regclass)"
 
 
 def literal_for(prop: Property, value: Any) -> str:

@@ -140,6 +140,9 @@ class Property(_Strict):
     """`enum`: the name of a native enum type of project.yaml's `enums` (instead of `values`)."""
     items: Property | None = None
     required: bool = False
+    serial: bool = False
+    """`smallint`/`integer`/`bigint`: numbered by a sequence of its own (SERIAL), as Prisma's
+    autoincrement() and many ORMs make a key."""
     default: Any = None
     unique: bool | Literal["global"] = False
     index: bool = False

@@ -47,6 +47,8 @@ class Column(_Frozen):
     """The YAML type (`enum`, `string`, `timestamp`...), for code generation."""
     enum_values: tuple[str, ...] = ()
     array_of: str | None = None
+    serial: bool = False
+    """Created as SERIAL: `default` is then the `nextval` of the sequence PostgreSQL makes for it."""
     item_values: tuple[str, ...] = ()
     """An array of a native enum: the values of its items."""
     implicit: bool = False

@@ -41,12 +41,16 @@ def _table(op: Any) -> str:
     return f"ALTER TABLE {quote_ident(op.table)}"
 
 
+_SERIALS = {"SMALLINT": "SMALLSERIAL", "INTEGER": "SERIAL", "BIGINT": "BIGSERIAL"}
+
+
 def column_definition(column: Column) -> str:
     """`name TYPE [NOT NULL] [DEFAULT ...]`, as CREATE TABLE and ADD COLUMN write it."""
-    parts = [quote_ident(column.name), column.sql_type]
+    kind = _SERIALS.get(column.sql_type, column.sql_type) if column.serial else column.sql_type
+    parts = [quote_ident(column.name), kind]
     if column.not_null:
         parts.append("NOT NULL")
-    if column.default is not None:
+    if column.default is not None and not column.serial:
         parts.append(f"DEFAULT {column.default}")
     return " ".join(parts)
 
