@@ -18,13 +18,12 @@ from pathlib import Path
 
 from agent.lint.catalog import Catalog
 from agent.lint.engine import Report, lint_sequence
-from agent.lint.model import Finding, Severity
+from agent.lint.model import Severity
 from agent.lint.registry import Registry, UnknownRuleError
-from agent.lint.sizes import read_table_rows
 from agent.lint.target import NEWEST_PG_VERSION, SMALL_TABLE_ROWS, Target, TargetError
 from agent.lint.tools import Tool, UnknownToolError, detect, in_run_order, tool_named, tool_sources
 
-__all__ = ["LintInputError", "lint_project", "project_files", "rules_for", "target_for"]
+__all__ = ["LintInputError", "excluded", "lint_project", "project_files", "rules_for", "target_for"]
 
 
 class LintInputError(ValueError):
@@ -42,19 +41,24 @@ def project_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str
             found.append(path)
         else:
             raise LintInputError(f"{path}: no such file or folder")
-    return [p for p in found if not _excluded(p, exclude)]
+    return [p for p in found if not excluded(p, exclude)]
 
 
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    """Whether a glob of `patterns` matches the path or its base name."""
     name = os.path.basename(path)
     return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def rules_for(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Registry:
+def rules_for(enable: Sequence[str] = (), disable: Sequence[str] = (),
+              severity: Mapping[str, str] | None = None) -> Registry:
+    """The default rules plus `enable` minus `disable`, with `severity`'s levels (a rule's
+    code or name to "error" or "warning")."""
     from agent.lint.rules import RULES
 
     try:
-        return RULES.selected(enable, disable)
+        chosen = RULES.selected(enable, disable)
+        return chosen.with_severities({k: _severity(v) for k, v in (severity or {}).items()})
     except UnknownRuleError as error:
         raise LintInputError(str(error)) from None
 
@@ -69,25 +73,11 @@ def _tool(name: str | None, paths: Sequence[str]) -> tuple[Tool, str]:
     return detect(paths, first), "detected"
 
 
-def _code(key: str) -> str:
-    from agent.lint.rules import RULES
-
-    try:
-        return RULES.resolve(key).code
-    except UnknownRuleError as error:
-        raise LintInputError(str(error)) from None
-
-
 def _severity(level: str) -> Severity:
     try:
         return Severity(level.strip().lower())
     except ValueError:
         raise LintInputError(f"no severity is called {level!r} (known: error, warning)") from None
-
-
-def _with_severity(finding: Finding, severities: Mapping[str, Severity]) -> Finding:
-    wanted = severities.get(finding.code)
-    return finding if wanted is None or wanted is finding.severity else replace(finding, severity=wanted)
 
 
 def target_for(
@@ -96,6 +86,8 @@ def target_for(
 ) -> Target:
     """The run's target database: its version, the tables given as small, and with
     `database_url` every table's estimated rows (SizesUnavailableError when unreachable)."""
+    from agent.lint.sizes import read_table_rows
+
     rows = read_table_rows(database_url) if database_url else None
     try:
         return Target.checked(pg_version, rows, small_tables, small_table_rows)
@@ -130,11 +122,6 @@ def lint_project(
     chosen, chosen_by = _tool(tool, files)
     files = in_run_order(chosen, [p for p in files if chosen.lints(p)])
     texts = [(p, Path(p).read_text(encoding="utf-8")) for p in files]
-    report = lint_sequence(tool_sources(chosen, texts), rules_for(enable, disable), Catalog(target=target))
-    report = replace(report, tool=chosen.name, tool_by=chosen_by)
-    if not severity:
-        return report
-    wanted = {_code(key): _severity(level) for key, level in severity.items()}
-    return replace(report, files=tuple(
-        replace(f, findings=tuple(_with_severity(x, wanted) for x in f.findings))
-        for f in report.files))
+    rules = rules_for(enable, disable, severity)
+    report = lint_sequence(tool_sources(chosen, texts), rules, Catalog(target=target))
+    return replace(report, tool=chosen.name, tool_by=chosen_by)

@@ -19,6 +19,7 @@ import click
 
 from agent.commands import quick_exit
 from agent.exit_codes import ExitCode
+from agent.lint.api import excluded
 from agent.lint.catalog import Catalog
 from agent.lint.engine import Report, Summary, lint_sequence
 from agent.lint.model import Severity
@@ -52,17 +53,27 @@ def _parse(paths: Sequence[str], tool: Tool | None) -> list[SourceFile]:
     return tool_sources(tool or TOOLS["ours"], [_read(p) for p in paths])
 
 
-def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = ()) -> Registry:
-    """The default rules plus `enable` minus `disable` (codes or names)."""
+def select_rules(enable: Sequence[str] = (), disable: Sequence[str] = (),
+                 severity: Sequence[str] = ()) -> Registry:
+    """The default rules plus `enable` minus `disable` (codes or names), at the levels
+    `severity` gives (`CODE=error` or `CODE=warning`)."""
     from agent.lint.engine import default_rules
     from agent.lint.rules import RULES
 
-    if not enable and not disable:
+    if not enable and not disable and not severity:
         return default_rules()
     try:
-        return RULES.selected(enable, disable)
+        return RULES.selected(enable, disable).with_severities(dict(map(_level, severity)))
     except UnknownRuleError as error:
         _fail(ExitCode.BAD_INPUT, str(error))
+
+
+def _level(item: str) -> tuple[str, Severity]:
+    rule, _, level = item.partition("=")
+    try:
+        return rule.strip(), Severity(level.strip().lower())
+    except ValueError:
+        _fail(ExitCode.BAD_INPUT, f"--severity {item!r}: give CODE=error or CODE=warning")
 
 
 def lint_paths(
@@ -205,13 +216,18 @@ def _tool_files(tool: Tool, paths: Sequence[str]) -> tuple[str, ...]:
               help="Also run this rule (code or name), e.g. one off by default. Repeatable.")
 @click.option("--disable", "disable", multiple=True, metavar="CODE",
               help="Do not run this rule (code or name). Repeatable; wins over --enable.")
+@click.option("--severity", "severity", multiple=True, metavar="CODE=LEVEL",
+              help="Report this rule (code or name) at this level, error or warning. Repeatable.")
+@click.option("--exclude", "exclude", multiple=True, metavar="GLOB",
+              help="Leave out the files whose path or name matches. Repeatable.")
 @click.option("--tool", "tool_name", metavar="NAME",
               help="The migration tool that runs the files: " + ", ".join(TOOLS)
               + " (pop is popx). Default: detected from the files.")
 def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace: bool,
                  database_url: str | None, pg_version: int, small_tables: tuple[str, ...],
                  small_table_rows: int, enable: tuple[str, ...],
-                 disable: tuple[str, ...], tool_name: str | None) -> None:
+                 disable: tuple[str, ...], severity: tuple[str, ...], exclude: tuple[str, ...],
+                 tool_name: str | None) -> None:
     """Lint SQL migrations for lock hazards, data loss and RLS gaps.
 
     PATHS are files, or folders whose .sql files are linted in path order, except that
@@ -231,9 +247,11 @@ def lint_command(files: tuple[str, ...], output_format: str, fail_on: str, trace
     2 unreadable file, unknown rule, or invalid SQL (MA000: reported with the other files'
     findings, and no --trace); 3 PostgreSQL unavailable for --trace or --database-url.
     """
-    rules = select_rules(enable, disable)
+    rules = select_rules(enable, disable, severity)
     catalog = Catalog(target=_target(pg_version, small_tables, small_table_rows, database_url))
-    files = expand_folders(files)
+    files = tuple(f for f in expand_folders(files) if not excluded(f, exclude))
+    if not files:
+        _fail(ExitCode.BAD_INPUT, "--exclude left no file to lint")
     tool, tool_by = choose_tool(tool_name, files)
     files = _tool_files(tool, files)
     traces = None

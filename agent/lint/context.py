@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from pglast import ast, parser
@@ -23,6 +24,7 @@ from pglast.enums import (
 from agent.lint.catalog import Catalog, fold_dependents, fold_forced_rls, index_table
 from agent.lint.effects import Dependents, Locks, blocks_writes, locks_of, may_run_long
 from agent.lint.facts import FileFacts, gather_facts
+from agent.lint.model import Severity
 from agent.lint.nodes import alter_commands, func_name, string_values, table_name, walk
 from agent.lint.source import SourceFile, Statement
 from agent.sql.parsing import parse_sql
@@ -68,6 +70,8 @@ class Context:
     current_locks: Locks = field(default_factory=dict)
     current_long: bool = False
     statement_node: ast.Node | None = None
+    # severities chosen for the run (`--severity`), by rule code
+    levels: Mapping[str, Severity] = field(default_factory=dict)
     # whether an earlier statement of the file took a lock that blocks writes, and one
     # that also scanned or rewrote its table while holding it
     blocked_earlier: bool = False
@@ -450,9 +454,11 @@ def is_down(source: SourceFile) -> bool:
     return marked or name.endswith(("_down.sql", ".down.sql"))
 
 
-def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Context:
+def new_context(source: SourceFile, earlier_files: Catalog | None = None,
+                levels: Mapping[str, Severity] | None = None) -> Context:
     """The state before the file's first statement; `earlier_files` as left by the
-    forward migrations linted before it in the same run."""
+    forward migrations linted before it in the same run; `levels` the severities chosen
+    for the run, by rule code."""
     facts = gather_facts(source)
     transactional = source.transactional
     if transactional is None:
@@ -466,4 +472,5 @@ def new_context(source: SourceFile, earlier_files: Catalog | None = None) -> Con
         implicit_transaction=implicit,
         in_transaction=implicit,
         earlier_files=earlier_files if earlier_files is not None else Catalog(),
+        levels=levels or {},
     )

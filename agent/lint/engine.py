@@ -140,7 +140,7 @@ def lint_parsed(
     if source.syntax_error is not None:
         return FileReport(source.path, source, (_syntax_finding(source, source.syntax_error),))
     rules = rules if rules is not None else default_rules()
-    context = new_context(source, earlier_files)
+    context = new_context(source, earlier_files, rules.levels)
     raw: list[Finding] = []
     checks_for = rules.checks_for
     for statement in source.statements:

@@ -116,7 +116,7 @@ class Rule:
     ) -> Finding:
         """A finding of this rule at a character offset of the current file."""
         line, column = context.source.position(offset)
-        severity, message = self.severity, self.message.format(**values)
+        severity, message = context.levels.get(self.code, self.severity), self.message.format(**values)
         table = values.get("table") if self.lowered_on_small_tables else None
         small = context.earlier_files.target.smallness(str(table)) if table else None
         if small is not None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
-from agent.lint.model import Check, Rule
+from agent.lint.model import Check, Rule, Severity
 
 __all__ = ["DuplicateRuleError", "Registry", "UnknownRuleError"]
 
@@ -21,10 +21,12 @@ class UnknownRuleError(KeyError):
 
 
 class Registry:
-    def __init__(self, rules: Iterable[Rule] = ()) -> None:
+    def __init__(self, rules: Iterable[Rule] = (), levels: Mapping[str, Severity] | None = None) -> None:
         self._rules: dict[str, Rule] = {}
         self._names: dict[str, Rule] = {}
         self._checks: dict[tuple[type, frozenset[int] | None], tuple[Check, ...]] = {}
+        # severities chosen for this run (by code), which the findings take (`Rule.at`)
+        self.levels: dict[str, Severity] = dict(levels or {})
         for rule in rules:
             self.register(rule)
 
@@ -70,6 +72,13 @@ class Registry:
         on |= {self.resolve(key).code for key in enable}
         on -= {self.resolve(key).code for key in disable}
         return Registry(rule for rule in self if rule.code in on)
+
+    def with_severities(self, levels: Mapping[str, Severity]) -> Registry:
+        """The same rules, their findings at the severity `levels` gives (by code or name)."""
+        if not levels:
+            return self
+        wanted = {self.resolve(key).code: level for key, level in levels.items()}
+        return Registry(self, {**self.levels, **wanted})
 
     def checks_for(self, node_type: type, kinds: frozenset[int] | None = None) -> tuple[Check, ...]:
         """The checks to run on a statement of this node class, in registry order.

@@ -138,3 +138,24 @@ def test_forked_workers_lint_for_the_same_target() -> None:
     assert [(f.path, f.code, f.severity) for f in two.findings] == [(f.path, f.code, f.severity) for f in one.findings]
     assert {(f.code, f.severity) for f in two.findings if f.code == "MA109"} == {("MA109", Severity.WARNING)}
     assert len([f for f in two.findings if f.code == "MA109"]) == 6
+
+
+def test_the_command_takes_severities_and_excludes(tmp_path: Path) -> None:
+    (tmp_path / "1_index.sql").write_text("SET lock_timeout = '2s';\nSET statement_timeout = '1min';\n"
+                                          "CREATE INDEX i ON lots (sku);\n", encoding="utf-8")
+    (tmp_path / "2_seed.sql").write_text("DELETE FROM lots;\n", encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, list[tuple[str, str]]]:
+        result = CliRunner().invoke(lint_command, [str(tmp_path), "--format", "json", *args])
+        found = [(f["code"], f["severity"]) for file in json.loads(result.output)["files"] for f in file["findings"]]
+        return result.exit_code, found
+
+    assert run() == (1, [("MA101", "error"), ("MA210", "error")])
+    lowered = run("--severity", "create-index-not-concurrent=warning", "--exclude", "2_*.sql")
+    assert lowered == (0, [("MA101", "warning")])
+    assert run("--severity", "MA210=warning", "--exclude", str(tmp_path / "1_index.sql")) == (
+        0, [("MA210", "warning")])
+    bad = CliRunner().invoke(lint_command, [str(tmp_path), "--severity", "MA101=fatal"])
+    assert bad.exit_code == 2 and "CODE=error or CODE=warning" in bad.output
+    none = CliRunner().invoke(lint_command, [str(tmp_path), "--exclude", "*.sql"])
+    assert none.exit_code == 2 and "--exclude left no file" in none.output
