@@ -51,7 +51,8 @@ def test_generate_verify_refuses_the_schema_at_load(attack: SchemaAttack, tmp_pa
     schemas.mkdir()
     (schemas / "parts.yaml").write_text(schema_text(attack))
     result = CliRunner().invoke(
-        app, ["--data-dir", str(tmp_path / "data"), "generate", str(schemas), "--verify", "--dir", str(tmp_path / "out")],
+        app, ["--data-dir", str(tmp_path / "data"), "generate", str(schemas), "--verify",
+              "--dir", str(tmp_path / "out")],
         env={"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": fresh_database_url})
     output = result.output
     assert result.exit_code == 2, output

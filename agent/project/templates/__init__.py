@@ -1,0 +1,1 @@
+"""Files `migration-agent init` writes into a new project."""
