@@ -297,8 +297,21 @@ class Context:
             if mode > self.held.get(table, 0):
                 self.held[table] = mode
                 self.held_at[table] = self.source.position(statement.start)[0]
+        self._follow_rename(node)
         if not self.in_transaction:
             self._end_transaction()
+
+    def _follow_rename(self, node: ast.Node) -> None:
+        """A held table renamed is still held, under its new name (harbor's 0004 renames
+        replication_target to registry, then alters registry)."""
+        if not isinstance(node, ast.RenameStmt) or node.renameType != ObjectType.OBJECT_TABLE:
+            return
+        old, new = table_name(node.relation), str(node.newname)
+        if old in self.held:
+            self.held[new] = self.held.pop(old)
+            self.held_at[new] = self.held_at.pop(old, 0)
+            if old in self.altered:
+                self.altered[new] = self.altered.pop(old)
 
 
 # The statements that `_tracked_settings` and `_backup_target` read something from

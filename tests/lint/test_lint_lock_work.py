@@ -136,3 +136,14 @@ def test_a_do_block_of_plain_statements_is_judged_by_them() -> None:
     assert "MA305" in codes(sql("UPDATE lots SET note = '';"))
     # a body with variables (or loops, or dynamic SQL) is not read: it may do anything
     assert "MA305" in codes(sql("ALTER TABLE lots ALTER COLUMN note TYPE varchar(4);", "DECLARE n int;\n"))
+
+
+def test_a_held_table_renamed_is_held_under_its_new_name() -> None:
+    """harbor 0004: RENAME TO, then work on the table by its new name."""
+    sql = HEAD + "ALTER TABLE lots RENAME TO batches;\nCREATE INDEX batches_note_idx ON batches (note);\nCOMMIT;"
+    findings = [f for f in lint_source("m.sql", sql).findings if f.code in LOCK_CODES]
+    assert [(f.code, f.line) for f in findings] == [("MA305", 5)]
+    assert "ACCESS EXCLUSIVE on batches (line 3)" in findings[0].message
+    # another ALTER of it, by its new name, is the several-alters rule's
+    sql = HEAD + "ALTER TABLE lots RENAME TO batches;\nALTER TABLE batches VALIDATE CONSTRAINT c;\nCOMMIT;"
+    assert [f.code for f in lint_source("m.sql", sql).findings if f.code in LOCK_CODES] == ["MA304"]
