@@ -70,7 +70,7 @@ class DatabaseEntry(_Strict):
 class LintSettings(_Strict):
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
+    severity: dict[str, Literal["error", "warning"]] = Field(default_factory=dict)
     tool: str | None = None
     pg_version: int | None = Field(default=None, ge=10, le=30)
     exclude: tuple[str, ...] = ()
@@ -146,6 +146,8 @@ class Project(_Strict):
         lint = {key: value for key, value in (
             ("enable", self.lint.enable), ("disable", self.lint.disable), ("tool_name", self.lint.tool),
             ("pg_version", self.lint.pg_version), ("small_tables", self.lint.small_tables),
+            ("exclude", self.lint.exclude),
+            ("severity", tuple(f"{code}={level}" for code, level in self.lint.severity.items())),
         ) if value}
         serve = {key: value for key, value in (
             ("concurrency", self.service.concurrency), ("job_timeout", self.service.job_timeout),

@@ -33,6 +33,16 @@ def test_lint_disable_in_the_project_file_silences_the_rule_and_a_flag_overrides
     assert flagged.returncode == 2  # the flag replaced the file's list (and names an unknown rule)
 
 
+def test_lint_severity_and_exclude_come_from_the_project_file(tmp_path: Path) -> None:
+    (tmp_path / "m.sql").write_text(UNPLACED_LOCK)
+    (tmp_path / "legacy.sql").write_text(UNPLACED_LOCK)
+    (tmp_path / "migration-agent.toml").write_text(
+        '[lint]\nexclude = ["legacy.sql"]\nseverity = { MA401 = "warning" }\n')
+    result = run(tmp_path, "lint", ".")
+    assert result.returncode == 0, result.stdout
+    assert "m.sql:2:1: warning MA401" in result.stdout and "legacy.sql" not in result.stdout
+
+
 def test_a_literal_password_stops_every_command_with_exit_2_and_the_key(tmp_path: Path) -> None:
     (tmp_path / "migration-agent.toml").write_text('[databases.staging]\nurl = "postgresql://a:pw@db/x"\n')
     for command in (["lint", "x.sql"], ["generate"]):
