@@ -55,6 +55,8 @@ class Settings(BaseModel):
     log_format: LogFormat = LogFormat.AUTO
     log_level: str = "info"
     apply_targets: dict[str, str] = Field(default_factory=dict)
+    allow_sql_objects: bool = False
+    """Jobs on the bus may carry `sql_objects` (functions, triggers, views: code) only when true."""
     """Databases an `apply` job may name, by name; a job never carries a URL (credentials would
     sit in the stream) and cannot reach a database the operator did not list."""
 
@@ -123,6 +125,7 @@ _ENVIRONMENT = {
     "log_format": "AGENT_LOG_FORMAT",
     "log_level": "AGENT_LOG_LEVEL",
     "apply_targets": "AGENT_APPLY_TARGETS",
+    "allow_sql_objects": "AGENT_ALLOW_SQL_OBJECTS",
 }
 
 

@@ -55,9 +55,11 @@ def owner_name() -> str:
 
 class Service:
     def __init__(self, urls: ServiceUrls, bus: BusSettings = BusSettings(),
-                 consumer: ConsumerSettings = ConsumerSettings(), apply_targets: dict[str, str] | None = None) -> None:
+                 consumer: ConsumerSettings = ConsumerSettings(), apply_targets: dict[str, str] | None = None,
+                 *, allow_sql_objects: bool = False) -> None:
         self.urls, self.bus, self.consumer_settings = urls, bus, consumer
         self.apply_targets = apply_targets or {}
+        self.allow_sql_objects = allow_sql_objects
         self.memory = SharedStore(urls.postgres)
         self._consumer: JobConsumer | None = None
         self._client: Client | None = None
@@ -72,7 +74,8 @@ class Service:
         client = self._client = await self._connect(self.urls.nats)
         js = client.jetstream()
         await ensure_bus(js, self.bus, patience_s=STARTUP_PATIENCE_S)
-        context = JobContext(self.urls.scratch, self.memory, apply_targets=self.apply_targets)
+        context = JobContext(self.urls.scratch, self.memory, apply_targets=self.apply_targets,
+                             allow_sql_objects=self.allow_sql_objects)
         consumer = JobConsumer(js, self.bus, self.consumer_settings, context, self.memory)
         self._consumer = consumer
         self._dead_letters = await watch_dead_letters(client, js, self.memory)

@@ -91,7 +91,7 @@ def serve_command(concurrency: int, job_timeout: float, ack_wait: float, max_del
                 scratch_postgres_url(configured, pool=True) as scratch_url:
             embedded_nats = None if configured.nats_url else configured.data_dir
             service = Service(ServiceUrls(bus_url, memory_url, scratch_url, embedded_nats), bus, consumer,
-                              configured.apply_targets)
+                              configured.apply_targets, allow_sql_objects=configured.allow_sql_objects)
             run_async(service.run())
     except (EmbeddedError, ScratchBackendError, OSError, nats.errors.Error) as error:
         fail(ExitCode.INFRASTRUCTURE, f"cannot serve: {error}")

@@ -19,9 +19,11 @@ from agent.importing.context import TableImport
 from agent.importing.entity import entity_document
 from agent.importing.keys import implied_uniques
 from agent.importing.lossy import check_other_objects
+from agent.importing.objects import sql_object_documents
 from agent.importing.problems import Problem, Problems
 from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
 from agent.migrate.tracking import TRACKING_TABLE
+from agent.schema.allowed_calls import PROJECT_FUNCTIONS
 from agent.schema.load import PROJECT_FILE
 from agent.schema.names import Naming, detect_naming
 from agent.sql.migration_file import BACKUP_PREFIX
@@ -49,18 +51,33 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
     implied = implied_uniques(shapes, options)
     enums = {e.name: e.labels for e in catalog.enums}
     result = ImportResult(documents={PROJECT_FILE: project_document(options, _naming(shapes.values()), enums)})
-    for shape in shapes.values():
-        work = TableImport(shape, shapes, options, problems, implied, enums)
-        document = entity_document(work)
-        name = file_name(shape.name)
-        if name in result.documents:
-            problems.lost(shape.name, f"its file name {name} is taken by another table; it is left out")
-            continue
-        result.documents[name] = document
+    objects = sql_object_documents(catalog, [s.table for s in shapes.values()],
+                                   {s.name for s in shapes.values() if s.audit}, problems)
+    if objects:
+        result.documents[PROJECT_FILE]["project"]["sql_objects"] = objects
+    token = PROJECT_FUNCTIONS.set(frozenset(_defined_functions(objects)))
+    try:
+        for shape in shapes.values():
+            _add_entity(result, TableImport(shape, shapes, options, problems, implied, enums))
+    finally:
+        PROJECT_FUNCTIONS.reset(token)
     check_other_objects(catalog, any(s.audit for s in shapes.values()), problems)
     result.tables = tuple(shapes)
     result.problems = problems.items
     return result
+
+
+def _add_entity(result: ImportResult, work: TableImport) -> None:
+    name = file_name(work.name)
+    if name in result.documents:
+        work.lost(f"its file name {name} is taken by another table; it is left out")
+        return
+    result.documents[name] = entity_document(work)
+
+
+def _defined_functions(objects: list[dict[str, Any]]) -> set[str]:
+    """What the written SQL objects define: defaults may call those functions."""
+    return {str(o["name"]) for o in objects if str(o["create"]).startswith("CREATE FUNCTION")}
 
 
 def _with_tenant_type(catalog: Catalog, options: ImportOptions) -> ImportOptions:

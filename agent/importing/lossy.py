@@ -6,8 +6,6 @@ from agent.catalog.model import Catalog, Sequence
 from agent.importing.context import TableImport
 from agent.importing.problems import Problems
 from agent.importing.properties import is_serial
-from agent.importing.shape import is_audit_trigger
-from agent.schema.tables import UPDATED_AT_FUNCTION
 
 __all__ = ["check_other_objects", "check_table_extras"]
 
@@ -20,9 +18,6 @@ def check_table_extras(work: TableImport) -> None:
         work.lost("the table is UNLOGGED; it is imported as an ordinary (logged) table")
     for grant in table.grants:
         work.lost(f"GRANT {grant.privilege} TO {grant.grantee} is not described by the YAML")
-    for trigger in table.triggers:
-        if not (work.shape.audit and is_audit_trigger(trigger, work.name)):
-            work.lost(f"trigger {trigger.name} ({trigger.definition}) has no place in the YAML")
     for constraint in table.constraints:
         if constraint.kind == "exclude":
             work.lost(f"exclusion constraint {constraint.name} ({constraint.definition}) "
@@ -52,13 +47,6 @@ def _serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
 
 
 def check_other_objects(catalog: Catalog, audited: bool, problems: Problems) -> None:
-    for view in catalog.views:
-        kind = "materialized view" if view.materialized else "view"
-        problems.lost(view.name, f"{kind} {view.name} is not described by the YAML")
-    for function in catalog.functions:
-        if function.name == UPDATED_AT_FUNCTION and audited:
-            continue
-        problems.lost("", f"{function.kind} {function.signature} is not described by the YAML")
     for sequence in catalog.sequences:
         if _serial_sequence(catalog, sequence):
             continue

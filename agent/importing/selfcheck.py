@@ -27,9 +27,10 @@ def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ..
                 for d in error.diagnostics]
     notes = [Problem(w.location.file, f"loading the imported YAML warns: {w}", "note")
              for w in loaded.warnings]
+    written = {UPDATED_AT_FUNCTION} | {o.defines for o in loaded.schema.sql_objects if o.defines}
     imported = catalog.model_copy(update={
         "tables": tuple(_simplified(t) for t in catalog.tables if t.name in tables),
-        "functions": tuple(f for f in catalog.functions if f.name == UPDATED_AT_FUNCTION),
+        "functions": tuple(f for f in catalog.functions if f.name in written),
     })
     schema, added = _without_added_indexes(loaded.schema, imported)
     findings = compare_schema(schema, imported, column_order=column_order)

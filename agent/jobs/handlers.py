@@ -79,6 +79,8 @@ class JobContext:
     progress: Callable[[str], None] = field(default=lambda _message: None)
     apply_targets: dict[str, str] = field(default_factory=dict)
     """The databases `apply` jobs may name (AGENT_APPLY_TARGETS)."""
+    allow_sql_objects: bool = False
+    """Whether a job's schema may carry `sql_objects` (AGENT_ALLOW_SQL_OBJECTS): they are code."""
     scratch_pool: ScratchPool = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -136,15 +138,17 @@ def _own_fault(error: BaseException) -> JobOutcome:
 
 
 async def _generate(job: Job, folder: Path, context: JobContext) -> JobOutcome:
-    loaded = load_schema_or_reject(folder)
+    loaded = load_schema_or_reject(folder, allow_sql_objects=context.allow_sql_objects)
     old = read_snapshot(folder)
     outcome = await asyncio.to_thread(generate_migrations, loaded, old, _now(job), existing_versions(folder))
     return await _produced(job, loaded, outcome, existing_migrations(folder), context, old)
 
 
 async def _diff(job: Job, folder: Path, context: JobContext) -> JobOutcome:
-    new = load_schema_or_reject(folder)
-    old = load_schema_or_reject(folder / OLD, f"{OLD}/").schema if has_schema(folder / OLD) else (
+    allow = context.allow_sql_objects
+    new = load_schema_or_reject(folder, allow_sql_objects=allow)
+    given = has_schema(folder / OLD)
+    old = load_schema_or_reject(folder / OLD, f"{OLD}/", allow_sql_objects=allow).schema if given else (
         await _remembered_schema(context))
     created = generate_migrations(LoadedSchema(old), Schema(), dt.datetime(2000, 1, 1, tzinfo=dt.UTC), [])
     options = job.options
@@ -280,7 +284,8 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     migrations = existing_migrations(folder)
     if not migrations:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
-    schema = load_schema_or_reject(folder).schema if has_schema(folder) else (
+    allow = context.allow_sql_objects
+    schema = load_schema_or_reject(folder, allow_sql_objects=allow).schema if has_schema(folder) else (
         read_snapshot(folder) if (folder / SNAPSHOT_FILE).exists() else None)
     report = _bounded(await run_pipeline(context.scratch_url, migrations, schema=schema,
                                          rows_per_table=job.options.rows, progress=context.progress))
@@ -322,7 +327,7 @@ async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
     if not job.options.targets:
         raise reject("no_targets", "options.targets names none of ts, prisma, typeorm, pydantic, seed, docs, zod, "
                                   "sqlalchemy")
-    schema = load_schema_or_reject(folder).schema
+    schema = load_schema_or_reject(folder, allow_sql_objects=True).schema  # code generation runs no SQL
     options = CodegenOptions(decimal=job.options.decimal, rows=5, seed=job.options.seed)
     try:
         files = render(schema, list(dict.fromkeys(job.options.targets)), options)

@@ -34,14 +34,20 @@ def reject(code: str, message: str, **details: object) -> JobRejected:
     return JobRejected(JobError(code=code, message=message, details=dict(details)))
 
 
-def load_schema_or_reject(folder: Path, label: str = "") -> LoadedSchema:
+def load_schema_or_reject(folder: Path, label: str = "", *, allow_sql_objects: bool = False) -> LoadedSchema:
     if not has_schema(folder):
         raise reject("no_schema", f"the payload holds no {label}YAML schema files")
     try:
-        return load_schema_dir(folder)
+        loaded = load_schema_dir(folder)
     except SchemaError as error:
         problems = [d for d in error.diagnostics if not d.warning]
         locations = [ErrorLocation(file=f"{label}{d.location.file}", line=d.location.line, column=d.location.column,
                                    path=format_key_path(d.key_path), message=d.message) for d in problems]
         message = f"{len(problems)} error(s) in the {label}schema; first: {problems[0] if problems else error}"
         raise JobRejected(JobError(code="invalid_schema", message=message, locations=locations)) from None
+    if loaded.schema.sql_objects and not allow_sql_objects:
+        names = ", ".join(o.name for o in loaded.schema.sql_objects)
+        raise reject("sql_objects_refused", f"the {label}schema carries SQL objects ({names}): they are code, "
+                     "which a job may bring only where the operator allows it (AGENT_ALLOW_SQL_OBJECTS=1)",
+                     objects=[o.name for o in loaded.schema.sql_objects])
+    return loaded

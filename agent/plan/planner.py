@@ -13,6 +13,7 @@ from agent.plan import alter_operations as alter
 from agent.plan.diff import PHASES, BackfillSettings, diff_table
 from agent.plan.enum_plan import enum_operations
 from agent.plan.errors import PlanError
+from agent.plan.object_operations import sql_object_operations
 from agent.plan.operations import (
     AddForeignKey,
     CreateFunction,
@@ -97,6 +98,8 @@ def plan(
     migrations += [m for m in phased if m not in contracts]
     migrations += _removals(contracts, [t for t in old.tables if t.name in dropped], old)
     migrations += [_awaiting_migration(name, keys, phased) for name, keys in sorted(order.awaiting.items())]
+    objects_first, objects_after, objects_last = sql_object_operations(old, new)
+    migrations = _with_sql_objects(migrations, objects_first, objects_after, objects_last)
     migrations = _with_enum_types(migrations, *enum_operations(old, new, allow_destructive))
     if new.needs_updated_at_function and not old.needs_updated_at_function:
         migrations = _with_function_first(migrations)
@@ -334,6 +337,19 @@ def _comments(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[Operat
 
 def _key_comments(table: str, foreign_keys: tuple[ForeignKey, ...]) -> list[Operation]:
     return [SetComment(table, "constraint", fk.name, fk.comment) for fk in foreign_keys if fk.comment]
+
+
+def _with_sql_objects(migrations: list[Migration], first: list[Operation], after: list[Operation],
+                      last: list[Operation]) -> list[Migration]:
+    """The project's own SQL objects: what tables need first, what reads the tables after them."""
+    found = [Migration(slug="sql_objects", title="Create or change the project's SQL objects (functions, "
+                       "sequences, extensions)", operations=tuple(first))] if first else []
+    found += migrations
+    found += [Migration(slug="sql_objects_on_tables", title="Create the project's SQL objects that read "
+                        "tables (triggers, views)", operations=tuple(after))] if after else []
+    found += [Migration(slug="drop_sql_objects", title="Drop the project's SQL objects no longer described",
+                        operations=tuple(last))] if last else []
+    return found
 
 
 def _with_enum_types(migrations: list[Migration], first: list[Operation], last: list[Operation]) -> list[Migration]:

@@ -29,6 +29,7 @@ so an expression is held to what a schema needs: computing a value from its argu
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from typing import Any
 
 from pglast import ast
@@ -38,7 +39,12 @@ from pglast.visitors import Visitor
 from agent.schema.names import custom_setting_problem
 from agent.sql import builtin_catalog
 
-__all__ = ["ALLOWED_SUMMARY", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem", "refused_calls"]
+__all__ = ["ALLOWED_SUMMARY", "PROJECT_FUNCTIONS", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem",
+           "refused_calls"]
+
+PROJECT_FUNCTIONS: ContextVar[frozenset[str]] = ContextVar("project_functions", default=frozenset())
+"""Functions the project's own `sql_objects` define, while its schema is resolved: callable
+unqualified besides the builtins (the project wrote them; they run from local files only)."""
 
 ALLOWED_SUMMARY = (
     "expressions may call only PostgreSQL's builtin functions that compute a value from their "
@@ -160,6 +166,8 @@ class _Refused(Exception):
 
 class _CallChecker(Visitor):
     def visit_FuncCall(self, ancestors: object, node: Any) -> None:
+        if len(node.funcname) == 1 and str(node.funcname[0].sval) in PROJECT_FUNCTIONS.get():
+            return
         name = _builtin_name(node.funcname, "function")
         problem = call_problem(name, tuple(node.args or ()))
         if problem:

@@ -18,6 +18,7 @@ from agent.schema.diagnostics import Diagnostic, KeyPath, Location, SchemaError
 from agent.schema.model import Entity, Project, ProjectFile
 from agent.schema.recover import Recovery, table_of_file
 from agent.schema.resolve import resolve
+from agent.schema.sql_objects import SqlObjectError, sql_object
 from agent.schema.suggest import did_you_mean, keys_at, literal_choices
 from agent.schema.tables import Schema
 from agent.schema.yaml_source import SourceDocument, read_source_file, read_yaml_bytes
@@ -102,8 +103,22 @@ def _project(document: SourceDocument | None, errors: list[Diagnostic], defaults
     parsed = _validate(ProjectFile, document, errors)
     if not isinstance(parsed, ProjectFile):
         return Project()
+    _check_sql_objects(document, parsed.project, errors)
     merged = _merged(defaults, parsed.project.model_dump(exclude_unset=True))
     return ProjectFile.model_validate({"project": merged}).project
+
+
+def _check_sql_objects(document: SourceDocument, project: Project, errors: list[Diagnostic]) -> None:
+    seen: set[str] = set()
+    for i, spec in enumerate(project.sql_objects):
+        where: KeyPath = ("project", "sql_objects", i)
+        if spec.name in seen:
+            errors.append(document.diagnostic((*where, "name"), f"another SQL object is named {spec.name!r}"))
+        seen.add(spec.name)
+        try:
+            sql_object(spec)
+        except SqlObjectError as error:
+            errors.append(document.diagnostic((*where, error.key), str(error)))
 
 
 def _check_project_defaults(document: SourceDocument, data: object, defaults: Mapping[str, Any],

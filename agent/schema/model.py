@@ -26,6 +26,7 @@ __all__ = [
     "PropertyType",
     "Reference",
     "ReferentialAction",
+    "SqlObjectSpec",
     "SqlValue",
     "TenantSettings",
     "UniqueConstraint",
@@ -91,6 +92,14 @@ class EnumType(_Strict):
         return self
 
 
+class SqlObjectSpec(_Strict):
+    """A function, trigger, view, materialized view, sequence or extension, as SQL."""
+
+    name: str = Field(min_length=1)
+    create: str
+    drop: str
+
+
 class Project(_Strict):
     name: str = "wms"
     postgres_min_version: int = Field(default=15, ge=15)
@@ -100,6 +109,9 @@ class Project(_Strict):
     naming: Naming = "snake_case"
     """The convention new table and column names are warned against; any name is accepted."""
     enums: dict[str, EnumType] = Field(default_factory=dict)
+    sql_objects: list[SqlObjectSpec] = Field(default_factory=list)
+    """Objects the language does not model; they are code, so the service refuses them unless
+    the operator allows (AGENT_ALLOW_SQL_OBJECTS)."""
     """Native enum types by name; a property uses one with `type: enum` and `native: <name>`."""
 
 

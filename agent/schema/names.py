@@ -50,12 +50,19 @@ def custom_setting_problem(name: str) -> str | None:
 
 
 def identifier_problem(name: str) -> str | None:
-    """Why `name` cannot be a PostgreSQL identifier at all, or None when it can. Case, spaces and
-    reserved words are allowed (the SQL quotes them); the naming convention only warns."""
+    """Why `name` cannot be a table, column, index, constraint or type name, or None when it can.
+    Case, spaces, punctuation and reserved words are allowed (the SQL quotes them); double quotes
+    and control characters are not; the naming convention only warns."""
     if not name:
         return "a name cannot be empty"
     if "\x00" in name:
         return f"{name!r} holds a NUL character, which no PostgreSQL name may"
+    if '"' in name or any(ord(c) < 0x20 or ord(c) == 0x7F for c in name):
+        return (f"{name!r} holds a double quote or a control character: PostgreSQL could hold it, but no "
+                "schema needs one, and it is how injected names look")
+    if not name.isascii():
+        return (f"{name!r} holds characters beyond ASCII: letters that look alike (Cyrillic a and Latin a) "
+                "and invisible direction marks would make names that read the same and differ")
     if len(name.encode()) > MAX_IDENTIFIER_BYTES:
         return f"{name!r} is {len(name.encode())} bytes; PostgreSQL keeps only 63"
     return None

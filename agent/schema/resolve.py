@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
+from agent.schema.allowed_calls import PROJECT_FUNCTIONS
 from agent.schema.columns import ColumnBuilder
 from agent.schema.cycles import required_cycle
 from agent.schema.diagnostics import Diagnostic, KeyPath
@@ -35,6 +36,7 @@ from agent.schema.names import (
     role_problem,
 )
 from agent.schema.resolve_indexes import resolve_indexes
+from agent.schema.sql_objects import SqlObjectError, sql_object
 from agent.schema.suggest import did_you_mean
 from agent.schema.tables import (
     UPDATED_AT_FUNCTION,
@@ -47,6 +49,7 @@ from agent.schema.tables import (
     Policy,
     PrimaryKey,
     Schema,
+    SqlObject,
     Table,
     Trigger,
     Unique,
@@ -558,12 +561,17 @@ def resolve(
 ) -> tuple[Schema, list[Diagnostic]]:
     """The tables, and every diagnostic; `unavailable` names tables of files in error (see
     `agent.schema.recover`)."""
-    resolver = _Resolver(project, unavailable)
-    for entity, document in entities:
-        resolver.add_entity(entity, document)
-    for draft in resolver.drafts.values():
-        resolver.constraints(draft)
-    tables = [resolver.table(draft) for draft in resolver.drafts.values()]
+    objects = _sql_objects(project)
+    token = PROJECT_FUNCTIONS.set(frozenset(o.defines for o in objects if o.defines))
+    try:
+        resolver = _Resolver(project, unavailable)
+        for entity, document in entities:
+            resolver.add_entity(entity, document)
+        for draft in resolver.drafts.values():
+            resolver.constraints(draft)
+        tables = [resolver.table(draft) for draft in resolver.drafts.values()]
+    finally:
+        PROJECT_FUNCTIONS.reset(token)
     _check_namespace(tables, resolver)
     _check_tables_read(tables, resolver)
     _check_required_cycles(tables, resolver)
@@ -572,6 +580,7 @@ def resolve(
         tenant_setting=project.tenant.setting, app_role=project.app_role,
         postgres_min_version=project.postgres_min_version,
         tables=tuple(sorted(tables, key=lambda t: t.name)),
+        sql_objects=objects,
         enums=tuple(EnumTypeDef(name=name, values=tuple(spec.values),
                                 renamed_from=tuple(sorted(spec.renamed_from.items())))
                     for name, spec in sorted(project.enums.items())),
@@ -579,6 +588,17 @@ def resolve(
         check_places=_check_places(resolver),
     )
     return schema, resolver.diagnostics
+
+
+def _sql_objects(project: Project) -> tuple[SqlObject, ...]:
+    """The objects that parse; the loader reports the others at their key."""
+    found = []
+    for spec in project.sql_objects:
+        try:
+            found.append(sql_object(spec))
+        except SqlObjectError:
+            continue
+    return tuple(found)
 
 
 def _check_places(resolver: _Resolver) -> tuple[CheckPlace, ...]:

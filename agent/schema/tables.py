@@ -24,6 +24,7 @@ __all__ = [
     "Policy",
     "PrimaryKey",
     "Schema",
+    "SqlObject",
     "Table",
     "Trigger",
     "Unique",
@@ -169,6 +170,27 @@ class EnumTypeDef(_Frozen):
     """(new, old) pairs: values renamed since the previous version."""
 
 
+class SqlObject(_Frozen):
+    """An object of `sql_objects:`: its create and drop statements, rendered from their parse."""
+
+    name: str
+    kind: str
+    create: str
+    drop: str
+    defines: str | None = None
+    """A function's name: expressions may call it."""
+    function: str | None = None
+    table: str | None = None
+    trigger: str | None = None
+    timing: str | None = None
+    events: tuple[str, ...] = ()
+    """A trigger's table, name, timing, events and function: what the catalog comparison reads."""
+
+    @property
+    def before_tables(self) -> bool:
+        return self.kind in ("function", "sequence", "extension")
+
+
 class Schema(_Frozen):
     project_name: str = "wms"
     tenant_column: str = "tenant_id"
@@ -177,6 +199,7 @@ class Schema(_Frozen):
     postgres_min_version: int = 15
     tables: tuple[Table, ...] = ()
     enums: tuple[EnumTypeDef, ...] = ()
+    sql_objects: tuple[SqlObject, ...] = ()
     examples: tuple[ColumnExamples, ...] = Field(default=(), exclude=True)
     """Left out of snapshots and comparisons of what migrations build: hints only."""
     check_places: tuple[CheckPlace, ...] = Field(default=(), exclude=True)

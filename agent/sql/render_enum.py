@@ -1,4 +1,4 @@
-"""Native enum types to SQL."""
+"""Native enum types and the objects of `sql_objects:` to SQL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.plan import enum_operations as enum
+from agent.plan.object_operations import CreateSqlObject, DropSqlObject
 from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
@@ -53,7 +54,17 @@ def _recreate(op: enum.RecreateEnumType) -> str:
     return "\n".join(lines)
 
 
+def _create_object(op: CreateSqlObject) -> str:
+    return f"{op.sql_object.create};"
+
+
+def _drop_object(op: DropSqlObject) -> str:
+    return f"{op.sql_object.drop};"
+
+
 ENUM_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
+    CreateSqlObject: _create_object,
+    DropSqlObject: _drop_object,
     enum.CreateEnumType: _create,
     enum.DropEnumType: _drop,
     enum.AddEnumValue: _add_value,

@@ -110,6 +110,9 @@ def schema_facts(schema: Schema) -> Facts:
     if schema.needs_updated_at_function:
         facts[f"function {UPDATED_AT_FUNCTION}"] = "present"
     facts |= {f"enum type {e.name}": ", ".join(e.values) for e in schema.enums}
+    facts |= {f"function {o.defines}": "present" for o in schema.sql_objects if o.defines}
+    facts |= {f"{o.table} / trigger {o.trigger}": f"{o.timing} {' OR '.join(o.events)} -> {o.function}"
+              for o in schema.sql_objects if o.kind == "trigger"}
     return facts
 
 

@@ -92,7 +92,10 @@ def test_snake_case_project_warns_on_a_camel_case_column() -> None:
     assert convention_problem("Template_Link", "camelCase", "table") is not None
 
 
-@pytest.mark.parametrize(("name", "why"), [("", "cannot be empty"), ("a\x00b", "NUL"), ("x" * 64, "64 bytes")])
+@pytest.mark.parametrize(("name", "why"), [
+    ("", "cannot be empty"), ("a\x00b", "NUL"), ("x" * 64, "64 bytes"),
+    ('parts"; DROP TABLE lots; --', "double quote"), ("a\nb", "control character"),
+])
 def test_only_what_postgresql_cannot_hold_is_refused(name: str, why: str) -> None:
     problem = identifier_problem(name)
     assert problem is not None and why in problem
