@@ -19,7 +19,7 @@ PROPERTY_KEYS = (
     "type", "max_length", "min_length", "pattern", "precision", "scale", "time_zone", "minimum", "maximum",
     "values", "native", "items", "required", "serial", "default", "unique", "index", "references", "description",
 )
-_REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant")
+_REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant", "index")
 
 
 def entity_name(table: str) -> str:

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agent.catalog.model import Constraint, Index
+from agent.catalog.model import Constraint, Index, Table
 from agent.importing.context import TableImport
 from agent.importing.shape import ImportOptions, Shape
-from agent.schema.names import bounded_name
+from agent.schema.names import bounded_name, review_reason
 
 __all__ = ["ForeignKeyShape", "add_foreign_keys", "add_uniques", "foreign_key_shape", "implied_uniques"]
 
@@ -162,10 +162,18 @@ def _target(work: TableImport, fk: Constraint, shape: ForeignKeyShape, parent: S
     if fk.comment is not None:
         target["reason"] = fk.comment
     elif work.options.source is not None:
-        target["reason"] = f"imported from {work.options.source}; review"
+        target["reason"] = review_reason(work.options.source)
     if work.shape.tenant_scoped and parent.tenant_scoped and not shape.same_tenant:
         target["same_tenant"] = False
+    if not _indexed(work.table, fk.columns):
+        target["index"] = False
     return target
+
+
+def _indexed(table: Table, columns: tuple[str, ...]) -> bool:
+    """Does a plain B-tree index lead with the key's columns (else the YAML says `index: false`)?"""
+    return any(i.method == "btree" and i.predicate is None and i.keys[:len(columns)] == columns
+               for i in table.indexes)
 
 
 def _as_reference(work: TableImport, fk: Constraint, shape: ForeignKeyShape, target: dict[str, Any]) -> bool:

@@ -16,8 +16,6 @@ from agent.importing.yaml_writer import dump_yaml
 
 __all__ = ["ImportedFiles", "import_database", "import_texts"]
 
-_IMPORT_REASON = "comment: the YAML promises imported from "
-
 
 @dataclass
 class ImportedFiles:
@@ -47,8 +45,6 @@ def _already_listed(problem: Problem, listed: list[Problem]) -> bool:
     if len(parts) < 2 or problem.severity != "error":
         return False
     subject = parts[1].split(": ")[0].split(" is in the ")[0]
-    if _IMPORT_REASON in problem.message:
-        return True
     same_table = [p.message for p in listed if p.table == problem.table and p.severity == "error"]
     if subject == "column order":
         return any("column " in m for m in same_table)

@@ -292,8 +292,12 @@ class _Differ:
         old = {f.name: f for f in self.old.foreign_keys}
         new = {f.name: f for f in self.new.foreign_keys}
         for name, key in new.items():
-            if old.get(name) != key:
-                self._swap_key(old.get(name), key)
+            before = old.get(name)
+            if before is not None and before != key and before.model_copy(update={"comment": key.comment}) == key:
+                # only the reason changed: a comment, not a key rebuilt under a lock
+                self.changes.add("expand", SetComment(self.new.name, "constraint", name, key.comment, before.comment))
+            elif before != key:
+                self._swap_key(before, key)
         for name, key in old.items():
             if name not in new:
                 self._uncomment("constraint", name, key.comment)

@@ -126,6 +126,9 @@ class Reference(_Strict):
     on_update: ReferentialAction = "NO ACTION"
     reason: str | None = None
     same_tenant: bool = True
+    index: bool = True
+    """false: no index for the key's columns (the agent adds one by default), as an imported
+    database may have it."""
 
 
 def _literal_or_sql(value: Any) -> Any:
@@ -200,6 +203,7 @@ class ForeignKeyTarget(_Strict):
     on_update: ReferentialAction = "NO ACTION"
     reason: str | None = None
     same_tenant: bool = True
+    index: bool = True
 
 
 class ForeignKeyBody(_Strict):

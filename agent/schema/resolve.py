@@ -33,6 +33,7 @@ from agent.schema.names import (
     convention_problem,
     identifier_problem,
     is_pascal_case,
+    is_review_reason,
     role_problem,
 )
 from agent.schema.resolve_indexes import resolve_indexes
@@ -283,7 +284,7 @@ class _Resolver:
         target = ForeignKeyTarget(
             table=ref.table, columns=[ref.column] if ref.column else None,
             on_delete=ref.on_delete, on_update=ref.on_update, reason=ref.reason,
-            same_tenant=ref.same_tenant,
+            same_tenant=ref.same_tenant, index=ref.index,
         )
         self._foreign_key(draft, (name,), target, None, ("properties", name, "references"))
 
@@ -317,7 +318,8 @@ class _Resolver:
             on_delete=target.on_delete,
             on_update=target.on_update,
             set_null_columns=columns if same_tenant and target.on_delete in ("SET NULL", "SET DEFAULT") else (),
-            comment=target.reason,
+            comment=None if is_review_reason(target.reason) else target.reason,
+            indexed=target.index,
         ))
 
     def _reference_fits(

@@ -117,7 +117,7 @@ def _automatic_targets(
     targets: list[tuple[tuple[str, ...], str]] = []
     if entity.tenant_scoped:
         targets.append(((tenant,), "the tenant column"))
-    targets.extend((fk.columns, f"foreign key {fk.name}") for fk in foreign_keys)
+    targets.extend((fk.columns, f"foreign key {fk.name}") for fk in foreign_keys if fk.indexed)
     if entity.audit:
         targets.append((("updated_at",), "updated_at"))
     return targets

@@ -86,6 +86,8 @@ class ForeignKey(_Frozen):
     set_null_columns: tuple[str, ...] = ()
     """`ON DELETE SET NULL (col)`: only these columns, not the tenant column."""
     comment: str | None = None
+    indexed: bool = True
+    """False when the YAML says `index: false`: the agent adds no index for its columns."""
 
 
 class Index(_Frozen):

@@ -119,6 +119,7 @@ properties:
     references:
       table: customers
       on_delete: SET NULL
+      index: false
 constraints:
 - check: score > 0
 """

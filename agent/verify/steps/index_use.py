@@ -136,7 +136,8 @@ async def _index(connection: asyncpg.Connection, table: Table, index: Index, oth
         details=_proof(index, sql, values, plan, "enable_seqscan off, the table's other indexes set aside"))
 
 
-def _foreign_keys_indexed(catalog: Catalog) -> list[Finding]:
+def _foreign_keys_indexed(catalog: Catalog, unindexed: set[tuple[str, str]]) -> list[Finding]:
+    """Each foreign key has an index leading with its columns, unless the YAML chose none."""
     findings = []
     for table in catalog.tables:
         keys = [index.keys for index in table.indexes if index.valid]
@@ -145,10 +146,12 @@ def _foreign_keys_indexed(catalog: Catalog) -> list[Finding]:
                 continue
             width = len(constraint.columns)
             indexed = any(tuple(k[:width]) == tuple(constraint.columns) for k in keys)
-            findings.append(Finding(check="foreign-key-index", table=table.name, passed=indexed, message=(
-                f"{constraint.name} ({', '.join(constraint.columns)}) has an index leading with its columns"
-                if indexed else f"{constraint.name} ({', '.join(constraint.columns)}) has no index leading with "
-                f"its columns: deleting or updating a {constraint.referenced_table} row scans {table.name}")))
+            chosen = (table.name, constraint.name) in unindexed
+            message = (f"{constraint.name} ({', '.join(constraint.columns)}) has an index leading with its columns"
+                       if indexed else f"{constraint.name} ({', '.join(constraint.columns)}) has no index leading "
+                       f"with its columns: deleting or updating a {constraint.referenced_table} row scans {table.name}")
+            findings.append(Finding(check="foreign-key-index", table=table.name, passed=indexed or chosen,
+                                    message=message + (" (the YAML says `index: false`)" if chosen else "")))
     return findings
 
 
@@ -164,4 +167,5 @@ async def run(context: VerifyContext) -> list[Finding]:
             except asyncpg.PostgresError as error:
                 findings.append(Finding(check="index-use", table=table.name, passed=False,
                                         message=f"{index.name}: the probe failed: {error}"))
-    return findings + _foreign_keys_indexed(context.catalog)
+    unindexed = {(t.name, k.name) for t in context.schema.tables for k in t.foreign_keys if not k.indexed}
+    return findings + _foreign_keys_indexed(context.catalog, unindexed)

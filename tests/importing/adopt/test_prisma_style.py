@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 from click.testing import CliRunner, Result
 
-from agent.catalog import read_catalog
+from agent.catalog import compare, fingerprint, read_catalog
 from agent.codegen import CodegenOptions, render
 from agent.commands.import_schema import import_command
 from agent.schema import load_schema_dir
@@ -137,3 +137,23 @@ async def test_the_adopted_project_generates_verified_migrations_and_code(
     assert names[0] == "20251205103000_enum_types.sql"
     code = await asyncio.to_thread(_cli, tmp_path, "codegen", "-t", "all", "-o", "generated", env=env)
     assert code.returncode == 0, code.stderr
+
+
+async def test_the_round_trip_is_exact_and_diff_plans_nothing(
+    db: asyncpg.Connection, fresh_database_url: str, scratch: asyncpg.Connection, postgres_server_url: str,
+    tmp_path: Path,
+) -> None:
+    """Import, generate, apply to an empty database: the same catalog fingerprint as the original
+    (names, types, defaults, constraints, indexes, enums, functions, triggers); and
+    `diff --from-database` against the original finds nothing to do."""
+    await db.execute(SQL)
+    assert (await _import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
+    await apply_up(scratch, generate(load_schema_dir(tmp_path / "schemas")))
+    original, rebuilt = await read_catalog(db), await read_catalog(scratch)
+    assert compare(original, rebuilt) == []
+    assert fingerprint(original) == fingerprint(rebuilt)
+    env = {"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url}
+    planned = await asyncio.to_thread(_cli, tmp_path, "diff", "--from-database", fresh_database_url, "--dry-run",
+                                      env=env)
+    assert planned.returncode == 0, planned.stderr
+    assert "Nothing to generate" in planned.stdout
