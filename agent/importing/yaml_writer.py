@@ -21,9 +21,20 @@ class OverwriteError(FileExistsError):
         super().__init__(f"{', '.join(str(p) for p in paths)} already exist(s); use --force to overwrite")
 
 
+class _Dumper(yaml.SafeDumper):
+    """Text of several lines (a function's body) as a literal block, as a person would write it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def dump_yaml(document: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(dict(document), sort_keys=False, allow_unicode=True,
-                          default_flow_style=False, width=100)
+    return yaml.dump(dict(document), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100)
 
 
 def write_files(directory: Path, texts: Mapping[str, str], *, force: bool = False) -> list[Path]:

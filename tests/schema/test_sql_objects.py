@@ -9,6 +9,7 @@ import pytest
 
 from agent.bus.messages import Job, JobRejected
 from agent.catalog import compare, read_catalog
+from agent.config import load_settings
 from agent.importing import import_texts
 from agent.jobs.handlers import JobContext, run_job
 from agent.schema import SchemaError, load_schema_sources
@@ -94,6 +95,11 @@ async def test_up_matches_down_restores_and_import_carries_them(db: asyncpg.Conn
     assert again.table("notes") == loaded.schema.table("notes")
     await apply_down(db, outcome)
     assert compare(before, without_backups(await read_catalog(db))) == []
+
+
+def test_the_operator_allows_them_through_the_environment() -> None:
+    assert load_settings(environ={"AGENT_ALLOW_SQL_OBJECTS": "1"}).allow_sql_objects
+    assert not load_settings(environ={}).allow_sql_objects
 
 
 async def test_a_job_on_the_bus_carrying_them_is_rejected_unless_allowed(fresh_database_url: str) -> None:
