@@ -26,6 +26,7 @@ from agent.codegen.model import (
     sorted_tables,
     type_arguments,
 )
+from agent.schema.literals import quote_ident
 from agent.schema.tables import Column, Index, Schema, Table
 
 __all__ = ["render"]
@@ -43,6 +44,7 @@ _ACTIONS = {"CASCADE": "Cascade", "RESTRICT": "Restrict", "SET NULL": "SetNull",
             "SET DEFAULT": "SetDefault", "NO ACTION": "NoAction"}
 _INDEX_TYPES = {"gin": "Gin", "gist": "Gist", "brin": "Brin", "hash": "Hash"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_PRISMA_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _STRING = re.compile(r"^'((?:[^']|'')*)'(::[a-z ]+)?$")
 
 
@@ -59,6 +61,8 @@ export default defineConfig({
 def render(schema: Schema, options: CodegenOptions) -> Files:
     found = relations(schema)
     blocks = [_preamble(options.compat)] + [_model(schema, t, found) for t in sorted_tables(schema)]
+    blocks += [_enum(e.name, e.values) for e in schema.enums if _PRISMA_NAME.match(e.name)
+               and all(_PRISMA_NAME.match(v) for v in e.values)]
     files = {"schema.prisma": "\n\n".join(blocks) + "\n"}
     if not options.compat:
         files["prisma.config.ts"] = f"{header('//')}\n\n{CONFIG}"
@@ -77,7 +81,9 @@ def _preamble(compat: bool) -> str:
 def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
     lines = _model_comments(table)
     lines.append(f"model {table.entity} {{")
-    lines += _aligned([_field(table, c) for c in table.columns], [c.comment for c in table.columns])
+    natives = {quote_ident(e.name): e.name for e in schema.enums if _PRISMA_NAME.match(e.name)
+               and all(_PRISMA_NAME.match(v) for v in e.values)}
+    lines += _aligned([_field(table, c, natives) for c in table.columns], [c.comment for c in table.columns])
     relation_rows = [_relation_field(r) for r in found if r.child.name == table.name]
     relation_rows += [_back_field(r) for r in found if r.parent.name == table.name]
     if relation_rows:
@@ -108,14 +114,22 @@ def _model_comments(table: Table) -> list[str]:
     return lines
 
 
-def _field(table: Table, column: Column) -> list[str]:
+def _enum(name: str, values: tuple[str, ...]) -> str:
+    """A native enum type as a Prisma enum, mapped to its exact database name."""
+    return "\n".join([f"enum {name} {{", *(f"  {v}" for v in values), "", f'  @@map("{name}")', "}"])
+
+
+def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:
     scalar, native = _scalar(column)
+    enum = natives.get(element_sql_type(column))
+    if enum is not None:
+        scalar, native = enum, ""
     array = column.property_type == "array"
     optional = "?" if not column.not_null and not array else ""
     attributes = []
     if table.primary_key.columns == (column.name,):
         attributes.append(f'@id(map: "{table.primary_key.name}")')
-    default = _default(column)
+    default = _default(column) if enum is None else _enum_default(column)
     if default:
         attributes.append(f"@default({default})")
     attributes.append(f'@map("{column.name}")')
@@ -134,14 +148,24 @@ def _scalar(column: Column) -> tuple[str, str]:
         native = f"@db.VarChar({arguments[0]})"
     if kind == "decimal" and arguments:
         native = f"@db.Decimal({arguments[0]}, {arguments[1]})"
+    if kind == "timestamp":
+        zone = "Timestamptz" if element_sql_type(column).startswith("TIMESTAMPTZ") else "Timestamp"
+        native = f"@db.{zone}({arguments[0] if arguments else 6})"
     return scalar, native
+
+
+def _enum_default(column: Column) -> str | None:
+    literal = _STRING.match(column.default or "")
+    return literal.group(1) if literal and column.property_type == "enum" else _default(column)
 
 
 def _default(column: Column) -> str | None:
     sql = column.default
     if sql is None:
         return None
-    if sql == "now()" and base_type(column) == "timestamp":
+    if column.serial:
+        return "autoincrement()"
+    if sql in ("now()", "CURRENT_TIMESTAMP") and base_type(column) == "timestamp":
         return "now()"
     if sql in ("true", "false") and column.property_type == "boolean":
         return sql

@@ -29,3 +29,9 @@ async def test_the_adopted_schemas_code_compiles(db: asyncpg.Connection, fresh_d
     assert done.returncode == 0, done.stdout + done.stderr
     validated = prisma_validate(out / "prisma")
     assert validated.returncode == 0, validated.stdout + validated.stderr
+    prisma = files["prisma/schema.prisma"]
+    assert 'enum Role {\n  USER\n  ADMIN\n\n  @@map("Role")\n}' in prisma
+    assert '@id(map: "TeamMember_pkey") @default(autoincrement()) @map("id")' in prisma
+    assert 'Role     @default(USER) @map("role")' in prisma
+    assert '@default(now()) @map("createdAt") @db.Timestamp(3)' in prisma
+    assert '@@map("TemplateDirectLink")' in prisma
