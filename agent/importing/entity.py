@@ -17,7 +17,8 @@ __all__ = ["PROPERTY_KEYS", "entity_document", "entity_name"]
 
 PROPERTY_KEYS = (
     "type", "max_length", "min_length", "pattern", "precision", "scale", "time_zone", "minimum", "maximum",
-    "values", "native", "items", "required", "serial", "default", "unique", "index", "references", "description",
+    "values", "native", "items", "required", "serial", "identity", "default", "unique", "index", "references",
+    "description",
 )
 _REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant", "index")
 

@@ -34,9 +34,6 @@ def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
         work.lost(f"column {column.name} is {column.type}, a type the YAML language does not have;"
                   " it is left out")
         return None
-    if column.identity:
-        work.lost(f"column {column.name} is an identity column (GENERATED {column.identity.upper()} "
-                  "AS IDENTITY); it is imported as a plain column")
     if column.generated:
         work.lost(f"column {column.name} is generated ({column.generated_expression}); "
                   "it is imported as a plain column")
@@ -46,6 +43,8 @@ def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
         fields["required"] = True
     if is_serial(work.name, column):
         fields["serial"] = True
+    if column.identity:
+        fields["identity"] = column.identity
     return fields
 
 

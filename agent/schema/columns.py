@@ -36,6 +36,7 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "precision": frozenset({"decimal", "timestamp"}),
     "time_zone": frozenset({"timestamp"}),
     "serial": frozenset({"smallint", "integer", "bigint"}),
+    "identity": frozenset({"smallint", "integer", "bigint"}),
     "scale": frozenset({"decimal"}),
     "minimum": NUMERIC_TYPES,
     "maximum": NUMERIC_TYPES,
@@ -82,7 +83,8 @@ class ColumnBuilder:
         column = Column(
             name=name,
             sql_type=sql_type(prop) if self._type_ok(prop, path) else "TEXT",
-            not_null=prop.required or prop.serial,  # SERIAL is NOT NULL whatever else is said
+            not_null=prop.required or prop.serial or prop.identity is not None,  # both are NOT NULL
+            identity=prop.identity,
             default=serial_default(self.table, name) if prop.serial else self.default_sql(
                 prop, prop.default, (*path, "default")) if prop.has_default else None,
             serial=prop.serial,
@@ -136,6 +138,8 @@ class ColumnBuilder:
     def _check_serial(self, prop: Property, path: KeyPath) -> None:
         if prop.serial and prop.has_default:
             self.error((*path, "default"), "a serial column takes its default from its sequence: remove `default`")
+        if prop.identity and (prop.has_default or prop.serial):
+            self.error((*path, "identity"), "an identity column has no `default` and is not `serial`")
 
     def _check_ranges(self, prop: Property, path: KeyPath) -> None:
         if prop.type == "timestamp" and (prop.precision or 0) > 6:

@@ -158,6 +158,8 @@ class Property(_Strict):
     serial: bool = False
     """`smallint`/`integer`/`bigint`: numbered by a sequence of its own (SERIAL), as Prisma's
     autoincrement() and many ORMs make a key."""
+    identity: Literal["always", "by default"] | None = None
+    """`smallint`/`integer`/`bigint`: GENERATED ALWAYS / BY DEFAULT AS IDENTITY (Django's keys)."""
     default: Any = None
     unique: bool | Literal["global"] = False
     index: bool = False

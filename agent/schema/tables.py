@@ -48,6 +48,8 @@ class Column(_Frozen):
     """The YAML type (`enum`, `string`, `timestamp`...), for code generation."""
     enum_values: tuple[str, ...] = ()
     array_of: str | None = None
+    identity: str | None = None
+    """`always` or `by default`: GENERATED ... AS IDENTITY."""
     serial: bool = False
     """Created as SERIAL: `default` is then the `nextval` of the sequence PostgreSQL makes for it."""
     item_values: tuple[str, ...] = ()

@@ -52,6 +52,8 @@ def column_definition(column: Column) -> str:
         parts.append("NOT NULL")
     if column.default is not None and not column.serial:
         parts.append(f"DEFAULT {column.default}")
+    if column.identity is not None:
+        parts.append(f"GENERATED {column.identity.upper()} AS IDENTITY")
     return " ".join(parts)
 
 

@@ -129,7 +129,8 @@ async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes:
     pk = quote_ident(table.primary_key.columns[0])
     name = quote_ident(table.name)
     return await connection.fetchval(
-        f"INSERT INTO {name} SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source) || $2::jsonb)).* "
+        f"INSERT INTO {name} OVERRIDING SYSTEM VALUE "  # a copy keeps even a GENERATED ALWAYS key's new value
+        f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source) || $2::jsonb)).* "
         f"FROM {name} AS source WHERE source.{pk} = $1 RETURNING {pk}",
         key, json.dumps(changes, default=str))
 

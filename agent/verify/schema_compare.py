@@ -65,6 +65,7 @@ def _table_facts(table: Table) -> Facts:
         facts[f"{prefix} / not null"] = str(column.not_null)
         facts[f"{prefix} / default"] = _expression(column.default)
         facts[f"{prefix} / comment"] = column.comment or "-"
+        facts[f"{prefix} / identity"] = column.identity or "-"
     facts |= {f"{name} / unique {u.name}": ", ".join(u.columns) for u in table.uniques}
     facts |= {f"{name} / check {c.name}": _expression(c.expression) for c in table.checks}
     for fk in table.foreign_keys:
@@ -127,6 +128,7 @@ def _catalog_table_facts(table: CatalogTable) -> Facts:
         facts[f"{prefix} / not null"] = str(column.not_null)
         facts[f"{prefix} / default"] = _expression(column.default)
         facts[f"{prefix} / comment"] = column.comment or "-"
+        facts[f"{prefix} / identity"] = column.identity or "-"
     for constraint in table.constraints:
         facts |= _constraint_facts(name, constraint)
     for index in table.indexes:

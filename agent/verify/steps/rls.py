@@ -80,7 +80,8 @@ class _Probe:
 
     async def insert(self, row_json: str) -> Any:
         return await self.connection.execute(
-            f"INSERT INTO {self.name} SELECT (jsonb_populate_record(NULL::{self.name}, $1::jsonb)).*", row_json)
+            f"INSERT INTO {self.name} OVERRIDING SYSTEM VALUE "
+            f"SELECT (jsonb_populate_record(NULL::{self.name}, $1::jsonb)).*", row_json)
 
 
 async def _source_row(probe: _Probe, key: Any) -> dict[str, Any]:
