@@ -84,8 +84,8 @@ def is_column_key(key: str) -> bool:
     """A resolved index key is a column's exact name unless it parses as an expression other than
     a column reference (`lower(email)`): `userId` and `order` are columns, whatever their case."""
     try:
-        return parse_expression(key, ExpressionKind.INDEX).is_column
-    except ExpressionError:
+        return isinstance(_single_target(key), ast.ColumnRef)  # parsed only: what it calls was checked at load
+    except (ExpressionError, RecursionError):
         return True
 
 

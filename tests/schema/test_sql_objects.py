@@ -110,3 +110,14 @@ async def test_a_job_on_the_bus_carrying_them_is_rejected_unless_allowed(fresh_d
     assert "short_id, stamp, notes_stamp, long_notes" in raised.value.error.message
     allowed = await run_job(job, JobContext(scratch_url=fresh_database_url, allow_sql_objects=True))
     assert allowed.status == "succeeded"
+
+
+def test_an_index_expression_may_call_a_project_function() -> None:
+    project = PROJECT + """    - name: folded
+      create: CREATE FUNCTION folded(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$
+      drop: DROP FUNCTION folded(text)
+"""
+    notes = NOTES + "indexes:\n  - columns: [folded(note)]\n"
+    loaded = load_schema_sources({"project.yaml": project, "notes.yaml": notes})
+    sql = "\n".join(m.up_sql for m in generate(loaded).migrations)
+    assert 'ON notes ((folded(note)))' in sql
