@@ -97,9 +97,10 @@ def test_a_configured_server_means_nothing_embedded_starts(project: Path, postgr
 
 @pytest.mark.integration
 def test_a_verified_generate_is_remembered_and_a_diff_from_memory_equals_the_explicit_one(
-        tmp_path: Path, postgres_server_url: str) -> None:
+        tmp_path: Path, postgres_server_url: str, fresh_database_url: str) -> None:
+    """Memory in a database of its own: other tests remember other tables."""
     evolution = Path(__file__).resolve().parents[1] / "diff" / "evolution"
-    env = {"DATABASE_URL": postgres_server_url, "SCRATCH_DATABASE_URL": postgres_server_url}
+    env = {"DATABASE_URL": fresh_database_url, "SCRATCH_DATABASE_URL": postgres_server_url}
     first = run(tmp_path, "generate", str(evolution / "v1"), "--dir", "m1", "--now", NOW, "--verify", "--rows", "50",
                 env=env)
     assert first.returncode == 0, first.stdout + first.stderr

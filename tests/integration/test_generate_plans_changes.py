@@ -30,9 +30,9 @@ properties:
 
 
 @pytest.fixture
-def project(tmp_path: Path, postgres_server_url: str) -> tuple[Path, dict[str, str]]:
+def project(tmp_path: Path, postgres_server_url: str, fresh_database_url: str) -> tuple[Path, dict[str, str]]:
     shutil.copytree(EXAMPLES, tmp_path / "schemas")
-    env = {"DATABASE_URL": postgres_server_url, "SCRATCH_DATABASE_URL": postgres_server_url}
+    env = {"DATABASE_URL": fresh_database_url, "SCRATCH_DATABASE_URL": postgres_server_url}
     first = run(tmp_path, "generate", "--now", "2026-12-06T10:00:00Z", env=env)
     assert first.returncode == 0, first.stderr
     return tmp_path, env

@@ -85,8 +85,9 @@ def test_project_yaml_and_the_project_file_may_not_disagree(tmp_path: Path) -> N
 
 
 @pytest.mark.integration
-def test_init_then_generate_verify_succeeds(tmp_path: Path, postgres_server_url: str) -> None:
-    env = {"DATABASE_URL": postgres_server_url, "SCRATCH_DATABASE_URL": postgres_server_url}
+def test_init_then_generate_verify_succeeds(tmp_path: Path, postgres_server_url: str,
+                                            fresh_database_url: str) -> None:
+    env = {"DATABASE_URL": fresh_database_url, "SCRATCH_DATABASE_URL": postgres_server_url}
     assert run(tmp_path, "init").returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["migration-agent.toml", "schemas"]
     result = run(tmp_path, "generate", "--verify", "--rows", "50", "--now", NOW, env=env)
