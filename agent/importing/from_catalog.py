@@ -23,7 +23,7 @@ from agent.importing.objects import sql_object_documents
 from agent.importing.problems import Problem, Problems
 from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
 from agent.migrate.tracking import TRACKING_TABLE
-from agent.schema.allowed_calls import PROJECT_FUNCTIONS
+from agent.schema.allowed_calls import project_names
 from agent.schema.load import PROJECT_FILE
 from agent.schema.names import Naming, detect_naming
 from agent.sql.migration_file import BACKUP_PREFIX
@@ -55,12 +55,9 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
                                    {s.name for s in shapes.values() if s.audit}, problems)
     if objects:
         result.documents[PROJECT_FILE]["project"]["sql_objects"] = objects
-    token = PROJECT_FUNCTIONS.set(frozenset(_defined_functions(objects)))
-    try:
+    with project_names(_defined_functions(objects), enums):
         for shape in shapes.values():
             _add_entity(result, TableImport(shape, shapes, options, problems, implied, enums))
-    finally:
-        PROJECT_FUNCTIONS.reset(token)
     check_other_objects(catalog, any(s.audit for s in shapes.values()), problems)
     result.tables = tuple(shapes)
     result.problems = problems.items

@@ -29,7 +29,7 @@ from agent.jobs.generate import (
     new_migrations,
     verify_migrations,
 )
-from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_reject, reject
+from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_reject, refuse_sql_objects, reject
 from agent.lint.engine import Report, lint_sequence
 from agent.lint.model import Severity
 from agent.lint.source import SqlSyntaxError
@@ -140,6 +140,7 @@ def _own_fault(error: BaseException) -> JobOutcome:
 async def _generate(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     loaded = load_schema_or_reject(folder, allow_sql_objects=context.allow_sql_objects)
     old = read_snapshot(folder)
+    refuse_sql_objects(old, context.allow_sql_objects, "snapshot")  # the plan would drop and make them
     outcome = await asyncio.to_thread(generate_migrations, loaded, old, _now(job), existing_versions(folder))
     return await _produced(job, loaded, outcome, existing_migrations(folder), context, old)
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from agent.bus.messages import ErrorLocation, Job, JobError, JobRejected
 from agent.schema import LoadedSchema, SchemaError, load_schema_dir
 from agent.schema.diagnostics import format_key_path
+from agent.schema.tables import Schema
 
-__all__ = ["OLD", "has_schema", "job_folder", "load_schema_or_reject", "reject"]
+__all__ = ["OLD", "has_schema", "job_folder", "load_schema_or_reject", "refuse_sql_objects", "reject"]
 
 OLD = "old"
 
@@ -45,9 +46,15 @@ def load_schema_or_reject(folder: Path, label: str = "", *, allow_sql_objects: b
                                    path=format_key_path(d.key_path), message=d.message) for d in problems]
         message = f"{len(problems)} error(s) in the {label}schema; first: {problems[0] if problems else error}"
         raise JobRejected(JobError(code="invalid_schema", message=message, locations=locations)) from None
-    if loaded.schema.sql_objects and not allow_sql_objects:
-        names = ", ".join(o.name for o in loaded.schema.sql_objects)
-        raise reject("sql_objects_refused", f"the {label}schema carries SQL objects ({names}): they are code, "
-                     "which a job may bring only where the operator allows it (AGENT_ALLOW_SQL_OBJECTS=1)",
-                     objects=[o.name for o in loaded.schema.sql_objects])
+    refuse_sql_objects(loaded.schema, allow_sql_objects, f"{label}schema")
     return loaded
+
+
+def refuse_sql_objects(schema: Schema, allowed: bool, what: str) -> None:
+    """`sql_objects_refused` when `schema` (a job's YAML or snapshot) carries SQL objects
+    and the operator does not allow them: they are code the scratch database would run."""
+    if schema.sql_objects and not allowed:
+        names = ", ".join(o.name for o in schema.sql_objects)
+        raise reject("sql_objects_refused", f"the {what} carries SQL objects ({names}): they are code, "
+                     "which a job may bring only where the operator allows it (AGENT_ALLOW_SQL_OBJECTS=1)",
+                     objects=[o.name for o in schema.sql_objects])

@@ -11,7 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from agent.schema.allowed_calls import project_names
+from agent.schema.columns import serial_default
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
+from agent.schema.model import SqlObjectSpec
+from agent.schema.sql_objects import SqlObjectError, sql_object
 from agent.schema.tables import Schema
 
 __all__ = ["SNAPSHOT_FILE", "SnapshotError", "read_snapshot", "snapshot_text"]
@@ -31,12 +35,34 @@ def read_snapshot(directory: Path) -> Schema:
         schema = Schema.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValidationError) as error:
         raise SnapshotError(f"{path} is unreadable ({error}); restore it from version control") from None
-    for where, text, kind in _expressions(schema):
-        try:
-            parse_expression(text, kind)
-        except ExpressionError as error:
-            raise SnapshotError(f"{path}: {where} {error}; restore it from version control") from None
+    for where, problem in _problems(schema):
+        raise SnapshotError(f"{path}: {where} {problem}; restore it from version control")
     return schema
+
+
+def _problems(schema: Schema) -> Iterator[tuple[str, str]]:
+    """What the snapshot holds that its YAML could not have made: each SQL object must be what its
+    statements parse to, a serial default the agent's own, and every expression pass the rules of
+    the YAML (with the snapshot's own functions callable)."""
+    for item in schema.sql_objects:
+        try:
+            parsed = sql_object(SqlObjectSpec(name=item.name, create=item.create, drop=item.drop))
+        except SqlObjectError as error:
+            yield f"SQL object {item.name}:", str(error)
+            continue
+        if parsed != item:
+            yield f"SQL object {item.name}:", "is not what its statements parse to"
+    for table in schema.tables:
+        for column in table.columns:
+            if column.serial and column.default != serial_default(table.name, column.name):
+                yield (f"table {table.name}, column {column.name}:",
+                       "holds a serial default that is not nextval of the column's own sequence")
+    with project_names((o.defines for o in schema.sql_objects if o.defines), (e.name for e in schema.enums)):
+        for where, text, kind in _expressions(schema):
+            try:
+                parse_expression(text, kind)
+            except ExpressionError as error:
+                yield where, str(error)
 
 
 def _expressions(schema: Schema) -> Iterator[tuple[str, str, ExpressionKind]]:
@@ -44,14 +70,17 @@ def _expressions(schema: Schema) -> Iterator[tuple[str, str, ExpressionKind]]:
     adds back a check it drops), so they are held to the rules of the YAML they came from."""
     for table in schema.tables:
         for column in table.columns:
-            for text, kind in ((column.default, ExpressionKind.DEFAULT), (column.backfill, ExpressionKind.BACKFILL)):
+            where = f"table {table.name}, column {column.name}:"
+            default = None if column.serial else column.default
+            for text, kind in ((default, ExpressionKind.DEFAULT), (column.backfill, ExpressionKind.BACKFILL)):
                 if text:
-                    yield f"table {table.name}, column {column.name}:", text, kind
+                    yield where, text, kind
         for check in table.checks:
             yield f"table {table.name}, check {check.name}:", check.expression, ExpressionKind.CHECK
         for index in table.indexes:
             for key in index.keys:
-                yield f"table {table.name}, index {index.name}:", key, ExpressionKind.INDEX
+                if key not in table.column_names:
+                    yield f"table {table.name}, index {index.name}:", key, ExpressionKind.INDEX
             if index.where:
                 yield f"table {table.name}, index {index.name}:", index.where, ExpressionKind.WHERE
         for policy in table.policies:

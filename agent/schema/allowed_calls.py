@@ -29,6 +29,8 @@ so an expression is held to what a schema needs: computing a value from its argu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -39,12 +41,25 @@ from pglast.visitors import Visitor
 from agent.schema.names import custom_setting_problem
 from agent.sql import builtin_catalog
 
-__all__ = ["ALLOWED_SUMMARY", "PROJECT_FUNCTIONS", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem",
+__all__ = ["ALLOWED_SUMMARY", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_problem", "project_names",
            "refused_calls"]
 
-PROJECT_FUNCTIONS: ContextVar[frozenset[str]] = ContextVar("project_functions", default=frozenset())
-"""Functions the project's own `sql_objects` define, while its schema is resolved: callable
-unqualified besides the builtins (the project wrote them; they run from local files only)."""
+_PROJECT_FUNCTIONS: ContextVar[frozenset[str]] = ContextVar("project_functions", default=frozenset())
+_PROJECT_TYPES: ContextVar[frozenset[str]] = ContextVar("project_types", default=frozenset())
+
+
+@contextmanager
+def project_names(functions: Iterable[str], types: Iterable[str] = ()) -> Iterator[None]:
+    """While a project's schema is read: the functions its own `sql_objects` define are callable
+    and its native enum types may be named in casts, unqualified, besides the builtins (the
+    project wrote them; they run from local files only)."""
+    function_token = _PROJECT_FUNCTIONS.set(frozenset(functions))
+    type_token = _PROJECT_TYPES.set(frozenset(types))
+    try:
+        yield
+    finally:
+        _PROJECT_FUNCTIONS.reset(function_token)
+        _PROJECT_TYPES.reset(type_token)
 
 ALLOWED_SUMMARY = (
     "expressions may call only PostgreSQL's builtin functions that compute a value from their "
@@ -166,7 +181,7 @@ class _Refused(Exception):
 
 class _CallChecker(Visitor):
     def visit_FuncCall(self, ancestors: object, node: Any) -> None:
-        if len(node.funcname) == 1 and str(node.funcname[0].sval) in PROJECT_FUNCTIONS.get():
+        if len(node.funcname) == 1 and str(node.funcname[0].sval) in _PROJECT_FUNCTIONS.get():
             return
         name = _builtin_name(node.funcname, "function")
         problem = call_problem(name, tuple(node.args or ()))
@@ -182,7 +197,10 @@ class _CallChecker(Visitor):
             raise _Refused(f"uses operator {name}, which is not one of PostgreSQL's builtin operators")
 
     def visit_TypeName(self, ancestors: object, node: Any) -> None:
-        name = _builtin_name(node.names or (), "type")
+        names: tuple[Any, ...] = tuple(node.names or ())
+        if len(names) == 1 and str(names[0].sval) in _PROJECT_TYPES.get():
+            return
+        name = _builtin_name(names, "type")
         if name not in _ALLOWED_TYPES:
             raise _Refused(f"names type {name}; expressions may name only PostgreSQL's builtin scalar "
                            "types (no oid or reg* type, row type or XML)")

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agent.schema.allowed_calls import PROJECT_FUNCTIONS
+from agent.schema.allowed_calls import project_names
 from agent.schema.columns import ColumnBuilder
 from agent.schema.cycles import required_cycle
 from agent.schema.diagnostics import Diagnostic, KeyPath
@@ -564,16 +564,13 @@ def resolve(
     """The tables, and every diagnostic; `unavailable` names tables of files in error (see
     `agent.schema.recover`)."""
     objects = _sql_objects(project)
-    token = PROJECT_FUNCTIONS.set(frozenset(o.defines for o in objects if o.defines))
-    try:
+    with project_names((o.defines for o in objects if o.defines), project.enums):
         resolver = _Resolver(project, unavailable)
         for entity, document in entities:
             resolver.add_entity(entity, document)
         for draft in resolver.drafts.values():
             resolver.constraints(draft)
         tables = [resolver.table(draft) for draft in resolver.drafts.values()]
-    finally:
-        PROJECT_FUNCTIONS.reset(token)
     _check_namespace(tables, resolver)
     _check_tables_read(tables, resolver)
     _check_required_cycles(tables, resolver)

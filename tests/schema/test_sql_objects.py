@@ -12,6 +12,7 @@ from agent.catalog import compare, read_catalog
 from agent.config import load_settings
 from agent.importing import import_texts
 from agent.jobs.handlers import JobContext, run_job
+from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
 from agent.schema import SchemaError, load_schema_sources
 from agent.verify.apply import without_backups
 from agent.verify.schema_compare import compare_schema
@@ -121,3 +122,14 @@ def test_an_index_expression_may_call_a_project_function() -> None:
     loaded = load_schema_sources({"project.yaml": project, "notes.yaml": notes})
     sql = "\n".join(m.up_sql for m in generate(loaded).migrations)
     assert 'ON notes ((folded(note)))' in sql
+
+
+async def test_a_snapshot_on_the_bus_carrying_them_is_rejected_too(fresh_database_url: str) -> None:
+    snapshot = snapshot_text(load_schema_sources(FILES).schema)
+    payload = {"notes.yaml": NOTES.replace("default: {sql: short_id()}", ""), SNAPSHOT_FILE: snapshot}
+    job = Job(job_id="sql-objects-snapshot", kind="generate", requested_by="tests", payload=payload,
+              options={"verify": False})
+    with pytest.raises(JobRejected) as raised:
+        await run_job(job, JobContext(scratch_url=fresh_database_url))
+    assert raised.value.error.code == "sql_objects_refused"
+    assert "the snapshot carries SQL objects" in raised.value.error.message
