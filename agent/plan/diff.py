@@ -30,7 +30,7 @@ from agent.plan.operations import (
     Section,
     SetComment,
 )
-from agent.schema.expressions import ExpressionKind, is_column_key, parse_expression
+from agent.schema.expressions import ExpressionKind, columns_read, is_column_key
 from agent.schema.literals import quote_ident
 from agent.schema.names import bounded_name
 from agent.schema.tables import Check, Column, ForeignKey, Index, Policy, Table, Unique
@@ -412,13 +412,13 @@ def _policies_reading(column: str, policies: tuple[Policy, ...]) -> tuple[Policy
     they are dropped before and created again after. `policies` are those standing when the
     type changes (a policy the same change swaps or drops is swapped or dropped after that)."""
     return tuple(p for p in policies if any(
-        column in parse_expression(e, ExpressionKind.POLICY).columns for e in (p.using, p.with_check) if e))
+        column in columns_read(e, ExpressionKind.POLICY) for e in (p.using, p.with_check) if e))
 
 
 def _checks_reading(column: str, checks: tuple[Check, ...]) -> tuple[Check, ...]:
     """The checks that read the column (PostgreSQL checks every row against them again when
     its type changes)."""
-    return tuple(c for c in checks if column in parse_expression(c.expression, ExpressionKind.CHECK).columns)
+    return tuple(c for c in checks if column in columns_read(c.expression, ExpressionKind.CHECK))
 
 
 def _drops_index(operation: Operation, name: str) -> bool:
@@ -431,9 +431,9 @@ def _indexes_rebuilt(column: str, indexes: tuple[Index, ...]) -> list[Index]:
     would let duplicates in, so they are built again under the lock."""
     def reads(index: Index) -> bool:
         expressions = [k for k in index.keys if not is_column_key(k)]
-        found = {c for k in expressions for c in parse_expression(k, ExpressionKind.INDEX).columns}
+        found = {c for k in expressions for c in columns_read(k, ExpressionKind.INDEX)}
         if index.where:
-            found |= parse_expression(index.where, ExpressionKind.WHERE).columns
+            found |= columns_read(index.where, ExpressionKind.WHERE)
         return column in found
     return [i for i in indexes if not i.unique and reads(i)]
 

@@ -22,7 +22,7 @@ from pglast.visitors import Visitor
 from agent.schema.allowed_calls import refused_calls
 from agent.sql.parsing import parse_sql
 
-__all__ = ["Expression", "ExpressionError", "ExpressionKind", "is_column_key", "parse_expression"]
+__all__ = ["Expression", "ExpressionError", "ExpressionKind", "columns_read", "is_column_key", "parse_expression"]
 
 
 class ExpressionKind(Enum):
@@ -78,6 +78,12 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
         raise ExpressionError(f"may not name columns ({', '.join(sorted(columns))})")
     return Expression(rendered, frozenset(columns), isinstance(node, ast.ColumnRef),
                       frozenset(collector.tables))
+
+
+def columns_read(text: str, kind: ExpressionKind) -> frozenset[str]:
+    """The columns an expression already accepted at load reads (its calls are not checked again:
+    they may be the project's own functions, known only while its schema is read)."""
+    return frozenset(_ColumnCollector(kind).collect(_single_target(text)))
 
 
 def is_column_key(key: str) -> bool:

@@ -4,6 +4,8 @@ callable from defaults, and refused on the bus unless the operator allows them."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncpg
 import pytest
 
@@ -11,6 +13,7 @@ from agent.bus.messages import Job, JobRejected
 from agent.catalog import compare, read_catalog
 from agent.config import load_settings
 from agent.importing import import_texts
+from agent.jobs.generate import generate_migrations
 from agent.jobs.handlers import JobContext, run_job
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
 from agent.schema import SchemaError, load_schema_sources
@@ -133,3 +136,14 @@ async def test_a_snapshot_on_the_bus_carrying_them_is_rejected_too(fresh_databas
         await run_job(job, JobContext(scratch_url=fresh_database_url))
     assert raised.value.error.code == "sql_objects_refused"
     assert "the snapshot carries SQL objects" in raised.value.error.message
+
+
+def test_a_type_change_under_a_check_calling_a_project_function_plans() -> None:
+    """The planner reads which columns a check reads without judging its calls again: a project
+    function is known only while the schema is read."""
+    checked = NOTES.replace("  note: {type: text}", "  note: {type: string, max_length: 20}") + (
+        "constraints:\n  - check: short_id() <> note\n")
+    v1 = load_schema_sources({**FILES, "notes.yaml": checked})
+    v2 = load_schema_sources({**FILES, "notes.yaml": checked.replace("max_length: 20", "max_length: 40")})
+    outcome = generate_migrations(v2, v1.schema, dt.datetime(2025, 12, 6, tzinfo=dt.UTC), [], allow_changes=True)
+    assert any("VARCHAR(40)" in m.up_sql for m in outcome.migrations)
