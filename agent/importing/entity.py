@@ -20,7 +20,8 @@ PROPERTY_KEYS = (
     "values", "native", "items", "required", "serial", "identity", "default", "unique", "index", "references",
     "description",
 )
-_REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant", "index")
+_REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant", "index",
+                   "deferrable")
 
 
 def entity_name(table: str) -> str:

@@ -44,7 +44,7 @@ def _automatic_targets(work: TableImport) -> set[tuple[str, ...]]:
 
 
 def _is_automatic(work: TableImport, index: Index, targets: set[tuple[str, ...]]) -> bool:
-    return (index.method == "btree" and not index.unique and index.predicate is None
+    return (index.method == "btree" and not index.unique and index.predicate is None and not _opclasses(index)
             and not index.include and index.keys in targets
             and index.name == index_name(work.name, index.keys))
 
@@ -70,22 +70,29 @@ def _definition_extras(work: TableImport, index: Index) -> None:
     statement: Any = parse_sql(index.definition)[0].stmt
     elements = [*(statement.indexParams or ()), *(statement.indexIncludingParams or ())]
     if any(_element_extras(e) for e in elements):
-        work.lost(f"index {index.name} has an operator class, sort order or collation the YAML "
+        work.lost(f"index {index.name} has a sort order, collation or operator class parameters the YAML "
                   f"cannot say ({index.definition})")
     if statement.options or statement.tableSpace:
         work.lost(f"index {index.name} has storage parameters or a tablespace the YAML cannot say")
 
 
 def _element_extras(element: ast.IndexElem) -> bool:
-    return bool(element.opclass or element.collation or element.ordering or element.nulls_ordering
-                or element.opclassopts)
+    return bool(element.collation or element.ordering or element.nulls_ordering or element.opclassopts
+                or (element.opclass and not element.name))  # an expression's operator class: not said
+
+
+def _opclasses(index: Index) -> dict[str, str]:
+    """A column key's operator class (`slug varchar_pattern_ops`), as `opclass:` says it."""
+    statement: Any = parse_sql(index.definition)[0].stmt
+    return {str(e.name): str(e.opclass[-1].sval) for e in statement.indexParams or () if e.name and e.opclass}
 
 
 def _declare(work: TableImport, index: Index) -> None:
     columns = {c.name for c in work.table.columns}
     keys = [key if key in columns else work.simplify(key) for key in index.keys]
     resolved = tuple(key if key in columns else _canonical(key) for key in keys)
-    if _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
+    opclass = _opclasses(index)
+    if not opclass and _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
         work.properties[keys[0]]["index"] = True
         return
     entry: dict[str, Any] = {} if index.name == index_name(work.name, resolved) else {"name": index.name}
@@ -98,6 +105,8 @@ def _declare(work: TableImport, index: Index) -> None:
         entry["unique"] = True
     if index.include:
         entry["include"] = list(index.include)
+    if opclass:
+        entry["opclass"] = opclass
     work.indexes.append(entry)
 
 

@@ -135,8 +135,7 @@ def add_foreign_keys(work: TableImport) -> None:
 
 
 def _foreign_key_flags(work: TableImport, fk: Constraint) -> None:
-    checks = ((fk.deferrable, "is DEFERRABLE; the YAML creates it immediate"),
-              (not fk.validated, "is NOT VALID; the YAML creates it validated"),
+    checks = ((not fk.validated, "is NOT VALID; the YAML creates it validated"),
               (not fk.enforced, "is NOT ENFORCED; the YAML creates it enforced"),
               (fk.match not in (None, "SIMPLE"), f"is MATCH {fk.match}; the YAML creates MATCH SIMPLE"))
     for flagged, why in checks:
@@ -167,6 +166,8 @@ def _target(work: TableImport, fk: Constraint, shape: ForeignKeyShape, parent: S
         target["same_tenant"] = False
     if not _indexed(work.table, fk.columns):
         target["index"] = False
+    if fk.deferrable:
+        target["deferrable"] = "deferred" if fk.initially_deferred else True
     return target
 
 

@@ -129,6 +129,8 @@ class Reference(_Strict):
     index: bool = True
     """false: no index for the key's columns (the agent adds one by default), as an imported
     database may have it."""
+    deferrable: bool | Literal["deferred"] = False
+    """true: DEFERRABLE (INITIALLY IMMEDIATE); `deferred`: DEFERRABLE INITIALLY DEFERRED (Django's keys)."""
 
 
 def _literal_or_sql(value: Any) -> Any:
@@ -206,6 +208,7 @@ class ForeignKeyTarget(_Strict):
     reason: str | None = None
     same_tenant: bool = True
     index: bool = True
+    deferrable: bool | Literal["deferred"] = False
 
 
 class ForeignKeyBody(_Strict):
@@ -225,6 +228,8 @@ class Index(_Strict):
     where: str | None = None
     unique: bool = False
     include: list[str] = Field(default_factory=list)
+    opclass: dict[str, str] = Field(default_factory=dict)
+    """An operator class by column (`{slug: varchar_pattern_ops}`, Django's `_like` indexes)."""
 
 
 class Policy(_Strict):

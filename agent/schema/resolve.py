@@ -284,7 +284,7 @@ class _Resolver:
         target = ForeignKeyTarget(
             table=ref.table, columns=[ref.column] if ref.column else None,
             on_delete=ref.on_delete, on_update=ref.on_update, reason=ref.reason,
-            same_tenant=ref.same_tenant, index=ref.index,
+            same_tenant=ref.same_tenant, index=ref.index, deferrable=ref.deferrable,
         )
         self._foreign_key(draft, (name,), target, None, ("properties", name, "references"))
 
@@ -320,6 +320,7 @@ class _Resolver:
             set_null_columns=columns if same_tenant and target.on_delete in ("SET NULL", "SET DEFAULT") else (),
             comment=None if is_review_reason(target.reason) else target.reason,
             indexed=target.index,
+            deferrable={False: None, True: "immediate", "deferred": "deferred"}[target.deferrable],
         ))
 
     def _reference_fits(

@@ -10,7 +10,7 @@ from agent.schema.diagnostics import KeyPath
 from agent.schema.expressions import ExpressionKind, is_column_key
 from agent.schema.model import Entity
 from agent.schema.model import Index as IndexSpec
-from agent.schema.names import bounded_name, identifier_problem
+from agent.schema.names import bounded_name, identifier_problem, role_problem
 from agent.schema.tables import Column, ForeignKey, Index, Unique
 
 __all__ = ["resolve_indexes"]
@@ -51,12 +51,14 @@ class _Indexes:
         where = self.parse(spec.where, ExpressionKind.WHERE, (*path, "where")) if spec.where else None
         ok = all(k is not None for k in keys) and (spec.where is None or where is not None)
         ok = self.method_fits(spec, path) and self.include_known(spec, path) and self.name_valid(spec, path) and ok
+        ok = self.opclass_fits(spec, path) and ok
         if not ok:
             return None
         key_tuple = tuple(k for k in keys if k is not None)
         return Index(
             name=spec.name or index_name(self.table, key_tuple), method=spec.using, keys=key_tuple,
             unique=spec.unique, where=where[0] if where else None, include=tuple(spec.include),
+            opclass=tuple((k, spec.opclass[k]) for k in key_tuple if k in spec.opclass),
         )
 
     def key(self, text: str, path: KeyPath) -> str | None:
@@ -72,6 +74,16 @@ class _Indexes:
         if problem:
             self.problems.append(((*path, "name"), problem, False))
         return problem is None
+
+    def opclass_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
+        ok = True
+        for column, name in spec.opclass.items():
+            problem = (f"{column!r} is not a column this index lists" if column not in spec.columns
+                       or column not in self.columns else role_problem(name))
+            if problem:
+                self.problems.append(((*path, "opclass", column), problem, False))
+                ok = False
+        return ok
 
     def method_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
         if spec.unique and spec.using not in _UNIQUE_METHODS:
@@ -93,7 +105,7 @@ class _Indexes:
 
 
 def _plain(index: Index) -> bool:
-    return index.method == "btree" and index.where is None
+    return index.method == "btree" and index.where is None and not index.opclass
 
 
 def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
@@ -101,12 +113,12 @@ def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
 
 
 def _same(a: Index, b: Index) -> bool:
-    return (a.keys, a.method, a.where) == (b.keys, b.method, b.where)
+    return (a.keys, a.method, a.where, a.opclass) == (b.keys, b.method, b.where, b.opclass)
 
 
 def _is_prefix_of(a: Index, b: Index) -> bool:
     return (
-        a.method == b.method == "btree" and a.where == b.where and not a.unique
+        a.method == b.method == "btree" and a.where == b.where and not a.unique and not a.opclass and not b.opclass
         and len(a.keys) < len(b.keys) and _leads_with(b.keys, a.keys)
     )
 

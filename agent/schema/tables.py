@@ -90,6 +90,8 @@ class ForeignKey(_Frozen):
     comment: str | None = None
     indexed: bool = True
     """False when the YAML says `index: false`: the agent adds no index for its columns."""
+    deferrable: str | None = None
+    """`immediate` or `deferred`: DEFERRABLE INITIALLY ...; None: not deferrable."""
 
 
 class Index(_Frozen):
@@ -100,7 +102,12 @@ class Index(_Frozen):
     unique: bool = False
     where: str | None = None
     include: tuple[str, ...] = ()
+    opclass: tuple[tuple[str, str], ...] = ()
+    """(column, operator class) pairs, in key order."""
     automatic: bool = False
+
+    def opclass_of(self, key: str) -> str | None:
+        return next((name for column, name in self.opclass if column == key), None)
 
 
 class Policy(_Frozen):

@@ -148,8 +148,10 @@ async def rolled_back(connection: asyncpg.Connection) -> AsyncIterator[None]:
 
 async def attempt(connection: asyncpg.Connection,
                   action: Callable[[], Awaitable[Any]]) -> asyncpg.PostgresError | None:
-    """Run `action()` in a savepoint that is always rolled back; the error it raised, if any."""
+    """Run `action()` in a savepoint that is always rolled back; the error it raised, if any.
+    Deferred keys are checked at once: the savepoint never commits, where they would be."""
     async with rolled_back(connection):
+        await connection.execute("SET CONSTRAINTS ALL IMMEDIATE")
         try:
             await action()
         except asyncpg.PostgresError as error:

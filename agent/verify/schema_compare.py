@@ -7,12 +7,16 @@ Both sides are projected onto the same flat facts (`lots / column quantity / def
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from agent.catalog import Catalog
 from agent.catalog import Table as CatalogTable
+from agent.catalog.model import Constraint
+from agent.catalog.model import Index as CatalogIndex
 from agent.schema.expressions import is_column_key
 from agent.schema.literals import quote_ident
 from agent.schema.tables import UPDATED_AT_FUNCTION, Schema, Table
+from agent.sql.parsing import parse_sql
 from agent.verify.normal_form import normal_form
 from agent.verify.report import Finding
 
@@ -71,11 +75,13 @@ def _table_facts(table: Table) -> Facts:
     for fk in table.foreign_keys:
         facts[f"{name} / foreign key {fk.name}"] = (
             f"({', '.join(fk.columns)}) -> {fk.ref_table} ({', '.join(fk.ref_columns)}) "
-            f"on delete {_on_delete(fk.on_delete, fk.set_null_columns)}, on update {fk.on_update}")
+            f"on delete {_on_delete(fk.on_delete, fk.set_null_columns)}, on update {fk.on_update}"
+            + (f", deferrable initially {fk.deferrable}" if fk.deferrable else ""))
         facts[f"{name} / foreign key {fk.name} / comment"] = fk.comment or "-"
     for index in table.indexes:
         facts[f"{name} / index {index.name}"] = _index_fact(
-            index.method, index.unique, index.keys, index.include, index.where)
+            index.method, index.unique, index.keys, index.include, index.where,
+            tuple(index.opclass_of(k) for k in index.keys))
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
             policy.command, policy.permissive, policy.roles or ("PUBLIC",), policy.using, policy.with_check)
@@ -85,11 +91,19 @@ def _table_facts(table: Table) -> Facts:
 
 
 def _index_fact(method: str, unique: bool, keys: tuple[str, ...], include: tuple[str, ...],
-                where: str | None) -> str:
-    shape = f"{'unique ' if unique else ''}{method} ({', '.join(_key(k) for k in keys)})"
+                where: str | None, opclasses: tuple[str | None, ...] = ()) -> str:
+    named = [_key(k) + (f" {c}" if c else "") for k, c in zip(keys, opclasses or (None,) * len(keys), strict=True)]
+    shape = f"{'unique ' if unique else ''}{method} ({', '.join(named)})"
     if include:
         shape += f" include ({', '.join(include)})"
     return shape + (f" where {normal_form(where)}" if where else "")
+
+
+def _opclasses(index: CatalogIndex) -> tuple[str | None, ...]:
+    """The operator class of each key, as the index's definition names it (None: the default)."""
+    statement: Any = parse_sql(index.definition)[0].stmt
+    elements = list(statement.indexParams or ())[: len(index.keys)]
+    return tuple(str(e.opclass[-1].sval) if e.opclass else None for e in elements)
 
 
 def _key(key: str) -> str:
@@ -134,7 +148,7 @@ def _catalog_table_facts(table: CatalogTable) -> Facts:
     for index in table.indexes:
         if index.constraint is None:
             facts[f"{name} / index {index.name}"] = _index_fact(
-                index.method, index.unique, index.keys, index.include, index.predicate)
+                index.method, index.unique, index.keys, index.include, index.predicate, _opclasses(index))
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
             policy.command, policy.permissive, policy.roles, policy.using, policy.with_check)
@@ -158,9 +172,15 @@ def _constraint_facts(table: str, constraint: object) -> Facts:
         key = f"{table} / foreign key {constraint.name}"
         return {key: (f"({columns}) -> {constraint.referenced_table} "
                       f"({', '.join(constraint.referenced_columns)}) on delete {constraint.on_delete}, "
-                      f"on update {constraint.on_update}"),
+                      f"on update {constraint.on_update}" + _deferrable(constraint)),
                 f"{key} / comment": constraint.comment or "-"}
     return {f"{table} / {constraint.kind} {constraint.name}": constraint.definition}
+
+
+def _deferrable(constraint: Constraint) -> str:
+    if not constraint.deferrable:
+        return ""
+    return f", deferrable initially {'deferred' if constraint.initially_deferred else 'immediate'}"
 
 
 def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_",)) -> Facts:

@@ -3,7 +3,10 @@ database may have none; verification accepts the choice and says so."""
 
 from __future__ import annotations
 
-from agent.schema import load_schema_sources
+import pytest
+
+from agent.schema import SchemaError, load_schema_sources
+from tests.generate.helpers import generate
 
 TEAMS = "version: 1\nentity: Team\ntable: teams\ntenant_scoped: false\naudit: false\n"
 MEMBERS = """version: 1
@@ -27,3 +30,23 @@ def test_index_false_leaves_the_key_unindexed_and_the_others_indexed() -> None:
     assert members is not None
     assert [i.keys for i in members.indexes] == [("owner_id",)]
     assert [k.indexed for k in members.foreign_keys] == [False, True]
+
+
+def test_a_deferrable_key_and_an_operator_class_are_written_as_said() -> None:
+    members = MEMBERS.replace("reason: an owner team}", "reason: an owner team, deferrable: deferred}") + (
+        "  nick: {type: string, max_length: 40}\nindexes:\n  - name: members_nick_like\n    columns: [nick]\n"
+        "    opclass: {nick: varchar_pattern_ops}\n")
+    sql = "\n".join(m.up_sql for m in generate(load_schema_sources({"teams.yaml": TEAMS, "members.yaml": members}))
+                    .migrations)
+    assert "REFERENCES teams (team_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED" in sql
+    assert "ON members (nick varchar_pattern_ops);" in sql
+
+
+@pytest.mark.parametrize(("opclass", "message"), [
+    ("{other: text_pattern_ops}", "'other' is not a column this index lists"),
+    ("{nick: 'x; DROP TABLE teams'}", "is not snake_case"),
+])
+def test_an_operator_class_must_name_a_listed_column_plainly(opclass: str, message: str) -> None:
+    members = MEMBERS + f"  nick: {{type: text}}\nindexes:\n  - columns: [nick]\n    opclass: {opclass}\n"
+    with pytest.raises(SchemaError, match=message):
+        load_schema_sources({"teams.yaml": TEAMS, "members.yaml": members})

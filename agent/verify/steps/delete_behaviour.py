@@ -75,6 +75,7 @@ async def _key(context: VerifyContext, connection: asyncpg.Connection, child: Ta
     transaction = connection.transaction()
     await transaction.start()
     try:
+        await connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a deferred key answers now, not at a commit
         outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema)
     finally:
         await transaction.rollback()

@@ -13,7 +13,8 @@ from agent.codegen import CodegenOptions, render
 from agent.schema import load_schema_dir
 from tests.codegen.conftest import node_tools  # noqa: F401  (the fixture)
 from tests.codegen.helpers import prisma_validate, tsc, write_files
-from tests.importing.adopt.test_prisma_style import SQL, _import
+from tests.importing.adopt.helpers import run_import
+from tests.importing.adopt.test_prisma_style import SQL
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("node_tools")]
 
@@ -21,7 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("node_tools")]
 async def test_the_adopted_schemas_code_compiles(db: asyncpg.Connection, fresh_database_url: str,
                                                  tmp_path: Path) -> None:
     await db.execute(SQL)
-    assert (await _import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
+    assert (await run_import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
     files = render(load_schema_dir(tmp_path / "schemas").schema, ["ts", "zod", "typeorm", "prisma"], CodegenOptions())
     out = tmp_path / "code"
     write_files(out, files)

@@ -6,48 +6,29 @@ turned into code."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import asyncpg
 import pytest
-import pytest_asyncio
-from click.testing import CliRunner, Result
 
-from agent.catalog import compare, fingerprint, read_catalog
+from agent.catalog import read_catalog
 from agent.codegen import CodegenOptions, render
-from agent.commands.import_schema import import_command
 from agent.schema import load_schema_dir
 from agent.verify.schema_compare import compare_schema
 from tests.generate.helpers import generate
 from tests.generate.test_apply import apply_up
+from tests.importing.adopt.helpers import (
+    HERE,
+    assert_round_trip,
+    imported_whole,
+    run_cli,
+    run_import,
+    servers,
+)
 
 pytestmark = pytest.mark.integration
 
-SQL = (Path(__file__).parent / "prisma_style.sql").read_text()
-
-
-async def _import(url: str, out: Path, *flags: str) -> Result:
-    return await asyncio.to_thread(CliRunner().invoke, import_command, ["--database-url", url, "-o", str(out), *flags])
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def scratch(postgres_server_url: str, template_database: str) -> AsyncIterator[asyncpg.Connection]:
-    """A second empty database, for the schema generated from the import."""
-    name = f"adopt_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(postgres_server_url)
-    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-    connection = await asyncpg.connect(postgres_server_url.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        yield connection
-    finally:
-        await connection.close()
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        await admin.close()
+SQL = (HERE / "prisma_style.sql").read_text()
 
 
 async def test_without_allow_loss_everything_is_expressed(
@@ -55,15 +36,10 @@ async def test_without_allow_loss_everything_is_expressed(
 ) -> None:
     """Names, native enums, serial keys, TIMESTAMP(3), the id function its defaults call and the
     trigger with its function: nothing is lost, so the import needs no --allow-loss."""
-    await db.execute(SQL)
-    result = await _import(fresh_database_url, tmp_path / "schemas")
-    assert result.exit_code == 0, result.output
-    assert "error:" not in result.output
-    project = (tmp_path / "schemas" / "project.yaml").read_text()
-    assert "  sql_objects:\n  - name: generate_id\n" in project
-    assert "- name: Webhook_touch\n" in project
-    link = (tmp_path / "schemas" / "template-direct-link.yaml").read_text()
-    assert "      sql: generate_id()\n" in link
+    files = await imported_whole(db, SQL, fresh_database_url, tmp_path / "schemas")
+    assert "  sql_objects:\n  - name: generate_id\n" in files["project.yaml"]
+    assert "- name: Webhook_touch\n" in files["project.yaml"]
+    assert "      sql: generate_id()\n" in files["template-direct-link.yaml"]
 
 
 async def test_allow_loss_writes_yaml_that_loads_generates_and_applies(
@@ -71,7 +47,7 @@ async def test_allow_loss_writes_yaml_that_loads_generates_and_applies(
 ) -> None:
     await db.execute(SQL)
     out = tmp_path / "schemas"
-    result = await _import(fresh_database_url, out, "--allow-loss")
+    result = await run_import(fresh_database_url, out, "--allow-loss")
     assert result.exit_code == 0, result.output
     assert "error:" not in result.output
     names = sorted(p.name for p in out.iterdir())
@@ -103,7 +79,7 @@ async def test_code_maps_to_the_exact_database_names(
 ) -> None:
     await db.execute(SQL)
     out = tmp_path / "schemas"
-    assert (await _import(fresh_database_url, out, "--allow-loss")).exit_code == 0
+    assert (await run_import(fresh_database_url, out, "--allow-loss")).exit_code == 0
     files = render(load_schema_dir(out).schema, ["ts", "zod", "prisma", "typeorm"], CodegenOptions())
     prisma = next(text for path, text in files.items() if path.endswith("schema.prisma"))
     assert '@@map("TemplateDirectLink")' in prisma and '@map("webhookId")' in prisma
@@ -113,29 +89,24 @@ async def test_code_maps_to_the_exact_database_names(
     assert "webhookId: string;" in ts
 
 
-def _cli(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False, timeout=300, env={**os.environ, **env})
-
-
 async def test_the_adopted_project_generates_verified_migrations_and_code(
     db: asyncpg.Connection, fresh_database_url: str, postgres_server_url: str, tmp_path: Path
 ) -> None:
     """As a team would: import, then `generate --verify` (up, down, up, data, constraints, delete
     behaviour, index use) and `codegen` on the files it wrote."""
     await db.execute(SQL)
-    env = {"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url}
-    imported = await asyncio.to_thread(_cli, tmp_path, "import", "--database-url", fresh_database_url,
+    env = servers(postgres_server_url)
+    imported = await asyncio.to_thread(run_cli, tmp_path, "import", "--database-url", fresh_database_url,
                                        "-o", "schemas", "--allow-loss", env=env)
     assert imported.returncode == 0, imported.stderr
-    generated = await asyncio.to_thread(_cli, tmp_path, "generate", "--verify", "--rows", "50",
+    generated = await asyncio.to_thread(run_cli, tmp_path, "generate", "--verify", "--rows", "50",
                                         "--now", "2025-12-05T10:30:00Z", env=env)
     assert generated.returncode == 0, generated.stdout + generated.stderr
     assert "Verification passed" in generated.stdout
     assert "ok   Constraints" in generated.stdout and "ok   Delete behaviour" in generated.stdout
     names = sorted(p.name for p in (tmp_path / "migrations").glob("*.sql"))
     assert names[0] == "20251205103000_enum_types.sql"
-    code = await asyncio.to_thread(_cli, tmp_path, "codegen", "-t", "all", "-o", "generated", env=env)
+    code = await asyncio.to_thread(run_cli, tmp_path, "codegen", "-t", "all", "-o", "generated", env=env)
     assert code.returncode == 0, code.stderr
 
 
@@ -146,14 +117,5 @@ async def test_the_round_trip_is_exact_and_diff_plans_nothing(
     """Import, generate, apply to an empty database: the same catalog fingerprint as the original
     (names, types, defaults, constraints, indexes, enums, functions, triggers); and
     `diff --from-database` against the original finds nothing to do."""
-    await db.execute(SQL)
-    assert (await _import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
-    await apply_up(scratch, generate(load_schema_dir(tmp_path / "schemas")))
-    original, rebuilt = await read_catalog(db), await read_catalog(scratch)
-    assert compare(original, rebuilt) == []
-    assert fingerprint(original) == fingerprint(rebuilt)
-    env = {"SCRATCH_DATABASE_URL": postgres_server_url, "DATABASE_URL": postgres_server_url}
-    planned = await asyncio.to_thread(_cli, tmp_path, "diff", "--from-database", fresh_database_url, "--dry-run",
-                                      env=env)
-    assert planned.returncode == 0, planned.stderr
-    assert "Nothing to generate" in planned.stdout
+    await imported_whole(db, SQL, fresh_database_url, tmp_path / "schemas")
+    await assert_round_trip(db, scratch, fresh_database_url, tmp_path, servers(postgres_server_url))
