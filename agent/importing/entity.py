@@ -11,12 +11,13 @@ from agent.importing.keys import add_foreign_keys, add_uniques
 from agent.importing.lossy import check_table_extras
 from agent.importing.policies import add_policies, check_row_security
 from agent.importing.properties import add_defaults, add_properties
+from agent.schema.names import bounded_name
 from agent.schema.resolve import singular
 
 __all__ = ["PROPERTY_KEYS", "entity_document", "entity_name"]
 
 PROPERTY_KEYS = (
-    "type", "max_length", "min_length", "pattern", "precision", "scale", "time_zone", "minimum", "maximum",
+    "type", "max_length", "varchar", "min_length", "pattern", "precision", "scale", "time_zone", "minimum", "maximum",
     "values", "native", "items", "required", "serial", "identity", "default", "unique", "index", "references",
     "description",
 )
@@ -38,6 +39,9 @@ def entity_document(work: TableImport) -> dict[str, Any]:
         document["description"] = work.table.comment
     document |= {"tenant_scoped": work.shape.tenant_scoped, "audit": work.shape.audit,
                  "primary_key": work.shape.primary_key}
+    named = next(c.name for c in work.table.constraints if c.kind == "primary")
+    if named != bounded_name(f"{work.name}_pkey"):
+        document["primary_key_name"] = named
     sections = {"properties": {name: _ordered_property(p) for name, p in work.properties.items()},
                 "constraints": [_ordered_constraint(c) for c in work.constraints],
                 "indexes": work.indexes, "policies": work.policies}

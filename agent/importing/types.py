@@ -39,6 +39,8 @@ def property_type(format_type: str, enums: Mapping[str, Any] | None = None) -> d
     if match := _TIMESTAMP.match(format_type):
         return {"type": "timestamp", **({"precision": int(match[1])} if match[1] else {}),
                 **({"time_zone": False} if match[2] == "without" else {})}
+    if format_type == "character varying":
+        return {"type": "string", "varchar": True}
     if match := _VARCHAR.match(format_type):
         return {"type": "string", "max_length": int(match[1])}
     if format_type == "numeric":

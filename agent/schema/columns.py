@@ -29,6 +29,8 @@ _INTEGER_RANGES = {
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
+_OFF_BY_DEFAULT = frozenset({"serial", "varchar"})
+"""Flags whose `false` is their default, so saying it on another type is no misfit."""
 _FIELD_TYPES: dict[str, frozenset[str]] = {
     "max_length": frozenset({"string", "enum"}),
     "min_length": TEXT_TYPES,
@@ -36,6 +38,7 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "precision": frozenset({"decimal", "timestamp"}),
     "time_zone": frozenset({"timestamp"}),
     "serial": frozenset({"smallint", "integer", "bigint"}),
+    "varchar": frozenset({"string"}),
     "identity": frozenset({"smallint", "integer", "bigint"}),
     "scale": frozenset({"decimal"}),
     "minimum": NUMERIC_TYPES,
@@ -52,7 +55,7 @@ def sql_type(prop: Property) -> str:
     if prop.type in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[prop.type]
     if prop.type == "string":
-        return f"VARCHAR({prop.max_length})" if prop.max_length else "TEXT"
+        return f"VARCHAR({prop.max_length})" if prop.max_length else "VARCHAR" if prop.varchar else "TEXT"
     if prop.type == "enum" and prop.native:
         return quote_ident(prop.native)
     if prop.type == "enum":
@@ -113,7 +116,8 @@ class ColumnBuilder:
 
     def _check_fields(self, prop: Property, path: KeyPath) -> None:
         for name, types in _FIELD_TYPES.items():
-            given = getattr(prop, name) is not None and (name != "serial" or prop.serial)
+            value = getattr(prop, name)
+            given = value is not None and not (value is False and name in _OFF_BY_DEFAULT)
             if given and prop.type not in types:
                 allowed = ", ".join(sorted(types))
                 self.error((*path, name), f"`{name}` applies to {allowed}, not {prop.type}", at_key=True)
@@ -136,6 +140,8 @@ class ColumnBuilder:
                 self.error(where, str(error).replace("default", "example", 1))
 
     def _check_serial(self, prop: Property, path: KeyPath) -> None:
+        if prop.varchar and prop.max_length:
+            self.error((*path, "varchar"), "`max_length` already makes it VARCHAR: remove `varchar`")
         if prop.serial and prop.has_default:
             self.error((*path, "default"), "a serial column takes its default from its sequence: remove `default`")
         if prop.identity and (prop.has_default or prop.serial):

@@ -143,6 +143,8 @@ def _literal_or_sql(value: Any) -> Any:
 class Property(_Strict):
     type: PropertyType
     max_length: int | None = Field(default=None, gt=0, le=10_485_760)
+    varchar: bool = False
+    """`string` without `max_length`: VARCHAR with no limit instead of TEXT (TypeORM's default)."""
     min_length: int | None = Field(default=None, ge=0)
     pattern: str | None = None
     precision: int | None = Field(default=None, ge=0, le=1000)
@@ -255,6 +257,8 @@ class Entity(_Strict):
     tenant_scoped: bool = True
     audit: bool = True
     primary_key: str | None = None
+    primary_key_name: str | None = None
+    """The primary key constraint's name when not `<table>_pkey` (TypeORM's `PK_<hash>`)."""
     properties: dict[str, Property] = Field(default_factory=dict)
     constraints: list[Check | UniqueConstraint | ForeignKeyConstraint] = Field(
         default_factory=list

@@ -124,6 +124,9 @@ class _Resolver:
         if clash:
             self.error(draft, ("entity",), f"entity {entity.entity!r} is also defined in {clash.document.path.name}")
         self._check_name(draft, ("table",), entity.table, "table")
+        problem = identifier_problem(entity.primary_key_name) if entity.primary_key_name is not None else None
+        if problem:
+            self.error(draft, ("primary_key_name",), problem)
 
     def _check_name(self, draft: _Draft, path: KeyPath, name: str, kind: Literal["table", "column"]) -> bool:
         problem = identifier_problem(name)
@@ -463,7 +466,8 @@ class _Resolver:
         return Table(
             name=draft.name, entity=entity.entity, comment=entity.description,
             tenant_scoped=entity.tenant_scoped, audit=entity.audit, columns=tuple(draft.columns),
-            primary_key=PrimaryKey(name=bounded_name(f"{draft.name}_pkey"), columns=(draft.pk_column,)),
+            primary_key=PrimaryKey(name=draft.entity.primary_key_name or bounded_name(f"{draft.name}_pkey"),
+                                   columns=(draft.pk_column,)),
             uniques=tuple(draft.uniques), checks=tuple(draft.checks),
             foreign_keys=tuple(draft.foreign_keys), indexes=indexes,
             rls_enabled=bool(policies), rls_forced=bool(policies), policies=policies,

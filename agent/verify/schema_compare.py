@@ -29,7 +29,7 @@ _TYPES = {
     "REAL": "real", "DOUBLE PRECISION": "double precision", "BOOLEAN": "boolean", "DATE": "date",
     "TIME": "time without time zone", "TIMESTAMPTZ": "timestamp with time zone",
     "INTERVAL": "interval", "JSON": "json", "JSONB": "jsonb", "BYTEA": "bytea", "INET": "inet",
-    "DECIMAL": "numeric",
+    "DECIMAL": "numeric", "VARCHAR": "character varying",
 }
 
 

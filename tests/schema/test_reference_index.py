@@ -50,3 +50,11 @@ def test_an_operator_class_must_name_a_listed_column_plainly(opclass: str, messa
     members = MEMBERS + f"  nick: {{type: text}}\nindexes:\n  - columns: [nick]\n    opclass: {opclass}\n"
     with pytest.raises(SchemaError, match=message):
         load_schema_sources({"teams.yaml": TEAMS, "members.yaml": members})
+
+
+def test_a_primary_key_keeps_a_name_of_its_own() -> None:
+    named = TEAMS + "primary_key_name: PK_54115ee388cdb6d86bb4bf5b2ea\n"
+    sql = generate(load_schema_sources({"teams.yaml": named})).migrations[0].up_sql
+    assert 'CONSTRAINT "PK_54115ee388cdb6d86bb4bf5b2ea" PRIMARY KEY (team_id)' in sql
+    with pytest.raises(SchemaError, match="primary_key_name: 'P\"K' holds a double quote"):
+        load_schema_sources({"teams.yaml": TEAMS + "primary_key_name: 'P\"K'\n"})

@@ -54,3 +54,12 @@ async def test_applied_compared_and_imported_back(db: asyncpg.Connection) -> Non
     text = imported.texts["events.yaml"]
     assert "  seen_at:\n    type: timestamp\n    precision: 3\n    time_zone: false\n    required: true\n" in text
     assert load_schema_sources(imported.texts).schema.table("events") == loaded.schema.table("events")
+
+
+def test_an_unbounded_varchar_is_said_with_varchar_true() -> None:
+    files = {"events.yaml": EVENTS + "  label: {type: string, varchar: true}\n"}
+    assert "label VARCHAR,\n" in generate(load_schema_sources(files)).migrations[0].up_sql
+    with pytest.raises(SchemaError, match="`max_length` already makes it VARCHAR"):
+        load_schema_sources({"events.yaml": EVENTS + "  label: {type: string, varchar: true, max_length: 5}\n"})
+    with pytest.raises(SchemaError, match="`varchar` applies to string, not text"):
+        load_schema_sources({"events.yaml": EVENTS + "  label: {type: text, varchar: true}\n"})
