@@ -18,7 +18,8 @@ from agent.commands.style import WARNING
 from agent.exit_codes import ExitCode
 from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import record_applied
-from agent.migrate.discovery import MigrationFile, discover, statements_of
+from agent.migrate.baseline import Baseline, BaselineError, baseline
+from agent.migrate.discovery import MigrationFile, discover, statements_of, unrecognised_sql
 from agent.migrate.export import FORMATS, export_files
 from agent.migrate.files import MigrationFileError, write_files
 from agent.migrate.runner import Runner, RunnerError, RunSettings, Status
@@ -108,7 +109,13 @@ def _settings(**options: Any) -> RunSettings:
 def _files(directory: Path) -> list[MigrationFile]:
     if not directory.is_dir():
         fail(ExitCode.BAD_INPUT, f"{directory} is not a folder of migrations")
-    return discover(directory)
+    found = discover(directory)
+    stray = [] if found else unrecognised_sql(directory)
+    if stray:
+        shown = ", ".join(str(p.relative_to(directory)) for p in stray[:5]) + (", ..." if len(stray) > 5 else "")
+        fail(ExitCode.BAD_INPUT, f"{directory} holds {len(stray)} .sql file(s) ({shown}) in no layout the runner "
+             "knows: <version>_<name>.sql with <version>_<name>_down.sql, or Prisma's <version>_<name>/migration.sql")
+    return found
 
 
 def _where(database_url: str | None) -> str:
@@ -236,6 +243,26 @@ def down_command(database_url: str | None, directory: Path, steps: int | None, t
     _log("down", database_url, done, "ok")
     out.print(f"Reverted {len(done)} file(s)." if done else "Nothing to revert.")
     for name in done:
+        out.print(f"  {name}", markup=False)
+
+
+@migrate_group.command("baseline")
+@_common
+def baseline_command(database_url: str | None, directory: Path) -> None:
+    """Mark as applied the files another tool already ran, as its own table records them
+    (_prisma_migrations), so the next `up` runs only what is new."""
+    files = _files(directory)
+
+    async def mark(runner: Runner) -> Baseline:
+        try:
+            return await baseline(runner.connection, files)
+        except BaselineError as error:
+            fail(ExitCode.BAD_INPUT, str(error))
+
+    done = _with_runner(database_url, RunSettings(), mark, locked=True)
+    _log("baseline", database_url, done.marked, "ok")
+    out.print(f"{len(done.marked)} migration(s) marked as applied, as {done.table} records them.", markup=False)
+    for name in done.marked:
         out.print(f"  {name}", markup=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from pglast import ast, parser
 from agent.migrate.files import parse_name
 from agent.sql.parsing import parse_sql
 
-__all__ = ["Markers", "MigrationFile", "discover", "read_markers", "statements_of"]
+__all__ = ["PRISMA_FILE", "Markers", "MigrationFile", "discover", "read_markers", "statements_of", "unrecognised_sql"]
+
+PRISMA_FILE = "migration.sql"
+_PRISMA_FOLDER = re.compile(r"(\d{14})_(.+)\Z")
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,13 @@ class MigrationFile:
     down_path: Path | None
     up_sql: str = field(repr=False)
     down_sql: str | None = field(repr=False)
+    label: str | None = None
+    """The name shown and recorded when the file's own name does not tell it apart
+    (Prisma's `<version>_<name>/migration.sql`)."""
 
     @property
     def name(self) -> str:
-        return self.up_path.name
+        return self.label or self.up_path.name
 
     @property
     def checksum(self) -> str:
@@ -82,7 +89,27 @@ class MigrationFile:
 
 
 def discover(directory: Path) -> list[MigrationFile]:
-    """Every `<version>_<slug>.sql` with its `_down.sql`, oldest first."""
+    """Every `<version>_<slug>.sql` with its `_down.sql`, oldest first; in a folder holding none,
+    Prisma's `<version>_<name>/migration.sql` (no down files)."""
+    return _agent_files(directory) or _prisma_files(directory)
+
+
+def _prisma_files(directory: Path) -> list[MigrationFile]:
+    found = []
+    for path in sorted(directory.glob(f"*/{PRISMA_FILE}")) if directory.is_dir() else []:
+        match = _PRISMA_FOLDER.match(path.parent.name)
+        if match:
+            found.append(MigrationFile(match[1], match[2], path, None, path.read_text(encoding="utf-8"), None,
+                                       label=f"{path.parent.name}/{PRISMA_FILE}"))
+    return found
+
+
+def unrecognised_sql(directory: Path) -> list[Path]:
+    """The .sql files below a folder in which `discover` found no migration."""
+    return sorted(p for p in directory.rglob("*.sql") if p.is_file()) if directory.is_dir() else []
+
+
+def _agent_files(directory: Path) -> list[MigrationFile]:
     ups: dict[str, Path] = {}
     downs: dict[str, Path] = {}
     for path in sorted(directory.glob("*.sql")) if directory.is_dir() else []:

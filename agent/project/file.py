@@ -161,7 +161,7 @@ class Project(_Strict):
             "verify": folder,
             "export": {"directory": migrations} if migrations else {},
             "migrate": {name: {"directory": migrations} if migrations else {}
-                        for name in ("status", "plan", "up", "down", "verify")},
+                        for name in ("status", "plan", "up", "down", "verify", "baseline")},
             "codegen": schema_folder,
             "lint": lint,
             "serve": serve,
