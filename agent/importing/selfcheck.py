@@ -31,6 +31,7 @@ def self_check(texts: Mapping[str, str], catalog: Catalog, tables: tuple[str, ..
     imported = catalog.model_copy(update={
         "tables": tuple(_simplified(t) for t in catalog.tables if t.name in tables),
         "functions": tuple(f for f in catalog.functions if f.name in written),
+        "views": tuple(v for v in catalog.views if v.name in {o.view for o in loaded.schema.sql_objects}),
     })
     schema, added = _without_added_indexes(loaded.schema, imported)
     findings = compare_schema(schema, imported, column_order=column_order)

@@ -90,6 +90,9 @@ async def test_up_matches_down_restores_and_import_carries_them(db: asyncpg.Conn
     await apply_up(db, outcome)
     catalog = await read_catalog(db)
     assert [f.message for f in compare_schema(loaded.schema, catalog) if not f.passed] == []
+    without_view = catalog.model_copy(update={"views": ()})
+    assert [f.message for f in compare_schema(loaded.schema, without_view) if not f.passed] == [
+        "missing view long_notes: the YAML promises present"]
     await db.execute("INSERT INTO notes (note) VALUES ('x')")
     assert await db.fetchval("SELECT note FROM long_notes JOIN notes USING (code)") == "seen"
     imported = import_texts(catalog)
