@@ -14,6 +14,7 @@ from agent.plan.describe import describe_changes
 from agent.plan.diff import BackfillSettings
 from agent.plan.errors import PlanError
 from agent.plan.planner import Migration, plan
+from agent.schema.diagnostics import Diagnostic
 from agent.schema.load import LoadedSchema
 from agent.schema.tables import Schema
 from agent.sql.migration_file import FileNames, bind_backups, render_down, render_up
@@ -86,7 +87,7 @@ def generate_migrations(
     created = [t for t in loaded.schema.tables if old.table(t.name) is None]
     return GenerateOutcome(
         migrations=rendered,
-        warnings=[str(w) for w in loaded.warnings],
+        warnings=[str(w) for w in loaded.warnings if not _old_name(w, loaded, old)],
         tables=[t.name for t in created],
         index_count=sum(len(t.indexes) for t in created),
         policy_count=sum(len(t.policies) for t in created),
@@ -94,6 +95,21 @@ def generate_migrations(
         changed=describe_changes(old, loaded.schema),
         snapshot=snapshot_text(loaded.schema),
     )
+
+
+def _old_name(warning: Diagnostic, loaded: LoadedSchema, old: Schema) -> bool:
+    """A naming-convention warning about a table or column the migrations already built: the
+    convention is for new names, not a reproach to every run about an adopted one."""
+    if "naming convention" not in warning.message and "reserved word" not in warning.message:
+        return False
+    document = loaded.documents.get(warning.location.file)
+    data = document.data if document is not None and isinstance(document.data, dict) else {}
+    table = old.table(str(data.get("table", "")))
+    if table is None:
+        return False
+    path = warning.key_path
+    column = str(path[1]) if len(path) == 2 and path[0] == "properties" else None
+    return path in (("table",), ("primary_key",)) or (column is not None and column in table.column_names)
 
 
 def _render(migration: Migration, version: str, by_slug: dict[str, str], date: str) -> GeneratedMigration:

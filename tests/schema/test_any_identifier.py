@@ -14,6 +14,7 @@ from agent.jobs.generate import generate_migrations
 from agent.project.file import Project
 from agent.schema import SchemaError, load_schema_sources
 from agent.schema.names import convention_problem, detect_naming, identifier_problem
+from agent.schema.tables import Schema
 from agent.verify.apply import without_backups
 from agent.verify.schema_compare import compare_schema
 from tests.generate.helpers import generate
@@ -165,3 +166,15 @@ async def test_changes_to_mixed_case_tables_plan_apply_and_roll_back(db: asyncpg
     assert [f.message for f in compare_schema(v2.schema, after, column_order=False) if not f.passed] == []
     await apply_down(db, outcome)
     assert compare(before, without_backups(await read_catalog(db))) == []
+
+
+def test_the_convention_warns_about_new_names_only() -> None:
+    """Once built, a name that breaks the convention is not warned about again on every run."""
+    v1 = load_schema_sources({"user.yaml": USER})
+    first = generate_migrations(v1, Schema(), dt.datetime(2025, 12, 5, tzinfo=dt.UTC), [])
+    assert any("'createdAt' is not snake_case" in w for w in first.warnings)
+    v2 = load_schema_sources({"user.yaml": USER.replace("  order:", "  deletedAt: {type: timestamp}\n  order:")})
+    second = generate_migrations(v2, v1.schema, dt.datetime(2025, 12, 6, tzinfo=dt.UTC), [], allow_changes=True)
+    assert [w.split(": ", 1)[1] for w in second.warnings if "convention" in w or "reserved" in w] == [
+        "warning: column name 'deletedAt' is not snake_case, the project's naming convention; it is kept exactly, "
+        "quoted in SQL (set `naming` in the project file to change the convention)"]
