@@ -93,6 +93,8 @@ class JobRejected(Exception):
 LINT_TOOLS = ("atlas", "dbmate", "diesel", "flyway", "golang-migrate", "goose", "migrate", "migration-agent",
               "ours", "pop", "popx", "prisma", "prisma-migrate", "sqitch")
 LINT_TOOL_PATTERN = "^(" + "|".join(LINT_TOOLS) + ")$"
+RuleName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]{1,64}$")]
+TableName = Annotated[str, StringConstraints(min_length=1, max_length=63, pattern=r"^[^\x00-\x1f\x7f\"]+$")]
 
 
 class JobOptions(BaseModel):
@@ -113,6 +115,15 @@ class JobOptions(BaseModel):
     fail_on: Literal["error", "warning"] = "error"
     tool: str | None = Field(None, pattern=LINT_TOOL_PATTERN,
                              description="lint: the migration tool that runs the files; detected from them if absent.")
+    enable: list[RuleName] = Field(default_factory=list, max_length=100,
+                                   description="lint: rules off by default to run (codes or names).")
+    disable: list[RuleName] = Field(default_factory=list, max_length=100,
+                                    description="lint: rules not to run (codes or names).")
+    severity: dict[RuleName, Literal["error", "warning"]] = Field(
+        default_factory=dict, max_length=100, description="lint: a rule (code or name) reported at this level.")
+    pg_version: int = Field(18, ge=10, le=18, description="lint: the oldest PostgreSQL the files must run on.")
+    small_tables: list[TableName] = Field(default_factory=list, max_length=1000,
+                                          description="lint: tables known to be small (lock findings are warnings).")
     target: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$",
                                description="apply: the database, by a name the operator listed in AGENT_APPLY_TARGETS.")
     confirm: bool = Field(False, description="apply: run files marked destructive.")

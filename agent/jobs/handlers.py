@@ -30,10 +30,10 @@ from agent.jobs.generate import (
     verify_migrations,
 )
 from agent.jobs.payload import OLD, has_schema, job_folder, load_schema_or_reject, refuse_sql_objects, reject
-from agent.lint.engine import Report, lint_sequence
+from agent.lint.api import LintInputError, lint_texts, rules_for, target_for
+from agent.lint.engine import Report
 from agent.lint.model import Severity
 from agent.lint.source import SqlSyntaxError
-from agent.lint.tools import detect, in_run_order, tool_named, tool_sources
 from agent.memory.knowledge import compost_warnings, learn_from_verification, record_applied, schema_from_memory
 from agent.memory.shared import SharedStore
 from agent.memory.store import MemoryStore
@@ -296,24 +296,26 @@ async def _verify(job: Job, folder: Path, context: JobContext) -> JobOutcome:
                       verification=report.to_json_dict(), error=_verification_error(report), report_html=page)
 
 
-def _lint_report(job: Job, texts: list[tuple[str, str]]) -> tuple[Report, int]:
-    """The report of the files as the tool runs them (named in options.tool, else detected),
-    a file that does not parse being one MA000 finding, as in the CLI; and how many were linted."""
-    names = [name for name, _ in texts]
-    tool = tool_named(job.options.tool) if job.options.tool else detect(names, texts[0][1])
-    by_name = dict(texts)
-    kept = in_run_order(tool, [name for name in names if tool.lints(name)])
-    report = lint_sequence(tool_sources(tool, [(name, by_name[name]) for name in kept]))
-    return replace(report, tool=tool.name, tool_by="options.tool" if job.options.tool else "detected"), len(kept)
+def _lint_report(job: Job, texts: list[tuple[str, str]]) -> Report:
+    """The report of the files as the tool runs them (options.tool, else detected), with the
+    job's rules, severities and target; a file that does not parse is one MA000 finding."""
+    options = job.options
+    try:
+        rules = rules_for(options.enable, options.disable, options.severity)
+        target = target_for(options.pg_version, options.small_tables)
+        return lint_texts(texts, options.tool, rules, target, named_by="options.tool")
+    except LintInputError as error:
+        raise reject("invalid_options", str(error)) from None
 
 
 async def _lint(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
     texts = [(name, text) for name, text in sorted(job.payload.items()) if name.endswith(".sql")]
     if not texts:
         raise reject("no_sql", "the payload holds no .sql files to lint")
-    report, linted = await asyncio.to_thread(_lint_report, job, texts)
+    report = await asyncio.to_thread(_lint_report, job, texts)
     findings = [finding.to_json() for finding in report.findings]
     summary = report.summary()
+    linted = summary.files
     error = None
     if summary.unparsed:
         error = JobError(code="lint_syntax_error", message=f"{summary.unparsed} file(s) do not parse (MA000)")

@@ -63,14 +63,13 @@ def rules_for(enable: Sequence[str] = (), disable: Sequence[str] = (),
         raise LintInputError(str(error)) from None
 
 
-def _tool(name: str | None, paths: Sequence[str]) -> tuple[Tool, str]:
+def _tool(name: str | None, texts: Sequence[tuple[str, str]], named_by: str) -> tuple[Tool, str]:
     if name is not None:
         try:
-            return tool_named(name), "--tool"
+            return tool_named(name), named_by
         except UnknownToolError as error:
             raise LintInputError(str(error)) from None
-    first = Path(paths[0]).read_text(encoding="utf-8") if paths else ""
-    return detect(paths, first), "detected"
+    return detect([path for path, _ in texts], texts[0][1] if texts else ""), "detected"
 
 
 def _severity(level: str) -> Severity:
@@ -118,10 +117,17 @@ def lint_project(
     warnings that say the size.
     """
     target = target_for(pg_version, small_tables, small_table_rows, database_url)
-    files = project_files(paths, exclude)
-    chosen, chosen_by = _tool(tool, files)
-    files = in_run_order(chosen, [p for p in files if chosen.lints(p)])
-    texts = [(p, Path(p).read_text(encoding="utf-8")) for p in files]
-    rules = rules_for(enable, disable, severity)
-    report = lint_sequence(tool_sources(chosen, texts), rules, Catalog(target=target))
+    texts = [(p, Path(p).read_text(encoding="utf-8")) for p in project_files(paths, exclude)]
+    return lint_texts(texts, tool, rules_for(enable, disable, severity), target)
+
+
+def lint_texts(texts: Sequence[tuple[str, str]], tool: str | None, rules: Registry, target: Target,
+               named_by: str = "--tool") -> Report:
+    """Files given by (path, text), as their migration tool runs them (`tool`, else detected;
+    the report says which, and `named_by` how a named one was chosen)."""
+    chosen, chosen_by = _tool(tool, texts, named_by)
+    by_path = dict(texts)
+    kept = in_run_order(chosen, [path for path, _ in texts if chosen.lints(path)])
+    sources = tool_sources(chosen, [(path, by_path[path]) for path in kept])
+    report = lint_sequence(sources, rules, Catalog(target=target))
     return replace(report, tool=chosen.name, tool_by=chosen_by)

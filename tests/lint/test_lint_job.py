@@ -62,3 +62,33 @@ def test_an_unknown_tool_is_refused(name: str) -> None:
 
 def test_the_job_options_know_the_same_tool_names_as_the_linter() -> None:
     assert set(LINT_TOOLS) == {*TOOLS, *ALIASES}
+
+
+UNBOUNDED_LOCK = "ALTER TABLE lots ADD COLUMN note text;\n"
+NULLS_NOT_DISTINCT = "CREATE UNIQUE INDEX CONCURRENTLY lots_sku ON lots (sku) NULLS NOT DISTINCT;\n"
+
+
+async def test_rules_and_their_levels_come_from_the_job_options_as_from_the_cli() -> None:
+    plain = await _lint({"a.sql": UNBOUNDED_LOCK})
+    assert ("a.sql", "MA401") in _found(plain) and plain.status == "failed"
+    silenced = await _lint({"a.sql": UNBOUNDED_LOCK}, disable=["MA401"])
+    assert ("a.sql", "MA401") not in _found(silenced)
+    lowered = await _lint({"a.sql": UNBOUNDED_LOCK}, severity={"missing-lock-timeout": "warning"})
+    assert {f["severity"] for f in lowered.lint if f["code"] == "MA401"} == {"warning"}
+
+
+async def test_the_target_version_and_small_tables_come_from_the_job_options() -> None:
+    assert "MA004" not in {c for _, c in _found(await _lint({"a.sql": NULLS_NOT_DISTINCT}))}
+    assert ("a.sql", "MA004") in _found(await _lint({"a.sql": NULLS_NOT_DISTINCT}, pg_version=14))
+    build = "CREATE INDEX lots_sku_idx ON lots (sku);\n"
+    assert {f["severity"] for f in (await _lint({"a.sql": build})).lint if f["code"] == "MA101"} == {"error"}
+    small = await _lint({"a.sql": build}, small_tables=["lots"])
+    assert {f["severity"] for f in small.lint if f["code"] == "MA101"} == {"warning"}
+
+
+async def test_an_unknown_rule_in_the_options_is_rejected_naming_it() -> None:
+    from agent.bus.messages import JobRejected
+
+    with pytest.raises(JobRejected) as refused:
+        await _lint({"a.sql": UNBOUNDED_LOCK}, disable=["MA999"])
+    assert refused.value.error.code == "invalid_options" and "MA999" in refused.value.error.message
