@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from agent.importing.checks import add_checks
@@ -26,8 +27,11 @@ _REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reas
 
 
 def entity_name(table: str) -> str:
-    """`storage_locations` -> `StorageLocation`."""
-    return "".join(part[:1].upper() + part[1:] for part in singular(table).split("_") if part)
+    """`storage_locations` -> `StorageLocation`, `TemplateDirectLink` -> itself; any other name
+    to a PascalCase word of its letters and digits (`x; DROP TABLE y` -> `XDROPTABLEY`)."""
+    words = re.split(r"[^A-Za-z0-9]+", singular(table))
+    name = "".join(word[:1].upper() + word[1:] for word in words if word)
+    return name if name[:1].isalpha() else f"Table{name}"
 
 
 def entity_document(work: TableImport) -> dict[str, Any]:

@@ -69,7 +69,12 @@ def _add_entity(result: ImportResult, work: TableImport) -> None:
     if name in result.documents:
         work.lost(f"its file name {name} is taken by another table; it is left out")
         return
-    result.documents[name] = entity_document(work)
+    document = entity_document(work)
+    taken = {d.get("entity") for d in result.documents.values()}
+    base, number = document["entity"], 2
+    while document["entity"] in taken:  # `a b` and `a_b` both read as AB
+        document["entity"], number = f"{base}{number}", number + 1
+    result.documents[name] = document
 
 
 def _defined_functions(objects: list[dict[str, Any]]) -> set[str]:

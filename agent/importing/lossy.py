@@ -37,9 +37,9 @@ _MAXIMA = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
 def _serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
     """The sequence a SERIAL column made, with SERIAL's settings: `serial: true` says all of it."""
-    table_name, _, column_name = (sequence.owned_by or "").partition(".")
-    table = next((t for t in catalog.tables if t.name == table_name), None)
-    column = next((c for c in table.columns if c.name == column_name), None) if table else None
+    owner = next(((t, c) for t in catalog.tables for c in t.columns if f"{t.name}.{c.name}" == sequence.owned_by),
+                 None)  # by the whole text: a table's name may hold a dot
+    table_name, column = (owner[0].name, owner[1]) if owner else ("", None)
     settings = (sequence.start, sequence.increment, sequence.minimum, sequence.cache, sequence.cycle)
     plain = settings == (1, 1, 1, 1, False)
     return (column is not None and is_serial(table_name, column) and plain and sequence.comment is None

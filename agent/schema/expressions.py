@@ -90,9 +90,10 @@ def is_column_key(key: str) -> bool:
     """A resolved index key is a column's exact name unless it parses as an expression other than
     a column reference (`lower(email)`): `userId` and `order` are columns, whatever their case."""
     try:
-        return isinstance(_single_target(key), ast.ColumnRef)  # parsed only: what it calls was checked at load
+        node = _single_target(key)  # parsed only: what it calls was checked at load
     except (ExpressionError, RecursionError):
         return True
+    return isinstance(node, ast.ColumnRef | ast.A_Const)  # no index is on a constant: `'quoted'` is a name
 
 
 def _single_target(text: str) -> Any:

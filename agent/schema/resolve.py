@@ -14,7 +14,7 @@ from agent.schema.allowed_calls import project_names
 from agent.schema.columns import ColumnBuilder
 from agent.schema.cycles import required_cycle
 from agent.schema.diagnostics import Diagnostic, KeyPath
-from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
+from agent.schema.expressions import ExpressionError, ExpressionKind, is_column_key, parse_expression
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.model import (
     Check as CheckSpec,
@@ -132,6 +132,10 @@ class _Resolver:
         problem = identifier_problem(name)
         if problem:
             self.error(draft, path, problem)
+            return False
+        if kind == "column" and not is_column_key(name):
+            self.error(draft, path, f"column name {name!r} reads as an SQL expression, so an index on it could "
+                       "not be told from an index on that expression; rename it")
             return False
         warning = convention_problem(name, self.project.naming, kind)
         if warning:
