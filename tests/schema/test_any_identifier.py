@@ -178,3 +178,9 @@ def test_the_convention_warns_about_new_names_only() -> None:
     assert [w.split(": ", 1)[1] for w in second.warnings if "convention" in w or "reserved" in w] == [
         "warning: column name 'deletedAt' is not snake_case, the project's naming convention; it is kept exactly, "
         "quoted in SQL (set `naming` in the project file to change the convention)"]
+
+
+def test_a_column_name_that_reads_as_an_expression_is_refused() -> None:
+    with pytest.raises(SchemaError, match="column name 'x \\+ 1' reads as an SQL expression"):
+        load_schema_sources({"user.yaml": USER.replace("  order: {type: integer, minimum: 0}", "  x + 1: {type: integer}")
+                             .replace("columns: [createdAt, order]", "columns: [createdAt]")})
