@@ -182,5 +182,5 @@ def test_the_convention_warns_about_new_names_only() -> None:
 
 def test_a_column_name_that_reads_as_an_expression_is_refused() -> None:
     with pytest.raises(SchemaError, match="column name 'x \\+ 1' reads as an SQL expression"):
-        load_schema_sources({"user.yaml": USER.replace("  order: {type: integer, minimum: 0}", "  x + 1: {type: integer}")
-                             .replace("columns: [createdAt, order]", "columns: [createdAt]")})
+        text = USER.replace("  order: {type: integer, minimum: 0}", "  x + 1: {type: integer}")
+        load_schema_sources({"user.yaml": text.replace("columns: [createdAt, order]", "columns: [createdAt]")})
