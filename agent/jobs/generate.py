@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agent.migrate.files import NewFile, next_versions, parse_name
+from agent.migrate.files import NewFile, file_slug, next_versions, parse_name
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
 from agent.plan.describe import describe_changes
 from agent.plan.diff import BackfillSettings
@@ -81,7 +81,7 @@ def generate_migrations(
     except PlanError as error:
         raise error.located(loaded.documents) from error
     versions = next_versions(len(planned), now, existing_versions)
-    by_slug = {m.slug: f"{v}_{m.slug}" for v, m in zip(versions, planned, strict=True)}
+    by_slug = {m.slug: f"{v}_{file_slug(m.slug)}" for v, m in zip(versions, planned, strict=True)}
     date = now.astimezone(dt.UTC).strftime("%Y-%m-%d")
     rendered = [_render(m, v, by_slug, date) for v, m in zip(versions, planned, strict=True)]
     created = [t for t in loaded.schema.tables if old.table(t.name) is None]
@@ -114,7 +114,7 @@ def _old_name(warning: Diagnostic, loaded: LoadedSchema, old: Schema) -> bool:
 
 def _render(migration: Migration, version: str, by_slug: dict[str, str], date: str) -> GeneratedMigration:
     migration = bind_backups(migration, version)
-    stem = f"{version}_{migration.slug}"
+    stem = f"{version}_{file_slug(migration.slug)}"
     names = FileNames(
         up=f"{stem}.sql",
         down=f"{stem}_down.sql",
@@ -123,7 +123,7 @@ def _render(migration: Migration, version: str, by_slug: dict[str, str], date: s
     )
     down_sql = render_down(migration, names)
     return GeneratedMigration(
-        version=version, slug=migration.slug, title=migration.title, up_name=names.up,
+        version=version, slug=file_slug(migration.slug), title=migration.title, up_name=names.up,
         down_name=names.down, up_sql=render_up(migration, names), down_sql=down_sql,
         destructive_down="-- agent:destructive" in down_sql.split("\n\n", 1)[0],
         phase=migration.phase, deploy=migration.deploy, transactional=migration.transactional,

@@ -18,6 +18,7 @@ __all__ = [
     "MigrationFileError",
     "NewFile",
     "existing_versions",
+    "file_slug",
     "next_versions",
     "parse_name",
     "write_files",
@@ -35,6 +36,14 @@ class MigrationFileError(RuntimeError):
 class NewFile:
     name: str
     content: str
+
+
+def file_slug(slug: str) -> str:
+    """A migration's slug as its file names it: snake_case letters and digits only, whatever the
+    table's name (`create_TemplateDirectLink` -> `create_template_direct_link`, `a/b` -> `a_b`)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", slug)
+    cleaned = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_") or "migration"
+    return cleaned[:100].rstrip("_")
 
 
 def parse_name(name: str) -> tuple[str, str, bool] | None:

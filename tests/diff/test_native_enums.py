@@ -60,7 +60,7 @@ async def _round_trip(db: asyncpg.Connection, outcome: GenerateOutcome, schema: 
 async def test_create_puts_the_type_before_the_table_and_drops_it_after(db: asyncpg.Connection) -> None:
     loaded = _load("[USER, ADMIN]")
     outcome = _plan(loaded, Schema())
-    assert [m.up_name.split("_", 1)[1] for m in outcome.migrations] == ["enum_types.sql", "create_Member.sql"]
+    assert [m.up_name.split("_", 1)[1] for m in outcome.migrations] == ["enum_types.sql", "create_member.sql"]
     assert "CREATE TYPE \"Role\" AS ENUM ('USER', 'ADMIN');" in outcome.migrations[0].up_sql
     assert "DROP TYPE \"Role\";" in outcome.migrations[0].down_sql
     assert "role \"Role\" NOT NULL DEFAULT 'USER'" in outcome.migrations[1].up_sql

@@ -11,6 +11,7 @@ import pytest
 
 from agent.catalog import compare, read_catalog
 from agent.jobs.generate import generate_migrations
+from agent.migrate.files import parse_name
 from agent.project.file import Project
 from agent.schema import SchemaError, load_schema_sources
 from agent.schema.names import convention_problem, detect_naming, identifier_problem
@@ -184,3 +185,16 @@ def test_a_column_name_that_reads_as_an_expression_is_refused() -> None:
     with pytest.raises(SchemaError, match="column name 'x \\+ 1' reads as an SQL expression"):
         text = USER.replace("  order: {type: integer, minimum: 0}", "  x + 1: {type: integer}")
         load_schema_sources({"user.yaml": text.replace("columns: [createdAt, order]", "columns: [createdAt]")})
+
+
+@pytest.mark.parametrize(("table", "file"), [
+    ("TemplateDirectLink", "create_template_direct_link.sql"),
+    ("../../etc/x; DROP TABLE y", "create_etc_x_drop_table_y.sql"),
+])
+def test_migration_files_are_named_in_snake_case_whatever_the_table(table: str, file: str) -> None:
+    """The migration runner lists `<version>_<snake_case>.sql` only: a file named after a mixed-case
+    table would be skipped, and one after a name with a slash would leave the folder."""
+    loaded = load_schema_sources({"user.yaml": USER.replace("table: User", f"table: '{table}'")})
+    (created,) = generate(loaded).migrations
+    assert created.up_name.split("_", 1)[1] == file
+    assert parse_name(created.up_name) is not None and parse_name(created.down_name) is not None

@@ -108,6 +108,9 @@ async def test_the_adopted_project_generates_verified_migrations_and_code(
     assert names[0] == "20251205103000_enum_types.sql"
     code = await asyncio.to_thread(run_cli, tmp_path, "codegen", "-t", "all", "-o", "generated", env=env)
     assert code.returncode == 0, code.stderr
+    verified = await asyncio.to_thread(run_cli, tmp_path, "verify", "--rows", "50", env=env)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "ok   Down restores before, up again gives after" in verified.stdout
 
 
 async def test_the_round_trip_is_exact_and_diff_plans_nothing(
