@@ -32,7 +32,7 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 from agent.sql.render_alter import ALTER_RENDERERS, backfill_bypass, column_definition, sealed, set_aside
-from agent.sql.render_enum import ENUM_RENDERERS
+from agent.sql.render_types import TYPE_AND_OBJECT_RENDERERS
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup", "updated_at_function_sql"]
 
@@ -269,7 +269,7 @@ _RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
 
 
 _RENDERERS.update(ALTER_RENDERERS)
-_RENDERERS.update(ENUM_RENDERERS)
+_RENDERERS.update(TYPE_AND_OBJECT_RENDERERS)
 
 
 def render(operation: Operation) -> str:
