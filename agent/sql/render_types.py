@@ -11,7 +11,7 @@ from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
 
-__all__ = ["ENUM_RENDERERS"]
+__all__ = ["TYPE_AND_OBJECT_RENDERERS"]
 
 
 def _values(values: tuple[str, ...]) -> str:
@@ -62,7 +62,7 @@ def _drop_object(op: DropSqlObject) -> str:
     return f"{op.sql_object.drop};"
 
 
-ENUM_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
+TYPE_AND_OBJECT_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
     CreateSqlObject: _create_object,
     DropSqlObject: _drop_object,
     enum.CreateEnumType: _create,
