@@ -124,6 +124,9 @@ class _Resolver:
         if clash:
             self.error(draft, ("entity",), f"entity {entity.entity!r} is also defined in {clash.document.path.name}")
         self._check_name(draft, ("table",), entity.table, "table")
+        if entity.table in self.project.enums:
+            self.error(draft, ("table",), f"table {entity.table!r} has the name of a native enum type of "
+                       "project.yaml: PostgreSQL gives every table a type of its own name; rename one")
         problem = identifier_problem(entity.primary_key_name) if entity.primary_key_name is not None else None
         if problem:
             self.error(draft, ("primary_key_name",), problem)

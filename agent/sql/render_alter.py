@@ -74,8 +74,7 @@ def set_aside(backup: str) -> str:
     new backup can take the name and no copy is lost."""
     name = quote_literal(backup)
     numbered = f"left({name}, 62 - length(n::text)) || '_' || n"
-    return "\n".join([
-        "DO $$",
+    body = "\n".join([
         "DECLARE",
         "    n int := 1;",
         "BEGIN",
@@ -86,8 +85,9 @@ def set_aside(backup: str) -> str:
         f"        EXECUTE format('ALTER TABLE %I RENAME TO %I', {name}, {numbered});",
         "    END IF;",
         "END",
-        "$$;",
     ])
+    tag = _dollar_tag(body)  # a table may be named `$$`
+    return f"DO {tag}\n{body}\n{tag};"
 
 
 def column_backup(op: alter.DropColumn) -> str:
@@ -220,7 +220,8 @@ def _create_sync_trigger(op: alter.CreateSyncTrigger) -> str:
         "    RETURN NEW;",
         "END;",
     ])
-    return (f"CREATE FUNCTION {name}()\nRETURNS trigger\nLANGUAGE plpgsql\nAS $$\n{body}\n$$;\n\n"
+    tag = _dollar_tag(body)
+    return (f"CREATE FUNCTION {name}()\nRETURNS trigger\nLANGUAGE plpgsql\nAS {tag}\n{body}\n{tag};\n\n"
             f"CREATE TRIGGER {name}\n{INDENT}BEFORE INSERT OR UPDATE ON {quote_ident(op.table)}\n"
             f"{INDENT}FOR EACH ROW\n{INDENT}EXECUTE FUNCTION {name}();")
 

@@ -134,3 +134,11 @@ def test_an_unknown_native_type_is_named_with_a_suggestion() -> None:
     errors = [str(d) for d in raised.value.diagnostics if not d.warning]
     assert errors == ["member.yaml:9:30 properties.role.native: no enum type 'Rol' in project.yaml's `enums`; "
                       "did you mean Role?"]
+
+
+def test_an_enum_type_named_like_a_table_is_refused() -> None:
+    """Found by the identifier property test: a table's row type takes its name, so CREATE TABLE
+    would fail after CREATE TYPE of the same name."""
+    with pytest.raises(SchemaError, match="table 'Member' has the name of a native enum type"):
+        load_schema_sources({"project.yaml": "project:\n  enums:\n    Member: [A]\n    Role: [USER]\n",
+                             "member.yaml": MEMBER})
