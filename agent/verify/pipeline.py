@@ -30,7 +30,7 @@ from agent.verify.apply import (
 )
 from agent.verify.context import VerifyContext
 from agent.verify.report import Finding, StepReport, VerificationReport
-from agent.verify.schema_compare import compare_schema
+from agent.verify.schema_compare import compare_schema, tables_given_columns
 from agent.verify.scratch import ScratchLimits, ScratchProvider, UnsafeRoleError
 
 __all__ = ["DATA_STEPS", "Progress", "run_pipeline"]
@@ -97,7 +97,8 @@ class _Run:
         after = await read_catalog(self.connection)
         self.report.fingerprints = table_fingerprints(without_backups(after))
         if error is None and self.schema is not None:
-            findings += compare_schema(self.schema, after, column_order=self.column_order)
+            later = set().union(*(tables_given_columns(m.up_sql) for m in migrations))
+            findings += compare_schema(self.schema, after, column_order=self.column_order, columns_added_later=later)
         step = self.add(StepReport(name="apply", title="Apply up and compare with the schema",
                                    duration_ms=elapsed, findings=findings))
         return (before, after) if error is None and step.passed else None

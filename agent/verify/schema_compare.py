@@ -7,7 +7,12 @@ Both sides are projected onto the same flat facts (`lots / column quantity / def
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
+
+from pglast import ast
+from pglast.enums import AlterTableType
+from pglast.parser import ParseError
 
 from agent.catalog import Catalog
 from agent.catalog import Table as CatalogTable
@@ -20,7 +25,7 @@ from agent.sql.parsing import parse_sql
 from agent.verify.normal_form import normal_form
 from agent.verify.report import Finding
 
-__all__ = ["catalog_facts", "compare_schema", "format_type", "schema_facts"]
+__all__ = ["catalog_facts", "compare_schema", "format_type", "schema_facts", "tables_given_columns"]
 
 Facts = dict[str, str]
 
@@ -197,17 +202,21 @@ def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_"
     return facts
 
 
-def compare_schema(schema: Schema, catalog: Catalog, *, column_order: bool = True) -> list[Finding]:
+def compare_schema(schema: Schema, catalog: Catalog, *, column_order: bool = True,
+                   columns_added_later: Collection[str] = ()) -> list[Finding]:
     """One failed finding per fact that differs; one passed finding per table that matches.
 
     `column_order=False` for tables changed by later migrations: PostgreSQL adds a column
     at the end, and moving it would rewrite the table, so only the set of columns is promised.
+    `columns_added_later` names the tables it holds for alone (see `tables_given_columns`).
     """
     promised, found = schema_facts(schema), catalog_facts(catalog)
     # views are the YAML's only as SQL objects: one a migration made by hand is the RLS step's to judge
     found = {k: v for k, v in found.items() if not k.startswith(("view ", "materialized view ")) or k in promised}
     if not column_order:
         promised, found = _without_order(promised), _without_order(found)
+    elif columns_added_later:
+        promised, found = _without_order(promised, columns_added_later), _without_order(found, columns_added_later)
     findings = [_difference(key, promised.get(key), found.get(key))
                 for key in sorted(promised.keys() | found.keys()) if promised.get(key) != found.get(key)]
     failed_tables = {f.table for f in findings}
@@ -217,8 +226,27 @@ def compare_schema(schema: Schema, catalog: Catalog, *, column_order: bool = Tru
     return findings
 
 
-def _without_order(facts: Facts) -> Facts:
-    return {key: value for key, value in facts.items() if not key.endswith(" / column order")}
+def _without_order(facts: Facts, tables: Collection[str] | None = None) -> Facts:
+    """The facts less the column order of `tables` (None: of every table)."""
+    keys = None if tables is None else {f"{table} / column order" for table in tables}
+    return {key: value for key, value in facts.items()
+            if not key.endswith(" / column order") or (keys is not None and key not in keys)}
+
+
+def tables_given_columns(up_sql: str) -> set[str]:
+    """The tables a migration adds columns to with ALTER TABLE (their order is then the catalog's)."""
+    found: set[str] = set()
+    try:
+        statements = parse_sql(up_sql)
+    except ParseError:  # it applied, so PostgreSQL read it: the order stays promised
+        return found
+    for raw in statements:
+        statement = raw.stmt
+        if isinstance(statement, ast.AlterTableStmt) and statement.relation and statement.relation.relname:
+            commands = statement.cmds or ()
+            if any(getattr(c, "subtype", None) == AlterTableType.AT_AddColumn for c in commands):
+                found.add(statement.relation.relname)
+    return found
 
 
 def _difference(key: str, promised: str | None, found: str | None) -> Finding:

@@ -89,3 +89,18 @@ def test_a_narrowing_is_refused_naming_the_table_the_change_and_why(project: tup
             "--allow-destructive") in refused.stderr
     allowed = run(folder, "generate", "--allow-destructive", "--dry-run", "--now", "2026-12-06T12:00:00Z", env=env)
     assert allowed.returncode == 0 and "contract_lots.sql (phase contract, deploy after-app" in allowed.stdout
+
+
+@pytest.mark.integration
+def test_the_whole_folder_verifies_after_columns_were_added_to_a_table(project: tuple[Path, dict[str, str]]) -> None:
+    """A column added by a later migration sits at the end of the table (moving it would rewrite
+    the table); verifying the whole folder from empty, as the README's first command does, must
+    not call that a difference from the YAML."""
+    folder, env = project
+    lots = folder / "schemas" / "lots.yaml"
+    lots.write_text(lots.read_text().replace("\nproperties:\n", "\nproperties:\n  note:\n    type: text\n", 1))
+    added = run(folder, "generate", "--verify", "--rows", "50", "--now", "2026-12-06T13:00:00Z", env=env)
+    assert added.returncode == 0, added.stdout + added.stderr
+    whole = run(folder, "generate", "--verify", "--rows", "50", env=env)
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    assert "Nothing to generate" in whole.stdout and "Verification passed" in whole.stdout
