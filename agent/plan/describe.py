@@ -26,8 +26,8 @@ def describe_changes(old: Schema, new: Schema) -> dict[str, list[str]]:
     found = {}
     for table in new.tables:
         before = old.table(table.name)
-        if before is not None and before != table:
-            found[table.name] = describe_change(before, table, new)
+        if before is not None and before != table and (phrases := describe_change(before, table, new)):
+            found[table.name] = phrases
     return found
 
 
@@ -44,7 +44,7 @@ def describe_change(old: Table, new: Table, schema: Schema) -> list[str]:
         phrases.append("its comment changes")
     if (old.tenant_scoped, old.rls_enabled) != (new.tenant_scoped, new.rls_enabled):
         phrases.append("its tenant scoping changes")
-    return phrases or ["its definition changes"]
+    return phrases
 
 
 def _columns(old: Table, new: Table) -> list[str]:
@@ -56,14 +56,15 @@ def _columns(old: Table, new: Table) -> list[str]:
             phrases.append(f"column {column.renamed_from} is renamed to {column.name}")
         elif column.name not in before:
             phrases.append(f"gains column {column.name} {column.sql_type}")
-        elif before[column.name] != column:
-            phrases.append(f"column {column.name} {_column_change(before[column.name], column)}")
+        elif change := _column_change(before[column.name], column):
+            phrases.append(f"column {column.name} {change}")
     renamed = {c.renamed_from for c in new.columns if c.renamed_from}
     phrases += [f"loses column {name}" for name in before if name not in after and name not in renamed]
     return phrases
 
 
-def _column_change(old: Column, new: Column) -> str:
+def _column_change(old: Column, new: Column) -> str | None:
+    """What changes in the database; None when only hints for the planner differ (backfill)."""
     if old.sql_type != new.sql_type:
         return f"changes type from {old.sql_type} to {new.sql_type}"
     if old.not_null != new.not_null:
@@ -72,7 +73,10 @@ def _column_change(old: Column, new: Column) -> str:
         return f"changes default to {new.default}" if new.default else "loses its default"
     if old.enum_values != new.enum_values:
         return "changes its allowed values"
-    return "changes"
+    if old.comment != new.comment:
+        return "changes its comment"
+    hints = {"backfill": None, "renamed_from": None}
+    return "changes its definition" if old.model_copy(update=hints) != new.model_copy(update=hints) else None
 
 
 def _unique_phrase(table: Table, unique: Unique, schema: Schema) -> str:
