@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from agent.codegen import CodegenOptions, render
-from agent.schema import load_schema_dir
+from agent.schema import load_schema_dir, load_schema_sources
 from tests.codegen.conftest import node_tools  # noqa: F401  (the fixture)
 from tests.codegen.helpers import prisma_validate, tsc, write_files
 from tests.importing.adopt.helpers import run_import
@@ -36,3 +36,34 @@ async def test_the_adopted_schemas_code_compiles(db: asyncpg.Connection, fresh_d
     assert 'Role     @default(USER) @map("role")' in prisma
     assert '@default(now()) @map("createdAt") @db.Timestamp(3)' in prisma
     assert '@@map("TemplateDirectLink")' in prisma
+
+
+ODD = """version: 1
+entity: Odd
+table: 'x; DROP TABLE y'
+tenant_scoped: false
+audit: false
+primary_key: id
+properties:
+  id: {type: integer, serial: true}
+  a b: {type: text, required: true}
+  "'quoted'": {type: integer}
+  "0": {type: boolean}
+  order: {type: integer, index: true}
+  $$: {type: enum, native: "it's", default: A}
+"""
+
+
+def test_code_for_names_no_language_allows_compiles(tmp_path: Path) -> None:
+    """Columns and tables named with spaces, quotes, digits first or punctuation get identifiers in
+    code (`aB`, `quoted`, `c0`, `column`) mapped to their exact database names."""
+    schema = load_schema_sources({"project.yaml": "project:\n  naming: preserve\n  enums:\n    \"it's\": [A, B]\n",
+                                  "odd.yaml": ODD}).schema
+    files = render(schema, ["ts", "zod", "typeorm", "prisma"], CodegenOptions())
+    write_files(tmp_path, files)
+    done = tsc(tmp_path, ["ts/*.ts", "zod/*.ts", "typeorm/*.ts", "prisma/prisma.config.ts"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    validated = prisma_validate(tmp_path / "prisma")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    prisma = files["prisma/schema.prisma"]
+    assert '@map("a b")' in prisma and '@@map("x; DROP TABLE y")' in prisma and '@map("$$")' in prisma
