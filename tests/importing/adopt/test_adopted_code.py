@@ -11,6 +11,7 @@ import pytest
 
 from agent.codegen import CodegenOptions, render
 from agent.schema import load_schema_dir, load_schema_sources
+from agent.schema.tables import Schema
 from tests.codegen.conftest import node_tools  # noqa: F401  (the fixture)
 from tests.codegen.helpers import prisma_validate, tsc, write_files
 from tests.importing.adopt.helpers import run_import
@@ -19,18 +20,22 @@ from tests.importing.adopt.test_prisma_style import SQL
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("node_tools")]
 
 
-async def test_the_adopted_schemas_code_compiles(db: asyncpg.Connection, fresh_database_url: str,
-                                                 tmp_path: Path) -> None:
-    await db.execute(SQL)
-    assert (await run_import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
-    files = render(load_schema_dir(tmp_path / "schemas").schema, ["ts", "zod", "typeorm", "prisma"], CodegenOptions())
-    out = tmp_path / "code"
+def _compiled(schema: Schema, out: Path) -> str:
+    """TypeScript, Zod and TypeORM pass tsc --strict and the Prisma schema validates; its text."""
+    files = render(schema, ["ts", "zod", "typeorm", "prisma"], CodegenOptions())
     write_files(out, files)
     done = tsc(out, ["ts/*.ts", "zod/*.ts", "typeorm/*.ts", "prisma/prisma.config.ts"])
     assert done.returncode == 0, done.stdout + done.stderr
     validated = prisma_validate(out / "prisma")
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    prisma = files["prisma/schema.prisma"]
+    return files["prisma/schema.prisma"]
+
+
+async def test_the_adopted_schemas_code_compiles(db: asyncpg.Connection, fresh_database_url: str,
+                                                 tmp_path: Path) -> None:
+    await db.execute(SQL)
+    assert (await run_import(fresh_database_url, tmp_path / "schemas")).exit_code == 0
+    prisma = _compiled(load_schema_dir(tmp_path / "schemas").schema, tmp_path / "code")
     assert 'enum Role {\n  USER\n  ADMIN\n\n  @@map("Role")\n}' in prisma
     assert '@id(map: "TeamMember_pkey") @default(autoincrement()) @map("id")' in prisma
     assert 'Role     @default(USER) @map("role")' in prisma
@@ -59,11 +64,5 @@ def test_code_for_names_no_language_allows_compiles(tmp_path: Path) -> None:
     code (`aB`, `quoted`, `c0`, `column`) mapped to their exact database names."""
     schema = load_schema_sources({"project.yaml": "project:\n  naming: preserve\n  enums:\n    \"it's\": [A, B]\n",
                                   "odd.yaml": ODD}).schema
-    files = render(schema, ["ts", "zod", "typeorm", "prisma"], CodegenOptions())
-    write_files(tmp_path, files)
-    done = tsc(tmp_path, ["ts/*.ts", "zod/*.ts", "typeorm/*.ts", "prisma/prisma.config.ts"])
-    assert done.returncode == 0, done.stdout + done.stderr
-    validated = prisma_validate(tmp_path / "prisma")
-    assert validated.returncode == 0, validated.stdout + validated.stderr
-    prisma = files["prisma/schema.prisma"]
+    prisma = _compiled(schema, tmp_path)
     assert '@map("a b")' in prisma and '@@map("x; DROP TABLE y")' in prisma and '@map("$$")' in prisma
