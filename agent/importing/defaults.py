@@ -20,6 +20,7 @@ from agent.schema.model import Property
 __all__ = ["yaml_default"]
 
 _JSON_TYPES = ("json", "jsonb")
+_TIMESTAMPS = ("timestamp", "timestamptz")
 _NUMBER_TYPES = ("smallint", "integer", "bigint", "decimal", "float", "double")
 
 
@@ -33,11 +34,26 @@ def yaml_default(prop: dict[str, Any], stored: str, simplified: str) -> Any:
 
 def _candidate(prop: dict[str, Any], stored: str) -> Any:
     node = parse_node(stored)
-    if node is None:
+    if node is None or _other_zone(prop, node):
         return None
     if prop["type"] == "array":
         return _array_candidate(prop["items"], node)
     return _scalar(prop, node)
+
+
+def _other_zone(prop: dict[str, Any], node: Any) -> bool:
+    """A timestamp constant of the other kind (a column's type changed, its default kept): PostgreSQL
+    converts it in the session's time zone on every insert, which the column's own literal does not."""
+    if prop["type"] != "timestamp":
+        return False
+    wanted = "timestamptz" if prop.get("time_zone", True) else "timestamp"
+    while isinstance(node, ast.TypeCast):
+        names: Any = node.typeName.names if node.typeName else ()
+        kind = names[-1].sval if names else None
+        if kind in _TIMESTAMPS and kind != wanted:
+            return True
+        node = node.arg
+    return False
 
 
 def _scalar(prop: dict[str, Any], node: Any) -> Any:

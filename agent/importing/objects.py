@@ -32,12 +32,19 @@ def sql_object_documents(catalog: Catalog, tables: Iterable[Table], audited: set
         for trigger in table.triggers:
             if table.name in audited and is_audit_trigger(trigger, table.name):
                 continue
-            spec = {"name": trigger.name, "create": trigger.definition,
+            name = _free(found, trigger.name, f"{table.name}.{trigger.name}")
+            spec = {"name": name, "create": trigger.definition,
                     "drop": f"DROP TRIGGER {quote_ident(trigger.name)} ON {quote_ident(table.name)}"}
             _add(found, problems, table.name, f"trigger {trigger.name}", spec)
     for view in catalog.views:
         _add(found, problems, view.name, f"view {view.name}", _view(view))
     return found
+
+
+def _free(found: list[dict[str, Any]], name: str, qualified: str) -> str:
+    """A trigger's name is unique only on its table, and may be its function's: the first object
+    keeps the bare name, a later one is qualified by its table."""
+    return qualified if any(spec["name"] == name for spec in found) else name
 
 
 def _add(found: list[dict[str, Any]], problems: Problems, table: str, what: str, spec: dict[str, Any] | str) -> None:
