@@ -31,6 +31,7 @@ _KIND_WORDS: dict[type[BaseModel], str] = {
     m.Function: "function",
     m.Sequence: "sequence",
     m.EnumType: "enum type",
+    m.Extension: "extension",
     m.Column: "column",
     m.Constraint: "constraint",
     m.Index: "index",

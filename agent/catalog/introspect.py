@@ -105,6 +105,7 @@ def build_catalog(schema: str, rows: Mapping[str, Rows]) -> m.Catalog:
         functions=_sorted(_function(r) for r in rows["functions"]),
         sequences=_sorted(_sequence(r) for r in rows["sequences"]),
         enums=_sorted(_enum(r) for r in rows["enums"]),
+        extensions=_sorted(m.Extension(name=r["name"]) for r in rows.get("extensions", ())),
     )
 
 

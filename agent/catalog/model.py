@@ -21,6 +21,7 @@ __all__ = [
     "Constraint",
     "ConstraintKind",
     "EnumType",
+    "Extension",
     "ForeignKeyMatch",
     "Function",
     "FunctionKind",
@@ -240,6 +241,13 @@ class EnumType(_Frozen):
     comment: str | None = None
 
 
+class Extension(_Frozen):
+    """An extension installed into the schema (its own functions, types and operators are not
+    listed apart: they come with it)."""
+
+    name: str
+
+
 class Catalog(_Frozen):
     schema_name: str = "public"
     tables: tuple[Table, ...] = ()
@@ -247,6 +255,7 @@ class Catalog(_Frozen):
     functions: tuple[Function, ...] = ()
     sequences: tuple[Sequence, ...] = ()
     enums: tuple[EnumType, ...] = ()
+    extensions: tuple[Extension, ...] = ()
 
     def table(self, name: str) -> Table:
         """The table called `name`; KeyError if there is none."""

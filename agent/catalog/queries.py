@@ -182,6 +182,13 @@ WHERE t.typtype = 'e' AND {_NOT_EXTENSION.format(catalog="pg_type", oid="t.oid")
 """
 
 
+EXTENSIONS = """
+SELECT e.extname::text AS name
+FROM pg_extension e
+JOIN pg_namespace n ON n.oid = e.extnamespace AND n.nspname = $1
+"""
+
+
 def queries(server_version: int) -> dict[str, str]:
     """The query of each object kind for a server of `server_version` (major, >= 15)."""
     enforced = "k.conenforced" if server_version >= 18 else "true"
@@ -196,4 +203,5 @@ def queries(server_version: int) -> dict[str, str]:
         "functions": FUNCTIONS,
         "sequences": SEQUENCES,
         "enums": ENUMS,
+        "extensions": EXTENSIONS,
     }

@@ -22,8 +22,9 @@ _VOLATILITY = {"immutable": "IMMUTABLE", "stable": "STABLE", "volatile": "VOLATI
 
 def sql_object_documents(catalog: Catalog, tables: Iterable[Table], audited: set[str],
                          problems: Problems) -> list[dict[str, Any]]:
-    """Functions first (a default or a trigger calls them), then triggers, then views."""
-    found: list[dict[str, Any]] = []
+    """Extensions first (a function or an index may use what they define), then functions (a
+    default or a trigger calls them), then triggers, then views."""
+    found: list[dict[str, Any]] = [_extension(extension.name) for extension in catalog.extensions]
     for function in sorted(catalog.functions, key=lambda f: f.signature):
         if function.name == UPDATED_AT_FUNCTION and audited:
             continue
@@ -57,6 +58,11 @@ def _add(found: list[dict[str, Any]], problems: Problems, table: str, what: str,
         problems.lost(table, f"{what} cannot be written as an SQL object: {error}")
         return
     found.append(spec)
+
+
+def _extension(name: str) -> dict[str, Any]:
+    quoted = quote_ident(name)
+    return {"name": name, "create": f"CREATE EXTENSION IF NOT EXISTS {quoted}", "drop": f"DROP EXTENSION {quoted}"}
 
 
 def _function(function: Function) -> dict[str, Any] | str:

@@ -67,11 +67,13 @@ def sql_object(spec: SqlObjectSpec) -> SqlObject:
     drop = _one(spec.drop, "drop")
     if not isinstance(drop, ast.DropStmt) or drop.removeType != drop_type:
         raise SqlObjectError("drop", f"must be the DROP of a {kind}")
-    trigger = _trigger_facts(create) if kind == "trigger" else {}
+    facts = _trigger_facts(create) if kind == "trigger" else {}
     if kind in ("view", "materialized view"):
-        trigger = {"view": str((create.view if kind == "view" else create.into.rel).relname)}
+        facts = {"view": str((create.view if kind == "view" else create.into.rel).relname)}
+    if kind == "extension":
+        facts = {"extension": str(create.extname)}
     return SqlObject(name=spec.name, kind=kind, create=RawStream()(create), drop=RawStream()(drop),
-                     defines=_function_name(create) if kind == "function" else None, **trigger)
+                     defines=_function_name(create) if kind == "function" else None, **facts)
 
 
 def _function_name(statement: Any) -> str:

@@ -192,6 +192,8 @@ class SqlObject(_Frozen):
     """A function's name: expressions may call it."""
     view: str | None = None
     """A view's or materialized view's name: the catalog comparison looks for it."""
+    extension: str | None = None
+    """An extension's name: the catalog comparison looks for it."""
     function: str | None = None
     table: str | None = None
     trigger: str | None = None

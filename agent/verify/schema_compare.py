@@ -134,6 +134,7 @@ def schema_facts(schema: Schema) -> Facts:
     facts |= {f"{o.table} / trigger {o.trigger}": f"{o.timing} {' OR '.join(o.events)} -> {o.function}"
               for o in schema.sql_objects if o.kind == "trigger"}
     facts |= {f"{o.kind} {o.view}": "present" for o in schema.sql_objects if o.view}
+    facts |= {f"extension {o.extension}": "present" for o in schema.sql_objects if o.extension}
     return facts
 
 
@@ -198,6 +199,7 @@ def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_"
         facts |= _catalog_table_facts(table)
     facts |= {f"function {f.name}": "present" for f in catalog.functions}
     facts |= {f"enum type {e.name}": ", ".join(e.labels) for e in catalog.enums}
+    facts |= {f"extension {e.name}": "present" for e in catalog.extensions}
     facts |= {f"{'materialized view' if v.materialized else 'view'} {v.name}": "present" for v in catalog.views}
     return facts
 

@@ -8,6 +8,11 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from agent.catalog.model import Catalog, Extension
+from agent.schema.model import SqlObjectSpec
+from agent.schema.sql_objects import sql_object
+from agent.schema.tables import Schema
+from agent.verify.schema_compare import compare_schema
 from tests.importing.adopt.helpers import assert_round_trip, imported_whole, rebuilt, run_import, servers
 
 pytestmark = pytest.mark.integration
@@ -57,7 +62,16 @@ ALTER TABLE background_jobs ALTER last_retry TYPE timestamptz, ALTER seen TYPE t
 """
 
 
+# hoppscotch and crates.io: pg_trgm, for gin (title gin_trgm_ops).
+EXTENSION = """
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE TABLE "TeamCollection" (id text PRIMARY KEY, title text NOT NULL);
+CREATE INDEX "TeamCollection_title_trgm_idx" ON "TeamCollection" USING gin (title gin_trgm_ops);
+"""
+
 EXACT = {
+    "extension": (EXTENSION, "project.yaml", [
+        "  - name: pg_trgm\n    create: CREATE EXTENSION IF NOT EXISTS pg_trgm\n    drop: DROP EXTENSION pg_trgm\n"]),
     "shared-trigger-names": (SHARED_TRIGGER_NAMES, "project.yaml", [
         "  - name: touch_crate\n    create: |-\n      CREATE FUNCTION touch_crate()",
         "  - name: versions.touch_crate\n    create: CREATE TRIGGER touch_crate ",
@@ -74,10 +88,19 @@ async def test_imported_whole_and_rebuilt_exactly(
     db: asyncpg.Connection, fresh_database_url: str, scratch: asyncpg.Connection, postgres_server_url: str,
     shape: str, tmp_path: Path,
 ) -> None:
-    """Triggers named like a function or like each other keep distinct SQL object names (the
-    first the bare name, the others qualified by their table); a default of the other timestamp
-    kind is kept as SQL, since PostgreSQL converts it in the session's time zone."""
+    """Extensions come along (an index's operator class may be theirs); triggers named like a
+    function or like each other keep distinct SQL object names (the first the bare name, the
+    others qualified by their table); a default of the other timestamp kind is kept as SQL, since
+    PostgreSQL converts it in the session's time zone."""
     sql, name, expected = EXACT[shape]
     files = await imported_whole(db, sql, fresh_database_url, tmp_path / "schemas")
     assert [line for line in expected if line not in files[name]] == []
     await assert_round_trip(db, scratch, fresh_database_url, tmp_path, servers(postgres_server_url))
+
+
+def test_verification_finds_an_extension_missing_from_the_database() -> None:
+    trgm = sql_object(SqlObjectSpec(name="pg_trgm", create="CREATE EXTENSION pg_trgm", drop="DROP EXTENSION pg_trgm"))
+    schema = Schema(sql_objects=(trgm,))
+    failed = [f.message for f in compare_schema(schema, Catalog()) if not f.passed]
+    assert failed == ["missing extension pg_trgm: the YAML promises present"]
+    assert all(f.passed for f in compare_schema(schema, Catalog(extensions=(Extension(name="pg_trgm"),))))
