@@ -55,14 +55,19 @@ async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> 
 
 
 def probe_sql(table: Table, index: Index, typed: bool = True) -> str:
-    """The representative query of `index`: equality on every key (`@>` for GIN) with `$n` parameters,
+    """The representative query of `index`: equality on every key (`@>` for GIN but trigrams) with `$n` parameters,
     its predicate added; `typed` casts each parameter from text (the step passes text values).
     `codegen --target docs` lists the same queries in its query guide."""
-    operator = "@>" if index.method == "gin" else "="
-    tests = [f"{_key_sql(raw)} {operator} ${n}" + (f"::text::{_cast_of(table, raw)}" if typed else "")
+    tests = [f"{_key_sql(raw)} {_operator(index, raw)} ${n}" + (f"::text::{_cast_of(table, raw)}" if typed else "")
              for n, raw in enumerate(index.keys, 1)]
     where = f" AND ({index.where})" if index.where else ""
     return f"SELECT * FROM {quote_ident(table.name)} WHERE {' AND '.join(tests)}{where}"
+
+
+def _operator(index: Index, key: str) -> str:
+    """`@>` for GIN over jsonb and arrays; pg_trgm's classes serve `=` on text, and have no `@>`."""
+    trigram = (index.opclass_of(key) or "").endswith("_trgm_ops")
+    return "@>" if index.method == "gin" and not trigram else "="
 
 
 def _cast_of(table: Table, key: str) -> str:

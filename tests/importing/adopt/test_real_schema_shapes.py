@@ -9,10 +9,12 @@ import asyncpg
 import pytest
 
 from agent.catalog.model import Catalog, Extension
+from agent.schema import load_schema_dir
 from agent.schema.model import SqlObjectSpec
 from agent.schema.sql_objects import sql_object
 from agent.schema.tables import Schema
 from agent.verify.schema_compare import compare_schema
+from agent.verify.steps.index_use import probe_sql
 from tests.importing.adopt.helpers import assert_round_trip, imported_whole, rebuilt, run_import, servers
 
 pytestmark = pytest.mark.integration
@@ -104,3 +106,21 @@ def test_verification_finds_an_extension_missing_from_the_database() -> None:
     failed = [f.message for f in compare_schema(schema, Catalog()) if not f.passed]
     assert failed == ["missing extension pg_trgm: the YAML promises present"]
     assert all(f.passed for f in compare_schema(schema, Catalog(extensions=(Extension(name="pg_trgm"),))))
+
+
+async def test_the_index_use_probe_of_a_trigram_index_is_an_equality_it_serves(
+    db: asyncpg.Connection, fresh_database_url: str, tmp_path: Path
+) -> None:
+    """hoppscotch's gin (title gin_trgm_ops): `@>` (GIN's operator for jsonb and arrays) does not
+    exist for text; pg_trgm's GIN and GiST classes serve `=`."""
+    await imported_whole(db, EXTENSION + "INSERT INTO \"TeamCollection\" VALUES ('a', 'collection')",
+                         fresh_database_url, tmp_path / "schemas")
+    table = load_schema_dir(tmp_path / "schemas").schema.table("TeamCollection")
+    assert table is not None
+    index = next(i for i in table.indexes if i.name == "TeamCollection_title_trgm_idx")
+    sql = probe_sql(table, index)
+    assert sql == 'SELECT * FROM "TeamCollection" WHERE title = $1::text::TEXT'
+    async with db.transaction():
+        await db.execute("SET LOCAL enable_seqscan = off")
+        plan = await db.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", "collection")
+    assert '"Index Name": "TeamCollection_title_trgm_idx"' in plan
