@@ -101,8 +101,9 @@ IMPORT_GAPS = {
                       "TeamInvitation_teamID_idx) is not created, so the imported YAML differs"),
     "crates-io": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (crate_owners, follows, version_downloads, ...); "
                      "ltree and tsvector columns; functions with a COMMENT; a view with a comment; "
-                     f"{DESC_INDEXES}; an index giving an expression gin_trgm_ops; NOT VALID checks; a default calling nextval() "
-                     "of a sequence named for another table; a default calling the project's random_string()"),
+                     f"{DESC_INDEXES}; an index giving an expression gin_trgm_ops; NOT VALID checks; a default "
+                     "calling nextval() of a sequence named for another table; a default calling the project's "
+                     "random_string()"),
     "marquez": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (lineage_events, job_facets, runs_input_mapping, ...); "
                    f"{DESC_INDEXES} (runs, dataset_versions); a character(36) column; a materialized view "
                    "with indexes; an index the loader finds duplicate (jobs_symlinks) is not created"),
