@@ -60,3 +60,12 @@ async def assert_round_trip(db: asyncpg.Connection, scratch: asyncpg.Connection,
     planned = await asyncio.to_thread(run_cli, project, "diff", "--from-database", url, "--dry-run", env=env)
     assert planned.returncode == 0, planned.stderr
     assert "Nothing to generate" in planned.stdout, planned.stdout
+
+
+async def generated_verified(project: Path, postgres_server_url: str, rows: int = 20) -> str:
+    """`generate --verify` in `project`, as a user runs it: it must pass; what it printed."""
+    generated = await asyncio.to_thread(run_cli, project, "generate", "--verify", "--rows", str(rows),
+                                        "--now", "2025-12-05T10:30:00Z", env=servers(postgres_server_url))
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    assert "Verification passed" in generated.stdout
+    return generated.stdout

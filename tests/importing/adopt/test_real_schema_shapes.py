@@ -15,7 +15,14 @@ from agent.schema.sql_objects import sql_object
 from agent.schema.tables import Schema
 from agent.verify.schema_compare import compare_schema
 from agent.verify.steps.index_use import probe_sql
-from tests.importing.adopt.helpers import assert_round_trip, imported_whole, rebuilt, run_import, servers
+from tests.importing.adopt.helpers import (
+    assert_round_trip,
+    generated_verified,
+    imported_whole,
+    rebuilt,
+    run_import,
+    servers,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -124,3 +131,22 @@ async def test_the_index_use_probe_of_a_trigram_index_is_an_equality_it_serves(
         await db.execute("SET LOCAL enable_seqscan = off")
         plan = await db.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", "collection")
     assert '"Index Name": "TeamCollection_title_trgm_idx"' in plan
+
+
+# marquez: dataset_versions has UNIQUE (dataset_uuid, version) and a unique index on (version);
+# a copy repeating `version` keeps the row's dataset_uuid (a key's column, not varied), so both
+# keys refuse it and either may be the one PostgreSQL names.
+OVERLAPPING_KEYS = """
+CREATE TABLE datasets (uuid uuid PRIMARY KEY);
+CREATE TABLE dataset_versions (uuid uuid PRIMARY KEY, dataset_uuid uuid REFERENCES datasets (uuid),
+                               version uuid NOT NULL, UNIQUE (dataset_uuid, version));
+CREATE UNIQUE INDEX dataset_versions_version ON dataset_versions (version);
+CREATE INDEX dataset_versions_dataset ON dataset_versions (dataset_uuid);
+"""
+
+
+async def test_a_duplicate_also_repeating_an_overlapping_key_may_be_refused_by_either(
+    db: asyncpg.Connection, fresh_database_url: str, postgres_server_url: str, tmp_path: Path
+) -> None:
+    await imported_whole(db, OVERLAPPING_KEYS, fresh_database_url, tmp_path / "schemas")
+    assert "ok   Constraints" in await generated_verified(tmp_path, postgres_server_url, rows=10)

@@ -26,7 +26,7 @@ import asyncpg
 import pytest
 
 from agent.catalog import fingerprint
-from tests.importing.adopt.helpers import rebuilt, run_cli, run_import, servers
+from tests.importing.adopt.helpers import generated_verified, rebuilt, run_cli, run_import, servers
 
 pytestmark = pytest.mark.integration
 
@@ -163,10 +163,7 @@ async def test_generate_verify_passes_on_the_import(
     db: asyncpg.Connection, fresh_database_url: str, postgres_server_url: str, project: str, tmp_path: Path
 ) -> None:
     await adopted(db, fresh_database_url, project, tmp_path / "schemas")
-    generated = await asyncio.to_thread(run_cli, tmp_path, "generate", "--verify", "--rows", "20",
-                                        "--now", "2025-12-05T10:30:00Z", env=servers(postgres_server_url))
-    assert generated.returncode == 0, generated.stdout + generated.stderr
-    assert "Verification passed" in generated.stdout
+    await generated_verified(tmp_path, postgres_server_url)
 
 
 @pytest.mark.parametrize("project", each(ROUND_TRIP_GAPS))
