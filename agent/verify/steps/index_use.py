@@ -41,25 +41,42 @@ def _indexes_used(plan: Any) -> set[str]:
 
 
 async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> tuple[str, list[Any]] | None:
-    """Equality on every key, with the values of one real row (`@>` for GIN)."""
+    """Equality on every key, with the values of one real row (`@>` for GIN); where no row fills
+    every key (a self-reference the sample leaves NULL), a B-tree is probed with `IS NULL` for
+    the keys the row leaves empty, which it serves too."""
     keys = [_key_sql(k) for k in index.keys]
-    name = quote_ident(table.name)
-    where = f" AND ({index.where})" if index.where else ""
     present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-    row = await connection.fetchrow(
-        f"SELECT {', '.join(f'{k}::text' for k in keys)} FROM {name} WHERE {present}{where} "
-        f"ORDER BY {quote_ident(table.primary_key.columns[0])} LIMIT 1")
+    row = await _first(connection, table, index, keys, present)
+    if row is None and index.method == "btree":
+        row = await _first(connection, table, index, keys, "true")
     if row is None:
         return None
-    return probe_sql(table, index), list(row)
+    nulls = frozenset(key for key, value in zip(index.keys, row, strict=True) if value is None)
+    return probe_sql(table, index, nulls=nulls), [value for value in row if value is not None]
 
 
-def probe_sql(table: Table, index: Index, typed: bool = True) -> str:
-    """The representative query of `index`: equality on every key (`@>` for GIN but trigrams) with `$n` parameters,
-    its predicate added; `typed` casts each parameter from text (the step passes text values).
-    `codegen --target docs` lists the same queries in its query guide."""
-    tests = [f"{_key_sql(raw)} {_operator(index, raw)} ${n}" + (f"::text::{_cast_of(table, raw)}" if typed else "")
-             for n, raw in enumerate(index.keys, 1)]
+async def _first(connection: asyncpg.Connection, table: Table, index: Index, keys: list[str],
+                 condition: str) -> asyncpg.Record | None:
+    where = f" AND ({index.where})" if index.where else ""
+    return await connection.fetchrow(
+        f"SELECT {', '.join(f'{k}::text' for k in keys)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
+        f"ORDER BY {quote_ident(table.primary_key.columns[0])} LIMIT 1")
+
+
+def probe_sql(table: Table, index: Index, typed: bool = True, nulls: frozenset[str] = frozenset()) -> str:
+    """The representative query of `index`: equality on every key (`@>` for GIN but trigrams) with
+    `$n` parameters (`IS NULL` for the keys in `nulls`), its predicate added; `typed` casts each
+    parameter from text (the step passes text values). `codegen --target docs` lists the same
+    queries in its query guide."""
+    tests: list[str] = []
+    parameters = 0
+    for raw in index.keys:
+        if raw in nulls:
+            tests.append(f"{_key_sql(raw)} IS NULL")
+            continue
+        parameters += 1
+        cast = f"::text::{_cast_of(table, raw)}" if typed else ""
+        tests.append(f"{_key_sql(raw)} {_operator(index, raw)} ${parameters}{cast}")
     where = f" AND ({index.where})" if index.where else ""
     return f"SELECT * FROM {quote_ident(table.name)} WHERE {' AND '.join(tests)}{where}"
 

@@ -150,3 +150,18 @@ async def test_a_duplicate_also_repeating_an_overlapping_key_may_be_refused_by_e
 ) -> None:
     await imported_whole(db, OVERLAPPING_KEYS, fresh_database_url, tmp_path / "schemas")
     assert "ok   Constraints" in await generated_verified(tmp_path, postgres_server_url, rows=10)
+
+
+# marquez: runs.parent_run_uuid refers to runs itself, so every sample row leaves it NULL; its
+# index is still proven, by the query for a NULL (a B-tree serves IS NULL).
+SELF_REFERENCE = """
+CREATE TABLE runs (uuid uuid PRIMARY KEY, parent_run_uuid uuid REFERENCES runs (uuid));
+CREATE INDEX runs_parent_run_uuid_index ON runs (parent_run_uuid);
+"""
+
+
+async def test_an_index_on_a_column_no_sample_row_fills_is_proven_with_is_null(
+    db: asyncpg.Connection, fresh_database_url: str, postgres_server_url: str, tmp_path: Path
+) -> None:
+    await imported_whole(db, SELF_REFERENCE, fresh_database_url, tmp_path / "schemas")
+    assert "ok   Index use" in await generated_verified(tmp_path, postgres_server_url, rows=10)

@@ -113,11 +113,6 @@ GENERATE_GAPS = {
     "crates-io": gap("the ltree column categories.path is left out (a type the YAML language does not have) "
                      "while the trigger function that sets NEW.path is kept, so loading sample rows into "
                      "categories fails"),
-    "marquez": gap("verification's constraint battery expects a duplicate of a one-column unique index "
-                   "(dataset_versions_version) to be refused by that index, while a second unique key over the "
-                   "copied row (dataset_versions_dataset_uuid_version_key) refuses it first; and the index-use "
-                   "battery's sample rows match no row of two partial indexes (jobs_name_parent, "
-                   "runs_parent_run_uuid_index)"),
 }
 
 ROUND_TRIP_GAPS = {
