@@ -11,6 +11,7 @@ from agent.catalog import Catalog, read_catalog
 from agent.importing.from_catalog import ImportOptions, import_catalog
 from agent.importing.problems import Problem
 from agent.importing.prune import prune_until_loaded
+from agent.importing.redundant import mark_redundant_indexes
 from agent.importing.selfcheck import self_check
 from agent.importing.yaml_writer import dump_yaml
 
@@ -31,6 +32,7 @@ class ImportedFiles:
 def import_texts(catalog: Catalog, options: ImportOptions | None = None) -> ImportedFiles:
     result = import_catalog(catalog, options)
     pruned = prune_until_loaded(result.documents, dump_yaml)
+    mark_redundant_indexes(result.documents, dump_yaml)
     texts = {name: dump_yaml(document) for name, document in result.documents.items()}
     by_name = options is not None and options.tenant_column_anywhere
     listed = result.problems + pruned

@@ -232,6 +232,9 @@ class Index(_Strict):
     include: list[str] = Field(default_factory=list)
     opclass: dict[str, str] = Field(default_factory=dict)
     """An operator class by column (`{slug: varchar_pattern_ops}`, Django's `_like` indexes)."""
+    redundant: bool = False
+    """true: created although a key or a wider index serves the same queries (the loader leaves
+    such an index out otherwise); an imported database has it, and dropping it is a decision."""
 
 
 class Policy(_Strict):

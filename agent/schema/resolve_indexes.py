@@ -142,7 +142,8 @@ def resolve_indexes(
     work = _Indexes(table, {c.name for c in columns}, parse)
     constraint_keys = [(pk_column,), *(u.columns for u in uniques)]
     targets = _automatic_targets(entity, tenant, foreign_keys)
-    kept = _dedupe_declared(work, work.declared(entity), constraint_keys, targets)
+    wanted: set[KeyPath] = {("indexes", i) for i, spec in enumerate(entity.indexes) if spec.redundant}
+    kept = _dedupe_declared(work, work.declared(entity), constraint_keys, targets, wanted)
     automatic = _automatic(table, targets, kept, constraint_keys)
     final = [i for i in automatic if i.keys != ("updated_at",)] + kept + \
         [i for i in automatic if i.keys == ("updated_at",)]
@@ -152,19 +153,21 @@ def resolve_indexes(
 def _dedupe_declared(
     work: _Indexes, declared: list[tuple[Index, KeyPath]],
     constraint_keys: list[tuple[str, ...]], targets: list[tuple[tuple[str, ...], str]],
+    wanted: set[KeyPath],
 ) -> list[Index]:
+    """Declared indexes less those another serves; `wanted` (marked `redundant`) stay."""
     kept: list[Index] = []
     for index, path in declared:
-        reason = _duplicate_reason(work.table, index, kept, constraint_keys, targets)
+        reason = None if path in wanted else _duplicate_reason(work.table, index, kept, constraint_keys, targets)
         if reason:
             work.warn(path, f"{index.name} duplicates {reason}; it is not created")
         else:
             kept.append(index)
     for index in list(kept):
         wider = next((other for other in kept if _is_prefix_of(index, other)), None)
-        if wider is not None:
+        path = next(p for i, p in declared if i is index)
+        if wider is not None and path not in wanted:
             kept.remove(index)
-            path = next(p for i, p in declared if i is index)
             serves = "which serves the same queries; it is not created"
             work.warn(path, f"{index.name} is a prefix of {wider.name}, {serves}")
     return kept

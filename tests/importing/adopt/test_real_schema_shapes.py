@@ -78,7 +78,20 @@ CREATE TABLE "TeamCollection" (id text PRIMARY KEY, title text NOT NULL);
 CREATE INDEX "TeamCollection_title_trgm_idx" ON "TeamCollection" USING gin (title gin_trgm_ops);
 """
 
+# hoppscotch: Shortcode_id_key (a unique index on the primary key) and MockServerLog's index on
+# (mockServerID) beside one on (mockServerID, executedAt): the loader leaves out an index another
+# serves, so the import marks them `redundant: true`, which creates them as the database has them.
+REDUNDANT_INDEXES = """
+CREATE TABLE "Shortcode" (id text PRIMARY KEY, "mockServerID" text NOT NULL, "executedAt" timestamptz NOT NULL);
+CREATE UNIQUE INDEX "Shortcode_id_key" ON "Shortcode" (id);
+CREATE INDEX "Shortcode_mockServerID_idx" ON "Shortcode" ("mockServerID");
+CREATE INDEX "Shortcode_mockServerID_executedAt_idx" ON "Shortcode" ("mockServerID", "executedAt");
+"""
+
 EXACT = {
+    "redundant-indexes": (REDUNDANT_INDEXES, "shortcode.yaml", [
+        "- name: Shortcode_id_key\n  columns:\n  - id\n  unique: true\n  redundant: true\n",
+        "- name: Shortcode_mockServerID_idx\n  columns:\n  - mockServerID\n  redundant: true\n"]),
     "extension": (EXTENSION, "project.yaml", [
         "  - name: pg_trgm\n    create: CREATE EXTENSION IF NOT EXISTS pg_trgm\n    drop: DROP EXTENSION pg_trgm\n"]),
     "shared-trigger-names": (SHARED_TRIGGER_NAMES, "project.yaml", [
