@@ -72,15 +72,14 @@ def add_uniques(work: TableImport) -> None:
         seen.add(constraint.columns)
         if (work.name, constraint.columns) in work.implied_uniques and _generated(work, constraint):
             continue
-        if not _as_property(work, constraint):
-            work.constraints.append(_named({"unique": list(constraint.columns)}, constraint.name,
+        if constraint.deferrable or not _as_property(work, constraint):
+            work.constraints.append(_named({"unique": list(constraint.columns), **_deferrable(constraint)},
+                                           constraint.name,
                                            _key_name(work.name, constraint.columns)))
 
 
 def _unique_flags(work: TableImport, constraint: Constraint) -> None:
     index = next((i for i in work.table.indexes if i.constraint == constraint.name), None)
-    if constraint.deferrable:
-        work.lost(f"unique {constraint.name} is DEFERRABLE; the YAML creates it immediate")
     if constraint.comment is not None:
         work.lost(f"the comment on unique {constraint.name} has no place in the YAML")
     if isinstance(index, Index) and index.nulls_not_distinct:
@@ -107,6 +106,12 @@ def _as_property(work: TableImport, constraint: Constraint) -> bool:
     elif len(columns) == 1:
         prop["unique"] = "global" if work.shape.tenant_scoped else True
     return "unique" in prop
+
+
+def _deferrable(constraint: Constraint) -> dict[str, Any]:
+    if not constraint.deferrable:
+        return {}
+    return {"deferrable": "deferred" if constraint.initially_deferred else True}
 
 
 def _named(entry: dict[str, Any], name: str, generated: str) -> dict[str, Any]:
@@ -166,9 +171,7 @@ def _target(work: TableImport, fk: Constraint, shape: ForeignKeyShape, parent: S
         target["same_tenant"] = False
     if not _indexed(work.table, fk.columns):
         target["index"] = False
-    if fk.deferrable:
-        target["deferrable"] = "deferred" if fk.initially_deferred else True
-    return target
+    return target | _deferrable(fk)
 
 
 def _indexed(table: Table, columns: tuple[str, ...]) -> bool:

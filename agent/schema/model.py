@@ -200,6 +200,9 @@ class Check(_Strict):
 class UniqueConstraint(_Strict):
     name: str | None = None
     unique: list[str] = Field(min_length=1)
+    deferrable: bool | Literal["deferred"] = False
+    """true: DEFERRABLE (INITIALLY IMMEDIATE); `deferred`: INITIALLY DEFERRED (Prisma's ordered
+    lists, whose positions a transaction swaps)."""
 
 
 class ForeignKeyTarget(_Strict):

@@ -61,6 +61,9 @@ __all__ = ["resolve", "singular"]
 
 AUDIT_COLUMNS = ("created_at", "created_by", "updated_at", "updated_by")
 
+_DEFERRABLE: dict[bool | str, str | None] = {False: None, True: "immediate", "deferred": "deferred"}
+"""A key's `deferrable:` as the constraint says it."""
+
 
 def singular(table: str) -> str:
     for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
@@ -259,12 +262,12 @@ class _Resolver:
         columns = (self.tenant, name) if per_tenant else (name,)
         self._add_unique(draft, None, columns)
 
-    def _add_unique(self, draft: _Draft, name: str | None, columns: tuple[str, ...]) -> None:
+    def _add_unique(self, draft: _Draft, name: str | None, columns: tuple[str, ...],
+                    deferrable: str | None = None) -> None:
         if any(u.columns == columns for u in draft.uniques):
             return
-        draft.uniques.append(
-            Unique(name=name or bounded_name(f"{draft.name}_{'_'.join(columns)}_key"), columns=columns)
-        )
+        draft.uniques.append(Unique(name=name or bounded_name(f"{draft.name}_{'_'.join(columns)}_key"),
+                                    columns=columns, deferrable=deferrable))
 
     def _table_check(self, draft: _Draft, spec: CheckSpec, path: KeyPath) -> None:
         expression = self.expression(draft, spec.check, ExpressionKind.CHECK, (*path, "check"))
@@ -277,7 +280,7 @@ class _Resolver:
 
     def _table_unique(self, draft: _Draft, spec: UniqueConstraint, path: KeyPath) -> None:
         if self._known_columns(draft, spec.unique, (*path, "unique")):
-            self._add_unique(draft, spec.name, tuple(spec.unique))
+            self._add_unique(draft, spec.name, tuple(spec.unique), _DEFERRABLE[spec.deferrable])
             if draft.entity.tenant_scoped and self.tenant not in spec.unique:
                 self.error(draft, (*path, "unique"),
                            f"unique across all tenants; add {self.tenant} to make it per tenant",
@@ -330,7 +333,7 @@ class _Resolver:
             set_null_columns=columns if same_tenant and target.on_delete in ("SET NULL", "SET DEFAULT") else (),
             comment=None if is_review_reason(target.reason) else target.reason,
             indexed=target.index,
-            deferrable={False: None, True: "immediate", "deferred": "deferred"}[target.deferrable],
+            deferrable=_DEFERRABLE[target.deferrable],
         ))
 
     def _reference_fits(

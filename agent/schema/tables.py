@@ -69,6 +69,8 @@ class PrimaryKey(_Frozen):
 class Unique(_Frozen):
     name: str
     columns: tuple[str, ...]
+    deferrable: str | None = None
+    """`immediate` or `deferred`: DEFERRABLE INITIALLY ...; None: not deferrable."""
 
 
 class Check(_Frozen):

@@ -31,7 +31,14 @@ from agent.schema.expressions import is_column_key
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
-from agent.sql.render_alter import ALTER_RENDERERS, backfill_bypass, column_definition, sealed, set_aside
+from agent.sql.render_alter import (
+    ALTER_RENDERERS,
+    backfill_bypass,
+    column_definition,
+    deferrable_clause,
+    sealed,
+    set_aside,
+)
 from agent.sql.render_types import TYPE_AND_OBJECT_RENDERERS
 
 __all__ = ["column_list", "drop_leftover", "foreign_key_clause", "render", "table_backup", "updated_at_function_sql"]
@@ -52,15 +59,15 @@ def foreign_key_clause(fk: ForeignKey) -> str:
     clause += f" ON DELETE {fk.on_delete}{only}"
     if fk.on_update != "NO ACTION":
         clause += f" ON UPDATE {fk.on_update}"
-    if fk.deferrable:
-        clause += f" DEFERRABLE INITIALLY {fk.deferrable.upper()}"
+    clause += deferrable_clause(fk.deferrable)
     return clause
 
 
 def _table_constraints(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[str]:
     pk = table.primary_key
     lines = [f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({column_list(pk.columns)})"]
-    lines += [f"CONSTRAINT {quote_ident(u.name)} UNIQUE ({column_list(u.columns)})" for u in table.uniques]
+    lines += [f"CONSTRAINT {quote_ident(u.name)} UNIQUE ({column_list(u.columns)}){deferrable_clause(u.deferrable)}"
+              for u in table.uniques]
     lines += [f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})" for c in table.checks]
     lines += [f"CONSTRAINT {quote_ident(fk.name)} {foreign_key_clause(fk)}" for fk in foreign_keys]
     return lines

@@ -15,7 +15,7 @@ from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
 
 __all__ = [
     "ALTER_ACTIONS", "ALTER_RENDERERS", "alter_action", "backfill_bypass", "column_backup", "column_definition",
-    "sealed",
+    "deferrable_clause", "sealed",
 ]
 
 INDENT = "    "
@@ -198,11 +198,16 @@ def _validate(op: alter.ValidateConstraint) -> str:
     return f"{_table(op)} VALIDATE CONSTRAINT {quote_ident(op.name)};"
 
 
+def deferrable_clause(deferrable: str | None) -> str:
+    """` DEFERRABLE INITIALLY IMMEDIATE|DEFERRED`, or nothing for a key that is not deferrable."""
+    return f" DEFERRABLE INITIALLY {deferrable.upper()}" if deferrable else ""
+
+
 def _add_unique(op: alter.AddUnique) -> str:
     name, columns = quote_ident(op.unique.name), ", ".join(quote_ident(c) for c in op.unique.columns)
     leftover = f"DROP INDEX CONCURRENTLY IF EXISTS {name};\n"
     return (f"{leftover}CREATE UNIQUE INDEX CONCURRENTLY {name}\n{INDENT}ON {quote_ident(op.table)} ({columns});\n"
-            f"{_table(op)} ADD CONSTRAINT {name} UNIQUE USING INDEX {name};")
+            f"{_table(op)} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}{deferrable_clause(op.unique.deferrable)};")
 
 
 def _create_sync_trigger(op: alter.CreateSyncTrigger) -> str:

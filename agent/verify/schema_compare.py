@@ -75,7 +75,8 @@ def _table_facts(table: Table) -> Facts:
         facts[f"{prefix} / default"] = _expression(column.default)
         facts[f"{prefix} / comment"] = column.comment or "-"
         facts[f"{prefix} / identity"] = column.identity or "-"
-    facts |= {f"{name} / unique {u.name}": ", ".join(u.columns) for u in table.uniques}
+    facts |= {f"{name} / unique {u.name}": ", ".join(u.columns)
+              + (f", deferrable initially {u.deferrable}" if u.deferrable else "") for u in table.uniques}
     facts |= {f"{name} / check {c.name}": _expression(c.expression) for c in table.checks}
     for fk in table.foreign_keys:
         facts[f"{name} / foreign key {fk.name}"] = (
@@ -172,7 +173,7 @@ def _constraint_facts(table: str, constraint: object) -> Facts:
     if constraint.kind == "primary":
         return {f"{table} / primary key": columns}
     if constraint.kind == "unique":
-        return {f"{table} / unique {constraint.name}": columns}
+        return {f"{table} / unique {constraint.name}": columns + _deferrable(constraint)}
     if constraint.kind == "check":
         return {f"{table} / check {constraint.name}": _expression(constraint.expression)}
     if constraint.kind == "foreign":

@@ -88,7 +88,17 @@ CREATE INDEX "Shortcode_mockServerID_idx" ON "Shortcode" ("mockServerID");
 CREATE INDEX "Shortcode_mockServerID_executedAt_idx" ON "Shortcode" ("mockServerID", "executedAt");
 """
 
+# hoppscotch: an ordered list whose positions a transaction swaps (Prisma's orderIndex).
+DEFERRABLE_UNIQUE = """
+CREATE TABLE "TeamCollection" (id text PRIMARY KEY, "teamID" text NOT NULL, "orderIndex" integer NOT NULL,
+  CONSTRAINT "TeamCollection_teamID_orderIndex_key" UNIQUE ("teamID", "orderIndex") DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT "TeamCollection_id_teamID_key" UNIQUE (id, "teamID") DEFERRABLE);
+"""
+
 EXACT = {
+    "deferrable-unique": (DEFERRABLE_UNIQUE, "team-collection.yaml", [
+        "- unique:\n  - teamID\n  - orderIndex\n  deferrable: deferred\n",
+        "- unique:\n  - id\n  - teamID\n  deferrable: true\n"]),
     "redundant-indexes": (REDUNDANT_INDEXES, "shortcode.yaml", [
         "- name: Shortcode_id_key\n  columns:\n  - id\n  unique: true\n  redundant: true\n",
         "- name: Shortcode_mockServerID_idx\n  columns:\n  - mockServerID\n  redundant: true\n"]),
