@@ -95,18 +95,15 @@ NO_COMPOSITE_OR_MISSING_KEYS = "tables without a primary key or with a key of se
 DESC_INDEXES = "indexes with DESC columns cannot be said in the YAML"
 
 IMPORT_GAPS = {
-    "hoppscotch": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (InvitedUsers, VerificationToken); DEFERRABLE unique "
-                      "constraints (TeamCollection, TeamRequest, UserCollection, UserRequest) are created immediate; "
-                      "an index the loader finds redundant (MockServerLog_mockServerID_idx, Shortcode_id_key, "
-                      "TeamInvitation_teamID_idx) is not created, so the imported YAML differs"),
-    "crates-io": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (crate_owners, follows, version_downloads, ...); "
-                     "ltree and tsvector columns; functions with a COMMENT; a view with a comment; "
-                     f"{DESC_INDEXES}; an index giving an expression gin_trgm_ops; NOT VALID checks; a default "
-                     "calling nextval() of a sequence named for another table; a default calling the project's "
-                     "random_string()"),
-    "marquez": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (lineage_events, job_facets, runs_input_mapping, ...); "
-                   f"{DESC_INDEXES} (runs, dataset_versions); a character(36) column; a materialized view "
-                   "with indexes; an index the loader finds duplicate (jobs_symlinks) is not created"),
+    "hoppscotch": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS}: InvitedUsers and VerificationToken have no primary key"),
+    "crates-io": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (nine: crate_owners, follows, version_downloads, ...); "
+                     "ltree and tsvector columns (and the indexes on them); functions with a COMMENT; a view with "
+                     f"a comment; {DESC_INDEXES}; an index giving an expression gin_trgm_ops; NOT VALID checks; "
+                     "a default calling nextval() of a sequence named for another table; a default calling the "
+                     "project's random_string()"),
+    "marquez": gap(f"{NO_COMPOSITE_OR_MISSING_KEYS} (fifteen: lineage_events, job_facets, runs_input_mapping, "
+                   f"...); {DESC_INDEXES} (runs, dataset_versions); a character(36) column; a materialized view "
+                   "with a comment or indexes"),
 }
 
 GENERATE_GAPS = {
@@ -116,8 +113,8 @@ GENERATE_GAPS = {
 }
 
 ROUND_TRIP_GAPS = {
-    "hoppscotch": gap("what the import loses (two tables without a primary key, DEFERRABLE on four unique "
-                      "constraints, three indexes the loader finds redundant) is missing from the rebuilt catalog"),
+    "hoppscotch": gap("the two tables without a primary key the import leaves out (InvitedUsers, "
+                      "VerificationToken) are missing from the rebuilt catalog"),
     "crates-io": gap("what the import loses (nine tables with keys of several columns, ltree and tsvector "
                      "columns, DESC and expression operator class indexes, ...) is missing from the rebuilt "
                      "catalog"),
