@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pglast import ast
+from pglast.enums import SortByDir
 
 from agent.catalog.model import Index
 from agent.importing.context import TableImport
@@ -49,6 +50,7 @@ def _automatic_targets(work: TableImport) -> set[tuple[str, ...]]:
 
 def _is_automatic(work: TableImport, index: Index, targets: set[tuple[str, ...]]) -> bool:
     return (index.method == "btree" and not index.unique and index.predicate is None and not _opclasses(index)
+            and not _descending(index)
             and not index.include and index.keys in targets
             and index.name == index_name(work.name, index.keys))
 
@@ -81,7 +83,9 @@ def _definition_extras(work: TableImport, index: Index) -> None:
 
 
 def _element_extras(element: ast.IndexElem) -> bool:
-    return bool(element.collation or element.ordering or element.nulls_ordering or element.opclassopts)
+    descending = element.ordering == SortByDir.SORTBY_DESC
+    return bool(element.collation or element.nulls_ordering or element.opclassopts
+                or (element.ordering and not descending) or (descending and not element.name))
 
 
 def _expression_opclass(index: Index) -> bool:
@@ -101,7 +105,8 @@ def _declare(work: TableImport, index: Index) -> None:
     keys = [key if key in columns else work.simplify(key) for key in index.keys]
     resolved = tuple(key if key in columns else _canonical(key) for key in keys)
     opclass = _opclasses(index)
-    if not opclass and _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
+    plain = not opclass and not _descending(index)
+    if plain and _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
         work.properties[keys[0]]["index"] = True
         return
     entry: dict[str, Any] = {} if index.name == index_name(work.name, resolved) else {"name": index.name}
@@ -116,7 +121,14 @@ def _declare(work: TableImport, index: Index) -> None:
         entry["include"] = list(index.include)
     if opclass:
         entry["opclass"] = opclass
+    if descending := _descending(index):
+        entry["descending"] = descending
     work.indexes.append(entry)
+
+
+def _descending(index: Index) -> list[str]:
+    statement: Any = parse_sql(index.definition)[0].stmt
+    return [str(e.name) for e in statement.indexParams or () if e.name and e.ordering == SortByDir.SORTBY_DESC]
 
 
 def _is_column_flag(index: Index, keys: list[str], columns: set[str], resolved: tuple[str, ...],

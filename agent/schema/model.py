@@ -235,6 +235,8 @@ class Index(_Strict):
     include: list[str] = Field(default_factory=list)
     opclass: dict[str, str] = Field(default_factory=dict)
     """An operator class by column (`{slug: varchar_pattern_ops}`, Django's `_like` indexes)."""
+    descending: list[str] = Field(default_factory=list)
+    """Columns the index orders DESC (`created_at DESC`: newest first); each one the index lists."""
     redundant: bool = False
     """true: created although a key or a wider index serves the same queries (the loader leaves
     such an index out otherwise); an imported database has it, and dropping it is a decision."""

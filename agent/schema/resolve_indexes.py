@@ -59,6 +59,7 @@ class _Indexes:
             name=spec.name or index_name(self.table, key_tuple), method=spec.using, keys=key_tuple,
             unique=spec.unique, where=where[0] if where else None, include=tuple(spec.include),
             opclass=tuple((k, spec.opclass[k]) for k in key_tuple if k in spec.opclass),
+            descending=tuple(k for k in key_tuple if k in spec.descending),
         )
 
     def key(self, text: str, path: KeyPath) -> str | None:
@@ -78,12 +79,20 @@ class _Indexes:
     def opclass_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
         ok = True
         for column, name in spec.opclass.items():
-            problem = (f"{column!r} is not a column this index lists" if column not in spec.columns
-                       or column not in self.columns else role_problem(name))
+            problem = self._not_listed(spec, column) or role_problem(name)
             if problem:
                 self.problems.append(((*path, "opclass", column), problem, False))
                 ok = False
+        for i, column in enumerate(spec.descending):
+            problem = self._not_listed(spec, column)
+            if problem:
+                self.problems.append(((*path, "descending", i), problem, False))
+                ok = False
         return ok
+
+    def _not_listed(self, spec: IndexSpec, column: str) -> str | None:
+        listed = column in spec.columns and column in self.columns
+        return None if listed else f"{column!r} is not a column this index lists"
 
     def method_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
         if spec.unique and spec.using not in _UNIQUE_METHODS:
@@ -105,7 +114,7 @@ class _Indexes:
 
 
 def _plain(index: Index) -> bool:
-    return index.method == "btree" and index.where is None and not index.opclass
+    return index.method == "btree" and index.where is None and not index.opclass and not index.descending
 
 
 def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
@@ -113,12 +122,13 @@ def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
 
 
 def _same(a: Index, b: Index) -> bool:
-    return (a.keys, a.method, a.where, a.opclass) == (b.keys, b.method, b.where, b.opclass)
+    return (a.keys, a.method, a.where, a.opclass, a.descending) == (b.keys, b.method, b.where, b.opclass, b.descending)
 
 
 def _is_prefix_of(a: Index, b: Index) -> bool:
     return (
         a.method == b.method == "btree" and a.where == b.where and not a.unique and not a.opclass and not b.opclass
+        and not a.descending and not b.descending
         and len(a.keys) < len(b.keys) and _leads_with(b.keys, a.keys)
     )
 

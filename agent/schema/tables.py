@@ -106,6 +106,8 @@ class Index(_Frozen):
     include: tuple[str, ...] = ()
     opclass: tuple[tuple[str, str], ...] = ()
     """(column, operator class) pairs, in key order."""
+    descending: tuple[str, ...] = ()
+    """Columns ordered DESC, in key order."""
     automatic: bool = False
 
     def opclass_of(self, key: str) -> str | None:

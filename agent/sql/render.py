@@ -164,7 +164,8 @@ def create_index_sql(table: str, index: Index, *, concurrently: bool = False) ->
     head = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
     head += " CONCURRENTLY" if concurrently else ""
     using = f" USING {index.method}" if index.method != "btree" else ""
-    keys = ", ".join(index_key(k) + (f" {quote_ident(c)}" if (c := index.opclass_of(k)) else "") for k in index.keys)
+    keys = ", ".join(index_key(k) + (f" {quote_ident(c)}" if (c := index.opclass_of(k)) else "")
+                     + (" DESC" if k in index.descending else "") for k in index.keys)
     sql = f"{head} {quote_ident(index.name)}\n{INDENT}ON {quote_ident(table)}{using} ({keys})"
     if index.include:
         sql += f" INCLUDE ({column_list(index.include)})"

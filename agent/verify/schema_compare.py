@@ -11,7 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterTableType
+from pglast.enums import AlterTableType, SortByDir
 from pglast.parser import ParseError
 
 from agent.catalog import Catalog
@@ -87,7 +87,7 @@ def _table_facts(table: Table) -> Facts:
     for index in table.indexes:
         facts[f"{name} / index {index.name}"] = _index_fact(
             index.method, index.unique, index.keys, index.include, index.where,
-            tuple(index.opclass_of(k) for k in index.keys))
+            tuple(_order(index.opclass_of(k), k in index.descending) for k in index.keys))
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
             policy.command, policy.permissive, policy.roles or ("PUBLIC",), policy.using, policy.with_check)
@@ -109,7 +109,14 @@ def _opclasses(index: CatalogIndex) -> tuple[str | None, ...]:
     """The operator class of each key, as the index's definition names it (None: the default)."""
     statement: Any = parse_sql(index.definition)[0].stmt
     elements = list(statement.indexParams or ())[: len(index.keys)]
-    return tuple(str(e.opclass[-1].sval) if e.opclass else None for e in elements)
+    return tuple(_order(str(e.opclass[-1].sval) if e.opclass else None, e.ordering == SortByDir.SORTBY_DESC)
+                 for e in elements)
+
+
+def _order(opclass: str | None, descending: bool) -> str | None:
+    """A key's operator class and sort order, as the index fact shows them after the key."""
+    shown = " ".join(word for word in (opclass, "DESC" if descending else None) if word)
+    return shown or None
 
 
 def _key(key: str) -> str:

@@ -26,7 +26,7 @@ CREATE TABLE bookings (
 );
 CREATE TABLE pairs (a integer, b integer, PRIMARY KEY (a, b));
 CREATE VIEW booking_rooms WITH (security_barrier) AS SELECT room FROM bookings;
-CREATE INDEX idx_bookings_room_desc ON bookings (room DESC);
+CREATE INDEX idx_bookings_room_desc ON bookings (room DESC NULLS LAST);
 """
 
 

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from agent.catalog.model import Catalog, Extension
-from agent.schema import load_schema_dir
+from agent.schema import SchemaError, load_schema_dir, load_schema_sources
 from agent.schema.model import SqlObjectSpec
 from agent.schema.sql_objects import sql_object
 from agent.schema.tables import Schema
@@ -95,7 +95,19 @@ CREATE TABLE "TeamCollection" (id text PRIMARY KEY, "teamID" text NOT NULL, "ord
   CONSTRAINT "TeamCollection_id_teamID_key" UNIQUE (id, "teamID") DEFERRABLE);
 """
 
+# marquez: runs_created_at_completed_index and friends, newest first.
+DESCENDING = """
+CREATE TABLE runs (uuid uuid PRIMARY KEY, job_name text NOT NULL, created_at timestamptz NOT NULL,
+                   state text NOT NULL);
+CREATE INDEX runs_created_at_by_name_index ON runs (job_name, created_at DESC) INCLUDE (state);
+CREATE INDEX runs_created_at_index ON runs (created_at DESC) WHERE state = 'COMPLETED';
+"""
+
 EXACT = {
+    "descending": (DESCENDING, "runs.yaml", [
+        "- name: runs_created_at_by_name_index\n  columns:\n  - job_name\n  - created_at\n  include:\n"
+        "  - state\n  descending:\n  - created_at\n",
+        "  where: state = 'COMPLETED'\n  descending:\n  - created_at\n"]),
     "deferrable-unique": (DEFERRABLE_UNIQUE, "team-collection.yaml", [
         "- unique:\n  - teamID\n  - orderIndex\n  deferrable: deferred\n",
         "- unique:\n  - id\n  - teamID\n  deferrable: true\n"]),
@@ -188,3 +200,12 @@ async def test_generate_verify_passes_the_step_that_failed_on_marquez(
     sql, step = VERIFIED[shape]
     await imported_whole(db, sql, fresh_database_url, tmp_path / "schemas")
     assert f"ok   {step}" in await generated_verified(tmp_path, postgres_server_url, rows=10)
+
+
+def test_descending_names_a_column_the_index_lists() -> None:
+    yaml = ("version: 1\nentity: Run\ntable: runs\ntenant_scoped: false\naudit: false\nprimary_key: id\n"
+            "properties:\n  id:\n    type: uuid\n  created_at:\n    type: timestamp\n"
+            "indexes:\n- columns: [id]\n  descending: [created_at]\n")
+    with pytest.raises(SchemaError) as error:
+        load_schema_sources({"project.yaml": "project:\n  name: t\n", "runs.yaml": yaml})
+    assert [d.message for d in error.value.diagnostics] == ["'created_at' is not a column this index lists"]
