@@ -84,7 +84,7 @@ def _default_loads(work: TableImport, column: Column, value: dict[str, Any]) -> 
 
 def _type_fields(prop: dict[str, Any], enums: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
     """What a default is checked against: a native enum's values stand in for its name."""
-    keep = ("type", "max_length", "precision", "scale", "time_zone", "values", "items", "minimum", "maximum")
+    keep = ("type", "max_length", "fixed", "precision", "scale", "time_zone", "values", "items", "minimum", "maximum")
     fields = {key: value for key, value in prop.items() if key in keep}
     if "native" in prop:
         fields["values"] = list(enums[prop["native"]])

@@ -17,6 +17,7 @@ _SIMPLE = {
     "interval": "interval", "json": "json", "jsonb": "jsonb", "bytea": "bytea", "inet": "inet",
 }
 _VARCHAR = re.compile(r"character varying\((\d+)\)\Z")
+_CHAR = re.compile(r"character\((\d+)\)\Z")
 _TIMESTAMP = re.compile(r"timestamp(?:\((\d)\))? (with|without) time zone\Z")
 _NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)\Z")
 _NOT_ITEMS = frozenset({"array", "enum"})
@@ -43,6 +44,8 @@ def property_type(format_type: str, enums: Mapping[str, Any] | None = None) -> d
         return {"type": "string", "varchar": True}
     if match := _VARCHAR.match(format_type):
         return {"type": "string", "max_length": int(match[1])}
+    if match := _CHAR.match(format_type):
+        return {"type": "string", "max_length": int(match[1]), "fixed": True}
     if format_type == "numeric":
         return {"type": "decimal"}
     if match := _NUMERIC.match(format_type):

@@ -26,7 +26,7 @@ from agent.sample.order import insertion_order
 from agent.sample.solver import CheckRule, mend
 from agent.schema.tables import Column, ForeignKey, Schema, Table
 
-__all__ = ["SampleError", "TableRows", "ValueMaker", "solve"]
+__all__ = ["SampleError", "TableRows", "ValueMaker", "solve", "text_width"]
 
 Row = dict[str, Any]
 Make = Callable[[int, random.Random], Any]
@@ -574,6 +574,10 @@ def _fit(column: Column, value: Any) -> Any:
 
 
 def _width(column: Column) -> int | None:
-    if column.sql_type.upper().startswith("VARCHAR("):
-        return int(column.sql_type[8:].split(")")[0])
-    return None
+    return text_width(column.sql_type)
+
+
+def text_width(sql_type: str) -> int | None:
+    """The length limit of VARCHAR(n) and CHAR(n); None for other types."""
+    kind, _, rest = sql_type.upper().partition("(")
+    return int(rest.split(")")[0]) if kind in ("VARCHAR", "CHAR") and rest else None

@@ -29,7 +29,7 @@ _INTEGER_RANGES = {
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
-_OFF_BY_DEFAULT = frozenset({"serial", "varchar"})
+_OFF_BY_DEFAULT = frozenset({"serial", "varchar", "fixed"})
 """Flags whose `false` is their default, so saying it on another type is no misfit."""
 _FIELD_TYPES: dict[str, frozenset[str]] = {
     "max_length": frozenset({"string", "enum"}),
@@ -39,6 +39,7 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "time_zone": frozenset({"timestamp"}),
     "serial": frozenset({"smallint", "integer", "bigint"}),
     "varchar": frozenset({"string"}),
+    "fixed": frozenset({"string"}),
     "identity": frozenset({"smallint", "integer", "bigint"}),
     "scale": frozenset({"decimal"}),
     "minimum": NUMERIC_TYPES,
@@ -55,6 +56,8 @@ def sql_type(prop: Property) -> str:
     if prop.type in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[prop.type]
     if prop.type == "string":
+        if prop.fixed and prop.max_length:
+            return f"CHAR({prop.max_length})"
         return f"VARCHAR({prop.max_length})" if prop.max_length else "VARCHAR" if prop.varchar else "TEXT"
     if prop.type == "enum" and prop.native:
         return quote_ident(prop.native)
@@ -142,6 +145,8 @@ class ColumnBuilder:
     def _check_serial(self, prop: Property, path: KeyPath) -> None:
         if prop.varchar and prop.max_length:
             self.error((*path, "varchar"), "`max_length` already makes it VARCHAR: remove `varchar`")
+        if prop.fixed and (prop.varchar or not prop.max_length):
+            self.error((*path, "fixed"), "`fixed` needs `max_length` (the width of CHAR(n)) and no `varchar`")
         if prop.serial and prop.has_default:
             self.error((*path, "default"), "a serial column takes its default from its sequence: remove `default`")
         if prop.identity and (prop.has_default or prop.serial):

@@ -145,6 +145,8 @@ class Property(_Strict):
     max_length: int | None = Field(default=None, gt=0, le=10_485_760)
     varchar: bool = False
     """`string` without `max_length`: VARCHAR with no limit instead of TEXT (TypeORM's default)."""
+    fixed: bool = False
+    """`string` with `max_length`: CHAR(n), blank-padded to its width, as an adopted database has it."""
     min_length: int | None = Field(default=None, ge=0)
     pattern: str | None = None
     precision: int | None = Field(default=None, ge=0, le=1000)

@@ -29,7 +29,7 @@ from typing import Any
 import asyncpg
 from pglast import ast
 
-from agent.sample.engine import TableRows, solve
+from agent.sample.engine import TableRows, solve, text_width
 from agent.sample.expressions import column_of, node_of, operator_of
 from agent.sample.patterns import value_from_pattern
 from agent.schema.literals import quote_ident, quote_literal
@@ -145,15 +145,8 @@ def _pattern(sql: str, column: str) -> str | None:
 
 
 def _width(column: Column) -> int | None:
-    """VARCHAR(n) columns get values that fit."""
-    return _width_of(column.sql_type)
-
-
-@functools.lru_cache(maxsize=1024)
-def _width_of(sql_type: str) -> int | None:
-    if sql_type.upper().startswith("VARCHAR("):
-        return int(sql_type[8:].split(")")[0])
-    return None
+    """VARCHAR(n) and CHAR(n) columns get values that fit."""
+    return text_width(column.sql_type)
 
 
 def _text(column: Column, i: int, rng: random.Random, rules: ColumnRules) -> str | None:

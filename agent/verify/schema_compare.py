@@ -44,6 +44,8 @@ def format_type(sql_type: str) -> str:
         return format_type(sql_type[:-2]) + "[]"
     if match := re.fullmatch(r"VARCHAR\((\d+)\)", sql_type):
         return f"character varying({match[1]})"
+    if match := re.fullmatch(r"CHAR\((\d+)\)", sql_type):
+        return f"character({match[1]})"
     if match := re.fullmatch(r"DECIMAL\((\d+), (\d+)\)", sql_type):
         return f"numeric({match[1]},{match[2]})"
     if match := re.fullmatch(r"TIMESTAMP(TZ)?(?:\((\d)\))?", sql_type):

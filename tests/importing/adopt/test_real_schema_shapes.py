@@ -103,7 +103,15 @@ CREATE INDEX runs_created_at_by_name_index ON runs (job_name, created_at DESC) I
 CREATE INDEX runs_created_at_index ON runs (created_at DESC) WHERE state = 'COMPLETED';
 """
 
+# marquez: jobs.parent_job_uuid_string character(36), a uuid kept as fixed-width text.
+FIXED_WIDTH = """
+CREATE TABLE jobs (uuid uuid PRIMARY KEY, parent_job_uuid_string char(36), code character(3) NOT NULL DEFAULT 'abc');
+"""
+
 EXACT = {
+    "fixed-width": (FIXED_WIDTH, "jobs.yaml", [
+        "  parent_job_uuid_string:\n    type: string\n    max_length: 36\n    fixed: true\n",
+        "  code:\n    type: string\n    max_length: 3\n    fixed: true\n    required: true\n    default: abc\n"]),
     "descending": (DESCENDING, "runs.yaml", [
         "- name: runs_created_at_by_name_index\n  columns:\n  - job_name\n  - created_at\n  include:\n"
         "  - state\n  descending:\n  - created_at\n",
@@ -188,7 +196,8 @@ CREATE INDEX runs_parent_run_uuid_index ON runs (parent_run_uuid);
 """
 
 
-VERIFIED = {"overlapping-keys": (OVERLAPPING_KEYS, "Constraints"), "self-reference": (SELF_REFERENCE, "Index use")}
+VERIFIED = {"overlapping-keys": (OVERLAPPING_KEYS, "Constraints"), "self-reference": (SELF_REFERENCE, "Index use"),
+            "fixed-width": (FIXED_WIDTH, "Constraints")}
 
 
 @pytest.mark.parametrize("shape", list(VERIFIED))
@@ -202,10 +211,14 @@ async def test_generate_verify_passes_the_step_that_failed_on_marquez(
     assert f"ok   {step}" in await generated_verified(tmp_path, postgres_server_url, rows=10)
 
 
-def test_descending_names_a_column_the_index_lists() -> None:
+@pytest.mark.parametrize(("fields", "indexes", "expected"), [
+    ("", "indexes:\n- columns: [id]\n  descending: [created_at]\n", "'created_at' is not a column this index lists"),
+    ("    fixed: true\n", "", "`fixed` needs `max_length` (the width of CHAR(n)) and no `varchar`"),
+], ids=["descending-unlisted", "fixed-without-width"])
+def test_the_new_index_and_column_fields_are_checked(fields: str, indexes: str, expected: str) -> None:
     yaml = ("version: 1\nentity: Run\ntable: runs\ntenant_scoped: false\naudit: false\nprimary_key: id\n"
-            "properties:\n  id:\n    type: uuid\n  created_at:\n    type: timestamp\n"
-            "indexes:\n- columns: [id]\n  descending: [created_at]\n")
+            "properties:\n  id:\n    type: uuid\n  created_at:\n    type: timestamp\n  code:\n    type: string\n"
+            f"{fields}{indexes}")
     with pytest.raises(SchemaError) as error:
         load_schema_sources({"project.yaml": "project:\n  name: t\n", "runs.yaml": yaml})
-    assert [d.message for d in error.value.diagnostics] == ["'created_at' is not a column this index lists"]
+    assert [d.message for d in error.value.diagnostics] == [expected]
