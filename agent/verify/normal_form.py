@@ -25,10 +25,13 @@ _TEXT_TYPES = {"text", "varchar", "bpchar", "character varying", "name"}
 def normal_form(expression: str) -> str:
     """Canonical text of `expression`; the input itself if it does not parse."""
     try:
-        statement: Any = parse_sql(f"SELECT {expression}")[0].stmt
+        statements = parse_sql(f"SELECT {expression}")
     except parser.ParseError:
         return expression
-    node = _rewrite(statement.targetList[0].val)
+    targets: Any = getattr(statements[0].stmt, "targetList", None) if len(statements) == 1 else None
+    if not targets or len(targets) != 1:  # a comment (`--`) or a list: not one expression
+        return expression
+    node = _rewrite(targets[0].val)
     return str(RawStream()(node))
 
 

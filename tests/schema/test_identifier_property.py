@@ -73,6 +73,7 @@ async def _check(server: str, table: str, columns: list[str], enum: str, values:
 @example(table="Select", columns=["from", "where"], enum="type", values=["select"])
 @example(table=".", columns=["0"], enum="1", values=[" "])  # a sequence owned by `..id`
 @example(table="$$", columns=["0"], enum="0", values=["0"])  # the backup's DO block was dollar-quoted by $$
+@example(table="t", columns=["--"], enum="e", values=["v"])  # normal_form('--'): a comment, no expression
 def test_any_name_survives_the_whole_path(postgres_server_url: str, table: str, columns: list[str], enum: str,
                                           values: list[str]) -> None:
     asyncio.run(_check(postgres_server_url, table, columns, enum, values))
