@@ -54,7 +54,7 @@ def test_casts_that_carry_meaning_are_kept(stored: str) -> None:
     ("character varying(5)[]", {"type": "array", "items": {"type": "string", "max_length": 5}}),
     ("timestamp without time zone", {"type": "timestamp", "time_zone": False}),
     ("timestamp(3) without time zone", {"type": "timestamp", "precision": 3, "time_zone": False}),
-    ("character(3)", None),
+    ("character(3)", {"type": "string", "max_length": 3, "fixed": True}),
     ("integer[][]", None),
     ("tstzrange", None),
 ])
