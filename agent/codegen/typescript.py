@@ -7,11 +7,13 @@ may be left out). Enums are string-literal unions plus a `const` array of their 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from agent.codegen.model import CodegenOptions, Files, base_type, camel, header, kebab, pascal, sorted_tables
 from agent.schema.tables import Column, Schema, Table
 
-__all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_type_name", "enum_values_name", "render",
-           "ts_string", "ts_type"]
+__all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_type_name", "enum_values_name",
+           "module_per_table", "render", "ts_string", "ts_type"]
 
 _TYPES = {
     "uuid": "string", "string": "string", "text": "string", "enum": "string", "inet": "string", "time": "string",
@@ -26,10 +28,15 @@ JSON_VALUE = (
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
-    files = {f"{kebab(t.entity)}.ts": _module(t, options) for t in sorted_tables(schema)}
-    files["json.ts"] = f"{header('//')}\n\n{JSON_VALUE}"
+    return module_per_table(schema, lambda table: _module(table, options), "json", JSON_VALUE)
+
+
+def module_per_table(schema: Schema, module: Callable[[Table], str], shared: str, shared_text: str) -> Files:
+    """A TypeScript module per table, one of what they share (`shared`.ts), and an index of all."""
+    files = {f"{kebab(t.entity)}.ts": module(t) for t in sorted_tables(schema)}
+    files[f"{shared}.ts"] = f"{header('//')}\n\n{shared_text}"
     exports = [f"export * from './{kebab(t.entity)}';" for t in sorted_tables(schema)]
-    files["index.ts"] = "\n".join([header("//"), "", "export * from './json';", *exports, ""])
+    files["index.ts"] = "\n".join([header("//"), "", f"export * from './{shared}';", *exports, ""])
     return files
 
 

@@ -22,11 +22,9 @@ from agent.codegen.model import (
     camel,
     element_sql_type,
     header,
-    kebab,
-    sorted_tables,
     type_arguments,
 )
-from agent.codegen.typescript import ts_string
+from agent.codegen.typescript import module_per_table, ts_string
 from agent.schema.tables import Check, Column, Schema, Table
 from agent.verify.constraint_values import enum_values_of
 
@@ -46,11 +44,7 @@ _RUNTIME = ("S", "bigint", "decimal", "decimalNumber", "text", "varchar")
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
-    files = {f"{kebab(t.entity)}.ts": _module(t, options) for t in sorted_tables(schema)}
-    files["sql.ts"] = f"{header('//')}\n\n{SQL_RUNTIME}"
-    exports = [f"export * from './{kebab(t.entity)}';" for t in sorted_tables(schema)]
-    files["index.ts"] = "\n".join([header("//"), "", "export * from './sql';", *exports, ""])
-    return files
+    return module_per_table(schema, lambda table: _module(table, options), "sql", SQL_RUNTIME)
 
 
 def _module(table: Table, options: CodegenOptions) -> str:
