@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.generate.helpers import EXAMPLES
+from tests.integration.test_generate_cli import run
 
 TEMPLATE_TABLE = Path(__file__).resolve().parents[2] / "agent" / "project" / "templates" / "customers.yaml"
 
 NOW = "2026-12-06T10:00:00Z"
 UNPLACED_LOCK = "BEGIN;\nALTER TABLE customers ADD COLUMN note text;\nCOMMIT;\n"
-
-
-def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "agent", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False, timeout=600, env={**os.environ, **(env or {})})
 
 
 def test_lint_disable_in_the_project_file_silences_the_rule_and_a_flag_overrides_it(tmp_path: Path) -> None:
