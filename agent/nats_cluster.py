@@ -6,7 +6,9 @@ AGENT_STREAM_REPLICAS=3) and for the tests that prove it there.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import subprocess
 import time
 import urllib.request
@@ -64,12 +66,22 @@ class ClusterNode:
 
 
 def plan_cluster(directory: Path, size: int) -> list[ClusterNode]:
-    """`size` nodes on free loopback ports, each configured with routes to the others."""
-    nodes = [ClusterNode(f"n{i}", directory / f"n{i}", *(embedded._free_port() for _ in range(3)))
-             for i in range(size)]
+    """`size` nodes on distinct free loopback ports, each configured with routes to the others."""
+    ports = _distinct_free_ports(3 * size)
+    nodes = [ClusterNode(f"n{i}", directory / f"n{i}", *ports[3 * i:3 * i + 3]) for i in range(size)]
     for node in nodes:
         node.write_config([other.route_port for other in nodes if other is not node])
     return nodes
+
+
+def _distinct_free_ports(count: int) -> list[int]:
+    """Free ports asked for while the earlier ones are still held, so that no two are the same (two
+    nodes given one monitor port made a node die at start while the others elected a leader)."""
+    with contextlib.ExitStack() as held:
+        probes = [held.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def cluster_url(nodes: list[ClusterNode]) -> str:
@@ -98,19 +110,43 @@ def start_cluster(data_dir: Path, size: int) -> list[ServerInfo]:
         running = _running(data_dir)
         if running:
             return running
-        nodes = plan_cluster(data_dir / _DIRECTORY, size)
-        processes = [node.spawn() for node in nodes]
-        try:
-            wait_for_meta_leader(nodes)
-        except EmbeddedError:
-            for process in processes:
-                process.kill()
-            raise
+        nodes, processes = _spawn_serving_cluster(data_dir / _DIRECTORY, size)
         infos = [ServerInfo(f"{_STATE_PREFIX}{node.name}", node.url, process.pid, node.home / "store",
                             node.log_path, True, ()) for node, process in zip(nodes, processes, strict=True)]
         for info in infos:
             embedded._write_state(data_dir, info)
         return infos
+
+
+def _spawn_serving_cluster(directory: Path, size: int,
+                           attempts: int = 3) -> tuple[list[ClusterNode], list[subprocess.Popen[bytes]]]:
+    """Nodes that all run and answer as themselves once a leader is elected. Ports are free when
+    chosen, not when bound: another process may take one in between, so a failed start is retried
+    on fresh ports."""
+    for attempt in range(1, attempts + 1):
+        nodes = plan_cluster(directory, size)
+        processes = [node.spawn() for node in nodes]
+        try:
+            wait_for_meta_leader(nodes)
+            _check_every_node_serves(nodes, processes)
+            return nodes, processes
+        except EmbeddedError:
+            for process in processes:
+                process.kill()
+                process.wait(10)
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _check_every_node_serves(nodes: list[ClusterNode], processes: list[subprocess.Popen[bytes]]) -> None:
+    for node, process in zip(nodes, processes, strict=True):
+        try:
+            answered_as = node.monitor("/varz").get("server_name")
+        except OSError:
+            answered_as = None
+        if process.poll() is not None or answered_as != node.name:
+            raise EmbeddedError(f"NATS cluster node {node.name} is not serving on its ports; see {node.log_path}")
 
 
 def running_cluster(data_dir: Path) -> list[ServerInfo]:

@@ -214,3 +214,9 @@ async def test_servers_start_nats_cluster_keeps_a_cluster_up_until_servers_stop(
     assert stopped.stdout.count("stopped") == 3
     assert not any(embedded._pid_alive(info.pid) for info in started)
     assert nats_cluster.running_cluster(data_dir) == []
+
+
+def test_a_planned_cluster_never_gives_two_nodes_one_port(tmp_path: Path) -> None:
+    nodes = nats_cluster.plan_cluster(tmp_path, 9)
+    ports = [port for node in nodes for port in (node.client_port, node.route_port, node.monitor_port)]
+    assert len(set(ports)) == len(ports) == 27
