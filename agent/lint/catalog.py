@@ -17,6 +17,7 @@ from pglast import ast
 from pglast.enums import AlterTableType, ConstrType, ObjectType
 
 from agent.lint.effects import CHECK, INDEX, Dependents
+from agent.lint.enum_types import ENUM_STATEMENTS, EnumTypes, fold_enum
 from agent.lint.facts import index_columns, key_indexes
 from agent.lint.nodes import ColumnType, alter_commands, column_type, referenced_columns, string_values, table_name
 from agent.lint.source import SourceFile
@@ -49,13 +50,15 @@ class Catalog:
     unique_constraints: set[tuple[str, str]] = field(default_factory=set)
     # the database the run is for: its version, its small tables (not changed by files)
     target: Target = field(default_factory=Target)
+    # native enum types and their labels in order
+    enums: EnumTypes = field(default_factory=dict)
 
     def copy(self) -> Catalog:
         return Catalog({t: list(c) for t, c in self._indexes.items()}, dict(self.named),
                        {t: list(n) for t, n in self._names.items()},
                        {t: dict(c) for t, c in self._types.items()}, set(self.forced_rls),
                        {t: dict(c) for t, c in self._dependents.items()}, set(self.unique_constraints),
-                       self.target)
+                       self.target, dict(self.enums))
 
     def dependents_of(self, table: str) -> Dependents:
         """The table's dependents as the earlier files left them (do not change it)."""
@@ -109,6 +112,8 @@ class Catalog:
                 fold_dependents(self._dependents_to_change, self.index_owner, node)
             elif isinstance(node, ast.RenameStmt) and node.renameType == ObjectType.OBJECT_TABCONSTRAINT:
                 self._rename_unique(table_name(node.relation), str(node.subname), str(node.newname))
+            if isinstance(node, ENUM_STATEMENTS):
+                fold_enum(self.enums, node)
             for entry in key_indexes(node):
                 self._add(entry)
 

@@ -237,6 +237,12 @@ CASES = [
     ("MA216", "ALTER TABLE lots DROP CONSTRAINT IF EXISTS lots_tenant_id_code_key;",
      "-- agent:destructive\nALTER TABLE lots DROP CONSTRAINT lots_tenant_id_code_key;\n"
      "ALTER TABLE lots DROP CONSTRAINT lots_supplier_fkey;"),
+    ("MA217",  # a type that is new in the file, swapped by a new name
+     "CREATE TYPE s AS ENUM ('a', 'b');\nCREATE TYPE s_new AS ENUM ('a');\nDROP TYPE s;\nALTER TYPE s_new RENAME TO s;",
+     "CREATE TYPE s AS ENUM ('a', 'b');\nCREATE TYPE s_new AS ENUM ('b', 'a');\nDROP TYPE s;\n"
+     "ALTER TYPE s_new RENAME TO s;"),
+    ("MA218", "UPDATE pg_catalog.pg_attribute SET atttypmod = 104 WHERE attname = 'code';",
+     "UPDATE app.pg_attribute SET atttypmod = 104 WHERE attname = 'code';"),
     ("MA401",  # DROP INDEX locks the index's table, here one created in the file
      "DROP POLICY IF EXISTS p ON accounts;",
      "CREATE TABLE t (t_id bigint PRIMARY KEY, a text);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;"),
@@ -259,6 +265,9 @@ CASES = [
     ("MA303",
      "BEGIN;\nUPDATE t SET a = 0 WHERE id = 1;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 1 WHERE id = 2;",
      "BEGIN;\nUPDATE t SET a = 0 WHERE id = 1;\nCOMMIT AND CHAIN;\nUPDATE t SET a = 1 WHERE id = 2;\nCOMMIT;"),
+    ("MA306",  # the file runs as one transaction
+     "ALTER TYPE s ADD VALUE 'b';\nALTER TABLE t ALTER COLUMN c SET DEFAULT 'b';",
+     "ALTER TYPE s ADD VALUE 'b';\nALTER TABLE t ALTER COLUMN c SET DEFAULT 'a';"),
     ("MA602",  # a partial index holds only some rows: a parent's delete still scans
      "CREATE TABLE jobs (job_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, state text NOT NULL, "
      "repo_id bigint NOT NULL REFERENCES repo (repo_id) ON DELETE CASCADE);\n"
