@@ -75,10 +75,12 @@ class RenameEnumValue(Operation):
     name: str
     old: str
     new: str
+    undoes: bool = False
+    """The down of a rename the project asked for (which breaks no running release)."""
     section = Section.TABLE
 
     def reverse(self) -> Operation:
-        return RenameEnumValue(self.name, self.new, self.old)
+        return RenameEnumValue(self.name, self.new, self.old, not self.undoes)
 
 
 @dataclass(frozen=True)
