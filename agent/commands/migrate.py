@@ -19,7 +19,7 @@ from agent.exit_codes import ExitCode
 from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import record_applied
 from agent.migrate.baseline import Baseline, BaselineError, baseline
-from agent.migrate.discovery import MigrationFile, discover, statements_of, unrecognised_sql
+from agent.migrate.discovery import Folder, LayoutError, MigrationFile, read_folder
 from agent.migrate.export import FORMATS, export_files
 from agent.migrate.files import MigrationFileError, write_files
 from agent.migrate.runner import Runner, RunnerError, RunSettings, Status
@@ -106,16 +106,22 @@ def _settings(**options: Any) -> RunSettings:
     return RunSettings(**{k: v for k, v in options.items() if k in RunSettings.__dataclass_fields__})
 
 
-def _files(directory: Path) -> list[MigrationFile]:
+def _folder(directory: Path) -> Folder:
     if not directory.is_dir():
         fail(ExitCode.BAD_INPUT, f"{directory} is not a folder of migrations")
-    found = discover(directory)
-    stray = [] if found else unrecognised_sql(directory)
-    if stray:
-        shown = ", ".join(str(p.relative_to(directory)) for p in stray[:5]) + (", ..." if len(stray) > 5 else "")
-        fail(ExitCode.BAD_INPUT, f"{directory} holds {len(stray)} .sql file(s) ({shown}) in no layout the runner "
-             "knows: <version>_<name>.sql with <version>_<name>_down.sql, or Prisma's <version>_<name>/migration.sql")
-    return found
+    try:
+        return read_folder(directory)
+    except LayoutError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
+
+
+def _files(directory: Path) -> list[MigrationFile]:
+    return _folder(directory).files
+
+
+def _not_run(folder: Folder) -> None:
+    for name, why in folder.not_run:
+        err.print(f"not run  {name}: {why}", markup=False)
 
 
 def _where(database_url: str | None) -> str:
@@ -151,10 +157,10 @@ def _remember_applied(database_url: str | None, directory: Path, done: list[str]
 @json_option
 def status_command(database_url: str | None, directory: Path, as_json: bool) -> None:
     """Applied, pending, changed and partly applied files."""
-    files = _files(directory)
-    status = _with_runner(database_url, RunSettings(), lambda r: r.status(files), locked=False)
+    folder = _folder(directory)
+    status = _with_runner(database_url, RunSettings(), lambda r: r.status(folder.files), locked=False)
     if as_json:
-        out.print_json(json.dumps(_status_json(status)))
+        out.print_json(json.dumps(_status_json(folder, status)))
         return
     for row in status.applied:
         out.print(f"applied  {row.name}  {row.applied_at:%Y-%m-%d %H:%M:%S}  {row.duration_ms} ms", markup=False)
@@ -165,10 +171,13 @@ def status_command(database_url: str | None, directory: Path, as_json: bool) -> 
         out.print(f"CHANGED  {file.name}: the file differs from what was applied", markup=False)
     for file, row in status.partial:
         out.print(f"partial  {file.name}: {row.statements_done} statement(s) done; `up` resumes", markup=False)
+    for name, why in folder.not_run:
+        out.print(f"not run  {name}: {why}", markup=False)
 
 
-def _status_json(status: Status) -> dict[str, Any]:
+def _status_json(folder: Folder, status: Status) -> dict[str, Any]:
     return {
+        "layout": folder.layout, "not_run": [name for name, _ in folder.not_run],
         "applied": [r.name for r in status.applied], "pending": [f.name for f in status.pending],
         "changed": [f.name for f, _ in status.changed], "partial": [f.name for f, _ in status.partial],
         "missing": [r.name for r in status.missing], "out_of_order": [f.name for f in status.gaps],
@@ -184,17 +193,19 @@ def plan_command(database_url: str | None, directory: Path, direction_down: bool
     """Print exactly the statements `up` (or `down`) would run, file by file."""
     files = _files(directory)
     status = _with_runner(database_url, RunSettings(), lambda r: r.status(files), locked=False)
-    if direction_down:
-        applied = sorted((r.version for r in status.applied), reverse=True)[:steps]
-        chosen = [(f.down_path.name if f.down_path else f.name, f.down_sql or "")
-                  for v in applied for f in files if f.version == v]
-    else:
-        chosen = [(f.name, f.up_sql) for f in status.pending]
+    try:
+        if direction_down:
+            applied = [r.version for r in reversed(status.applied)][:steps]
+            chosen = [(f.down_name, f.statements(down=True)) for v in applied for f in files if f.version == v]
+        else:
+            chosen = [(f.name, f.statements()) for f in status.pending]
+    except SqlSyntaxError as error:
+        fail(ExitCode.BAD_INPUT, str(error))
     if not chosen:
         out.print("Nothing to run.")
-    for name, sql in chosen:
+    for name, statements in chosen:
         out.print(f"-- {name}", markup=False)
-        for statement in statements_of(sql):
+        for statement in statements:
             out.print(statement.strip() + ";", markup=False)
 
 
@@ -209,9 +220,11 @@ def plan_command(database_url: str | None, directory: Path, direction_down: bool
 def up_command(database_url: str | None, directory: Path, to_version: str | None, remember: bool,
                **options: Any) -> None:
     """Apply pending files in order (resuming a partly applied no-transaction file)."""
-    files = _files(directory)
+    folder = _folder(directory)
+    _not_run(folder)
     try:
-        done = _with_runner(database_url, _settings(**options), lambda r: r.up(files, to_version), locked=True)
+        done = _with_runner(database_url, _settings(**options), lambda r: r.up(folder.files, to_version),
+                            locked=True)
     except click.exceptions.Exit:
         _log("up", database_url, [], "failed")
         raise
@@ -250,12 +263,13 @@ def down_command(database_url: str | None, directory: Path, steps: int | None, t
 @_common
 def baseline_command(database_url: str | None, directory: Path) -> None:
     """Mark as applied the files another tool already ran, as its own table records them
-    (_prisma_migrations), so the next `up` runs only what is new."""
-    files = _files(directory)
+    (_prisma_migrations, goose_db_version, schema_migrations, flyway_schema_history,
+    __diesel_schema_migrations), so the next `up` runs only what is new."""
+    folder = _folder(directory)
 
     async def mark(runner: Runner) -> Baseline:
         try:
-            return await baseline(runner.connection, files)
+            return await baseline(runner.connection, folder)
         except BaselineError as error:
             fail(ExitCode.BAD_INPUT, str(error))
 

@@ -34,7 +34,7 @@ from agent.lint.rules.update_without_where import unqualified_update
 from agent.lint.source import SourceFile, Statement, parse_source
 from agent.sql.parsing import parse_sql
 
-__all__ = ["Destruction", "destructions"]
+__all__ = ["Destruction", "destructions", "destructions_in"]
 
 DYNAMIC = "dynamic SQL (EXECUTE) in a {body}"
 UNPARSED = "{body} that does not parse"
@@ -78,13 +78,19 @@ Found = tuple[str, str]
 def destructions(path: str, text: str) -> list[Destruction]:
     """Every statement of the file that destroys data, in file order; raises `SqlSyntaxError`
     (with path:line:col) when the file does not parse."""
-    source = parse_source(path, text)
+    return destructions_in(parse_source(path, text))
+
+
+def destructions_in(source: SourceFile) -> list[Destruction]:
+    """`destructions` of a parsed file, or of a part of one a migration tool runs on its own
+    (a goose section: its statements, at their places in the whole file)."""
     context = new_context(source)
     found: list[Destruction] = []
     for statement in source.statements:
         context.index = statement.index
         line, column = source.position(_first_token(source, statement))
-        found += [Destruction(path, line, column, kind, target) for kind, target in _in_node(statement, context)]
+        found += [Destruction(source.path, line, column, kind, target)
+                  for kind, target in _in_node(statement, context)]
         for node in walk(statement.node):
             if isinstance(node, _BODIES):
                 found += _in_body(source, statement, node, context)

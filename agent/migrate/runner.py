@@ -19,8 +19,9 @@ import asyncpg
 from pglast import ast, parser
 from pglast.enums import AlterTableType
 
-from agent.lint.destructive import destructions
-from agent.migrate.discovery import MigrationFile, statements_of
+from agent.lint.destructive import Destruction, destructions, destructions_in
+from agent.migrate.discovery import MigrationFile
+from agent.migrate.layouts import natural_key
 from agent.migrate.tracking import AppliedRow, Tracking
 from agent.postgres_errors import postgres_reason
 from agent.schema.literals import quote_ident
@@ -61,14 +62,14 @@ class Status:
 
 
 def status_of(files: list[MigrationFile], applied: dict[str, AppliedRow]) -> Status:
-    status = Status(applied=list(applied.values()))
-    newest = max((v for v, row in applied.items() if row.complete), default="")
+    status = Status(applied=sorted(applied.values(), key=lambda row: natural_key(row.version)))
+    newest = max((natural_key(v) for v, row in applied.items() if row.complete), default=())
     by_version = {f.version: f for f in files}
     for file in files:
         row = applied.get(file.version)
         if row is None:
             status.pending.append(file)
-            if file.version < newest:
+            if natural_key(file.version) < newest:
                 status.gaps.append(file)
         elif row.checksum != file.checksum:
             status.changed.append((file, row))
@@ -122,8 +123,7 @@ class Runner:
         """A file marked destructive, or holding a statement that destroys data whatever its
         markers say (`agent.lint.destructive`), runs only with `confirm`. A file that does not
         parse raises `SqlSyntaxError` (file:line:col), before anything runs."""
-        name, sql = _down_run(file) if down else (file.name, file.up_sql)
-        found = destructions(name, sql)
+        found = _destructions(file, down)
         if self.settings.confirm:
             return
         markers = file.down_markers if down else file.up_markers
@@ -168,22 +168,23 @@ class Runner:
         self.refuse_drift(status)
         partial = {f.version for f, _ in status.partial}
         todo = [f for f in files if f in status.pending or f.version in partial]
-        todo = [f for f in todo if to is None or f.version <= to]
+        todo = [f for f in todo if to is None or natural_key(f.version) <= natural_key(to)]
         for file in todo:
             self.refuse_destructive(file, down=False)
-        await self.refuse_filtered_role([(f.name, f.up_sql) for f in todo])
+        await self.refuse_filtered_role([(f.name, _joined(f.statements())) for f in todo])
         done = []
         for file in todo:
             row = next((r for f, r in status.partial if f.version == file.version), None)
-            await self._apply(file, file.up_sql, row.statements_done if row else 0)
+            await self._apply(file, row.statements_done if row else 0)
             done.append(file.name)
         return done
 
     async def down(self, files: list[MigrationFile], steps: int | None = 1, to: str | None = None) -> list[str]:
         applied = await self.tracking.applied()
         by_version = {f.version: f for f in files}
-        versions = sorted(applied, reverse=True)
-        chosen = [v for v in versions if v > to] if to is not None else versions[: steps or 0]
+        versions = sorted(applied, key=natural_key, reverse=True)
+        chosen = ([v for v in versions if natural_key(v) > natural_key(to)] if to is not None
+                  else versions[: steps or 0])
         missing = [v for v in chosen if v not in by_version or by_version[v].down_sql is None]
         if missing:
             raise RunnerError(f"no down file for applied version(s) {', '.join(missing)}")
@@ -194,14 +195,14 @@ class Runner:
         for version in chosen:
             file = by_version[version]
             await self._revert(file)
-            done.append(_down_run(file)[0])
+            done.append(file.down_name)
         return done
 
-    async def _apply(self, file: MigrationFile, sql: str, resume_at: int) -> None:
+    async def _apply(self, file: MigrationFile, resume_at: int) -> None:
         self.progress(f"applying {file.name}")
         started = time.perf_counter()
-        statements = statements_of(sql)
-        if file.up_markers.no_transaction:
+        statements = file.statements()
+        if not file.in_transaction():
             await self._statement_by_statement(file, statements, resume_at, started)
             return
 
@@ -231,10 +232,9 @@ class Runner:
             await self.tracking.record(file.version, file.name, file.checksum, _ms(started))
 
     async def _revert(self, file: MigrationFile) -> None:
-        sql = file.down_sql or ""
-        statements = statements_of(sql)
+        statements = file.statements(down=True)
         self.progress(f"reverting {file.name}")
-        if file.down_markers.no_transaction:
+        if not file.in_transaction(down=True):
             await self._timeouts(local=False)
             for statement in statements:
                 await self._drop_invalid_index(statement)
@@ -303,7 +303,21 @@ def _ms(started: float) -> int:
 
 
 def _down_run(file: MigrationFile) -> tuple[str, str]:
-    return (file.down_path.name if file.down_path else file.name), file.down_sql or ""
+    return file.down_name, _joined(file.statements(down=True))
+
+
+def _joined(statements: list[str]) -> str:
+    return ";\n".join(statements)
+
+
+def _destructions(file: MigrationFile, down: bool) -> list[Destruction]:
+    """As `destructions`, on the run the file's tool makes of it (a goose block parsed alone)."""
+    run = file.down_run if down else file.up_run
+    if run is None:
+        return destructions(file.down_name, file.down_sql or "") if down else destructions(file.name, file.up_sql)
+    if run.syntax_error is not None:
+        raise run.syntax_error
+    return destructions_in(run)
 
 
 def _parsed(sql: str) -> list[ast.Node]:
