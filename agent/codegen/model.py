@@ -14,8 +14,10 @@ __all__ = [
     "Relation",
     "camel",
     "element_sql_type",
+    "enum_values",
     "header",
     "kebab",
+    "native_enum",
     "own_columns",
     "pascal",
     "relations",
@@ -82,6 +84,23 @@ def type_arguments(sql_type: str) -> tuple[int, ...]:
 
 def element_sql_type(column: Column) -> str:
     return column.sql_type.removesuffix("[]")
+
+
+_CHECKED_ENUM = re.compile(r"VARCHAR\(\d+\)")
+"""The SQL type of an enum kept by a CHECK; any other enum's type is its native enum type."""
+
+
+def enum_values(column: Column) -> tuple[str, ...]:
+    """What an enum column allows, or each item of an array of a native enum; () for other columns."""
+    return column.enum_values if column.property_type == "enum" else column.item_values
+
+
+def native_enum(column: Column) -> str | None:
+    """The exact name of the native enum type of an enum column or of an array's items; None for others."""
+    sql = element_sql_type(column)
+    if not enum_values(column) or _CHECKED_ENUM.fullmatch(sql):
+        return None
+    return sql[1:-1].replace('""', '"') if sql.startswith('"') else sql
 
 
 def base_type(column: Column) -> str:

@@ -11,7 +11,7 @@ import keyword
 
 from pydantic import BaseModel
 
-from agent.codegen.model import CodegenOptions, Files, base_type, header, sorted_tables, type_arguments
+from agent.codegen.model import CodegenOptions, Files, base_type, enum_values, header, sorted_tables, type_arguments
 from agent.codegen.typescript import enum_type_name, enum_values_name
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
@@ -32,7 +32,7 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
     names = sorted(_exports(tables), key=lambda n: (not n.isupper(), n))
     body = []
     for table in tables:
-        body += [_enum(table, c) for c in table.columns if c.property_type == "enum"]
+        body += [_enum(table, c) for c in table.columns if enum_values(c)]
         body += [_model(table, insert=False), _model(table, insert=True)]
     exports = "__all__ = [\n" + "".join(f'    "{n}",\n' for n in names) + "]"
     preamble = "\n\n".join([f'"""{header("").strip()}"""', "# ruff: noqa: E501", _imports("\n".join(body)), exports])
@@ -53,15 +53,15 @@ def _exports(tables: list[Table]) -> list[str]:
     names = []
     for table in tables:
         names += [table.entity, f"New{table.entity}"]
-        for column in (c for c in table.columns if c.property_type == "enum"):
+        for column in (c for c in table.columns if enum_values(c)):
             names += [enum_type_name(table, column), enum_values_name(table, column)]
     return names
 
 
 def _enum(table: Table, column: Column) -> str:
-    values = ", ".join(f'"{v}"' for v in column.enum_values)
+    values = ", ".join(f'"{v}"' for v in enum_values(column))
     name = enum_type_name(table, column)
-    comma = "," if len(column.enum_values) == 1 else ""
+    comma = "," if len(enum_values(column)) == 1 else ""
     return f"{name} = Literal[{values}]\n{enum_values_name(table, column)}: tuple[{name}, ...] = ({values}{comma})"
 
 
@@ -97,7 +97,7 @@ def _field(table: Table, column: Column, insert: bool) -> str:
 
 
 def _type(table: Table, column: Column) -> str:
-    kind = enum_type_name(table, column) if column.property_type == "enum" else _TYPES[base_type(column)]
+    kind = enum_type_name(table, column) if enum_values(column) else _TYPES[base_type(column)]
     return f"list[{kind}]" if column.property_type == "array" else kind
 
 

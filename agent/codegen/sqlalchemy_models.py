@@ -18,14 +18,16 @@ from agent.codegen.model import (
     Relation,
     base_type,
     element_sql_type,
+    enum_values,
     header,
+    native_enum,
     own_columns,
     relations,
     snake,
     sorted_tables,
     type_arguments,
 )
-from agent.codegen.typescript import enum_const_name, enum_type_name
+from agent.codegen.typescript import enum_const_name, enum_doc, enum_type_name
 from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
 
 __all__ = ["render"]
@@ -42,7 +44,7 @@ _TYPES = {
 _SQLALCHEMY = ("BigInteger", "Boolean", "CheckConstraint", "Date", "DateTime", "Double", "ForeignKeyConstraint",
                "Index", "Integer", "Interval", "JSON", "LargeBinary", "Numeric", "PrimaryKeyConstraint", "REAL",
                "SmallInteger", "String", "Text", "Time", "UniqueConstraint", "Uuid", "text")
-_POSTGRESQL = ("ARRAY", "INET", "JSONB")
+_POSTGRESQL = ("ARRAY", "ENUM", "INET", "JSONB")
 _PYTHON = {"dt.": "import datetime as dt", "uuid.": "import uuid", "Decimal": "from decimal import Decimal"}
 """Marker in the classes -> the import it needs; plain imports sort before `from` ones."""
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -55,7 +57,7 @@ def _q(text: str) -> str:
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
     found = relations(schema)
-    enums = [_enum(t, c) for t in sorted_tables(schema) for c in t.columns if c.property_type == "enum"]
+    enums = [_enum(t, c) for t in sorted_tables(schema) for c in t.columns if enum_values(c)]
     classes = [_model(schema, t, found) for t in sorted_tables(schema)]
     body = "\n\n".join(enums) + ("\n\n\n" if enums else "") + "\n\n\n".join(classes)
     doc = (f'"""{header("").strip()}\n\nSQLAlchemy 2.0 models of the tables the migrations build. The migrations '
@@ -67,11 +69,11 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
 
 
 def _enum(table: Table, column: Column) -> str:
-    values = ", ".join(_q(v) for v in column.enum_values)
-    comma = "," if len(column.enum_values) == 1 else ""
+    values = ", ".join(_q(v) for v in enum_values(column))
+    comma = "," if len(enum_values(column)) == 1 else ""
     name = enum_type_name(table, column)
     return (f"{name} = Literal[{values}]\n{enum_const_name(table, column)}: tuple[{name}, ...] = ({values}{comma})\n"
-            f'"""The values {table.name}.{column.name} allows (its CHECK), in order: for dropdowns."""')
+            f'"""{enum_doc(table, column)}, in order: for dropdowns."""')
 
 
 def _imports(body: str) -> str:
@@ -151,7 +153,9 @@ def _index(table: Table, index: Index) -> str:
 
 def _column(table: Table, column: Column) -> str:
     python, kind = _type(column)
-    python = enum_type_name(table, column) if column.property_type == "enum" else python
+    if enum_values(column):
+        named = enum_type_name(table, column)
+        python = f"list[{named}]" if column.property_type == "array" else named
     arguments = [kind]
     if column.name in table.primary_key.columns:
         arguments.append("primary_key=True")
@@ -172,6 +176,10 @@ def _type(column: Column) -> tuple[str, str]:
         sqlalchemy = f"String({arguments[0]})"
     if kind == "decimal" and arguments:
         sqlalchemy = f"Numeric({arguments[0]}, {arguments[1]})"
+    native = native_enum(column)
+    if native is not None:  # the migrations create the type
+        values = ", ".join(_q(v) for v in enum_values(column))
+        sqlalchemy = f"ENUM({values}, name={_q(native)}, create_type=False)"
     if column.property_type == "array":
         return f"list[{python}]", f"ARRAY({sqlalchemy})"
     return python, sqlalchemy

@@ -18,8 +18,10 @@ from agent.codegen.model import (
     base_type,
     camel,
     element_sql_type,
+    enum_values,
     header,
     kebab,
+    native_enum,
     relations,
     sorted_tables,
     type_arguments,
@@ -83,7 +85,7 @@ def _module(table: Table, found: list[Relation], options: CodegenOptions) -> str
     body.append("\n\n".join(members))
     body.append("}")
     parts = [header("//"), _imports(table, mine, theirs, options)]
-    parts += [enum_declaration(table, c) for c in table.columns if c.property_type == "enum"]
+    parts += [enum_declaration(table, c) for c in table.columns if enum_values(c)]
     parts.append(("/** " + table.comment.replace("*/", "* /") + " */\n" if table.comment else "") + "\n".join(body))
     return "\n\n".join(parts) + "\n"
 
@@ -163,8 +165,11 @@ def _property_type(table: Table, column: Column, options: CodegenOptions) -> str
 
 
 def _column_type(column: Column) -> list[str]:
-    kind = base_type(column)
+    kind, native = base_type(column), native_enum(column)
     settings = [f"type: {_q(_TYPES[kind])}"]
+    if native is not None:
+        values = ", ".join(_q(v) for v in enum_values(column))
+        settings = ['type: "enum"', f"enum: [{values}]", f"enumName: {_q(native)}"]
     arguments = type_arguments(element_sql_type(column))
     if kind in ("string", "enum") and arguments:
         settings.append(f"length: {arguments[0]}")

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agent.codegen.model import CodegenOptions, Files, base_type, camel, header, kebab, pascal, sorted_tables
+from agent.codegen.model import (
+    CodegenOptions,
+    Files,
+    base_type,
+    camel,
+    enum_values,
+    header,
+    kebab,
+    native_enum,
+    pascal,
+    sorted_tables,
+)
 from agent.schema.tables import Column, Schema, Table
 
-__all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_type_name", "enum_values_name",
+__all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_doc", "enum_type_name", "enum_values_name",
            "module_per_table", "render", "ts_string", "ts_type"]
 
 _TYPES = {
@@ -62,19 +73,28 @@ def enum_values_name(table: Table, column: Column) -> str:
 def enum_declaration(table: Table, column: Column) -> str:
     """The values as a `const` tuple, the type derived from it, and the older alias."""
     const, name = enum_const_name(table, column), enum_type_name(table, column)
-    values = ", ".join(ts_string(v) for v in column.enum_values)
-    return (f"/** The values {table.name}.{column.name} allows (its CHECK), in order: for dropdowns. */\n"
+    values = ", ".join(ts_string(v) for v in enum_values(column))
+    return (f"/** {enum_doc(table, column)}, in order: for dropdowns. */\n"
             f"export const {const} = [{values}] as const;\n"
             f"export type {name} = (typeof {const})[number];\n"
             f"/** @deprecated The same values: use {const}. */\n"
             f"export const {enum_values_name(table, column)}: readonly {name}[] = {const};")
 
 
+def enum_doc(table: Table, column: Column) -> str:
+    """`The values lots.status allows (its CHECK)`, or of an array's items and by a native type."""
+    where = f"each item of {table.name}.{column.name}" if column.property_type == "array" else (
+        f"{table.name}.{column.name}")
+    native = native_enum(column)
+    return f"The values {where} allows ({f'enum type {native}' if native else 'its CHECK'})"
+
+
 def ts_type(table: Table, column: Column, options: CodegenOptions) -> str:
-    if column.property_type == "enum":
-        return enum_type_name(table, column)
     kind = base_type(column)
-    name = (options.decimal if kind == "decimal" else _TYPES[kind])
+    if enum_values(column):
+        name = enum_type_name(table, column)
+    else:
+        name = options.decimal if kind == "decimal" else _TYPES[kind]
     return f"{name}[]" if column.property_type == "array" else name
 
 
@@ -82,7 +102,7 @@ def _module(table: Table, options: CodegenOptions) -> str:
     parts = [header("//")]
     if any(base_type(c) in ("json", "jsonb") for c in table.columns):
         parts.append("import type { JsonValue } from './json';")
-    parts.extend(enum_declaration(table, c) for c in table.columns if c.property_type == "enum")
+    parts.extend(enum_declaration(table, c) for c in table.columns if enum_values(c))
     parts.append(_interface(table, options))
     parts.append(_insert_interface(table, options))
     return "\n\n".join(parts) + "\n"

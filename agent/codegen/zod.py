@@ -21,6 +21,7 @@ from agent.codegen.model import (
     base_type,
     camel,
     element_sql_type,
+    enum_values,
     header,
     type_arguments,
 )
@@ -117,8 +118,8 @@ def _field(table: Table, column: Column, plan: _Plan, options: CodegenOptions) -
 def _value(column: Column, options: CodegenOptions) -> str:
     kind = base_type(column)
     arguments = type_arguments(element_sql_type(column))
-    if column.property_type == "enum":
-        return f"z.enum([{', '.join(ts_string(v) for v in column.enum_values)}])"
+    if enum_values(column):
+        return f"z.enum([{', '.join(ts_string(v) for v in enum_values(column))}])"
     if kind == "string" and arguments:
         return f"varchar({arguments[0]})"
     if kind == "decimal":
