@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from agent.migrate.discovery import Folder, MigrationFile
-from agent.migrate.layouts import LAYOUTS, Layout, natural_key
+from agent.migrate.layouts import Layout, layout_named, version_order
 from agent.migrate.tracking import Tracking
 
 __all__ = ["TOOL_TABLES", "Baseline", "BaselineError", "baseline"]
@@ -141,18 +141,18 @@ def _normal(layout: Layout, name: str) -> str:
 
 
 def _ran_files(table: str, folder: Folder, ran: Ran) -> list[MigrationFile]:
-    layout = next(each for each in LAYOUTS if each.name == folder.layout)
+    layout = layout_named(folder.layout)
+    key = version_order(folder.layout)
     held = {_identity(table, f): f for f in folder.files}
     names = {_normal(layout, name) if table != "_prisma_migrations" else name for name in ran.names}
     through = _normal(layout, ran.through) if ran.through is not None else None
-    unknown = sorted(names - held.keys(), key=natural_key)
+    unknown = sorted(names - held.keys(), key=key)
     if unknown:
         shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise BaselineError(f"{table} records {shown}, which the folder does not hold: point --dir at the folder "
                             "the tool ran from; nothing was marked")
-    limit = natural_key(through) if through is not None else None
-    return [f for key, f in held.items()
-            if key in names or (limit is not None and natural_key(f.version) <= limit)]
+    limit = key(through) if through is not None else None
+    return [f for name, f in held.items() if name in names or (limit is not None and key(f.version) <= limit)]
 
 
 async def _mark(connection: asyncpg.Connection, files: list[MigrationFile]) -> list[str]:

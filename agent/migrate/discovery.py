@@ -201,8 +201,7 @@ def _folder(directory: Path, layout: Layout, claims: dict[Path, Claim]) -> Folde
             continue
         if found.role in groups[found.key]:
             twin = groups[found.key][found.role][1].label
-            raise LayoutError(f"{directory}: {twin} and {found.label} are both the {found.role} of version "
-                              f"{found.version}")
+            raise LayoutError(f"{directory}: {twin} and {found.label} both have version {found.version}")
         groups[found.key][found.role] = (path, found)
     files = [_migration(directory, layout, parts) for parts in groups.values()]
     files.sort(key=lambda f: (layout.order(f.version), f.name))

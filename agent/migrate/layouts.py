@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from agent.lint.tools import Tool, tool_named
 from agent.migrate.files import parse_name
 
-__all__ = ["LAYOUTS", "Claim", "Layout", "claim", "flyway_version", "natural_key"]
+__all__ = ["LAYOUTS", "Claim", "Layout", "claim", "flyway_version", "layout_named", "natural_key", "version_order"]
 
 _SECTIONED = re.compile(r"(?P<version>\d+)_(?P<slug>.+)\.sql\Z")
 _UP_DOWN = re.compile(r"(?P<version>\d+)_(?P<slug>.*)\.(?P<direction>up|down)\.sql\Z")
@@ -155,6 +155,27 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("dbmate", "dbmate", _sectioned("dbmate", _as_is), _as_text, _as_is),
     Layout("ours", None, _ours, _as_text, _as_is),
 )
+
+
+def layout_named(name: str) -> Layout:
+    return next(layout for layout in LAYOUTS if layout.name == name)
+
+
+VersionKey = tuple[int, tuple[int | str, ...] | tuple[tuple[int, int | str], ...]]
+
+
+def version_order(layout: str) -> Callable[[str], VersionKey]:
+    """The sort key of `layout`'s versions; one it cannot read (a tracking row another folder
+    left) sorts after them, in natural order."""
+    order = layout_named(layout).order
+
+    def key(version: str) -> VersionKey:
+        try:
+            return 0, order(version)
+        except ValueError:
+            return 1, natural_key(version)
+
+    return key
 
 
 def claim(path: PurePosixPath, text: Callable[[], str]) -> Claim | None:

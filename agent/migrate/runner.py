@@ -21,7 +21,7 @@ from pglast.enums import AlterTableType
 
 from agent.lint.destructive import Destruction, destructions, destructions_in
 from agent.migrate.discovery import MigrationFile
-from agent.migrate.layouts import natural_key
+from agent.migrate.layouts import VersionKey, version_order
 from agent.migrate.tracking import AppliedRow, Tracking
 from agent.postgres_errors import postgres_reason
 from agent.schema.literals import quote_ident
@@ -61,15 +61,22 @@ class Status:
     gaps: list[MigrationFile] = field(default_factory=list)
 
 
+def _order(files: list[MigrationFile]) -> Callable[[str], VersionKey]:
+    """Versions in the order the folder's tool gives them (golang-migrate's 2 before 10)."""
+    return version_order(files[0].layout if files else "ours")
+
+
 def status_of(files: list[MigrationFile], applied: dict[str, AppliedRow]) -> Status:
-    status = Status(applied=sorted(applied.values(), key=lambda row: natural_key(row.version)))
-    newest = max((natural_key(v) for v, row in applied.items() if row.complete), default=())
+    key = _order(files)
+    status = Status(applied=sorted(applied.values(), key=lambda row: key(row.version)))
+    complete = [key(v) for v, row in applied.items() if row.complete]
+    newest = max(complete) if complete else None
     by_version = {f.version: f for f in files}
     for file in files:
         row = applied.get(file.version)
         if row is None:
             status.pending.append(file)
-            if natural_key(file.version) < newest:
+            if newest is not None and key(file.version) < newest:
                 status.gaps.append(file)
         elif row.checksum != file.checksum:
             status.changed.append((file, row))
@@ -168,7 +175,8 @@ class Runner:
         self.refuse_drift(status)
         partial = {f.version for f, _ in status.partial}
         todo = [f for f in files if f in status.pending or f.version in partial]
-        todo = [f for f in todo if to is None or natural_key(f.version) <= natural_key(to)]
+        key = _order(files)
+        todo = [f for f in todo if to is None or key(f.version) <= key(to)]
         for file in todo:
             self.refuse_destructive(file, down=False)
         await self.refuse_filtered_role([(f.name, _joined(f.statements())) for f in todo])
@@ -182,9 +190,9 @@ class Runner:
     async def down(self, files: list[MigrationFile], steps: int | None = 1, to: str | None = None) -> list[str]:
         applied = await self.tracking.applied()
         by_version = {f.version: f for f in files}
-        versions = sorted(applied, key=natural_key, reverse=True)
-        chosen = ([v for v in versions if natural_key(v) > natural_key(to)] if to is not None
-                  else versions[: steps or 0])
+        key = _order(files)
+        versions = sorted(applied, key=key, reverse=True)
+        chosen = [v for v in versions if key(v) > key(to)] if to is not None else versions[: steps or 0]
         missing = [v for v in chosen if v not in by_version or by_version[v].down_sql is None]
         if missing:
             raise RunnerError(f"no down file for applied version(s) {', '.join(missing)}")

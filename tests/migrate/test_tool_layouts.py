@@ -18,9 +18,11 @@ from click.testing import CliRunner, Result
 
 from agent.cli import app
 from agent.exit_codes import ExitCode
-from agent.migrate.discovery import read_folder
+from agent.migrate.discovery import LayoutError, read_folder
 
 pytestmark = pytest.mark.integration
+
+FIELD = Path(__file__).parent.parent / "lint" / "field"
 
 CREATE = "CREATE TABLE lots (id bigint PRIMARY KEY, sku text NOT NULL);\n"
 NOTE = "ALTER TABLE lots ADD COLUMN note text;\n"
@@ -53,6 +55,11 @@ FLYWAY_TABLE = """CREATE TABLE "flyway_schema_history" (
 );
 ALTER TABLE "flyway_schema_history" ADD CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank");
 CREATE INDEX "flyway_schema_history_s_idx" ON "flyway_schema_history" ("success");
+"""
+PRISMA_TABLE = """CREATE TABLE _prisma_migrations (
+    id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL, finished_at timestamptz,
+    migration_name varchar(255) NOT NULL, logs text, rolled_back_at timestamptz,
+    started_at timestamptz NOT NULL DEFAULT now(), applied_steps_count integer NOT NULL DEFAULT 0);
 """
 DIESEL_TABLE = """CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (
     version VARCHAR(50) PRIMARY KEY NOT NULL,
@@ -238,3 +245,51 @@ async def test_a_folder_mixing_layouts_exits_2_naming_them(fresh_database_url: s
     assert refused.exit_code == ExitCode.BAD_INPUT, refused.output
     assert ("mixes migration layouts (flyway: V2__lots_note.sql; golang-migrate: 1_create_lots.up.sql; "
             "goose: 3_idx.sql)") in " ".join(refused.output.split())
+
+
+async def test_up_to_a_version_follows_the_tools_order(db: asyncpg.Connection, fresh_database_url: str,
+                                                       tmp_path: Path) -> None:
+    golang = next(c for c in CASES if c.layout == "golang-migrate")
+    folder = _write(tmp_path / "golang", golang.files)
+    up = await _invoke("migrate", "up", "--to", "2", "--database-url", fresh_database_url, "--dir", str(folder))
+    assert up.exit_code == 0, up.output
+    assert "Applied 2 file(s).\n  1_create_lots.up.sql\n  2_lots_note.up.sql\n" in up.output  # 10 is after 2
+    assert await _index_valid(db) is None
+
+
+async def test_a_migration_prisma_left_failed_is_refused(db: asyncpg.Connection, fresh_database_url: str,
+                                                         tmp_path: Path) -> None:
+    folder = _write(tmp_path / "prisma", {"20240101000000_init/migration.sql": CREATE,
+                                          "20240102000000_note/migration.sql": NOTE})
+    await db.execute(CREATE + PRISMA_TABLE)
+    await db.execute("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name) VALUES "
+                     "('1', 'x', now(), '20240101000000_init'), ('2', 'x', NULL, '20240102000000_note')")
+    refused = await _migrate("baseline", fresh_database_url, folder)
+    assert refused.exit_code == ExitCode.BAD_INPUT, refused.output
+    assert "20240102000000_note as started and never finished" in " ".join(refused.output.split())
+
+
+def test_real_folders_read_in_their_tools_layout_and_order() -> None:
+    kestra = read_folder(FIELD / "kestra" / "migrations")
+    versions = [f.version for f in kestra.files]
+    assert kestra.layout == "flyway" and versions.index("1.9") + 1 == versions.index("1.10")
+    assert read_folder(FIELD / "openmeter" / "migrations").layout == "golang-migrate"
+    assert read_folder(FIELD / "supabase-postgres" / "migrations").layout == "dbmate"
+    hoppscotch = read_folder(FIELD / "hoppscotch" / "migrations")
+    assert hoppscotch.layout == "prisma" and hoppscotch.files[0].name == "20230406064219_init/migration.sql"
+
+
+def test_a_file_beside_a_tools_migrations_is_named() -> None:
+    with pytest.raises(LayoutError, match=r"beside its diesel migrations, holds 1 \.sql file\(s\) "
+                                          r"\(data_oauth_github\.sql\)"):
+        read_folder(FIELD / "crates-io" / "migrations")
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"1_a.up.sql": CREATE, "2_b.down.sql": NOTE}, r"2_b\.down\.sql is a down file without its up file"),
+    ({"1_a.up.sql": CREATE, "01_b.up.sql": NOTE}, r"01_b\.up\.sql and 1_a\.up\.sql both have version 1"),
+    ({"V1__a.sql": CREATE, "V1_0__b.sql": NOTE}, r"V1_0__b\.sql and V1__a\.sql both have version 1"),
+], ids=["down without up", "golang-migrate twins", "flyway 1 and 1.0"])
+def test_a_migration_whose_files_do_not_fit_is_refused(files: dict[str, str], message: str, tmp_path: Path) -> None:
+    with pytest.raises(LayoutError, match=message):
+        read_folder(_write(tmp_path, files))
