@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -125,6 +126,9 @@ def _text_of(run: SourceFile, start: int, end: int) -> str:
     return run.text[start:end] if end > start else run.text[start:]
 
 
+_GOOSE_GO = re.compile(r"\d+_.+(?<!_test)\.go\Z")
+
+
 class LayoutError(ValueError):
     """The folder's .sql files are in no layout, or in more than one, or a migration's files
     do not fit together; the message names them."""
@@ -206,6 +210,9 @@ def _folder(directory: Path, layout: Layout, claims: dict[Path, Claim]) -> Folde
     files = [_migration(directory, layout, parts) for parts in groups.values()]
     files.sort(key=lambda f: (layout.order(f.version), f.name))
     _refuse_twins(directory, files)
+    if layout.name == "goose":
+        not_run += [(p.name, "a goose Go migration: run it with goose") for p in directory.glob("*.go")
+                    if _GOOSE_GO.match(p.name)]
     return Folder(layout.name, files, sorted(not_run))
 
 

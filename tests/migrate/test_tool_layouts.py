@@ -191,7 +191,9 @@ async def test_the_runner_takes_over_after_the_tool_ran(case: Case, db: asyncpg.
 
 async def test_goose_sends_a_statement_block_whole(db: asyncpg.Connection, fresh_database_url: str,
                                                     tmp_path: Path) -> None:
-    folder = _write(tmp_path / "goose", {"1_create_lots.sql": f"-- +goose Up\n{CREATE}", "2_idx.sql": GOOSE_INDEX})
+    folder = _write(tmp_path / "goose", {"1_create_lots.sql": f"-- +goose Up\n{CREATE}", "2_idx.sql": GOOSE_INDEX,
+                                         "3_backfill.go": "package migrations\n"})
+    assert read_folder(folder).not_run == [("3_backfill.go", "a goose Go migration: run it with goose")]
     up = await _migrate("up", fresh_database_url, folder)
     assert up.exit_code == 0, up.output
     assert await db.fetchval("SELECT lots_count()") == 0
@@ -204,6 +206,8 @@ async def test_flyway_repeatables_are_reported_as_not_run(fresh_database_url: st
     folder = _write(tmp_path / "flyway", flyway.files)
     status = await _migrate("status", fresh_database_url, folder)
     assert "not run  R__lots_by_sku.sql: a Flyway repeatable migration" in status.output
+    as_json = await _invoke("migrate", "status", "--json", "--database-url", fresh_database_url, "--dir", str(folder))
+    assert '"layout": "flyway"' in as_json.output and '"not_run": [\n    "R__lots_by_sku.sql"' in as_json.output
     up = await _migrate("up", fresh_database_url, folder)
     assert up.exit_code == 0, up.output
     assert "Applied 3 file(s).\n  V1__create_lots.sql\n  V1_2__lots_note.sql\n  V1_10__lots_sku_idx.sql\n" in up.output
