@@ -15,7 +15,7 @@ from pglast import ast, parser
 
 from agent.lint.source import SourceFile
 from agent.lint.tools import tool_sources
-from agent.migrate.layouts import LAYOUTS, Claim, Layout, claim
+from agent.migrate.layouts import LAYOUTS, Claim, Layout, claim, layout_named
 from agent.sql.parsing import parse_sql
 
 __all__ = [
@@ -165,12 +165,14 @@ def read_folder(directory: Path) -> Folder:
     _refuse_mixed(directory, claims, stray)
     if not claims:
         return Folder("ours", [])
-    layout = next(each for each in LAYOUTS if each.name == next(iter(claims.values())).layout)
-    return _folder(directory, layout, claims)
+    return _folder(directory, layout_named(next(iter(claims.values())).layout), claims)
 
 
 def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise LayoutError(f"{path}: not UTF-8 text (byte {error.start})") from None
 
 
 def _reader(path: Path) -> Callable[[], str]:

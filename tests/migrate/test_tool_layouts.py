@@ -289,6 +289,12 @@ def test_a_file_beside_a_tools_migrations_is_named() -> None:
         read_folder(FIELD / "crates-io" / "migrations")
 
 
+def test_a_file_that_is_not_text_is_named(tmp_path: Path) -> None:
+    (tmp_path / "1_create_lots.sql").write_bytes(b"-- +goose Up\n\xff\n")
+    with pytest.raises(LayoutError, match=r"1_create_lots\.sql: not UTF-8 text \(byte 13\)"):
+        read_folder(tmp_path)
+
+
 @pytest.mark.parametrize(("files", "message"), [
     ({"1_a.up.sql": CREATE, "2_b.down.sql": NOTE}, r"2_b\.down\.sql is a down file without its up file"),
     ({"1_a.up.sql": CREATE, "01_b.up.sql": NOTE}, r"01_b\.up\.sql and 1_a\.up\.sql both have version 1"),
