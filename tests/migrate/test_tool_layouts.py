@@ -9,6 +9,7 @@ folder in no layout and a folder mixing layouts exit 2."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -303,3 +304,25 @@ def test_a_file_that_is_not_text_is_named(tmp_path: Path) -> None:
 def test_a_migration_whose_files_do_not_fit_is_refused(files: dict[str, str], message: str, tmp_path: Path) -> None:
     with pytest.raises(LayoutError, match=message):
         read_folder(_write(tmp_path, files))
+
+
+# Real folders from the lint field corpus (tests/lint/field/SOURCES.md), each up to where it needs
+# an extension or a role this server lacks (pgcrypto, Supabase's roles).
+REAL_FOLDERS = [("kestra/migrations", None, 26), ("marquez/migration", None, 81),
+                ("hoppscotch/migrations", None, 21), ("openfga/postgres", None, 6),
+                ("openmeter/migrations", "20250604000000", 99), ("crates-io/migrations", "20200713182546", 191)]
+
+
+@pytest.mark.parametrize(("name", "to", "count"), REAL_FOLDERS, ids=[f[0].split("/")[0] for f in REAL_FOLDERS])
+async def test_real_folders_apply_in_their_tools_order(name: str, to: str | None, count: int, fresh_database_url: str,
+                                                       tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    shutil.copytree(FIELD / name, folder, ignore=shutil.ignore_patterns("data_*.sql"))  # crates.io's seed data
+    limit = ["--to", to] if to else []
+    up = await _invoke("migrate", "up", "--confirm", *limit, "--database-url", fresh_database_url, "--dir", str(folder))
+    assert up.exit_code == 0, up.output[-2000:]
+    applied = [line.strip() for line in up.output.split("file(s).\n", 1)[1].splitlines()]
+    assert applied == [f.name for f in read_folder(folder).files][:count]
+    down = await _invoke("migrate", "down", "--confirm", "--database-url", fresh_database_url, "--dir", str(folder))
+    has_down = read_folder(folder).files[count - 1].down_sql is not None
+    assert down.exit_code == (0 if has_down else ExitCode.FINDINGS), down.output[-2000:]
