@@ -35,7 +35,7 @@ def _cell(text: str | None) -> str:
 
 
 def _keys(table: Table, column: Column) -> list[str]:
-    keys = ["PK"] if column.name in table.primary_key.columns else []
+    keys = ["PK"] if column.name in table.key_columns else []
     keys += ["FK"] if any(column.name in k.columns for k in table.foreign_keys) else []
     keys += ["UK"] if any(column.name in u.columns for u in table.uniques) else []
     return keys
@@ -101,8 +101,9 @@ def _columns_section(table: Table) -> list[str]:
 
 
 def _constraints_section(table: Table) -> list[str]:
-    lines = ["", "## Constraints", "", "| name | kind | definition |", "|---|---|---|",
-             f"| `{table.primary_key.name}` | primary key | ({', '.join(table.primary_key.columns)}) |"]
+    lines = ["", "## Constraints", "", "| name | kind | definition |", "|---|---|---|"]
+    if table.primary_key:
+        lines.append(f"| `{table.primary_key.name}` | primary key | ({', '.join(table.primary_key.columns)}) |")
     lines += [f"| `{u.name}` | unique | ({', '.join(u.columns)}) |" for u in table.uniques]
     lines += [f"| `{c.name}` | check | `{_cell(c.expression)}` |" for c in table.checks]
     for k in table.foreign_keys:

@@ -19,13 +19,13 @@ from agent.codegen.model import (
     Files,
     Relation,
     base_type,
-    camel,
     element_sql_type,
     header,
     relations,
     sorted_tables,
     type_arguments,
 )
+from agent.codegen.names import check_class_members, field_name, field_note
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Column, Index, Schema, Table
 
@@ -83,7 +83,9 @@ def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
     lines.append(f"model {table.entity} {{")
     natives = {quote_ident(e.name): e.name for e in schema.enums if _PRISMA_NAME.match(e.name)
                and all(_PRISMA_NAME.match(v) for v in e.values)}
-    lines += _aligned([_field(table, c, natives) for c in table.columns], [c.comment for c in table.columns])
+    check_class_members("prisma", table, found)
+    lines += _aligned([_field(table, c, natives) for c in table.columns], [c.comment for c in table.columns],
+                      [field_note(table, c.name) for c in table.columns])
     relation_rows = [_relation_field(r) for r in found if r.child.name == table.name]
     relation_rows += [_back_field(r) for r in found if r.parent.name == table.name]
     if relation_rows:
@@ -94,14 +96,18 @@ def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
     return "\n".join(lines)
 
 
-def _aligned(rows: list[list[str]], docs: list[str | None] | None = None) -> list[str]:
-    """Fields in columns as `prisma format` lays them out, each after its `///` doc comment."""
+def _aligned(rows: list[list[str]], docs: list[str | None] | None = None,
+             notes: list[str | None] | None = None) -> list[str]:
+    """Fields in columns as `prisma format` lays them out, each after its `///` doc comment and
+    its `//` note."""
     if not rows:
         return []
     widths = [max(len(r[i]) for r in rows) for i in range(2)]
     lines = []
-    for row, doc in zip(rows, docs or [None] * len(rows), strict=True):
+    nothing: list[str | None] = [None] * len(rows)
+    for row, doc, note in zip(rows, docs or nothing, notes or nothing, strict=True):
         lines += [f"  /// {doc}"] if doc else []
+        lines += [f"  // {note}"] if note else []
         lines.append(f"  {row[0].ljust(widths[0])} {row[1].ljust(widths[1])} {' '.join(row[2:])}".rstrip())
     return lines
 
@@ -127,7 +133,7 @@ def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:
     array = column.property_type == "array"
     optional = "?" if not column.not_null and not array else ""
     attributes = []
-    if table.primary_key.columns == (column.name,):
+    if table.primary_key and table.primary_key.columns == (column.name,):
         attributes.append(f'@id(map: "{table.primary_key.name}")')
     default = _default(column) if enum is None else _enum_default(column)
     if default:
@@ -135,7 +141,7 @@ def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:
     attributes.append(f'@map("{column.name}")')
     if native:
         attributes.append(native)
-    return [camel(column.name), f"{scalar}{'[]' if array else ''}{optional}", *attributes]
+    return [field_name(table, column.name), f"{scalar}{'[]' if array else ''}{optional}", *attributes]
 
 
 def _scalar(column: Column) -> tuple[str, str]:
@@ -185,8 +191,8 @@ def _relation_field(relation: Relation) -> list[str]:
     key = relation.key
     arguments = [
         _quote(key.name),
-        f"fields: [{', '.join(camel(c) for c in key.columns)}]",
-        f"references: [{', '.join(camel(c) for c in key.ref_columns)}]",
+        f"fields: [{_fields(relation.child, key.columns)}]",
+        f"references: [{_fields(relation.parent, key.ref_columns)}]",
         f"onDelete: {_ACTIONS[key.on_delete]}",
         f"onUpdate: {_ACTIONS[key.on_update]}",
         f"map: {_quote(key.name)}",
@@ -204,16 +210,16 @@ def _back_field(relation: Relation) -> list[str]:
 
 def _block_attributes(table: Table) -> list[str]:
     lines = []
-    if len(table.primary_key.columns) > 1:
-        lines.append(f'@@id([{_fields(table.primary_key.columns)}], map: "{table.primary_key.name}")')
-    lines += [f'@@unique([{_fields(u.columns)}], map: "{u.name}")' for u in table.uniques]
+    if table.primary_key and len(table.primary_key.columns) > 1:
+        lines.append(f'@@id([{_fields(table, table.primary_key.columns)}], map: "{table.primary_key.name}")')
+    lines += [f'@@unique([{_fields(table, u.columns)}], map: "{u.name}")' for u in table.uniques]
     lines += [_index(table, i) for i in table.indexes]
     lines.append(f'@@map("{table.name}")')
     return lines
 
 
-def _fields(columns: tuple[str, ...]) -> str:
-    return ", ".join(camel(c) for c in columns)
+def _fields(table: Table, columns: tuple[str, ...]) -> str:
+    return ", ".join(field_name(table, c) for c in columns)
 
 
 def _index(table: Table, index: Index) -> str:
@@ -223,4 +229,4 @@ def _index(table: Table, index: Index) -> str:
         return f"// index {index.name} on ({', '.join(index.keys)}) is not expressible in Prisma ({what})"
     attribute = "@@unique" if index.unique else "@@index"
     kind = f", type: {_INDEX_TYPES[index.method]}" if index.method in _INDEX_TYPES else ""
-    return f'{attribute}([{_fields(index.keys)}]{kind}, map: "{index.name}")'
+    return f'{attribute}([{_fields(table, index.keys)}]{kind}, map: "{index.name}")'

@@ -45,7 +45,8 @@ def served(table: Table) -> list[Served]:
 
 def _all_indexes(table: Table) -> list[Index]:
     """The table's indexes with those of its primary key and unique constraints first."""
-    keys = [Index(name=table.primary_key.name, keys=table.primary_key.columns, unique=True)]
+    pk = table.primary_key
+    keys = [Index(name=pk.name, keys=pk.columns, unique=True)] if pk else []
     keys += [Index(name=u.name, keys=u.columns, unique=True) for u in table.uniques]
     return keys + list(table.indexes)
 

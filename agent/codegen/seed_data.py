@@ -87,11 +87,11 @@ def _segments(order: list[TableRows]) -> list[list[TableRows]]:
 
 def _inserted(table: Table) -> list[Column]:
     """Every column but the implicit audit columns, which keep their defaults."""
-    return [c for c in table.columns if not c.implicit or c.name in (*table.primary_key.columns, "tenant_id")]
+    return [c for c in table.columns if not c.implicit or c.name in (*table.key_columns, "tenant_id")]
 
 
 def _value(table: Table, column: Column, number: int, i: int, rng: random.Random) -> Any:
-    if not column.not_null and column.name not in table.primary_key.columns and rng.random() < 0.15:
+    if not column.not_null and column.name not in table.key_columns and rng.random() < 0.15:
         return None
     if column.property_type == "array":
         return [_scalar(table, column, number, i * 3 + n, rng) for n in range(2)]
@@ -227,19 +227,22 @@ def _insert(made: TableRows, tenant: uuid.UUID | None) -> list[str]:
 
 
 def _links(made: TableRows, tenant: uuid.UUID | None) -> list[str]:
-    table, keys = made.table, {row[made.pk] for row in _owned(made, tenant)}
+    table, pk = made.table, made.pk
+    if pk is None:
+        return []  # rows without a key column are not linked (their deferred keys stay NULL)
+    keys = {row[pk] for row in _owned(made, tenant)}
     lines = []
     for column, pairs in sorted(made.links.items()):
         chosen = [(key, value) for key, value in pairs if key in keys]
         if not chosen:
             continue
         kind = table.column(column)
-        key_type = table.column(made.pk).sql_type
+        key_type = table.column(pk).sql_type
         values = ",\n".join(f"    (CAST({quote_literal(str(key))} AS {key_type}), {_literal(kind, value)})"
                             for key, value in chosen)
         cast = f"CAST(v.value AS {kind.sql_type})"
         lines += ["", f"UPDATE {quote_ident(table.name)} AS t SET {quote_ident(column)} = {cast} FROM (VALUES",
-                  values, f") AS v(id, value) WHERE t.{quote_ident(made.pk)} = v.id;"]
+                  values, f") AS v(id, value) WHERE t.{quote_ident(pk)} = v.id;"]
     return lines
 
 

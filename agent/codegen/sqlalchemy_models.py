@@ -23,10 +23,12 @@ from agent.codegen.model import (
     native_enum,
     own_columns,
     relations,
+    row_identity,
     snake,
     sorted_tables,
     type_arguments,
 )
+from agent.codegen.names import python_names, python_notes, unique_members
 from agent.codegen.typescript import enum_const_name, enum_doc, enum_type_name
 from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
 
@@ -103,12 +105,27 @@ def _used(names: tuple[str, ...], code: str) -> list[str]:
     return sorted(used, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 
+def _declarative(name: str) -> bool:
+    """What the declarative base keeps for itself: a column attribute of that name is refused."""
+    return name in ("metadata", "registry")
+
+
 def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
     lines = [f"class {table.entity}(Base):", f'    """{_doc(table.comment or f"A row of {table.name}.")}"""', "",
              f"    __tablename__ = {_q(table.name)}", "    __table_args__ = ("]
     lines += [f"        {arg}," for arg in _table_args(table)]
-    lines += ["    )", ""]
-    lines += [_column(table, c) for c in table.columns]
+    lines += ["    )"]
+    if table.primary_key is None:
+        lines += ["    # No primary key in the database: the mapper identifies rows by these columns.",
+                  f"    __mapper_args__ = {{{_q('primary_key')}: [{_names(row_identity(table))}]}}"]
+    lines += [""]
+    attributes, notes = python_names(table, _declarative), python_notes(table, _declarative)
+    lines += [_column(table, c, attributes[c.name], notes.get(c.name)) for c in table.columns]
+    members = [("column", c, a) for c, a in attributes.items()]
+    members += [("relation", r.key.name, snake(r.field)) for r in found if r.child.name == table.name]
+    members += [("relation", f"{r.child.name}.{r.key.name}", snake(r.back_field)) for r in found
+                if r.parent.name == table.name]
+    unique_members("sqlalchemy", table.entity, members)
     mine = [_relationship(schema, r, child=True) for r in found if r.child.name == table.name]
     theirs = [_relationship(schema, r, child=False) for r in found if r.parent.name == table.name]
     if mine or theirs:
@@ -125,7 +142,8 @@ def _names(columns: tuple[str, ...]) -> str:
 
 
 def _table_args(table: Table) -> list[str]:
-    args = [f"PrimaryKeyConstraint({_names(table.primary_key.columns)}, name={_q(table.primary_key.name)})"]
+    pk = table.primary_key
+    args = [f"PrimaryKeyConstraint({_names(pk.columns)}, name={_q(pk.name)})"] if pk else []
     args += [f"UniqueConstraint({_names(u.columns)}, name={_q(u.name)})" for u in table.uniques]
     args += [f"CheckConstraint({_q(c.expression)}, name={_q(c.name)})" for c in table.checks]
     args += [_foreign_key(k) for k in table.foreign_keys]
@@ -151,13 +169,14 @@ def _index(table: Table, index: Index) -> str:
     return f"Index({', '.join([_q(index.name), *keys, *options])})"
 
 
-def _column(table: Table, column: Column) -> str:
+def _column(table: Table, column: Column, attribute: str, note: str | None) -> str:
+    """The attribute, mapped to the exact column name when the two differ."""
     python, kind = _type(column)
     if enum_values(column):
         named = enum_type_name(table, column)
         python = f"list[{named}]" if column.property_type == "array" else named
-    arguments = [kind]
-    if column.name in table.primary_key.columns:
+    arguments = [_q(column.name), kind] if attribute != column.name else [kind]
+    if column.name in table.key_columns:
         arguments.append("primary_key=True")
     arguments.append(f"nullable={not column.not_null}")
     if column.default is not None:
@@ -165,7 +184,8 @@ def _column(table: Table, column: Column) -> str:
     if column.comment:
         arguments.append(f"comment={_q(column.comment)}")
     optional = "" if column.not_null else " | None"
-    return f"    {column.name}: Mapped[{python}{optional}] = mapped_column({', '.join(arguments)})"
+    comment = f"    # {note}\n" if note else ""
+    return f"{comment}    {attribute}: Mapped[{python}{optional}] = mapped_column({', '.join(arguments)})"
 
 
 def _type(column: Column) -> tuple[str, str]:
@@ -191,7 +211,8 @@ def _relationship(schema: Schema, relation: Relation, child: bool) -> str:
     own = own_columns(schema, relation.child, key)
     pairs = [(c, r) for c, r in zip(key.columns, key.ref_columns, strict=True)]
     self_reference = relation.child.name == relation.parent.name
-    terms = [_term(table, parent, c, r, c in own, self_reference, child) for c, r in pairs]
+    mine, theirs = python_names(relation.child, _declarative), python_names(relation.parent, _declarative)
+    terms = [_term(table, parent, mine[c], theirs[r], c in own, self_reference, child) for c, r in pairs]
     join = terms[0] if len(terms) == 1 else f"and_({', '.join(terms)})"
     if child:
         kind = parent + (" | None" if relation.optional else "")

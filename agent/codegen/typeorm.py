@@ -16,16 +16,16 @@ from agent.codegen.model import (
     Files,
     Relation,
     base_type,
-    camel,
     element_sql_type,
     enum_values,
     header,
-    kebab,
     native_enum,
     relations,
+    row_identity,
     sorted_tables,
     type_arguments,
 )
+from agent.codegen.names import check_class_members, field_name, field_note, module_name
 from agent.codegen.typescript import JSON_VALUE, enum_declaration, ts_type
 from agent.schema.tables import Column, Index, Schema, Table
 
@@ -66,7 +66,7 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
 
 
 def _file(table: Table) -> str:
-    return f"{kebab(table.entity)}.entity.ts"
+    return f"{module_name(table)}.entity.ts"
 
 
 def _entities_list(schema: Schema) -> str:
@@ -79,6 +79,7 @@ def _entities_list(schema: Schema) -> str:
 def _module(table: Table, found: list[Relation], options: CodegenOptions) -> str:
     mine = [r for r in found if r.child.name == table.name]
     theirs = [r for r in found if r.parent.name == table.name]
+    check_class_members("typeorm", table, found)
     body = [_class_decorators(table), f"export class {table.entity} {{"]
     members = [_column(table, c, options) for c in table.columns]
     members += [_many_to_one(r) for r in mine] + [_one_to_many(r) for r in theirs]
@@ -110,14 +111,14 @@ def _imports(table: Table, mine: list[Relation], theirs: list[Relation], options
 def _class_decorators(table: Table) -> str:
     comment = f", comment: {_q(table.comment)}" if table.comment else ""
     lines = [f"@Entity({{ name: {_q(table.name)}{comment} }})"]
-    lines += [f"@Unique({_q(u.name)}, [{_props(u.columns)}])" for u in table.uniques]
+    lines += [f"@Unique({_q(u.name)}, [{_props(table, u.columns)}])" for u in table.uniques]
     lines += [f"@Check({_q(c.name)}, {_q(c.expression)})" for c in table.checks]
     lines += [_index(table, i) for i in table.indexes]
     return "\n".join(lines)
 
 
-def _props(columns: tuple[str, ...]) -> str:
-    return ", ".join(_q(camel(c)) for c in columns)
+def _props(table: Table, columns: tuple[str, ...]) -> str:
+    return ", ".join(_q(field_name(table, c)) for c in columns)
 
 
 def _index(table: Table, index: Index) -> str:
@@ -128,7 +129,7 @@ def _index(table: Table, index: Index) -> str:
     if index.where:
         options.append(f"where: {_q(index.where)}")
     suffix = f", {{ {', '.join(options)} }}" if options else ""
-    return f"@Index({_q(index.name)}, [{_props(index.keys)}]{suffix})"
+    return f"@Index({_q(index.name)}, [{_props(table, index.keys)}]{suffix})"
 
 
 def _index_note(index: Index) -> str:
@@ -139,13 +140,13 @@ def _index_note(index: Index) -> str:
 
 
 def _column(table: Table, column: Column, options: CodegenOptions) -> str:
-    primary = column.name in table.primary_key.columns
+    primary = column.name in row_identity(table)
     settings = [f"name: {_q(column.name)}", *_column_type(column)]
     if not column.not_null:
         settings.append("nullable: true")
     if column.default is not None:
         settings.append(f"default: () => {_q(column.default)}")
-    if primary:
+    if primary and table.primary_key:
         settings.append(f"primaryKeyConstraintName: {_q(table.primary_key.name)}")
     if column.comment:
         settings.append(f"comment: {_q(column.comment)}")
@@ -153,8 +154,9 @@ def _column(table: Table, column: Column, options: CodegenOptions) -> str:
         settings.append("transformer: decimalToNumber")
     decorator = "PrimaryColumn" if primary else "Column"
     nullable = "" if column.not_null else " | null"
-    return (f"  @{decorator}({{ {', '.join(settings)} }})\n"
-            f"  {camel(column.name)}!: {_property_type(table, column, options)}{nullable};")
+    note = field_note(table, column.name)
+    return ((f"  // {note}\n" if note else "") + f"  @{decorator}({{ {', '.join(settings)} }})\n"
+            f"  {field_name(table, column.name)}!: {_property_type(table, column, options)}{nullable};")
 
 
 def _property_type(table: Table, column: Column, options: CodegenOptions) -> str:
@@ -184,7 +186,8 @@ def _many_to_one(relation: Relation) -> str:
     key = relation.key
     decorator = "OneToOne" if relation.unique else "ManyToOne"
     joins = ", ".join(
-        f"{{ name: {_q(c)}, referencedColumnName: {_q(camel(r))}, foreignKeyConstraintName: {_q(key.name)} }}"
+        f"{{ name: {_q(c)}, referencedColumnName: {_q(field_name(relation.parent, r))}, "
+        f"foreignKeyConstraintName: {_q(key.name)} }}"
         for c, r in zip(key.columns, key.ref_columns, strict=True))
     behaviour = (f"{{ nullable: {str(relation.optional).lower()}, onDelete: {_q(_ACTIONS[key.on_delete])}, "
                  f"onUpdate: {_q(_ACTIONS[key.on_update])} }}")

@@ -171,7 +171,7 @@ def _sized(table: Table) -> _Box:
 
 
 def _key_label(table: Table, column: Column) -> str:
-    keys = ["PK"] if column.name in table.primary_key.columns else []
+    keys = ["PK"] if column.name in table.key_columns else []
     keys += ["FK"] if any(column.name in k.columns for k in table.foreign_keys) else []
     keys += ["UK"] if any(column.name in u.columns for u in table.uniques) else []
     return ",".join(keys)

@@ -26,6 +26,8 @@ class TableImport:
     implied_uniques: frozenset[tuple[str, tuple[str, ...]]] = frozenset()
     enums: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """The schema's native enum types: name -> values."""
+    sequences: frozenset[str] = frozenset()
+    """The sequences `sql_objects` carry: a column defaulting to one is not `serial: true`."""
     properties: dict[str, Document] = field(default_factory=dict)
     constraints: list[Document] = field(default_factory=list)
     indexes: list[Document] = field(default_factory=list)
@@ -54,7 +56,7 @@ class TableImport:
         return self.simplifier.simplify(sql)
 
     def implicit_columns(self) -> set[str]:
-        found = {self.shape.primary_key} if self.shape.implicit_primary_key else set()
+        found = set(self.shape.primary_key) if self.shape.implicit_primary_key else set()
         if self.shape.tenant_scoped:
             found.add(self.tenant)
         if self.shape.audit:

@@ -24,7 +24,7 @@ PROPERTY_KEYS = (
     "description",
 )
 _REFERENCE_KEYS = ("table", "column", "columns", "on_delete", "on_update", "reason", "same_tenant", "index",
-                   "deferrable")
+                   "deferrable", "validated")
 
 
 def entity_name(table: str) -> str:
@@ -43,9 +43,9 @@ def entity_document(work: TableImport) -> dict[str, Any]:
     if work.table.comment is not None:
         document["description"] = work.table.comment
     document |= {"tenant_scoped": work.shape.tenant_scoped, "audit": work.shape.audit,
-                 "primary_key": work.shape.primary_key}
-    named = next(c.name for c in work.table.constraints if c.kind == "primary")
-    if named != bounded_name(f"{work.name}_pkey"):
+                 "primary_key": work.shape.yaml_primary_key}
+    named = next((c.name for c in work.table.constraints if c.kind == "primary"), None)
+    if named is not None and named != bounded_name(f"{work.name}_pkey"):
         document["primary_key_name"] = named
     sections = {"properties": {name: _ordered_property(p) for name, p in work.properties.items()},
                 "constraints": [_ordered_constraint(c) for c in work.constraints],

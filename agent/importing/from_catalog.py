@@ -25,7 +25,9 @@ from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_ke
 from agent.migrate.tracking import TRACKING_TABLE
 from agent.schema.allowed_calls import project_names
 from agent.schema.load import PROJECT_FILE
+from agent.schema.model import SqlObjectSpec
 from agent.schema.names import Naming, detect_naming
+from agent.schema.sql_objects import sql_object
 from agent.sql.migration_file import BACKUP_PREFIX
 
 __all__ = ["ImportOptions", "ImportResult", "file_name", "import_catalog"]
@@ -55,9 +57,11 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
                                    {s.name for s in shapes.values() if s.audit}, problems)
     if objects:
         result.documents[PROJECT_FILE]["project"]["sql_objects"] = objects
-    with project_names(_defined_functions(objects), enums):
+    parsed = [sql_object(SqlObjectSpec.model_validate(spec)) for spec in objects]
+    sequences = frozenset(o.sequence for o in parsed if o.sequence)
+    with project_names((o.defines for o in parsed if o.defines), enums, sequences):
         for shape in shapes.values():
-            _add_entity(result, TableImport(shape, shapes, options, problems, implied, enums))
+            _add_entity(result, TableImport(shape, shapes, options, problems, implied, enums, sequences=sequences))
     check_other_objects(catalog, any(s.audit for s in shapes.values()), problems)
     result.tables = tuple(shapes)
     result.problems = problems.items
@@ -75,11 +79,6 @@ def _add_entity(result: ImportResult, work: TableImport) -> None:
     while document["entity"] in taken:  # `a b` and `a_b` both read as AB
         document["entity"], number = f"{base}{number}", number + 1
     result.documents[name] = document
-
-
-def _defined_functions(objects: list[dict[str, Any]]) -> set[str]:
-    """What the written SQL objects define: defaults may call those functions."""
-    return {str(o["name"]) for o in objects if str(o["create"]).startswith("CREATE FUNCTION")}
 
 
 def _with_tenant_type(catalog: Catalog, options: ImportOptions) -> ImportOptions:
@@ -102,12 +101,7 @@ def _shape(table: Table, options: ImportOptions, problems: Problems) -> Shape | 
     if table.partition_of is not None:
         problems.lost(table.name, f"a partition of {table.partition_of}; partitions are not imported")
         return None
-    key = primary_key_column(table)
-    if len(key) != 1:
-        why = "no primary key" if not key else f"a primary key of {len(key)} columns"
-        problems.lost(table.name, f"has {why}; the YAML needs a single-column key, so the table is left out")
-        return None
-    return table_shape(table, key[0], options)
+    return table_shape(table, primary_key_column(table), options)
 
 
 def file_name(table: str) -> str:

@@ -53,8 +53,8 @@ def implied_uniques(shapes: Mapping[str, Shape], options: ImportOptions) -> froz
             if parent is None:
                 continue
             shape = foreign_key_shape(fk, child, parent, options.tenant_column)
-            if shape.same_tenant and shape.ref_columns == (parent.primary_key,):
-                found.add((parent.name, (options.tenant_column, parent.primary_key)))
+            if shape.same_tenant and shape.ref_columns == parent.primary_key:
+                found.add((parent.name, (options.tenant_column, *parent.primary_key)))
     return frozenset(found)
 
 
@@ -140,8 +140,7 @@ def add_foreign_keys(work: TableImport) -> None:
 
 
 def _foreign_key_flags(work: TableImport, fk: Constraint) -> None:
-    checks = ((not fk.validated, "is NOT VALID; the YAML creates it validated"),
-              (not fk.enforced, "is NOT ENFORCED; the YAML creates it enforced"),
+    checks = ((not fk.enforced, "is NOT ENFORCED; the YAML creates it enforced"),
               (fk.match not in (None, "SIMPLE"), f"is MATCH {fk.match}; the YAML creates MATCH SIMPLE"))
     for flagged, why in checks:
         if flagged:
@@ -171,7 +170,7 @@ def _target(work: TableImport, fk: Constraint, shape: ForeignKeyShape, parent: S
         target["same_tenant"] = False
     if not _indexed(work.table, fk.columns):
         target["index"] = False
-    return target | _deferrable(fk)
+    return target | _deferrable(fk) | ({} if fk.validated else {"validated": False})
 
 
 def _indexed(table: Table, columns: tuple[str, ...]) -> bool:
@@ -186,14 +185,14 @@ def _as_reference(work: TableImport, fk: Constraint, shape: ForeignKeyShape, tar
         return False
     reference = {"table": target["table"]}
     parent_key = work.shapes[target["table"]].primary_key
-    if shape.ref_columns != (parent_key,):
+    if shape.ref_columns != parent_key:
         reference["column"] = shape.ref_columns[0]
     prop["references"] = {**reference, **{k: v for k, v in target.items() if k != "table"}}
     return True
 
 
 def _multi(target: dict[str, Any], shape: ForeignKeyShape, parent: Shape) -> dict[str, Any]:
-    if shape.ref_columns == (parent.primary_key,):
+    if shape.ref_columns == parent.primary_key:
         return target
     return {"table": target["table"], "columns": list(shape.ref_columns),
             **{k: v for k, v in target.items() if k != "table"}}

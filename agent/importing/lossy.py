@@ -7,7 +7,7 @@ from agent.importing.context import TableImport
 from agent.importing.problems import Problems
 from agent.importing.properties import is_serial
 
-__all__ = ["check_other_objects", "check_table_extras"]
+__all__ = ["check_other_objects", "check_table_extras", "serial_sequence"]
 
 
 def check_table_extras(work: TableImport) -> None:
@@ -27,15 +27,15 @@ def check_table_extras(work: TableImport) -> None:
 
 def _column_order(work: TableImport) -> None:
     first = work.table.columns[0].name
-    if first != work.shape.primary_key:
-        work.lost(f"the primary key column {work.shape.primary_key} is not the first column; "
-                  "the YAML puts it first")
+    key = work.shape.single_key
+    if key is not None and first != key:
+        work.lost(f"the primary key column {key} is not the first column; the YAML puts it first")
 
 
 _MAXIMA = {"smallint": 2**15 - 1, "integer": 2**31 - 1, "bigint": 2**63 - 1}
 
 
-def _serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
+def serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
     """The sequence a SERIAL column made, with SERIAL's settings: `serial: true` says all of it."""
     owner = next(((t, c) for t in catalog.tables for c in t.columns if f"{t.name}.{c.name}" == sequence.owned_by),
                  None)  # by the whole text: a table's name may hold a dot
@@ -47,11 +47,7 @@ def _serial_sequence(catalog: Catalog, sequence: Sequence) -> bool:
 
 
 def check_other_objects(catalog: Catalog, audited: bool, problems: Problems) -> None:
-    for sequence in catalog.sequences:
-        if _serial_sequence(catalog, sequence):
-            continue
-        problems.lost(sequence.owned_by.split(".")[0] if sequence.owned_by else "",
-                      f"sequence {sequence.name} is not described by the YAML")
+    """What neither the tables nor `sql_objects` carry (the other sequences are SQL objects)."""
     for enum in catalog.enums:
         if enum.comment is not None:
             problems.lost("", f"the comment on enum type {enum.name} has no place in the YAML")

@@ -39,9 +39,9 @@ def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
                   "it is imported as a plain column")
     if column.collation:
         work.lost(f"column {column.name} has collation {column.collation}, which the YAML cannot say")
-    if column.not_null or column.name == work.shape.primary_key:
+    if column.not_null or column.name in work.shape.primary_key:
         fields["required"] = True
-    if is_serial(work.name, column):
+    if is_serial(work.name, column) and f"{work.name}_{column.name}_seq" not in work.sequences:
         fields["serial"] = True
     if column.identity:
         fields["identity"] = column.identity

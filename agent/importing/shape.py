@@ -47,7 +47,8 @@ class ImportOptions:
 @dataclass(frozen=True)
 class Shape:
     table: Table
-    primary_key: str
+    primary_key: tuple[str, ...]
+    """Its columns: one (the YAML's usual key), several, or none."""
     tenant_scoped: bool
     audit: bool
 
@@ -58,7 +59,16 @@ class Shape:
     @property
     def implicit_primary_key(self) -> bool:
         column = self.table.columns[0]
-        return column.name == self.primary_key and _plain(column, "uuid", True, "gen_random_uuid()")
+        return self.primary_key == (column.name,) and _plain(column, "uuid", True, "gen_random_uuid()")
+
+    @property
+    def single_key(self) -> str | None:
+        return self.primary_key[0] if len(self.primary_key) == 1 else None
+
+    @property
+    def yaml_primary_key(self) -> str | list[str] | bool:
+        """As `primary_key:` writes it: a column, a list of columns, or false for none."""
+        return self.single_key or list(self.primary_key) or False
 
 
 def primary_key_column(table: Table) -> tuple[str, ...]:
@@ -66,8 +76,8 @@ def primary_key_column(table: Table) -> tuple[str, ...]:
     return next((c.columns for c in table.constraints if c.kind == "primary"), ())
 
 
-def table_shape(table: Table, primary_key: str, options: ImportOptions) -> Shape:
-    return Shape(table, primary_key, is_tenant_scoped(table, options),
+def table_shape(table: Table, primary_key: tuple[str, ...], options: ImportOptions) -> Shape:
+    return Shape(table, primary_key, is_tenant_scoped(table, options, after_key=len(primary_key) == 1),
                  is_audited(table, anywhere=options.tenant_column_anywhere))
 
 
@@ -91,8 +101,10 @@ def is_tenant_policy(policy: Policy, table: str, options: ImportOptions) -> bool
     )
 
 
-def is_tenant_scoped(table: Table, options: ImportOptions) -> bool:
-    columns = table.columns if options.tenant_column_anywhere else table.columns[1:2]
+def is_tenant_scoped(table: Table, options: ImportOptions, *, after_key: bool = True) -> bool:
+    """`after_key`: the YAML puts the tenant column after a single-column key, else first."""
+    place = 1 if after_key else 0
+    columns = table.columns if options.tenant_column_anywhere else table.columns[place:place + 1]
     tenant = next((c for c in columns if c.name == options.tenant_column), None)
     if tenant is None or len(table.columns) < 2:
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from agent.plan import alter_operations as alter
 from agent.plan.errors import PlanError
@@ -93,11 +94,19 @@ class _Differ:
         self.changes = TableChanges(new.name)
         self.set_aside: set[str] = set()
         """Indexes a widening would build again under its lock: dropped before it, built after."""
-        self.key = new.primary_key.columns[0]
-        self.key_type = new.column(self.key).sql_type
+        self.key_columns = new.key_columns
+        self.key_type = new.column(self.key_columns[0]).sql_type if self.key_columns else "UUID"
 
-    def refuse(self, message: str) -> None:
+    def refuse(self, message: str) -> NoReturn:
         raise PlanError(f"{self.new.name}: {message}")
+
+    def key(self, work: str) -> str:
+        """The one key column that batched work walks the table by."""
+        if len(self.key_columns) == 1:
+            return self.key_columns[0]
+        shape = "a primary key of several columns" if self.key_columns else "no primary key"
+        self.refuse(f"{work} walks the table in batches by its primary key column, and the table has {shape}; "
+                    "write this change as a migration of your own")
 
     def destructive(self, what: str, safeguard: str = "the data is copied to a _backup_ table first") -> None:
         if not self.allow_destructive:
@@ -122,7 +131,8 @@ class _Differ:
             if column.name not in matched:
                 self.destructive(f"column {self.new.name}.{column.name} is dropped")
                 self._uncomment("column", column.name, column.comment)
-                self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(self.key,),
+                key = self.key(f"dropping {column.name} (rolled back from its backup)")
+                self.changes.add("contract", alter.DropColumn(self.new.name, column, primary_key=(key,),
                                                                 key_type=self.key_type))
 
     def _comment(self, column: Column) -> None:
@@ -138,13 +148,13 @@ class _Differ:
         table = self.new.name
         self._comment(column)
         if not column.not_null or _constant(column.default):
-            self.changes.add("expand", alter.AddColumn(table, column, (self.key,), self.key_type))
+            self.changes.add("expand", alter.AddColumn(table, column, self.key_columns, self.key_type))
             return
         fill = column.backfill or column.default
         if fill is None:
             raise PlanError(f"{table}: required column {column.name} is added to a table that may hold rows: "
                             "give it a `default` or a `backfill`")
-        self.changes.add("expand", alter.AddColumn(table, _nullable(column), (self.key,), self.key_type))
+        self.changes.add("expand", alter.AddColumn(table, _nullable(column), self.key_columns, self.key_type))
         if column.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, column.name, column.default, None))
         self.changes.add("backfill", self._backfill(column.name, fill))
@@ -156,7 +166,7 @@ class _Differ:
         if not is_widening(old.sql_type, new.sql_type):
             self.refuse(f"{old.name} -> {new.name} changes the type from {old.sql_type} to {new.sql_type}, "
                         "which is not a widening; rename first, change the type in a later version")
-        self.changes.add("expand", alter.AddColumn(table, _nullable(new), (self.key,), self.key_type),
+        self.changes.add("expand", alter.AddColumn(table, _nullable(new), self.key_columns, self.key_type),
                          alter.CreateSyncTrigger(table, old.name, new.name))
         if new.default is not None:
             self.changes.add("expand", alter.SetColumnDefault(table, new.name, new.default, None))
@@ -171,7 +181,7 @@ class _Differ:
             self._require(new.name)
         self._uncomment("column", old.name, old.comment)
         self.changes.add("contract", alter.DropSyncTrigger(table, old.name, new.name),
-                         alter.DropColumn(table, _nullable(old), primary_key=(self.key,),
+                         alter.DropColumn(table, _nullable(old), primary_key=(self.key(f"renaming {old.name}"),),
                                           refill_from=new.name, refill_not_null=old.not_null,
                                           key_type=self.key_type))
         self.changes.breaking.append(f"{table}.{old.name} is renamed to {new.name}: switch reads and "
@@ -219,7 +229,7 @@ class _Differ:
     def _backfill(self, column: str, expression: str, remember: tuple[tuple[str, str], ...] = ()) -> alter.Backfill:
         """`remember`: the columns that held values (with what fills them), whose NULL rows the down
         migration restores."""
-        return alter.Backfill(self.new.name, ((column, expression),), self.key, self.key_type,
+        return alter.Backfill(self.new.name, ((column, expression),), self.key(f"filling {column}"), self.key_type,
                               self.backfill.batch_size, self.backfill.pause_ms, remember)
 
     def merge_backfills(self) -> None:
@@ -228,7 +238,8 @@ class _Differ:
         if len(backfills) > 1:
             assignments = tuple(pair for op in backfills for pair in op.assignments)
             remember = tuple(pair for op in backfills for pair in op.remember)
-            self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, self.key, self.key_type,
+            key = backfills[0].key
+            self.changes.phases["backfill"] = [alter.Backfill(self.new.name, assignments, key, self.key_type,
                                                               self.backfill.batch_size, self.backfill.pause_ms,
                                                               remember)]
 
@@ -247,12 +258,15 @@ class _Differ:
         for name, check in new.items():
             if name not in old:
                 self.changes.add("expand", alter.AddCheck(table, check))
-                self.changes.add("validate", alter.ValidateConstraint(table, name))
-            elif old[name].expression != check.expression:
+                if check.validated:
+                    self.changes.add("validate", alter.ValidateConstraint(table, name))
+            elif old[name].expression != check.expression or (old[name].validated and not check.validated):
                 self._swap(old[name], check)
+            elif check.validated and not old[name].validated:
+                self.changes.add("validate", alter.ValidateConstraint(table, name))
         for name, check in old.items():
             if name not in new:
-                self.changes.add("contract", alter.DropCheck(table, check, validated=True))
+                self.changes.add("contract", alter.DropCheck(table, check, validated=check.validated))
 
     def _swap(self, old: Check, new: Check) -> None:
         if set(old.columns) and self._removes_enum_values(old.columns[0]):
@@ -260,8 +274,8 @@ class _Differ:
                              "validation fails while rows still hold a removed value")
         table, staged = self.new.name, bounded_name(f"{new.name}_next")
         self.changes.add("expand", alter.AddCheck(table, new.model_copy(update={"name": staged})))
-        self.changes.add("validate", alter.ValidateConstraint(table, staged),
-                         alter.DropCheck(table, old, validated=True),
+        validate = [alter.ValidateConstraint(table, staged)] if new.validated else []
+        self.changes.add("validate", *validate, alter.DropCheck(table, old, validated=old.validated),
                          alter.RenameConstraint(table, staged, new.name))
 
     def _removes_enum_values(self, column: str) -> bool:

@@ -297,7 +297,7 @@ def _keys_awaiting_changes(added: list[Table], old: Schema) -> dict[str, list[Fo
 
 def _has_key(table: Table, columns: tuple[str, ...]) -> bool:
     """A primary key or unique constraint on exactly these columns, which a foreign key needs."""
-    keys = [table.primary_key.columns, *(u.columns for u in table.uniques)]
+    keys = [table.key_columns, *(u.columns for u in table.uniques)]
     return any(set(key) == set(columns) for key in keys)
 
 

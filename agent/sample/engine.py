@@ -79,8 +79,10 @@ class TableRows:
         return self._by_tenant.get(tenant, [])
 
     @property
-    def pk(self) -> str:
-        return self.table.primary_key.columns[0]
+    def pk(self) -> str | None:
+        """The primary key's column; None for a key of several columns or none."""
+        key = self.table.key_columns
+        return key[0] if len(key) == 1 else None
 
     def inserted(self, row: Row) -> tuple[Any, ...]:
         """The row as loaded: deferred keys still NULL; instants as UTC wall time in a `TIMESTAMP`
@@ -118,7 +120,7 @@ def solve(schema: Schema, counts: list[tuple[Any, int]], make: ValueMaker, seed:
 
 def _inserted_columns(schema: Schema, table: Table) -> list[str]:
     """Everything but the implicit audit columns, whose defaults are the sensible values."""
-    keep = {*table.primary_key.columns, schema.tenant_column}
+    keep = {*table.key_columns, schema.tenant_column}
     return [c.name for c in table.columns if not c.implicit or c.name in keep]
 
 
@@ -159,8 +161,8 @@ class _Filler:
         self.result.deferred = tuple(c for k in deferred for c in k.columns if c != schema.tenant_column)
         self.keys = _single_keys(schema, table)
         self.columns = {c.name: c for c in table.columns}
-        pk = self.columns[self.result.pk]
-        self.generated_key = pk.property_type == "uuid" and pk.default is not None
+        pk = self.columns[self.result.pk] if self.result.pk else None
+        self.generated_key = pk is not None and pk.property_type == "uuid" and pk.default is not None
         self.examples = _examples(schema, table)
         self.makers = {c.name: self._maker(c, make(table, c)) for c in table.columns}
         self.in_keys = {c for k in table.foreign_keys for c in k.columns}
@@ -183,7 +185,7 @@ class _Filler:
         self.tenant_name = schema.tenant_column if table.tenant_scoped else ""
         self.plain = [(name, self.makers[name], self._nullable_value(self.columns[name]))
                       for name in self.result.columns
-                      if not (name == pk.name and self.generated_key) and name != self.tenant_name
+                      if not (name == self.result.pk and self.generated_key) and name != self.tenant_name
                       and name not in self.keys and name not in self.in_keys]
 
     def _rules(self) -> list[CheckRule]:
@@ -198,7 +200,7 @@ class _Filler:
 
     def _uniques(self) -> list[tuple[str, list[Evaluator], Evaluator | None]]:
         primary = self.table.primary_key
-        keys: list[tuple[str, list[str], str | None]] = [(primary.name, list(primary.columns), None)]
+        keys: list[tuple[str, list[str], str | None]] = [(primary.name, list(primary.columns), None)] if primary else []
         keys += [(u.name, list(u.columns), None) for u in self.table.uniques]
         keys += [(i.name, list(i.keys), i.where) for i in self.table.indexes if i.unique]
         found: list[tuple[str, list[Evaluator], Evaluator | None]] = []
@@ -267,7 +269,7 @@ class _Filler:
             # Keys drawn ahead: a self-reference may point at any row of the block, later ones too
             # (COPY checks keys at the end of the statement), so `parent_a <> parent_b` can hold in row 1.
             self.planned = [{pk: uuid.UUID(int=self.rng.getrandbits(128), version=4)} for _ in range(rows)] \
-                if self.generated_key else []
+                if self.generated_key and pk else []
             self.pools = [self._pool(link.key) for link in self.links]
             for n in range(rows):
                 self.index = number
@@ -297,6 +299,8 @@ class _Filler:
         """Self-references to planned rows that were refused: NULL where allowed, else the row goes."""
         pk = self.result.pk
         columns = [c for c, key in self.keys.items() if key.ref_table == self.table.name and self._target(key, c) == pk]
+        if pk is None or not columns:
+            return
         for _ in range(len(self.own) + 1):
             present = {row[pk] for row in self.own}
             broken = [row for row in self.own if any(row[c] is not None and row[c] not in present for c in columns)]
@@ -405,8 +409,8 @@ class _Filler:
                 row[name] = self._plain(self.columns[name], shift)
 
     def _unique_columns(self, name: str) -> list[str]:
-        primary = self.table.primary_key
-        constraints = [(primary.name, primary.columns), *((u.name, u.columns) for u in self.table.uniques)]
+        primary = [(self.table.primary_key.name, self.table.primary_key.columns)] if self.table.primary_key else []
+        constraints = [*primary, *((u.name, u.columns) for u in self.table.uniques)]
         unique = next((columns for key, columns in constraints if key == name), None)
         parts = unique or next(i.keys for i in self.table.indexes if i.name == name)
         named = [c for c in self.result.columns if any(c == p or _mentions(p, c) for p in parts)]
@@ -512,8 +516,9 @@ def _part(part: str, columns: dict[str, Column]) -> Evaluator:
 
 
 def _link(schema: Schema, rows: TableRows, made: dict[str, TableRows]) -> None:
-    """Point deferred keys at rows of the table filled later, where the row's checks allow it."""
-    if not rows.deferred:
+    """Point deferred keys at rows of the table filled later, where the row's checks allow it (rows
+    are told apart by a key column: a table without one keeps its deferred keys NULL)."""
+    if not rows.deferred or rows.pk is None:
         return
     rules = []
     for check in rows.table.checks:

@@ -26,6 +26,7 @@ __all__ = [
     "PropertyType",
     "Reference",
     "ReferentialAction",
+    "SequenceOwner",
     "SqlObjectSpec",
     "SqlValue",
     "TenantSettings",
@@ -39,6 +40,7 @@ PropertyType = Literal[
 ]
 ReferentialAction = Literal["CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"]
 IndexMethod = Literal["btree", "gin", "gist", "brin", "hash"]
+NullsOrder = Literal["first", "last"]
 PolicyCommand = Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"]
 
 NUMERIC_TYPES = frozenset({"smallint", "integer", "bigint", "decimal", "float", "double"})
@@ -92,12 +94,25 @@ class EnumType(_Strict):
         return self
 
 
+class SequenceOwner(_Strict):
+    """The column a sequence belongs to (`OWNED BY`): dropping the column drops the sequence."""
+
+    table: str = Field(min_length=1)
+    column: str = Field(min_length=1)
+
+
 class SqlObjectSpec(_Strict):
     """A function, trigger, view, materialized view, sequence or extension, as SQL."""
 
     name: str = Field(min_length=1)
     create: str
     drop: str
+    comment: str | None = None
+    """COMMENT ON the object the drop statement names, made right after it."""
+    indexes: list[str] = Field(default_factory=list)
+    """A materialized view's indexes: CREATE INDEX statements on it, made right after it."""
+    owned_by: SequenceOwner | None = None
+    """A sequence's owning column; set after the tables are made (the column must exist)."""
 
 
 class Project(_Strict):
@@ -131,6 +146,8 @@ class Reference(_Strict):
     database may have it."""
     deferrable: bool | Literal["deferred"] = False
     """true: DEFERRABLE (INITIALLY IMMEDIATE); `deferred`: DEFERRABLE INITIALLY DEFERRED (Django's keys)."""
+    validated: bool = True
+    """false: added NOT VALID, existing rows not checked (an adopted database's key never validated)."""
 
 
 def _literal_or_sql(value: Any) -> Any:
@@ -197,6 +214,9 @@ class Property(_Strict):
 class Check(_Strict):
     name: str | None = None
     check: str
+    validated: bool = True
+    """false: added NOT VALID after the table, so rows older than the rule are not checked (an
+    adopted database's check added that way and never validated); new rows still are."""
 
 
 class UniqueConstraint(_Strict):
@@ -216,6 +236,7 @@ class ForeignKeyTarget(_Strict):
     same_tenant: bool = True
     index: bool = True
     deferrable: bool | Literal["deferred"] = False
+    validated: bool = True
 
 
 class ForeignKeyBody(_Strict):
@@ -236,9 +257,14 @@ class Index(_Strict):
     unique: bool = False
     include: list[str] = Field(default_factory=list)
     opclass: dict[str, str] = Field(default_factory=dict)
-    """An operator class by column (`{slug: varchar_pattern_ops}`, Django's `_like` indexes)."""
+    """An operator class by key, a column or an expression the index lists (`{slug: varchar_pattern_ops}`,
+    Django's `_like` indexes)."""
     descending: list[str] = Field(default_factory=list)
-    """Columns the index orders DESC (`created_at DESC`: newest first); each one the index lists."""
+    """Keys the index orders DESC (`created_at DESC`: newest first); each one the index lists."""
+    nulls: dict[str, NullsOrder] = Field(default_factory=dict)
+    """NULLS FIRST or LAST by key, where the default (last ascending, first descending) is not wanted."""
+    storage: dict[str, int | bool | str] = Field(default_factory=dict)
+    """Storage parameters, WITH (...): `{fillfactor: 70}`; the names the method takes."""
     redundant: bool = False
     """true: created although a key or a wider index serves the same queries (the loader leaves
     such an index out otherwise); an imported database has it, and dropping it is a decision."""
@@ -266,7 +292,9 @@ class Entity(_Strict):
     description: str | None = None
     tenant_scoped: bool = True
     audit: bool = True
-    primary_key: str | None = None
+    primary_key: str | list[str] | Literal[False] | None = None
+    """A column (made a uuid when `properties` does not have it), a list of columns (a key of
+    several, each in `properties`), or false: a table without a primary key."""
     primary_key_name: str | None = None
     """The primary key constraint's name when not `<table>_pkey` (TypeORM's `PK_<hash>`)."""
     properties: dict[str, Property] = Field(default_factory=dict)
@@ -275,3 +303,21 @@ class Entity(_Strict):
     )
     indexes: list[Index] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
+
+    @field_validator("primary_key", mode="before")
+    @classmethod
+    def _a_key_shape(cls, value: object) -> object:
+        if value is True or not isinstance(value, str | list | bool | None):
+            raise ValueError("write a column, a list of columns, or false for a table without a primary key")
+        return value
+
+    @field_validator("primary_key")
+    @classmethod
+    def _key_columns_listed_once(cls, value: str | list[str] | bool | None) -> str | list[str] | bool | None:
+        if isinstance(value, list):
+            if not value:
+                raise ValueError("an empty list: name the key's columns, or write `primary_key: false`")
+            twice = sorted({name for name in value if value.count(name) > 1})
+            if twice:
+                raise ValueError(f"{', '.join(twice)} listed twice")
+        return value

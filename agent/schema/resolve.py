@@ -82,7 +82,7 @@ class _Draft:
     checks: list[Check] = field(default_factory=list)
     uniques: list[Unique] = field(default_factory=list)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
-    pk_column: str = ""
+    pk_columns: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -151,20 +151,38 @@ class _Resolver:
     def _columns(self, draft: _Draft) -> None:
         entity = draft.entity
         builder = ColumnBuilder(entity.table, draft.document, self.diagnostics)
-        draft.pk_column = entity.primary_key or f"{singular(entity.table)}_id"
-        draft.columns.append(self._primary_key_column(draft, builder))
+        single = entity.primary_key is None or isinstance(entity.primary_key, str)
+        if single:
+            draft.pk_columns = (str(entity.primary_key or f"{singular(entity.table)}_id"),)
+            draft.columns.append(self._primary_key_column(draft, builder))
+        elif isinstance(entity.primary_key, list):
+            draft.pk_columns = tuple(entity.primary_key)
         if entity.tenant_scoped:
             draft.columns.append(self._tenant_column(draft, builder))
         for name, prop in entity.properties.items():
             path: KeyPath = ("properties", name)
-            if name == draft.pk_column or (entity.tenant_scoped and name == self.tenant):
+            if (single and name in draft.pk_columns) or (entity.tenant_scoped and name == self.tenant):
                 continue
             self._add_property(draft, builder, name, prop, path)
         if entity.audit:
             draft.columns.extend(_audit_columns())
+        self._check_key_columns(draft, single)
+
+    def _check_key_columns(self, draft: _Draft, single: bool) -> None:
+        """A key of several columns names columns of `properties` (or the tenant column); they are
+        NOT NULL, as PostgreSQL makes every key column."""
+        if single:
+            return
+        for position, name in enumerate(draft.pk_columns):
+            column = draft.column(name)
+            if column is None:
+                hint = did_you_mean(name, list(draft.entity.properties))
+                self.error(draft, ("primary_key", position), f"names {name!r}, not a column of {draft.name}{hint}")
+            elif not column.not_null:
+                draft.columns[draft.columns.index(column)] = column.model_copy(update={"not_null": True})
 
     def _primary_key_column(self, draft: _Draft, builder: ColumnBuilder) -> Column:
-        name = draft.pk_column
+        (name,) = draft.pk_columns
         if draft.entity.primary_key:
             self._check_name(draft, ("primary_key",), name, "column")
         prop = draft.entity.properties.get(name)
@@ -198,8 +216,7 @@ class _Resolver:
     def _add_property(
         self, draft: _Draft, builder: ColumnBuilder, name: str, prop: Property, path: KeyPath
     ) -> None:
-        if name != draft.entity.primary_key:
-            self._check_name(draft, path, name, "column")
+        self._check_name(draft, path, name, "column")
         reserved = self._implicit_reason(draft.entity, name)
         if reserved:
             self.error(draft, path, f"column {name!r} is added by {reserved}; remove it here")
@@ -276,7 +293,7 @@ class _Resolver:
         columns = tuple(sorted(expression[1]))
         name = spec.name or _unused_name(f"{draft.name}_{'_'.join(columns) or 'row'}_check",
                                          {c.name for c in draft.checks})
-        draft.checks.append(Check(name=name, expression=expression[0]))
+        draft.checks.append(Check(name=name, expression=expression[0], validated=spec.validated))
 
     def _table_unique(self, draft: _Draft, spec: UniqueConstraint, path: KeyPath) -> None:
         if self._known_columns(draft, spec.unique, (*path, "unique")):
@@ -297,7 +314,7 @@ class _Resolver:
         target = ForeignKeyTarget(
             table=ref.table, columns=[ref.column] if ref.column else None,
             on_delete=ref.on_delete, on_update=ref.on_update, reason=ref.reason,
-            same_tenant=ref.same_tenant, index=ref.index, deferrable=ref.deferrable,
+            same_tenant=ref.same_tenant, index=ref.index, deferrable=ref.deferrable, validated=ref.validated,
         )
         self._foreign_key(draft, (name,), target, None, ("properties", name, "references"))
 
@@ -311,7 +328,11 @@ class _Resolver:
                 hint = did_you_mean(target.table, [*self.drafts, *self.unavailable])
                 self.error(draft, (*path, "table"), f"references unknown table {target.table!r}{hint}")
             return
-        ref_columns = tuple(target.columns or (parent.pk_column,))
+        ref_columns = tuple(target.columns or parent.pk_columns)
+        if not ref_columns:
+            self.error(draft, (*path, "table"), f"table {target.table!r} has no primary key: name the "
+                       "referenced column(s) of one of its unique keys")
+            return
         if not self._reference_fits(draft, parent, columns, ref_columns, target, path):
             return
         if target.reason is None:
@@ -334,6 +355,7 @@ class _Resolver:
             comment=None if is_review_reason(target.reason) else target.reason,
             indexed=target.index,
             deferrable=_DEFERRABLE[target.deferrable],
+            validated=target.validated,
         ))
 
     def _reference_fits(
@@ -368,7 +390,7 @@ class _Resolver:
         return True
 
     def _is_key_of(self, parent: _Draft, columns: tuple[str, ...]) -> bool:
-        if columns == (parent.pk_column,):
+        if columns == parent.pk_columns:
             return True
         keys = {u.columns for u in parent.uniques} | self._declared_uniques(parent)
         return columns in keys or (self.tenant, *columns) in keys
@@ -467,7 +489,7 @@ class _Resolver:
     def table(self, draft: _Draft) -> Table:
         entity = draft.entity
         indexes, index_warnings = resolve_indexes(
-            draft.name, entity, draft.columns, draft.pk_column, draft.uniques,
+            draft.name, entity, draft.columns, draft.pk_columns, draft.uniques,
             draft.foreign_keys, self.tenant, self.expression_for(draft),
         )
         for path, message, warning in index_warnings:
@@ -476,8 +498,8 @@ class _Resolver:
         return Table(
             name=draft.name, entity=entity.entity, comment=entity.description,
             tenant_scoped=entity.tenant_scoped, audit=entity.audit, columns=tuple(draft.columns),
-            primary_key=PrimaryKey(name=draft.entity.primary_key_name or bounded_name(f"{draft.name}_pkey"),
-                                   columns=(draft.pk_column,)),
+            primary_key=PrimaryKey(name=entity.primary_key_name or bounded_name(f"{draft.name}_pkey"),
+                                   columns=draft.pk_columns) if draft.pk_columns else None,
             uniques=tuple(draft.uniques), checks=tuple(draft.checks),
             foreign_keys=tuple(draft.foreign_keys), indexes=indexes,
             rls_enabled=bool(policies), rls_forced=bool(policies), policies=policies,
@@ -519,7 +541,8 @@ def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
     seen: dict[str, str] = {}
     for table in tables:
         draft = resolver.drafts[table.name]
-        names = [table.name, table.primary_key.name, *(u.name for u in table.uniques),
+        key = [table.primary_key.name] if table.primary_key else []
+        names = [table.name, *key, *(u.name for u in table.uniques),
                  *(i.name for i in table.indexes)]
         for name in dict.fromkeys(names):
             clash = seen.get(name)
@@ -529,7 +552,7 @@ def _check_namespace(tables: list[Table], resolver: _Resolver) -> None:
                                f"name {name!r} is used {where}; tables, keys and indexes share one namespace")
             seen[name] = table.name
         local = [c.name for c in table.checks] + [f.name for f in table.foreign_keys] + \
-            [u.name for u in table.uniques] + [table.primary_key.name]
+            [u.name for u in table.uniques] + key
         for name in {n for n in local if local.count(n) > 1}:
             resolver.error(draft, ("constraints",), f"constraint name {name!r} is used twice")
         policy_names = [p.name for p in table.policies]
@@ -579,7 +602,8 @@ def resolve(
     """The tables, and every diagnostic; `unavailable` names tables of files in error (see
     `agent.schema.recover`)."""
     objects = _sql_objects(project)
-    with project_names((o.defines for o in objects if o.defines), project.enums):
+    with project_names((o.defines for o in objects if o.defines), project.enums,
+                       (o.sequence for o in objects if o.sequence)):
         resolver = _Resolver(project, unavailable)
         for entity, document in entities:
             resolver.add_entity(entity, document)

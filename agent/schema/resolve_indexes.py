@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from agent.schema.diagnostics import KeyPath
 from agent.schema.expressions import ExpressionKind, is_column_key
+from agent.schema.index_storage import storage_problem, storage_text
 from agent.schema.model import Entity
 from agent.schema.model import Index as IndexSpec
 from agent.schema.names import bounded_name, identifier_problem, role_problem
@@ -51,15 +52,22 @@ class _Indexes:
         where = self.parse(spec.where, ExpressionKind.WHERE, (*path, "where")) if spec.where else None
         ok = all(k is not None for k in keys) and (spec.where is None or where is not None)
         ok = self.method_fits(spec, path) and self.include_known(spec, path) and self.name_valid(spec, path) and ok
-        ok = self.opclass_fits(spec, path) and ok
         if not ok:
             return None
         key_tuple = tuple(k for k in keys if k is not None)
+        orders = self.key_orders(spec, path, dict(zip(spec.columns, key_tuple, strict=True)))
+        storage = self.storage(spec, path)
+        if orders is None or storage is None:
+            return None
+        opclass, descending, nulls = orders
         return Index(
             name=spec.name or index_name(self.table, key_tuple), method=spec.using, keys=key_tuple,
             unique=spec.unique, where=where[0] if where else None, include=tuple(spec.include),
-            opclass=tuple((k, spec.opclass[k]) for k in key_tuple if k in spec.opclass),
-            descending=tuple(k for k in key_tuple if k in spec.descending),
+            opclass=tuple((k, opclass[k]) for k in key_tuple if k in opclass),
+            descending=tuple(k for k in key_tuple if k in descending),
+            nulls=tuple((k, nulls[k].upper()) for k in key_tuple
+                        if k in nulls and (nulls[k] == "first") != (k in descending)),
+            storage=storage,
         )
 
     def key(self, text: str, path: KeyPath) -> str | None:
@@ -76,23 +84,48 @@ class _Indexes:
             self.problems.append(((*path, "name"), problem, False))
         return problem is None
 
-    def opclass_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
-        ok = True
-        for column, name in spec.opclass.items():
-            problem = self._not_listed(spec, column) or role_problem(name)
+    def key_orders(self, spec: IndexSpec, path: KeyPath, listed: dict[str, str]
+                   ) -> tuple[dict[str, str], set[str], dict[str, str]] | None:
+        """`opclass`, `descending` and `nulls` by the key each names (a column, or an expression in
+        canonical form), or None when one names a key the index does not list."""
+        problems = len(self.problems)
+        opclass: dict[str, str] = {}
+        for text, name in spec.opclass.items():
+            key = self.listed_key(text, listed, (*path, "opclass", text))
+            problem = role_problem(name)
             if problem:
-                self.problems.append(((*path, "opclass", column), problem, False))
-                ok = False
-        for i, column in enumerate(spec.descending):
-            problem = self._not_listed(spec, column)
-            if problem:
-                self.problems.append(((*path, "descending", i), problem, False))
-                ok = False
-        return ok
+                self.problems.append(((*path, "opclass", text), f"operator class {problem}", False))
+            elif key is not None:
+                opclass[key] = name
+        descending = {self.listed_key(text, listed, (*path, "descending", i)) for i, text in enumerate(spec.descending)}
+        nulls = {key: order for text, order in spec.nulls.items()
+                 if (key := self.listed_key(text, listed, (*path, "nulls", text))) is not None}
+        if len(self.problems) > problems:
+            return None
+        return opclass, {key for key in descending if key is not None}, nulls
 
-    def _not_listed(self, spec: IndexSpec, column: str) -> str | None:
-        listed = column in spec.columns and column in self.columns
-        return None if listed else f"{column!r} is not a column this index lists"
+    def listed_key(self, text: str, listed: dict[str, str], path: KeyPath) -> str | None:
+        """The key of the index `text` names, written as in `columns` or as the same expression."""
+        if text in listed:
+            return listed[text]
+        if is_column_key(text):
+            self.problems.append((path, f"{text!r} is not a column this index lists", False))
+            return None
+        parsed = self.parse(text, ExpressionKind.INDEX, path)
+        if parsed is not None and parsed[0] in listed.values():
+            return parsed[0]
+        if parsed is not None:
+            self.problems.append((path, f"{text!r} is not an expression this index lists", False))
+        return None
+
+    def storage(self, spec: IndexSpec, path: KeyPath) -> tuple[tuple[str, str], ...] | None:
+        problems = [(name, storage_problem(spec.using, name, value)) for name, value in spec.storage.items()]
+        for name, problem in problems:
+            if problem:
+                self.problems.append(((*path, "storage", name), problem, False))
+        if any(problem for _name, problem in problems):
+            return None
+        return tuple((name, storage_text(value)) for name, value in spec.storage.items())
 
     def method_fits(self, spec: IndexSpec, path: KeyPath) -> bool:
         if spec.unique and spec.using not in _UNIQUE_METHODS:
@@ -114,7 +147,8 @@ class _Indexes:
 
 
 def _plain(index: Index) -> bool:
-    return index.method == "btree" and index.where is None and not index.opclass and not index.descending
+    return (index.method == "btree" and index.where is None and not index.opclass and not index.descending
+            and not index.nulls and not index.storage)
 
 
 def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
@@ -122,13 +156,14 @@ def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
 
 
 def _same(a: Index, b: Index) -> bool:
-    return (a.keys, a.method, a.where, a.opclass, a.descending) == (b.keys, b.method, b.where, b.opclass, b.descending)
+    return (a.keys, a.method, a.where, a.opclass, a.descending, a.nulls) == (
+        b.keys, b.method, b.where, b.opclass, b.descending, b.nulls)
 
 
 def _is_prefix_of(a: Index, b: Index) -> bool:
     return (
         a.method == b.method == "btree" and a.where == b.where and not a.unique and not a.opclass and not b.opclass
-        and not a.descending and not b.descending
+        and not a.descending and not b.descending and not a.nulls and not b.nulls
         and len(a.keys) < len(b.keys) and _leads_with(b.keys, a.keys)
     )
 
@@ -146,11 +181,11 @@ def _automatic_targets(
 
 
 def resolve_indexes(
-    table: str, entity: Entity, columns: list[Column], pk_column: str, uniques: list[Unique],
+    table: str, entity: Entity, columns: list[Column], pk_columns: tuple[str, ...], uniques: list[Unique],
     foreign_keys: list[ForeignKey], tenant: str, parse: ParseExpression,
 ) -> tuple[tuple[Index, ...], list[Problem]]:
     work = _Indexes(table, {c.name for c in columns}, parse)
-    constraint_keys = [(pk_column,), *(u.columns for u in uniques)]
+    constraint_keys = [key for key in (pk_columns, *(u.columns for u in uniques)) if key]
     targets = _automatic_targets(entity, tenant, foreign_keys)
     wanted: set[KeyPath] = {("indexes", i) for i, spec in enumerate(entity.indexes) if spec.redundant}
     kept = _dedupe_declared(work, work.declared(entity), constraint_keys, targets, wanted)

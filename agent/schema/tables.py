@@ -78,6 +78,8 @@ class Check(_Frozen):
     expression: str
     columns: tuple[str, ...] = ()
     """The column(s) the check is about; empty for table checks."""
+    validated: bool = True
+    """False: added NOT VALID after its table (rows older than the rule are not checked)."""
 
 
 class ForeignKey(_Frozen):
@@ -94,6 +96,8 @@ class ForeignKey(_Frozen):
     """False when the YAML says `index: false`: the agent adds no index for its columns."""
     deferrable: str | None = None
     """`immediate` or `deferred`: DEFERRABLE INITIALLY ...; None: not deferrable."""
+    validated: bool = True
+    """False: added NOT VALID after its table (existing rows are not checked)."""
 
 
 class Index(_Frozen):
@@ -107,11 +111,18 @@ class Index(_Frozen):
     opclass: tuple[tuple[str, str], ...] = ()
     """(column, operator class) pairs, in key order."""
     descending: tuple[str, ...] = ()
-    """Columns ordered DESC, in key order."""
+    """Keys ordered DESC, in key order."""
+    nulls: tuple[tuple[str, str], ...] = ()
+    """(key, `FIRST` or `LAST`) pairs where the order differs from the default, in key order."""
+    storage: tuple[tuple[str, str], ...] = ()
+    """(storage parameter, the text PostgreSQL stores for its value) pairs, in the YAML's order."""
     automatic: bool = False
 
     def opclass_of(self, key: str) -> str | None:
         return next((name for column, name in self.opclass if column == key), None)
+
+    def nulls_of(self, key: str) -> str | None:
+        return next((order for column, order in self.nulls if column == key), None)
 
 
 class Policy(_Frozen):
@@ -138,7 +149,8 @@ class Table(_Frozen):
     tenant_scoped: bool
     audit: bool
     columns: tuple[Column, ...]
-    primary_key: PrimaryKey
+    primary_key: PrimaryKey | None
+    """None: a table without one (an adopted database may have such tables)."""
     uniques: tuple[Unique, ...] = ()
     checks: tuple[Check, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
@@ -155,6 +167,11 @@ class Table(_Frozen):
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """The primary key's columns; none for a table without one."""
+        return self.primary_key.columns if self.primary_key else ()
 
 
 class ColumnExamples(_Frozen):
@@ -204,6 +221,18 @@ class SqlObject(_Frozen):
     timing: str | None = None
     events: tuple[str, ...] = ()
     """A trigger's table, name, timing, events and function: what the catalog comparison reads."""
+    sequence: str | None = None
+    """A sequence's name: a default may call nextval() of it."""
+    comment: str | None = None
+    indexes: tuple[str, ...] = ()
+    """A materialized view's CREATE INDEX statements, rendered from their parse."""
+    owned_by: tuple[str, str] | None = None
+    """A sequence's owning (table, column)."""
+    then: tuple[str, ...] = ()
+    """What runs right after the create: the indexes, then COMMENT ON the object."""
+    own: tuple[str, str] | None = None
+    """A sequence's ALTER SEQUENCE ... OWNED BY the column, and OWNED BY NONE: run after the tables
+    are made, and before they are dropped."""
 
     @property
     def before_tables(self) -> bool:

@@ -6,6 +6,7 @@ expression is the canonical rendering of a parse tree made in `agent.schema`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from agent.plan.operations import (
     SetComment,
 )
 from agent.schema.expressions import is_column_key
+from agent.schema.index_storage import storage_sql
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, ForeignKey, Index, Table
 from agent.sql.policy_sql import create_policy_sql, drop_policy_sql
@@ -65,16 +67,27 @@ def foreign_key_clause(fk: ForeignKey) -> str:
 
 def _table_constraints(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> list[str]:
     pk = table.primary_key
-    lines = [f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({column_list(pk.columns)})"]
+    lines = [f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({column_list(pk.columns)})"] if pk else []
     lines += [f"CONSTRAINT {quote_ident(u.name)} UNIQUE ({column_list(u.columns)}){deferrable_clause(u.deferrable)}"
               for u in table.uniques]
-    lines += [f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})" for c in table.checks]
-    lines += [f"CONSTRAINT {quote_ident(fk.name)} {foreign_key_clause(fk)}" for fk in foreign_keys]
+    lines += [f"CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})" for c in table.checks if c.validated]
+    lines += [f"CONSTRAINT {quote_ident(fk.name)} {foreign_key_clause(fk)}" for fk in foreign_keys if fk.validated]
     return lines
 
 
+def _not_validated(table: Table, foreign_keys: tuple[ForeignKey, ...]) -> str:
+    """Constraints the YAML marks `validated: false`: added NOT VALID after the table is made (in
+    CREATE TABLE PostgreSQL would mark them valid), as the adopted database has them."""
+    added = [(c.name, f"CHECK ({c.expression})") for c in table.checks if not c.validated]
+    added += [(fk.name, foreign_key_clause(fk)) for fk in foreign_keys if not fk.validated]
+    return "".join(f"\nALTER TABLE {quote_ident(table.name)}\n{INDENT}ADD CONSTRAINT {quote_ident(name)} {clause} "
+                   "NOT VALID;" for name, clause in added)
+
+
 def _column_groups(table: Table) -> list[tuple[str, list[Column]]]:
-    pk = set(table.primary_key.columns)
+    """Titled groups in the table's own column order: a key of several columns after the tenant
+    column sits among the columns."""
+    pk = set(itertools.takewhile(lambda name: name in table.key_columns, table.column_names))
     audit = {"created_at", "created_by", "updated_at", "updated_by"} if table.audit else set()
     tenant = {c.name for c in table.columns if c.implicit} - pk - audit
     groups = [
@@ -88,10 +101,9 @@ def _column_groups(table: Table) -> list[tuple[str, list[Column]]]:
 
 def _create_table(op: CreateTable) -> str:
     table = op.table
-    blocks = [[column_definition(c) for c in columns] for _, columns in _column_groups(table)]
-    titles = [title for title, _ in _column_groups(table)]
-    blocks.append(_table_constraints(table, op.foreign_keys))
-    titles.append("Constraints")
+    groups = [(title, [column_definition(c) for c in columns]) for title, columns in _column_groups(table)]
+    groups.append(("Constraints", _table_constraints(table, op.foreign_keys)))
+    titles, blocks = zip(*[(title, block) for title, block in groups if block], strict=True)
     lines = []
     for number, (title, block) in enumerate(zip(titles, blocks, strict=True)):
         last_block = number == len(blocks) - 1
@@ -102,7 +114,7 @@ def _create_table(op: CreateTable) -> str:
         if not last_block:
             lines.append("")
     create = f"CREATE TABLE {quote_ident(table.name)} (\n" + "\n".join(lines) + "\n);"
-    return create + (f"\n{_restore_rows(op)}" if op.restore_from else "")
+    return create + (f"\n{_restore_rows(op)}" if op.restore_from else "") + _not_validated(table, op.foreign_keys)
 
 
 def _restore_rows(op: CreateTable) -> str:
@@ -146,8 +158,8 @@ def _add_foreign_key(op: AddForeignKey) -> str:
     table, fk = quote_ident(op.table), op.foreign_key
     return (
         f"ALTER TABLE {table}\n{INDENT}ADD CONSTRAINT {quote_ident(fk.name)} "
-        f"{foreign_key_clause(fk)} NOT VALID;\n"
-        f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(fk.name)};"
+        f"{foreign_key_clause(fk)} NOT VALID;"
+        + (f"\nALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(fk.name)};" if fk.validated else "")
     )
 
 
@@ -160,15 +172,22 @@ def index_key(key: str) -> str:
     return quote_ident(key) if is_column_key(key) else f"({key})"
 
 
+def _index_element(index: Index, key: str) -> str:
+    """A key with its operator class, DESC and NULLS order (`created_at DESC NULLS LAST`)."""
+    opclass, nulls = index.opclass_of(key), index.nulls_of(key)
+    return (index_key(key) + (f" {quote_ident(opclass)}" if opclass else "")
+            + (" DESC" if key in index.descending else "") + (f" NULLS {nulls}" if nulls else ""))
+
+
 def create_index_sql(table: str, index: Index, *, concurrently: bool = False) -> str:
     head = "CREATE UNIQUE INDEX" if index.unique else "CREATE INDEX"
     head += " CONCURRENTLY" if concurrently else ""
     using = f" USING {index.method}" if index.method != "btree" else ""
-    keys = ", ".join(index_key(k) + (f" {quote_ident(c)}" if (c := index.opclass_of(k)) else "")
-                     + (" DESC" if k in index.descending else "") for k in index.keys)
+    keys = ", ".join(_index_element(index, key) for key in index.keys)
     sql = f"{head} {quote_ident(index.name)}\n{INDENT}ON {quote_ident(table)}{using} ({keys})"
     if index.include:
         sql += f" INCLUDE ({column_list(index.include)})"
+    sql += storage_sql(index.storage)
     if index.where:
         sql += f" WHERE {index.where}"
     return sql + ";"

@@ -60,6 +60,8 @@ def _simplify(node: Any) -> Any:
         return node.arg
     if isinstance(node, ast.A_Expr):
         return _simplify_operator(node)
+    if isinstance(node, ast.FuncCall) and len(node.funcname) == 2 and node.funcname[0].sval == "pg_catalog":
+        node.funcname = node.funcname[1:]  # pglast writes `AT TIME ZONE` as pg_catalog.timezone(); PostgreSQL, timezone()
     return node
 
 

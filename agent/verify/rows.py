@@ -12,11 +12,12 @@ from typing import Any
 import asyncpg
 
 from agent.schema.literals import quote_ident
-from agent.schema.tables import Column, Schema, Table
+from agent.schema.tables import Column, ForeignKey, Schema, Table
+from agent.verify.row_key import row_key_columns, row_key_sql
 from agent.verify.sample_data import fresh_value
 
-__all__ = ["NewParent", "attempt", "clone", "columns_in", "free_columns", "materialized", "rolled_back",
-           "unique_overrides", "unused_value"]
+__all__ = ["NewParent", "attempt", "clone", "columns_in", "free_columns", "materialized", "referenced_values",
+           "rolled_back", "unique_overrides", "unused_value"]
 
 
 def columns_in(table: Table, expression: str) -> list[str]:
@@ -80,8 +81,8 @@ async def _unused_parent(connection: asyncpg.Connection, table: Table, column: C
 
 async def _new_parent(connection: asyncpg.Connection, parent: Table, referenced: str,
                       tenant_column: str) -> NewParent | None:
-    pk = quote_ident(parent.primary_key.columns[0])
-    source = await connection.fetchval(f"SELECT {pk} FROM {quote_ident(parent.name)} ORDER BY {pk} LIMIT 1")
+    key = row_key_sql(parent)
+    source = await connection.fetchval(f"SELECT {key} FROM {quote_ident(parent.name)} ORDER BY {key} LIMIT 1")
     if source is None:
         return None
     # the parent's own key columns get plain fresh values: one level of new rows, never a chain
@@ -96,16 +97,17 @@ async def materialized(connection: asyncpg.Connection, changes: Mapping[str, Any
             found[name] = value
             continue
         made = await clone(connection, value.parent, value.source_key, value.overrides)
-        pk = value.parent.primary_key.columns[0]
-        found[name] = made if value.referenced == pk else await connection.fetchval(
-            f"SELECT {quote_ident(value.referenced)} FROM {quote_ident(value.parent.name)} "
-            f"WHERE {quote_ident(pk)} = $1", made)
+        found[name] = made if row_key_columns(value.parent) == (value.referenced,) else await connection.fetchval(
+            f"SELECT {quote_ident(value.referenced)} FROM {quote_ident(value.parent.name)} AS t "
+            f"WHERE {row_key_sql(value.parent, 't')} = $1", made)
     return found
 
 
 def _override_columns(table: Table, tenant_column: str) -> list[str]:
-    columns = set(table.primary_key.columns)
+    single = len(table.key_columns) == 1
+    columns = set(table.key_columns if single else ())
     keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
+    keys += [] if single or not table.key_columns else [table.key_columns]
     for key in keys:
         named = [c for part in key for c in ([part] if part in table.column_names else columns_in(table, part))]
         free = free_columns(table, named, tenant_column)
@@ -124,15 +126,25 @@ def free_columns(table: Table, named: Iterable[str], tenant_column: str) -> list
 
 
 async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:
-    """Insert a copy of row `key` with `changes` applied; returns the new row's key (or raises)."""
+    """Insert a copy of row `key` (see row_key) with `changes` applied; returns the new row's key (or raises)."""
     changes = await materialized(connection, changes)
-    pk = quote_ident(table.primary_key.columns[0])
     name = quote_ident(table.name)
     return await connection.fetchval(
         f"INSERT INTO {name} OVERRIDING SYSTEM VALUE "  # a copy keeps even a GENERATED ALWAYS key's new value
         f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source) || $2::jsonb)).* "
-        f"FROM {name} AS source WHERE source.{pk} = $1 RETURNING {pk}",
+        f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1 RETURNING {row_key_sql(table)}",
         key, json.dumps(changes, default=str))
+
+
+async def referenced_values(connection: asyncpg.Connection, parent: Table, key: ForeignKey, parent_key: Any,
+                            tenant_column: str) -> dict[str, Any] | None:
+    """The key's columns (the tenant column aside) set to what they reference in the parent row
+    `parent_key`, as text; None when there is no such row."""
+    pairs = [(mine, theirs) for mine, theirs in zip(key.columns, key.ref_columns, strict=True) if mine != tenant_column]
+    listed = ", ".join(f"t.{quote_ident(theirs)}::text" for _, theirs in pairs)
+    values = None if parent_key is None else await connection.fetchrow(
+        f"SELECT {listed} FROM {quote_ident(parent.name)} AS t WHERE {row_key_sql(parent, 't')} = $1", parent_key)
+    return None if values is None else {mine: values[n] for n, (mine, _) in enumerate(pairs)}
 
 
 @asynccontextmanager

@@ -36,6 +36,7 @@ from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
 from agent.verify.context import TENANT_A, TENANT_B
+from agent.verify.row_key import row_key_sql
 
 __all__ = [
     "ColumnRules", "LoadError", "SampleData", "fresh_value", "load_sample_data", "rules_of", "value_from_pattern",
@@ -222,11 +223,30 @@ def fresh_value(table: Table, column: Column) -> Any:
         low, high = rules_of(table, column.name).bounds
         start = int(low) if low is not None else (int(high) - 30_000 if high is not None else 1_000_000)
         return start + token.int % 30_000 if column.property_type != "smallint" else token.int % 30_000
+    typed = _FRESH_BY_TYPE.get(column.property_type)
+    if typed is not None:
+        return typed(token.int)
     rules = rules_of(table, column.name)
     width = _width(column) or 32
     if rules.pattern is not None:
         return _fresh_from_pattern(rules, token.int % 10**12, width)
     return f"u{token.hex}".ljust(rules.min_length or 0, "x")[:width]
+
+
+_FAR_DAY = dt.date(2300, 1, 1)
+_FRESH_BY_TYPE: dict[str, Callable[[int], Any]] = {
+    # keys of several columns hold dates, times and addresses too; far from any sample row's
+    "date": lambda n: (_FAR_DAY + dt.timedelta(days=n % 2_000_000)).isoformat(),
+    "timestamp": lambda n: f"{(_FAR_DAY + dt.timedelta(seconds=n % 10**10)).isoformat()}Z",
+    "time": lambda n: str(dt.time(n % 24, n // 24 % 60, n // 1440 % 60, n // 86400 % 10**6)),
+    "interval": lambda n: f"{n % 10**9} seconds",
+    "float": lambda n: n % 10**9 + 0.5,
+    "double": lambda n: n % 10**12 + 0.25,
+    "inet": lambda n: f"10.{n % 256}.{n // 256 % 256}.{n // 65536 % 256}",
+    "bytea": lambda n: f"\\x{n % 2**64:016x}",
+    "json": lambda n: {"fresh": n % 10**12},
+    "jsonb": lambda n: {"fresh": n % 10**12},
+}
 
 
 def _fresh_from_pattern(rules: ColumnRules, n: int, width: int) -> str | None:
@@ -269,7 +289,7 @@ class _Loader:
 
     async def table(self, rows: TableRows) -> dict[uuid.UUID | None, list[Any]]:
         """Loads the rows; their primary keys per tenant."""
-        if self.privileged and rows.solved:
+        if self.privileged and rows.solved and rows.pk is not None:
             await self.connection.copy_records_to_table(
                 rows.table.name, records=[rows.inserted(r) for r in rows.rows], columns=rows.columns)
             keys: dict[uuid.UUID | None, list[Any]] = {}
@@ -287,10 +307,9 @@ class _Loader:
                                       f"(LIKE {quote_ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
         await self.connection.copy_records_to_table(stage, records=[rows.inserted(r) for r in rows.rows],
                                                     columns=names)
-        pk = quote_ident(rows.pk)
         insert = (f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "
                   f"{_filter_sql(table, names, stage, self.schema.tenant_column)} "
-                  f"ON CONFLICT DO NOTHING RETURNING {pk}")
+                  f"ON CONFLICT DO NOTHING RETURNING {row_key_sql(table)}")
         keys: dict[uuid.UUID | None, list[Any]] = {}
         for tenant in dict.fromkeys(rows.tenants):
             await _set_tenant(self.connection, self.schema, tenant)
@@ -301,16 +320,18 @@ class _Loader:
 
     async def links(self, rows: TableRows, made: dict[str, TableRows]) -> None:
         """Keys into tables filled later: one UPDATE per key (per tenant without BYPASSRLS)."""
-        table = rows.table
+        table, pk = rows.table, rows.pk
+        if pk is None:
+            return  # nothing was linked: rows without a key column are not told apart
         for key in table.foreign_keys:
             column = next((c for c in key.columns if c in rows.links), None)
             if column is None:
                 continue
             pairs = self._loaded_pairs(rows, made[key.ref_table], column, key.ref_columns[key.columns.index(column)])
             sql = (f"UPDATE {quote_ident(table.name)} AS t SET {quote_ident(column)} = v.value "
-                   f"FROM unnest($1::{table.column(rows.pk).sql_type}[], $2::{table.column(column).sql_type}[]) "
+                   f"FROM unnest($1::{table.column(pk).sql_type}[], $2::{table.column(column).sql_type}[]) "
                    "AS v(id, value) "
-                   f"WHERE t.{quote_ident(rows.pk)} = v.id")
+                   f"WHERE t.{quote_ident(pk)} = v.id")
             for tenant in (None,) if self.privileged else tuple(dict.fromkeys(rows.tenants)):
                 chosen = [p for p in pairs if tenant is None or p[2] == tenant]
                 if not self.privileged:
@@ -319,8 +340,8 @@ class _Loader:
 
     def _loaded_pairs(self, rows: TableRows, parent: TableRows, column: str, target: str) -> list[tuple[Any, ...]]:
         """(key, value, tenant) of linked rows whose own row and parent row were both loaded."""
-        parents = {row[target]: row[parent.pk] for row in parent.rows}
-        tenants = {row[rows.pk]: tenant for row, tenant in zip(rows.rows, rows.tenants, strict=True)}
+        parents = {row[target]: row[parent.pk or target] for row in parent.rows}
+        tenants = {row[rows.pk or ""]: tenant for row, tenant in zip(rows.rows, rows.tenants, strict=True)}
         mine, theirs = self.loaded.get(rows.table.name, set()), self.loaded.get(parent.table.name, set())
         return [(key, value, tenants[key]) for key, value in rows.links[column]
                 if key in mine and parents.get(value) in theirs]

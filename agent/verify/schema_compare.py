@@ -11,7 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterTableType, SortByDir
+from pglast.enums import AlterTableType, SortByDir, SortByNulls
 from pglast.parser import ParseError
 
 from agent.catalog import Catalog
@@ -19,8 +19,9 @@ from agent.catalog import Table as CatalogTable
 from agent.catalog.model import Constraint
 from agent.catalog.model import Index as CatalogIndex
 from agent.schema.expressions import is_column_key
+from agent.schema.index_storage import definition_storage
 from agent.schema.literals import quote_ident
-from agent.schema.tables import UPDATED_AT_FUNCTION, Schema, Table
+from agent.schema.tables import UPDATED_AT_FUNCTION, Schema, SqlObject, Table
 from agent.sql.parsing import parse_sql
 from agent.verify.normal_form import normal_form
 from agent.verify.report import Finding
@@ -28,6 +29,7 @@ from agent.verify.report import Finding
 __all__ = ["catalog_facts", "compare_schema", "format_type", "schema_facts", "tables_given_columns"]
 
 Facts = dict[str, str]
+_NULLS = {SortByNulls.SORTBY_NULLS_FIRST: "FIRST", SortByNulls.SORTBY_NULLS_LAST: "LAST"}
 
 _TYPES = {
     "UUID": "uuid", "TEXT": "text", "SMALLINT": "smallint", "INTEGER": "integer", "BIGINT": "bigint",
@@ -68,8 +70,9 @@ def _table_facts(table: Table) -> Facts:
     name = table.name
     facts: Facts = {f"{name} / comment": table.comment or "-",
                     f"{name} / column order": ", ".join(table.column_names),
-                    f"{name} / primary key": ", ".join(table.primary_key.columns),
                     f"{name} / row level security": f"enabled={table.rls_enabled}, forced={table.rls_forced}"}
+    if table.primary_key:
+        facts[f"{name} / primary key"] = ", ".join(table.primary_key.columns)
     for column in table.columns:
         prefix = f"{name} / column {column.name}"
         facts[f"{prefix} / type"] = format_type(column.sql_type)
@@ -79,17 +82,18 @@ def _table_facts(table: Table) -> Facts:
         facts[f"{prefix} / identity"] = column.identity or "-"
     facts |= {f"{name} / unique {u.name}": ", ".join(u.columns)
               + (f", deferrable initially {u.deferrable}" if u.deferrable else "") for u in table.uniques}
-    facts |= {f"{name} / check {c.name}": _expression(c.expression) for c in table.checks}
+    facts |= {f"{name} / check {c.name}": _expression(c.expression) + _unvalidated(c.validated) for c in table.checks}
     for fk in table.foreign_keys:
         facts[f"{name} / foreign key {fk.name}"] = (
             f"({', '.join(fk.columns)}) -> {fk.ref_table} ({', '.join(fk.ref_columns)}) "
             f"on delete {_on_delete(fk.on_delete, fk.set_null_columns)}, on update {fk.on_update}"
-            + (f", deferrable initially {fk.deferrable}" if fk.deferrable else ""))
+            + (f", deferrable initially {fk.deferrable}" if fk.deferrable else "") + _unvalidated(fk.validated))
         facts[f"{name} / foreign key {fk.name} / comment"] = fk.comment or "-"
     for index in table.indexes:
         facts[f"{name} / index {index.name}"] = _index_fact(
             index.method, index.unique, index.keys, index.include, index.where,
-            tuple(_order(index.opclass_of(k), k in index.descending) for k in index.keys))
+            tuple(_order(index.opclass_of(k), k in index.descending, index.nulls_of(k)) for k in index.keys),
+            index.storage)
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
             policy.command, policy.permissive, policy.roles or ("PUBLIC",), policy.using, policy.with_check)
@@ -99,26 +103,36 @@ def _table_facts(table: Table) -> Facts:
 
 
 def _index_fact(method: str, unique: bool, keys: tuple[str, ...], include: tuple[str, ...],
-                where: str | None, opclasses: tuple[str | None, ...] = ()) -> str:
+                where: str | None, opclasses: tuple[str | None, ...] = (),
+                storage: tuple[tuple[str, str], ...] = ()) -> str:
     named = [_key(k) + (f" {c}" if c else "") for k, c in zip(keys, opclasses or (None,) * len(keys), strict=True)]
     shape = f"{'unique ' if unique else ''}{method} ({', '.join(named)})"
     if include:
         shape += f" include ({', '.join(include)})"
+    if storage:
+        shape += f" with ({', '.join(f'{name}={text}' for name, text in sorted(storage))})"
     return shape + (f" where {normal_form(where)}" if where else "")
 
 
 def _opclasses(index: CatalogIndex) -> tuple[str | None, ...]:
-    """The operator class of each key, as the index's definition names it (None: the default)."""
-    statement: Any = parse_sql(index.definition)[0].stmt
-    elements = list(statement.indexParams or ())[: len(index.keys)]
-    return tuple(_order(str(e.opclass[-1].sval) if e.opclass else None, e.ordering == SortByDir.SORTBY_DESC)
-                 for e in elements)
+    """The operator class and order of each key, as the index's definition names them (None: the default)."""
+    elements = list(_definition(index).indexParams or ())[: len(index.keys)]
+    return tuple(_order(str(e.opclass[-1].sval) if e.opclass else None, e.ordering == SortByDir.SORTBY_DESC,
+                        _NULLS.get(e.nulls_ordering)) for e in elements)
 
 
-def _order(opclass: str | None, descending: bool) -> str | None:
+def _definition(index: CatalogIndex) -> Any:
+    return parse_sql(index.definition)[0].stmt
+
+
+def _order(opclass: str | None, descending: bool, nulls: str | None = None) -> str | None:
     """A key's operator class and sort order, as the index fact shows them after the key."""
-    shown = " ".join(word for word in (opclass, "DESC" if descending else None) if word)
-    return shown or None
+    words = (opclass, "DESC" if descending else None, f"NULLS {nulls}" if nulls else None)
+    return " ".join(word for word in words if word) or None
+
+
+def _unvalidated(validated: bool) -> str:
+    return "" if validated else ", not validated"
 
 
 def _key(key: str) -> str:
@@ -145,7 +159,28 @@ def schema_facts(schema: Schema) -> Facts:
               for o in schema.sql_objects if o.kind == "trigger"}
     facts |= {f"{o.kind} {o.view}": "present" for o in schema.sql_objects if o.view}
     facts |= {f"extension {o.extension}": "present" for o in schema.sql_objects if o.extension}
+    for item in schema.sql_objects:
+        facts |= _object_facts(item)
     return facts
+
+
+def _object_facts(item: SqlObject) -> Facts:
+    """A sequence's owner, an object's comment, a materialized view's indexes by name."""
+    facts: Facts = {}
+    if item.sequence:
+        facts[f"sequence {item.sequence}"] = _owner(".".join(item.owned_by) if item.owned_by else None)
+    what = (f"function {item.defines}" if item.defines else f"{item.kind} {item.view}" if item.view
+            else f"sequence {item.sequence}" if item.sequence else None)
+    if what and item.comment is not None:
+        facts[f"{what} / comment"] = item.comment
+    for index in item.indexes:
+        statement: Any = parse_sql(index)[0].stmt
+        facts[f"{what} / index {statement.idxname}"] = "present"
+    return facts
+
+
+def _owner(column: str | None) -> str:
+    return f"owned by {column}" if column else "present"
 
 
 def _catalog_table_facts(table: CatalogTable) -> Facts:
@@ -165,7 +200,8 @@ def _catalog_table_facts(table: CatalogTable) -> Facts:
     for index in table.indexes:
         if index.constraint is None:
             facts[f"{name} / index {index.name}"] = _index_fact(
-                index.method, index.unique, index.keys, index.include, index.predicate, _opclasses(index))
+                index.method, index.unique, index.keys, index.include, index.predicate, _opclasses(index),
+                definition_storage(_definition(index)))
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
             policy.command, policy.permissive, policy.roles, policy.using, policy.with_check)
@@ -184,12 +220,14 @@ def _constraint_facts(table: str, constraint: object) -> Facts:
     if constraint.kind == "unique":
         return {f"{table} / unique {constraint.name}": columns + _deferrable(constraint)}
     if constraint.kind == "check":
-        return {f"{table} / check {constraint.name}": _expression(constraint.expression)}
+        return {f"{table} / check {constraint.name}": _expression(constraint.expression)
+                + _unvalidated(constraint.validated)}
     if constraint.kind == "foreign":
         key = f"{table} / foreign key {constraint.name}"
         return {key: (f"({columns}) -> {constraint.referenced_table} "
                       f"({', '.join(constraint.referenced_columns)}) on delete {constraint.on_delete}, "
-                      f"on update {constraint.on_update}" + _deferrable(constraint)),
+                      f"on update {constraint.on_update}" + _deferrable(constraint)
+                      + _unvalidated(constraint.validated)),
                 f"{key} / comment": constraint.comment or "-"}
     return {f"{table} / {constraint.kind} {constraint.name}": constraint.definition}
 
@@ -211,6 +249,14 @@ def catalog_facts(catalog: Catalog, ignore_tables: tuple[str, ...] = ("_backup_"
     facts |= {f"enum type {e.name}": ", ".join(e.labels) for e in catalog.enums}
     facts |= {f"extension {e.name}": "present" for e in catalog.extensions}
     facts |= {f"{'materialized view' if v.materialized else 'view'} {v.name}": "present" for v in catalog.views}
+    facts |= {f"function {f.name} / comment": f.comment for f in catalog.functions if f.comment is not None}
+    for view in catalog.views:
+        what = f"{'materialized view' if view.materialized else 'view'} {view.name}"
+        facts |= {f"{what} / comment": view.comment} if view.comment is not None else {}
+        facts |= {f"{what} / index {index.name}": "present" for index in view.indexes}
+    for sequence in catalog.sequences:
+        facts[f"sequence {sequence.name}"] = _owner(sequence.owned_by)
+        facts |= {f"sequence {sequence.name} / comment": sequence.comment} if sequence.comment is not None else {}
     return facts
 
 
@@ -224,7 +270,9 @@ def compare_schema(schema: Schema, catalog: Catalog, *, column_order: bool = Tru
     """
     promised, found = schema_facts(schema), catalog_facts(catalog)
     # views are the YAML's only as SQL objects: one a migration made by hand is the RLS step's to judge
-    found = {k: v for k, v in found.items() if not k.startswith(("view ", "materialized view ")) or k in promised}
+    # and a sequence only as one (a serial column's own is its default's)
+    found = {k: v for k, v in found.items()
+             if not k.startswith(("view ", "materialized view ", "sequence ")) or k in promised}
     if not column_order:
         promised, found = _without_order(promised), _without_order(found)
     elif columns_added_later:

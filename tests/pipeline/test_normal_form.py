@@ -18,12 +18,16 @@ SAME = [
     ("is_active = TRUE", "(is_active = true)"),
     ("'QUARANTINE'", "'QUARANTINE'::character varying"),
     ("code ~ '^[A-Z]+$'", "((code)::text ~ '^[A-Z]+$'::text)"),
+    # marquez's lineage_events.created_at: pglast writes AT TIME ZONE as pg_catalog.timezone()
+    ("CAST(pg_catalog.timezone('UTC', now()) AS timestamp with time zone)",
+     "(timezone('UTC'::text, now()))::timestamp with time zone"),
 ]
 DIFFERENT = [
     ("quantity >= 0", "(quantity > (0)::numeric)"),
     ("unit_of_measure IN ('EA', 'KG')", "((unit_of_measure)::text = ANY ((ARRAY['EA'::character varying])::text[]))"),
     ("tenant_id = CAST(NULLIF(current_setting('app.current_tenant_id', TRUE), '') AS uuid)",
      "(tenant_id = (current_setting('app.current_tenant_id'::text))::uuid)"),
+    ("myschema.timezone('UTC', now())", "timezone('UTC'::text, now())"),
 ]
 
 

@@ -25,12 +25,14 @@ from agent.schema.tables import Check, Column, ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.parallel import per_item
 from agent.verify.report import Finding
+from agent.verify.row_key import row_key_sql
 from agent.verify.rows import (
     attempt,
     clone,
     columns_in,
     free_columns,
     materialized,
+    referenced_values,
     unique_overrides,
     unused_value,
 )
@@ -135,7 +137,7 @@ async def _unique(case: _Case) -> list[Finding]:
     findings = []
     keys = _unique_keys(case.table)
     for name, columns, _ in keys:
-        if set(case.table.primary_key.columns) <= set(columns):
+        if case.table.primary_key and set(case.table.primary_key.columns) <= set(columns):
             continue  # (tenant, pk) for composite foreign keys: the primary key already makes it unique
         # Keys whose free columns (not the tenant, an enum or a boolean) all lie in this one cannot
         # be told apart from it: a copy that repeats it repeats them.
@@ -170,7 +172,7 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     implied = implied | _repeated(case.table, columns, {*filled, *second})
     found = [await case.expect("unique", twice({}), UNIQUE, implied, f"a duplicate of {name} ({shown})")]
     if case.table.tenant_scoped:
-        moved = _to_tenant(case, TENANT_B)
+        moved = await _to_tenant(case, TENANT_B)
         if tenant in columns and across:
             found.append(await case.expect("unique-per-tenant", twice(moved), UNIQUE, across, (
                 f"the same ({shown}) values in another tenant under {name}, also under global "
@@ -203,33 +205,25 @@ async def _new_key_value(case: _Case, column: Column) -> Any:
     return fresh_value(case.table, column)
 
 
-def _to_tenant(case: _Case, tenant: str) -> dict[str, Any]:
+async def _to_tenant(case: _Case, tenant: str) -> dict[str, Any]:
     """Changes that move a copied row into `tenant`, its same-tenant references included."""
     changes: dict[str, Any] = {case.schema.tenant_column: tenant}
     for position, key in enumerate(case.table.foreign_keys):
         if case.schema.tenant_column not in key.columns:
             continue  # a key to a shared table stays valid in any tenant
         # Each key its own parent row: a check such as `from_id <> to_id` holds for the copy too.
-        sample = case.context.sample
-        parent = sample.some_key(key.ref_table, uuid.UUID(tenant), position) if sample else None
-        for column in key.columns:
-            if column != case.schema.tenant_column:
-                changes[column] = None if parent is None else str(parent)
+        pointing = await _referenced_values(case, key, tenant, position)
+        changes |= pointing or {c: None for c in key.columns if c != case.schema.tenant_column}
     return changes
 
 
-async def _referenced_values(case: _Case, key: ForeignKey, tenant: str) -> dict[str, Any] | None:
+async def _referenced_values(case: _Case, key: ForeignKey, tenant: str, position: int = 0) -> dict[str, Any] | None:
     """The key's columns pointed at a real row of `tenant` in the referenced table."""
     parent = case.context.schema.table(key.ref_table)
-    row_key = case.context.sample.some_key(key.ref_table, uuid.UUID(tenant)) if case.context.sample else None
-    if parent is None or row_key is None:
+    row_key = case.context.sample.some_key(key.ref_table, uuid.UUID(tenant), position) if case.context.sample else None
+    if parent is None:
         return None
-    pk = quote_ident(parent.primary_key.columns[0])
-    row = await case.connection.fetchval(
-        f"SELECT to_jsonb(p) FROM {quote_ident(parent.name)} AS p WHERE {pk} = $1", row_key)
-    values = json.loads(row) if row else {}
-    return {c: values.get(r) for c, r in zip(key.columns, key.ref_columns, strict=True)
-            if c != case.schema.tenant_column}
+    return await referenced_values(case.connection, parent, key, row_key, case.schema.tenant_column)
 
 
 async def _foreign_key(case: _Case, key: ForeignKey) -> list[Finding]:
@@ -254,9 +248,8 @@ async def _table(context: VerifyContext, connection: asyncpg.Connection, table: 
     if case.key is None:
         return [Finding(check="constraints", table=table.name, passed=False,
                         message=f"{table.name}: no sample row to copy, the constraints could not be tried")]
-    pk = quote_ident(table.primary_key.columns[0])
     row = await connection.fetchval(
-        f"SELECT to_jsonb(t) FROM {quote_ident(table.name)} AS t WHERE {pk} = $1", case.key)
+        f"SELECT to_jsonb(t) FROM {quote_ident(table.name)} AS t WHERE {row_key_sql(table, 't')} = $1", case.key)
     case.source = json.loads(row) if row else {}
     findings = [await case.expect("valid-row", case.insert({}), None, set(), "a valid copy of a sample row")]
     findings += await _not_null(case)

@@ -16,7 +16,8 @@ from agent.schema.tables import ForeignKey, Schema, Table
 from agent.verify.context import TENANT_A, VerifyContext
 from agent.verify.parallel import per_item
 from agent.verify.report import Finding
-from agent.verify.rows import clone, unique_overrides
+from agent.verify.row_key import row_key_columns, row_key_sql
+from agent.verify.rows import clone, referenced_values, unique_overrides
 
 __all__ = ["run"]
 
@@ -36,23 +37,36 @@ async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, 
     if child.name == parent.name:
         changes.pop(column)
     new_parent = await clone(connection, parent, parent_key, await unique_overrides(connection, parent, tenant_column))
-    new_child = await clone(connection, child, child_key, {**changes, column: str(new_parent)})
+    pointing = await referenced_values(connection, parent, key, new_parent, tenant_column) or {}
+    new_child = await clone(connection, child, child_key, {**changes, **pointing})
+    before = await connection.fetchval(f"SELECT to_jsonb(t) FROM {quote_ident(child.name)} AS t "
+                                       f"WHERE {row_key_sql(child, 't')} = $1", new_child)
     try:
         await connection.execute(
-            f"DELETE FROM {quote_ident(parent.name)} WHERE {quote_ident(parent.primary_key.columns[0])} = $1",
-            new_parent)
+            f"DELETE FROM {quote_ident(parent.name)} AS t WHERE {row_key_sql(parent, 't')} = $1", new_parent)
     except asyncpg.IntegrityConstraintViolationError as error:
         if error.sqlstate in ("23503", "23001"):  # NO ACTION, RESTRICT
             return "refused"
         raise
-    row = await connection.fetchrow(
-        f"SELECT * FROM {quote_ident(child.name)} WHERE {quote_ident(child.primary_key.columns[0])} = $1",
-        new_child)
+    row = await _child_after(connection, child, key, (new_child, child_key), before)
     if row is None:
         return "deleted the child"
     if row[column] is None:
         return "nulled the reference" + ("" if tenant_column not in row or row[tenant_column] else " and the tenant")
     return f"left the reference as {row[column]}"
+
+
+async def _child_after(connection: asyncpg.Connection, child: Table, key: ForeignKey, keys: tuple[Any, Any],
+                       before: str | None) -> asyncpg.Record | None:
+    """The copied child row after its parent's delete (`keys`: the copy's and its source's). A table
+    without a key finds it by its other values, at a new place: SET NULL moves the row (its ctid),
+    the rest stays; the source row and the copy's old place are not it."""
+    if row_key_columns(child):
+        return await connection.fetchrow(f"SELECT * FROM {quote_ident(child.name)} AS t "
+                                         f"WHERE {row_key_sql(child, 't')} = $1", keys[0])
+    return await connection.fetchrow(
+        f"SELECT * FROM {quote_ident(child.name)} AS t WHERE to_jsonb(t) - $2::text[] = $1::jsonb - $2::text[] "
+        "AND t.ctid <> ALL($3::tid[]) LIMIT 1", before, list(key.columns), list(keys)) if before else None
 
 
 _EXPECTED = {

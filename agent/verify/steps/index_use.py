@@ -20,6 +20,7 @@ from agent.schema.literals import quote_ident
 from agent.schema.tables import Index, Table
 from agent.verify.context import VerifyContext
 from agent.verify.report import Finding
+from agent.verify.row_key import row_key_sql
 
 __all__ = ["plan_lines", "probe_sql", "run"]
 
@@ -60,7 +61,7 @@ async def _first(connection: asyncpg.Connection, table: Table, index: Index, key
     where = f" AND ({index.where})" if index.where else ""
     return await connection.fetchrow(
         f"SELECT {', '.join(f'{k}::text' for k in keys)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
-        f"ORDER BY {quote_ident(table.primary_key.columns[0])} LIMIT 1")
+        f"ORDER BY {row_key_sql(table)} LIMIT 1")
 
 
 def probe_sql(table: Table, index: Index, typed: bool = True, nulls: frozenset[str] = frozenset()) -> str:

@@ -23,6 +23,7 @@ from agent.sql.migration_file import BACKUP_PREFIX
 from agent.verify.context import TENANT_A, TENANT_B, VerifyContext
 from agent.verify.parallel import per_item
 from agent.verify.report import Finding
+from agent.verify.row_key import row_key_literal, row_key_sql
 from agent.verify.rows import unique_overrides
 from agent.verify.scratch import PROBE_OWNER
 
@@ -37,7 +38,7 @@ class _Probe:
         self.connection = connection
         self.name = quote_ident(table.name)
         self.tenant = quote_ident(context.schema.tenant_column)
-        self.pk = quote_ident(table.primary_key.columns[0])
+        self.pk = row_key_sql(table)
         self.setting = quote_literal(context.schema.tenant_setting)
         self.role = quote_ident(context.schema.app_role)
         self.findings: list[Finding] = []
@@ -85,11 +86,13 @@ class _Probe:
 
 
 async def _source_row(probe: _Probe, key: Any) -> dict[str, Any]:
-    row = await probe.connection.fetchval(f"SELECT to_jsonb(t) FROM {probe.name} AS t WHERE {probe.pk} = $1", key)
+    row = await probe.connection.fetchval(
+        f"SELECT to_jsonb(t) FROM {probe.name} AS t WHERE {row_key_sql(probe.table, 't')} = $1", key)
     return dict(json.loads(row)) if row else {}
 
 
-async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str, who: str) -> None:
+async def _tenant_a(probe: _Probe, keys: tuple[Any, Any], source: dict[str, Any], role: str, who: str) -> None:
+    a_key, b_key = keys
     own = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.tenant} = {quote_literal(TENANT_A)}"))
     other = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.tenant} <> {quote_literal(TENANT_A)}"))
     probe.note("rls-visibility", isinstance(other, int) and other == 0 and isinstance(own, int) and own > 0,
@@ -97,7 +100,7 @@ async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str
                + ("" if other == 0 else probe.widening() or " (RLS is not isolating tenants)"))
     if who != "the application role":
         return
-    by_id = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.pk} = {quote_literal(str(b_key))}"))
+    by_id = await probe.as_role(role, TENANT_A, lambda: probe.count(f"{probe.pk} = {row_key_literal(b_key)}"))
     probe.note("rls-by-id", by_id == 0, f"selecting tenant B's row by its id as tenant A returned {by_id} rows"
                + ("" if by_id == 0 else probe.widening()))
     row_b = await probe.row_for(source, TENANT_B)
@@ -105,7 +108,7 @@ async def _tenant_a(probe: _Probe, b_key: Any, source: dict[str, Any], role: str
     _refused(probe, "rls-insert", inserted, "inserting a row for tenant B while tenant A is set")
     moved = await probe.as_role(role, TENANT_A, lambda: probe.connection.execute(
         f"UPDATE {probe.name} SET {probe.tenant} = {quote_literal(TENANT_B)} "
-        f"WHERE {probe.pk} = {quote_literal(str(source[probe.table.primary_key.columns[0]]))}"))
+        f"WHERE {probe.pk} = {row_key_literal(a_key)}"))
     if moved == "UPDATE 0":  # a restrictive policy hides the row from the role: nothing can move
         probe.note("rls-update", True, "moving tenant A's row to tenant B changed nothing (the row is not "
                    "visible to the role)")
@@ -189,7 +192,7 @@ async def _table(context: VerifyContext, connection: asyncpg.Connection, table: 
     if a_key is None or b_key is None:
         return [Finding(check="rls", table=table.name, passed=False, message="no sample rows for two tenants")]
     source = await _source_row(probe, a_key)
-    await _tenant_a(probe, b_key, source, probe.role, "the application role")
+    await _tenant_a(probe, (a_key, b_key), source, probe.role, "the application role")
     await _no_tenant(probe, source)
     await _owner(probe, b_key, source)
     return (probe.findings + _policies_state_their_checks(context.catalog, table)
