@@ -20,7 +20,7 @@ from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import record_applied
 from agent.migrate.baseline import Baseline, BaselineError, baseline
 from agent.migrate.discovery import Folder, LayoutError, MigrationFile, read_folder
-from agent.migrate.export import FORMATS, export_files
+from agent.migrate.export import FORMATS, ExportError, export_files
 from agent.migrate.files import MigrationFileError, write_files
 from agent.migrate.runner import Runner, RunnerError, RunSettings, Status
 from agent.migrate.snapshot import SNAPSHOT_FILE, read_snapshot
@@ -306,6 +306,6 @@ def export_command(layout: str, output: Path, directory: Path) -> None:
     """Write the migrations in golang-migrate, dbmate or flyway layout, to keep an existing runner."""
     try:
         written = write_files(output, export_files(_files(directory), layout))
-    except MigrationFileError as error:
+    except (MigrationFileError, ExportError) as error:
         fail(ExitCode.BAD_INPUT, str(error))
     out.print(f"Wrote {len(written)} file(s) to {output} in {layout} layout.", markup=False)

@@ -326,3 +326,12 @@ async def test_real_folders_apply_in_their_tools_order(name: str, to: str | None
     down = await _invoke("migrate", "down", "--confirm", "--database-url", fresh_database_url, "--dir", str(folder))
     has_down = read_folder(folder).files[count - 1].down_sql is not None
     assert down.exit_code == (0 if has_down else ExitCode.FINDINGS), down.output[-2000:]
+
+
+def test_export_refuses_a_layout_it_cannot_convert(tmp_path: Path) -> None:
+    goose = next(c for c in CASES if c.layout == "goose")
+    folder = _write(tmp_path / "goose", goose.files)
+    refused = CliRunner().invoke(app, ["export", "--format", "golang-migrate", "-o", str(tmp_path / "out"),
+                                       "--dir", str(folder)])
+    assert refused.exit_code == ExitCode.BAD_INPUT
+    assert "this one is in goose layout" in refused.output and not (tmp_path / "out").exists()
