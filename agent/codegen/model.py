@@ -145,10 +145,13 @@ def relations(schema: Schema) -> list[Relation]:
 
 def row_identity(table: Table) -> tuple[str, ...]:
     """The columns an ORM identifies rows by: the primary key; for a table without one (an adopted
-    database may have such), its first unique key, else every column. The ORMs need one."""
+    database may have such), its first unique key, else its required columns, else every column.
+    The ORMs need one."""
     if table.primary_key:
         return table.primary_key.columns
-    return table.uniques[0].columns if table.uniques else table.column_names
+    if table.uniques:
+        return table.uniques[0].columns
+    return tuple(c.name for c in table.columns if c.not_null) or table.column_names
 
 
 def _relation(schema: Schema, child: Table, parent: Table, key: ForeignKey) -> Relation:

@@ -21,11 +21,10 @@ from agent.codegen.model import (
     base_type,
     element_sql_type,
     header,
-    relations,
     sorted_tables,
     type_arguments,
 )
-from agent.codegen.names import check_class_members, field_name, field_note
+from agent.codegen.names import check_class_members, field_name, field_note, named_relations
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Column, Index, Schema, Table
 
@@ -59,7 +58,7 @@ export default defineConfig({
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
-    found = relations(schema)
+    found = named_relations(schema)
     blocks = [_preamble(options.compat)] + [_model(schema, t, found) for t in sorted_tables(schema)]
     blocks += [_enum(e.name, e.values) for e in schema.enums if _PRISMA_NAME.match(e.name)
                and all(_PRISMA_NAME.match(v) for v in e.values)]
@@ -205,7 +204,8 @@ def _relation_field(relation: Relation) -> list[str]:
 
 def _back_field(relation: Relation) -> list[str]:
     kind = relation.child.entity + ("?" if relation.unique else "[]")
-    return [relation.back_field, kind, f"@relation({_quote(relation.key.name)})"]
+    ignored = [] if _identifiable(relation.child) else ["@ignore"]
+    return [relation.back_field, kind, f"@relation({_quote(relation.key.name)})", *ignored]
 
 
 def _block_attributes(table: Table) -> list[str]:
@@ -214,8 +214,19 @@ def _block_attributes(table: Table) -> list[str]:
         lines.append(f'@@id([{_fields(table, table.primary_key.columns)}], map: "{table.primary_key.name}")')
     lines += [f'@@unique([{_fields(table, u.columns)}], map: "{u.name}")' for u in table.uniques]
     lines += [_index(table, i) for i in table.indexes]
+    if not _identifiable(table):
+        lines += ["// no primary key and no unique key of required columns: Prisma cannot tell rows apart",
+                  "@@ignore"]
     lines.append(f'@@map("{table.name}")')
     return lines
+
+
+def _identifiable(table: Table) -> bool:
+    """Prisma needs a key or a unique key of required columns to tell rows apart."""
+    names = set(table.column_names)
+    keys = [u.columns for u in table.uniques]
+    keys += [i.keys for i in table.indexes if i.unique and not i.where and not i.include and set(i.keys) <= names]
+    return table.primary_key is not None or any(all(table.column(c).not_null for c in key) for key in keys)
 
 
 def _fields(table: Table, columns: tuple[str, ...]) -> str:

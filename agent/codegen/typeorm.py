@@ -20,12 +20,11 @@ from agent.codegen.model import (
     enum_values,
     header,
     native_enum,
-    relations,
     row_identity,
     sorted_tables,
     type_arguments,
 )
-from agent.codegen.names import check_class_members, field_name, field_note, module_name
+from agent.codegen.names import check_class_members, field_name, field_note, module_name, named_relations
 from agent.codegen.typescript import JSON_VALUE, enum_declaration, ts_type
 from agent.schema.tables import Column, Index, Schema, Table
 
@@ -55,7 +54,7 @@ def _q(text: str) -> str:
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
-    found = relations(schema)
+    found = named_relations(schema)
     files = {_file(t): _module(t, found, options) for t in sorted_tables(schema)}
     files["json-value.ts"] = f"{header('//')}\n\n{JSON_VALUE}"
     if options.decimal == "number":
@@ -142,7 +141,7 @@ def _index_note(index: Index) -> str:
 def _column(table: Table, column: Column, options: CodegenOptions) -> str:
     primary = column.name in row_identity(table)
     settings = [f"name: {_q(column.name)}", *_column_type(column)]
-    if not column.not_null:
+    if not column.not_null and not primary:  # a primary column of a table without a key: TypeORM says no nullable
         settings.append("nullable: true")
     if column.default is not None:
         settings.append(f"default: () => {_q(column.default)}")
