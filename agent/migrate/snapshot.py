@@ -14,8 +14,7 @@ from pydantic import ValidationError
 from agent.schema.allowed_calls import project_names
 from agent.schema.columns import serial_default
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
-from agent.schema.model import SqlObjectSpec
-from agent.schema.sql_objects import SqlObjectError, sql_object
+from agent.schema.sql_objects import SqlObjectError, spec_of, sql_object
 from agent.schema.tables import Schema
 
 __all__ = ["SNAPSHOT_FILE", "SnapshotError", "read_snapshot", "snapshot_text"]
@@ -46,7 +45,7 @@ def _problems(schema: Schema) -> Iterator[tuple[str, str]]:
     the YAML (with the snapshot's own functions callable)."""
     for item in schema.sql_objects:
         try:
-            parsed = sql_object(SqlObjectSpec(name=item.name, create=item.create, drop=item.drop))
+            parsed = sql_object(spec_of(item))
         except SqlObjectError as error:
             yield f"SQL object {item.name}:", str(error)
             continue
@@ -57,7 +56,8 @@ def _problems(schema: Schema) -> Iterator[tuple[str, str]]:
             if column.serial and column.default != serial_default(table.name, column.name):
                 yield (f"table {table.name}, column {column.name}:",
                        "holds a serial default that is not nextval of the column's own sequence")
-    with project_names((o.defines for o in schema.sql_objects if o.defines), (e.name for e in schema.enums)):
+    with project_names((o.defines for o in schema.sql_objects if o.defines), (e.name for e in schema.enums),
+                       (o.sequence for o in schema.sql_objects if o.sequence)):
         for where, text, kind in _expressions(schema):
             try:
                 parse_expression(text, kind)

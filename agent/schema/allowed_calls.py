@@ -36,8 +36,9 @@ from typing import Any
 
 from pglast import ast
 from pglast.enums import A_Expr_Kind
-from pglast.visitors import Visitor
+from pglast.visitors import Skip, Visitor
 
+from agent.schema.literals import quote_ident
 from agent.schema.names import custom_setting_problem
 from agent.sql import builtin_catalog
 
@@ -46,20 +47,22 @@ __all__ = ["ALLOWED_SUMMARY", "STABLE_ALLOWED", "VOLATILE_ALLOWED", "call_proble
 
 _PROJECT_FUNCTIONS: ContextVar[frozenset[str]] = ContextVar("project_functions", default=frozenset())
 _PROJECT_TYPES: ContextVar[frozenset[str]] = ContextVar("project_types", default=frozenset())
+_PROJECT_SEQUENCES: ContextVar[frozenset[str]] = ContextVar("project_sequences", default=frozenset())
 
 
 @contextmanager
-def project_names(functions: Iterable[str], types: Iterable[str] = ()) -> Iterator[None]:
-    """While a project's schema is read: the functions its own `sql_objects` define are callable
-    and its native enum types may be named in casts, unqualified, besides the builtins (the
-    project wrote them; they run from local files only)."""
-    function_token = _PROJECT_FUNCTIONS.set(frozenset(functions))
-    type_token = _PROJECT_TYPES.set(frozenset(types))
+def project_names(functions: Iterable[str], types: Iterable[str] = (), sequences: Iterable[str] = ()) -> Iterator[None]:
+    """While a project's schema is read: the functions its own `sql_objects` define are callable,
+    its native enum types may be named in casts, unqualified, besides the builtins, and nextval()
+    may advance its own sequences (the project wrote them; they run from local files only)."""
+    tokens = ((_PROJECT_FUNCTIONS, _PROJECT_FUNCTIONS.set(frozenset(functions))),
+              (_PROJECT_TYPES, _PROJECT_TYPES.set(frozenset(types))),
+              (_PROJECT_SEQUENCES, _PROJECT_SEQUENCES.set(frozenset(sequences))))
     try:
         yield
     finally:
-        _PROJECT_FUNCTIONS.reset(function_token)
-        _PROJECT_TYPES.reset(type_token)
+        for variable, token in tokens:
+            variable.reset(token)
 
 ALLOWED_SUMMARY = (
     "expressions may call only PostgreSQL's builtin functions that compute a value from their "
@@ -112,7 +115,8 @@ _REFUSED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"dblink\w*|postgres_fdw\w*", "connects to other servers"),
     (r"set_config", "changes settings"),
     (r"pg_notify", "sends notifications"),
-    (r"nextval|setval|currval|lastval", "reads or advances a sequence; the schema language has none"),
+    (r"nextval|setval|currval|lastval", "reads or advances a sequence (a default may call nextval() of a "
+                                        "sequence the project's sql_objects make, and nothing else)"),
     (r"txid_\w+|pg_current_xact_id\w*|pg_current_snapshot", "assigns or reads transaction ids"),
     (r"xml\w*|xpath\w*", "parses XML; the schema language has no xml type"),
     (r"has_\w+_privilege|pg_has_role|\w+_description|to_reg\w+|format_type|version"
@@ -179,10 +183,29 @@ class _Refused(Exception):
     pass
 
 
+def _own_sequence(node: Any) -> bool:
+    """`nextval('<sequence>'::regclass)` (the cast optional) of a sequence the project's
+    `sql_objects` make, named as regclass prints it: the default PostgreSQL shows for it."""
+    arguments = tuple(node.args or ())
+    if [str(p.sval) for p in node.funcname] not in (["nextval"], ["pg_catalog", "nextval"]) or len(arguments) != 1:
+        return False
+    argument: Any = arguments[0]
+    if isinstance(argument, ast.TypeCast):
+        cast: Any = argument.typeName
+        if [str(p.sval) for p in cast.names] not in (["regclass"], ["pg_catalog", "regclass"]):
+            return False
+        argument = argument.arg
+    value = argument.val if isinstance(argument, ast.A_Const) else None
+    return isinstance(value, ast.String) and any(
+        str(value.sval) == quote_ident(name) for name in _PROJECT_SEQUENCES.get())
+
+
 class _CallChecker(Visitor):
-    def visit_FuncCall(self, ancestors: object, node: Any) -> None:
+    def visit_FuncCall(self, ancestors: object, node: Any) -> Any:
         if len(node.funcname) == 1 and str(node.funcname[0].sval) in _PROJECT_FUNCTIONS.get():
-            return
+            return None
+        if _own_sequence(node):
+            return Skip  # the regclass cast names the sequence, not a catalog lookup of the user's choosing
         name = _builtin_name(node.funcname, "function")
         problem = call_problem(name, tuple(node.args or ()))
         if problem:

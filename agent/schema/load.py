@@ -62,13 +62,16 @@ def load_schema_sources(
     errors: list[Diagnostic] = []
     documents = _read_documents(sources, errors)
     recovery = Recovery(unavailable={table_of_file(name) for name in sources if name not in documents})
-    project = _project(documents.pop(PROJECT_FILE, None), errors, project_defaults or {})
+    project_document = documents.pop(PROJECT_FILE, None)
+    project = _project(project_document, errors, project_defaults or {})
     entities = _entities(documents, errors, recovery)
     if not entities and not errors:
         errors.append(Diagnostic(Location("(schemas)", 1, 1), (), "no entity files found"))
     if errors:
         raise SchemaError([*errors, *_resolution_errors(project, entities, recovery, errors)])
     schema, diagnostics = resolve(project, entities)
+    if project_document is not None:
+        diagnostics += _owner_problems(project_document, project, schema)
     problems = [d for d in diagnostics if not d.warning]
     if problems:
         raise SchemaError(diagnostics)
@@ -119,6 +122,22 @@ def _check_sql_objects(document: SourceDocument, project: Project, errors: list[
             sql_object(spec)
         except SqlObjectError as error:
             errors.append(document.diagnostic((*where, error.key), str(error)))
+
+
+def _owner_problems(document: SourceDocument, project: Project, schema: Schema) -> list[Diagnostic]:
+    """A sequence's `owned_by` names a column of the schema: OWNED BY runs after the tables."""
+    columns = {t.name: t.column_names for t in schema.tables}
+    found = []
+    for i, spec in enumerate(project.sql_objects):
+        owner = spec.owned_by
+        where: KeyPath = ("project", "sql_objects", i, "owned_by")
+        if owner is not None and owner.table not in columns:
+            found.append(document.diagnostic((*where, "table"), f"no table {owner.table!r} in the schema"
+                                             + did_you_mean(owner.table, columns)))
+        elif owner is not None and owner.column not in columns[owner.table]:
+            found.append(document.diagnostic((*where, "column"), f"table {owner.table} has no column "
+                                             f"{owner.column!r}" + did_you_mean(owner.column, columns[owner.table])))
+    return found
 
 
 def _check_project_defaults(document: SourceDocument, data: object, defaults: Mapping[str, Any],

@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from pglast import ast, parser
-from pglast.enums import ObjectType
+from pglast.enums import DefElemAction, ObjectType
 from pglast.stream import RawStream
 
-from agent.schema.model import SqlObjectSpec
+from agent.schema.model import SequenceOwner, SqlObjectSpec
 from agent.schema.tables import SqlObject
 from agent.sql.parsing import parse_sql
 
-__all__ = ["SqlObjectError", "sql_object"]
+__all__ = ["SqlObjectError", "spec_of", "sql_object"]
 
 _KINDS: dict[type, tuple[str, ObjectType]] = {
     ast.CreateFunctionStmt: ("function", ObjectType.OBJECT_FUNCTION),
@@ -67,13 +67,72 @@ def sql_object(spec: SqlObjectSpec) -> SqlObject:
     drop = _one(spec.drop, "drop")
     if not isinstance(drop, ast.DropStmt) or drop.removeType != drop_type:
         raise SqlObjectError("drop", f"must be the DROP of a {kind}")
-    facts = _trigger_facts(create) if kind == "trigger" else {}
-    if kind in ("view", "materialized view"):
-        facts = {"view": str((create.view if kind == "view" else create.into.rel).relname)}
-    if kind == "extension":
-        facts = {"extension": str(create.extname)}
+    facts = _facts(kind, create)
+    indexes = _indexes(spec.indexes, kind, facts.get("view"))
+    comment = [] if spec.comment is None else [_comment(drop, spec.comment)]
     return SqlObject(name=spec.name, kind=kind, create=RawStream()(create), drop=RawStream()(drop),
-                     defines=_function_name(create) if kind == "function" else None, **facts)
+                     defines=_function_name(create) if kind == "function" else None, comment=spec.comment,
+                     indexes=indexes, then=(*indexes, *comment), **_owner(spec.owned_by, kind, create), **facts)
+
+
+def spec_of(item: SqlObject) -> SqlObjectSpec:
+    """The spec `item` was parsed from (its statements rendered): parsing it gives `item` again."""
+    owner = None if item.owned_by is None else SequenceOwner(table=item.owned_by[0], column=item.owned_by[1])
+    return SqlObjectSpec(name=item.name, create=item.create, drop=item.drop, comment=item.comment,
+                         indexes=list(item.indexes), owned_by=owner)
+
+
+def _facts(kind: str, create: Any) -> dict[str, Any]:
+    if kind == "trigger":
+        return _trigger_facts(create)
+    if kind in ("view", "materialized view"):
+        return {"view": str((create.view if kind == "view" else create.into.rel).relname)}
+    if kind == "extension":
+        return {"extension": str(create.extname)}
+    if kind == "sequence":
+        if any(option.defname == "owned_by" for option in create.options or ()):
+            raise SqlObjectError("create", "OWNED BY needs its table, which is made after the sequence: "
+                                 "write `owned_by: {table: ..., column: ...}` instead")
+        return {"sequence": str(create.sequence.relname)}
+    return {}
+
+
+def _comment(drop: Any, text: str) -> str:
+    """COMMENT ON the one object the drop statement names, built from its parse tree."""
+    if len(drop.objects) != 1:
+        raise SqlObjectError("comment", "needs a drop statement naming one object")
+    return str(RawStream()(ast.CommentStmt(objtype=drop.removeType, object=drop.objects[0], comment=text)))
+
+
+def _indexes(texts: list[str], kind: str, view: str | None) -> tuple[str, ...]:
+    if texts and kind != "materialized view":
+        raise SqlObjectError("indexes", f"only a materialized view has indexes here, not a {kind}")
+    return tuple(_index(text, view) for text in texts)
+
+
+def _index(text: str, view: str | None) -> str:
+    statement = _one(text, "indexes")
+    if not isinstance(statement, ast.IndexStmt):
+        raise SqlObjectError("indexes", f"must hold CREATE INDEX statements, not a {type(statement).__name__}")
+    relation: Any = statement.relation
+    if relation.relname != view:
+        raise SqlObjectError("indexes", f"index {statement.idxname} is on {relation.relname}, "
+                             f"not on the materialized view {view}")
+    if not statement.idxname or statement.concurrent:
+        raise SqlObjectError("indexes", "each index needs a name, and is made with its view (not CONCURRENTLY)")
+    return str(RawStream()(statement))
+
+
+def _owner(owner: SequenceOwner | None, kind: str, create: Any) -> dict[str, Any]:
+    if owner is None:
+        return {}
+    if kind != "sequence":
+        raise SqlObjectError("owned_by", f"only a sequence is owned by a column, not a {kind}")
+    column = (ast.String(sval=owner.table), ast.String(sval=owner.column))
+    own, none = (str(RawStream()(ast.AlterSeqStmt(sequence=create.sequence, options=(
+        ast.DefElem(defname="owned_by", arg=arg, defaction=DefElemAction.DEFELEM_UNSPEC),))))
+                 for arg in (column, (ast.String(sval="none"),)))
+    return {"owned_by": (owner.table, owner.column), "own": (own, none)}
 
 
 def _function_name(statement: Any) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.plan import enum_operations as enum
-from agent.plan.object_operations import CreateSqlObject, DropSqlObject
+from agent.plan.object_operations import CreateSqlObject, DisownSequence, DropSqlObject, OwnSequence
 from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
@@ -64,7 +64,17 @@ def _recreate(op: enum.RecreateEnumType) -> str:
 
 
 def _create_object(op: CreateSqlObject) -> str:
-    return f"{op.sql_object.create};"
+    return "\n".join(f"{statement};" for statement in (op.sql_object.create, *op.sql_object.then))
+
+
+def _own_sequence(op: OwnSequence) -> str:
+    assert op.sql_object.own is not None
+    return f"{op.sql_object.own[0]};"
+
+
+def _disown_sequence(op: DisownSequence) -> str:
+    assert op.sql_object.own is not None
+    return f"{op.sql_object.own[1]};"
 
 
 def _drop_object(op: DropSqlObject) -> str:
@@ -74,6 +84,8 @@ def _drop_object(op: DropSqlObject) -> str:
 TYPE_AND_OBJECT_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
     CreateSqlObject: _create_object,
     DropSqlObject: _drop_object,
+    OwnSequence: _own_sequence,
+    DisownSequence: _disown_sequence,
     enum.CreateEnumType: _create,
     enum.DropEnumType: _drop,
     enum.AddEnumValue: _add_value,

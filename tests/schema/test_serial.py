@@ -52,7 +52,16 @@ async def test_applied_compared_and_imported_back(db: asyncpg.Connection) -> Non
     assert load_schema_sources(imported.texts).schema.table("Team") == loaded.schema.table("Team")
 
 
-async def test_a_sequence_with_settings_of_its_own_is_a_loss(db: asyncpg.Connection) -> None:
+async def test_a_sequence_with_settings_of_its_own_is_an_sql_object(db: asyncpg.Connection) -> None:
+    """Not `serial: true` (which would make the sequence again, with SERIAL's settings): the
+    sequence is carried with its own settings, owned by the column, and the column's default
+    advances it."""
     await db.execute('CREATE TABLE "Team" (id serial PRIMARY KEY); ALTER SEQUENCE "Team_id_seq" INCREMENT BY 10')
     imported = import_texts(await read_catalog(db))
-    assert any("sequence Team_id_seq is not described" in str(p) for p in imported.errors)
+    assert imported.errors == []
+    assert "serial" not in imported.texts["team.yaml"]
+    schema = load_schema_sources(imported.texts).schema
+    team = schema.table("Team")
+    assert team is not None and team.column("id").default == """nextval(CAST('"Team_id_seq"' AS regclass))"""
+    (sequence,) = schema.sql_objects
+    assert "INCREMENT BY 10" in sequence.create and sequence.owned_by == ("Team", "id")

@@ -10,13 +10,13 @@ import asyncpg
 import pytest
 
 from agent.bus.messages import Job, JobRejected
-from agent.catalog import compare, read_catalog
+from agent.catalog import Catalog, compare, read_catalog
 from agent.config import load_settings
 from agent.importing import import_texts
-from agent.jobs.generate import generate_migrations
+from agent.jobs.generate import GenerateOutcome, generate_migrations
 from agent.jobs.handlers import JobContext, run_job
 from agent.migrate.snapshot import SNAPSHOT_FILE, snapshot_text
-from agent.schema import SchemaError, load_schema_sources
+from agent.schema import LoadedSchema, SchemaError, load_schema_sources
 from agent.verify.apply import without_backups
 from agent.verify.schema_compare import compare_schema
 from tests.generate.helpers import generate
@@ -83,13 +83,21 @@ def test_a_default_may_call_only_the_projects_own_functions() -> None:
         load_schema_sources({"notes.yaml": NOTES})
 
 
-async def test_up_matches_down_restores_and_import_carries_them(db: asyncpg.Connection) -> None:
-    loaded = load_schema_sources(FILES)
+async def applied(db: asyncpg.Connection,
+                  files: dict[str, str]) -> tuple[LoadedSchema, GenerateOutcome, Catalog, Catalog]:
+    """(the files loaded, their migrations, the catalog before and after up): after holds exactly
+    what the YAML promises."""
+    loaded = load_schema_sources(files)
     outcome = generate(loaded)
     before = await read_catalog(db)
     await apply_up(db, outcome)
     catalog = await read_catalog(db)
     assert [f.message for f in compare_schema(loaded.schema, catalog) if not f.passed] == []
+    return loaded, outcome, before, catalog
+
+
+async def test_up_matches_down_restores_and_import_carries_them(db: asyncpg.Connection) -> None:
+    loaded, outcome, before, catalog = await applied(db, FILES)
     without_view = catalog.model_copy(update={"views": ()})
     assert [f.message for f in compare_schema(loaded.schema, without_view) if not f.passed] == [
         "missing view long_notes: the YAML promises present"]
