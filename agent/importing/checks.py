@@ -35,13 +35,13 @@ def add_checks(work: TableImport) -> None:
         if constraint.kind != "check" or constraint.expression is None:
             continue
         _flags(work, constraint)
-        if not _as_property(work, constraint):
+        if not constraint.validated:  # a property's checks are made valid with the table
+            work.constraints.append(_table_check(work, constraint.name, constraint.expression) | {"validated": False})
+        elif not _as_property(work, constraint):
             work.constraints.append(_table_check(work, constraint.name, constraint.expression))
 
 
 def _flags(work: TableImport, constraint: Constraint) -> None:
-    if not constraint.validated:
-        work.lost(f"check {constraint.name} is NOT VALID; the YAML creates it validated")
     if not constraint.enforced:
         work.lost(f"check {constraint.name} is NOT ENFORCED; the YAML creates it enforced")
     if constraint.comment is not None:

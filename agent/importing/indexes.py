@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pglast import ast
-from pglast.enums import SortByDir
+from pglast.enums import SortByDir, SortByNulls
 
 from agent.catalog.model import Index
 from agent.importing.context import TableImport
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
+from agent.schema.index_storage import definition_storage, yaml_storage_value
 from agent.schema.resolve_indexes import index_name
 from agent.sql.parsing import parse_sql
 
 __all__ = ["add_indexes"]
 
 _METHODS = frozenset({"btree", "gin", "gist", "brin", "hash"})
+_NULLS = {SortByNulls.SORTBY_NULLS_FIRST: "first", SortByNulls.SORTBY_NULLS_LAST: "last"}
 
 
 def add_indexes(work: TableImport) -> None:
@@ -27,10 +28,6 @@ def add_indexes(work: TableImport) -> None:
             continue
         if index.method not in _METHODS:
             work.lost(f"index {index.name} uses {index.method}, which the YAML cannot say; it is left out")
-            continue
-        if _expression_opclass(index):
-            work.lost(f"index {index.name} gives an expression an operator class, which the YAML cannot say; "
-                      f"it is left out ({index.definition})")
             continue
         _flags(work, index)
         if _is_automatic(work, index, automatic):
@@ -49,9 +46,8 @@ def _automatic_targets(work: TableImport) -> set[tuple[str, ...]]:
 
 
 def _is_automatic(work: TableImport, index: Index, targets: set[tuple[str, ...]]) -> bool:
-    return (index.method == "btree" and not index.unique and index.predicate is None and not _opclasses(index)
-            and not _descending(index)
-            and not index.include and index.keys in targets
+    return (index.method == "btree" and not index.unique and index.predicate is None
+            and not _has_extras(_statement(index)) and not index.include and index.keys in targets
             and index.name == index_name(work.name, index.keys))
 
 
@@ -72,41 +68,44 @@ def _flags(work: TableImport, index: Index) -> None:
 
 
 def _definition_extras(work: TableImport, index: Index) -> None:
-    """Operator classes, sort order, collations, storage parameters, tablespaces."""
-    statement: Any = parse_sql(index.definition)[0].stmt
+    """Collations, operator class parameters and tablespaces, which the YAML does not say."""
+    statement = _statement(index)
     elements = [*(statement.indexParams or ()), *(statement.indexIncludingParams or ())]
-    if any(_element_extras(e) for e in elements):
-        work.lost(f"index {index.name} has a sort order, collation or operator class parameters the YAML "
-                  f"cannot say ({index.definition})")
-    if statement.options or statement.tableSpace:
-        work.lost(f"index {index.name} has storage parameters or a tablespace the YAML cannot say")
+    if any(e.collation or e.opclassopts or e.ordering == SortByDir.SORTBY_ASC for e in elements):
+        work.lost(f"index {index.name} has a collation or operator class parameters the YAML cannot say "
+                  f"({index.definition})")
+    if statement.tableSpace:
+        work.lost(f"index {index.name} is in tablespace {statement.tableSpace}, which the YAML cannot say")
 
 
-def _element_extras(element: ast.IndexElem) -> bool:
-    descending = element.ordering == SortByDir.SORTBY_DESC
-    return bool(element.collation or element.nulls_ordering or element.opclassopts
-                or (element.ordering and not descending) or (descending and not element.name))
+def _statement(index: Index) -> Any:
+    return parse_sql(index.definition)[0].stmt
 
 
-def _expression_opclass(index: Index) -> bool:
-    """Written without it, the index may not build at all (gin on text has no default class)."""
-    statement: Any = parse_sql(index.definition)[0].stmt
-    return any(e.opclass and not e.name for e in statement.indexParams or ())
+def _has_extras(statement: Any) -> bool:
+    """An operator class, DESC, NULLS FIRST/LAST or a storage parameter: more than a plain index."""
+    return bool(statement.options) or any(e.opclass or e.ordering or e.nulls_ordering
+                                          for e in statement.indexParams or ())
 
 
-def _opclasses(index: Index) -> dict[str, str]:
-    """A column key's operator class (`slug varchar_pattern_ops`), as `opclass:` says it."""
-    statement: Any = parse_sql(index.definition)[0].stmt
-    return {str(e.name): str(e.opclass[-1].sval) for e in statement.indexParams or () if e.name and e.opclass}
+def _key_details(keys: list[str], statement: Any) -> dict[str, Any]:
+    """`opclass`, `descending` and `nulls` as the YAML says them, by the key as `columns` writes it."""
+    elements = list(zip(keys, statement.indexParams or (), strict=False))
+    details: dict[str, Any] = {
+        "opclass": {key: str(e.opclass[-1].sval) for key, e in elements if e.opclass},
+        "descending": [key for key, e in elements if e.ordering == SortByDir.SORTBY_DESC],
+        "nulls": {key: _NULLS[e.nulls_ordering] for key, e in elements if e.nulls_ordering in _NULLS},
+        "storage": {str(name): yaml_storage_value(text) for name, text in definition_storage(statement)},
+    }
+    return {field: value for field, value in details.items() if value}
 
 
 def _declare(work: TableImport, index: Index) -> None:
     columns = {c.name for c in work.table.columns}
     keys = [key if key in columns else work.simplify(key) for key in index.keys]
     resolved = tuple(key if key in columns else _canonical(key) for key in keys)
-    opclass = _opclasses(index)
-    plain = not opclass and not _descending(index)
-    if plain and _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
+    details = _key_details(keys, _statement(index))
+    if not details and _is_column_flag(index, keys, columns, resolved, work.name) and keys[0] in work.properties:
         work.properties[keys[0]]["index"] = True
         return
     entry: dict[str, Any] = {} if index.name == index_name(work.name, resolved) else {"name": index.name}
@@ -119,16 +118,7 @@ def _declare(work: TableImport, index: Index) -> None:
         entry["unique"] = True
     if index.include:
         entry["include"] = list(index.include)
-    if opclass:
-        entry["opclass"] = opclass
-    if descending := _descending(index):
-        entry["descending"] = descending
-    work.indexes.append(entry)
-
-
-def _descending(index: Index) -> list[str]:
-    statement: Any = parse_sql(index.definition)[0].stmt
-    return [str(e.name) for e in statement.indexParams or () if e.name and e.ordering == SortByDir.SORTBY_DESC]
+    work.indexes.append(entry | details)
 
 
 def _is_column_flag(index: Index, keys: list[str], columns: set[str], resolved: tuple[str, ...],

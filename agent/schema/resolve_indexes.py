@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from agent.schema.diagnostics import KeyPath
 from agent.schema.expressions import ExpressionKind, is_column_key
 from agent.schema.index_storage import storage_problem, storage_text
-from agent.schema.model import Entity
+from agent.schema.model import Entity, NullsOrder
 from agent.schema.model import Index as IndexSpec
 from agent.schema.names import bounded_name, identifier_problem, role_problem
 from agent.schema.tables import Column, ForeignKey, Index, Unique
@@ -85,7 +85,7 @@ class _Indexes:
         return problem is None
 
     def key_orders(self, spec: IndexSpec, path: KeyPath, listed: dict[str, str]
-                   ) -> tuple[dict[str, str], set[str], dict[str, str]] | None:
+                   ) -> tuple[dict[str, str], set[str], dict[str, NullsOrder]] | None:
         """`opclass`, `descending` and `nulls` by the key each names (a column, or an expression in
         canonical form), or None when one names a key the index does not list."""
         problems = len(self.problems)

@@ -62,6 +62,15 @@ async def assert_round_trip(db: asyncpg.Connection, scratch: asyncpg.Connection,
     assert "Nothing to generate" in planned.stdout, planned.stdout
 
 
+async def round_tripped_as_written(db: asyncpg.Connection, scratch: asyncpg.Connection, sql: str, url: str,
+                                   project: Path, env: dict[str, str], name: str, expected: list[str]) -> None:
+    """`imported_whole` into `project/schemas`, each of `expected` in the file `name` written, and
+    `assert_round_trip`."""
+    files = await imported_whole(db, sql, url, project / "schemas")
+    assert [text for text in expected if text not in files[name]] == [], files[name]
+    await assert_round_trip(db, scratch, url, project, env)
+
+
 async def generated_verified(project: Path, postgres_server_url: str, rows: int = 20) -> str:
     """`generate --verify` in `project`, as a user runs it: it must pass; what it printed."""
     generated = await asyncio.to_thread(run_cli, project, "generate", "--verify", "--rows", str(rows),

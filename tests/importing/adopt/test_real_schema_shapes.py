@@ -16,11 +16,9 @@ from agent.schema.tables import Schema
 from agent.verify.schema_compare import compare_schema
 from agent.verify.steps.index_use import probe_sql
 from tests.importing.adopt.helpers import (
-    assert_round_trip,
     generated_verified,
     imported_whole,
-    rebuilt,
-    run_import,
+    round_tripped_as_written,
     servers,
 )
 
@@ -39,28 +37,6 @@ CREATE TRIGGER stamped BEFORE UPDATE ON crates FOR EACH ROW EXECUTE FUNCTION sta
 CREATE TRIGGER stamped BEFORE UPDATE ON versions FOR EACH ROW EXECUTE FUNCTION stamp();
 """
 
-
-# crates.io: `gin (canon_crate_name(name) gin_trgm_ops)`; an expression's operator class.
-EXPRESSION_OPCLASS = """
-CREATE TABLE crates (id serial PRIMARY KEY, name text NOT NULL);
-CREATE INDEX crates_lower_name_pattern ON crates (lower(name) text_pattern_ops);
-"""
-
-
-async def test_an_index_giving_an_expression_an_operator_class_is_left_out_not_written_without_it(
-    db: asyncpg.Connection, fresh_database_url: str, scratch: asyncpg.Connection, tmp_path: Path
-) -> None:
-    """Written without its operator class the index may not build at all (gin on text has no
-    default one), so `--allow-loss` leaves it out and says so, and the YAML still builds."""
-    await db.execute(EXPRESSION_OPCLASS)
-    result = await run_import(fresh_database_url, tmp_path / "schemas", "--allow-loss")
-    assert result.exit_code == 0, result.output
-    assert ("error: crates: index crates_lower_name_pattern gives an expression an operator class, which the "
-            "YAML cannot say; it is left out (CREATE INDEX crates_lower_name_pattern ON crates USING btree "
-            "(lower(name) text_pattern_ops))") in result.output
-    assert "crates_lower_name_pattern" not in (tmp_path / "schemas" / "crates.yaml").read_text()
-    _, again = await rebuilt(db, scratch, tmp_path / "schemas")
-    assert [i.name for i in again.table("crates").indexes] == ["crates_pkey"]
 
 # crates.io: `last_retry TIMESTAMP NOT NULL DEFAULT '1970-01-01'`, later made timestamptz: the
 # default stays a timestamp without time zone, converted in the session's time zone.
@@ -145,9 +121,8 @@ async def test_imported_whole_and_rebuilt_exactly(
     others qualified by their table); a default of the other timestamp kind is kept as SQL, since
     PostgreSQL converts it in the session's time zone."""
     sql, name, expected = EXACT[shape]
-    files = await imported_whole(db, sql, fresh_database_url, tmp_path / "schemas")
-    assert [line for line in expected if line not in files[name]] == []
-    await assert_round_trip(db, scratch, fresh_database_url, tmp_path, servers(postgres_server_url))
+    await round_tripped_as_written(db, scratch, sql, fresh_database_url, tmp_path, servers(postgres_server_url),
+                                   name, expected)
 
 
 def test_verification_finds_an_extension_missing_from_the_database() -> None:
