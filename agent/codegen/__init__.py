@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from agent.codegen import docs, prisma, pydantic_models, seed_data, sqlalchemy_models, typeorm, typescript, zod
 from agent.codegen.model import CodegenOptions, Files
+from agent.codegen.names import naming
 from agent.schema.tables import Schema
 
 __all__ = ["TARGETS", "CodegenOptions", "Files", "render"]
@@ -32,6 +33,7 @@ TARGETS: dict[str, Renderer] = {
 def render(schema: Schema, targets: list[str], options: CodegenOptions) -> Files:
     """All files of the chosen targets, keyed `<target>/<path>`, in sorted order."""
     files: Files = {}
-    for target in targets:
-        files.update({f"{target}/{path}": text for path, text in TARGETS[target](schema, options).items()})
+    with naming(schema):
+        for target in targets:
+            files.update({f"{target}/{path}": text for path, text in TARGETS[target](schema, options).items()})
     return dict(sorted(files.items()))

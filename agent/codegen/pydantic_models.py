@@ -7,11 +7,10 @@ Lengths, precision and the bounds of single-column range checks become field con
 
 from __future__ import annotations
 
-import keyword
-
 from pydantic import BaseModel
 
 from agent.codegen.model import CodegenOptions, Files, base_type, enum_values, header, sorted_tables, type_arguments
+from agent.codegen.names import python_names, python_notes
 from agent.codegen.typescript import enum_type_name, enum_values_name
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
@@ -71,7 +70,8 @@ def _model(table: Table, insert: bool) -> str:
            if insert else (table.comment or f"A row of {table.name}."))
     config = "model_config = ConfigDict(populate_by_name=True, from_attributes=True"
     lines = [f"class {name}(BaseModel):", f'    """{_escape(doc)}"""', "", f"    {config}, frozen={not insert})", ""]
-    lines += [_field(table, c, insert) for c in table.columns]
+    attributes, notes = python_names(table, _kept), python_notes(table, _kept)
+    lines += [_field(table, c, insert, attributes[c.name], notes.get(c.name)) for c in table.columns]
     return "\n".join(lines)
 
 
@@ -79,12 +79,14 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _field(table: Table, column: Column, insert: bool) -> str:
-    attribute = column.name
-    arguments = []
-    if keyword.iskeyword(attribute) or hasattr(BaseModel, attribute) or attribute.startswith("model_"):
-        attribute += "_"
-        arguments.append(f'alias="{column.name}"')
+def _kept(name: str) -> bool:
+    """What BaseModel keeps for itself: its attributes and the `model_` namespace."""
+    return hasattr(BaseModel, name) or name.startswith("model_")
+
+
+def _field(table: Table, column: Column, insert: bool, attribute: str, note: str | None) -> str:
+    """The attribute, with the exact column name as its alias when the two differ."""
+    arguments = [] if attribute == column.name else [f'alias="{_escape(column.name)}"']
     optional = not column.not_null or (insert and column.default is not None)
     if optional:
         arguments.insert(0, "default=None")
@@ -93,7 +95,7 @@ def _field(table: Table, column: Column, insert: bool) -> str:
         arguments.append(f'description="{_escape(column.comment)}"')
     kind = _type(table, column) + (" | None" if optional else "")
     value = f" = Field({', '.join(arguments)})" if arguments else ""
-    return f"    {attribute}: {kind}{value}"
+    return (f"    # {note}\n" if note else "") + f"    {attribute}: {kind}{value}"
 
 
 def _type(table: Table, column: Column) -> str:

@@ -22,13 +22,12 @@ from agent.codegen.model import (
     header,
     native_enum,
     own_columns,
-    relations,
     row_identity,
     snake,
     sorted_tables,
     type_arguments,
 )
-from agent.codegen.names import python_names, python_notes, unique_members
+from agent.codegen.names import named_relations, python_names, python_notes, unique_members
 from agent.codegen.typescript import enum_const_name, enum_doc, enum_type_name
 from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
 
@@ -58,7 +57,7 @@ def _q(text: str) -> str:
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
-    found = relations(schema)
+    found = named_relations(schema)
     enums = [_enum(t, c) for t in sorted_tables(schema) for c in t.columns if enum_values(c)]
     classes = [_model(schema, t, found) for t in sorted_tables(schema)]
     body = "\n\n".join(enums) + ("\n\n\n" if enums else "") + "\n\n\n".join(classes)

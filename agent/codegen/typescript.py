@@ -13,14 +13,12 @@ from agent.codegen.model import (
     CodegenOptions,
     Files,
     base_type,
-    camel,
     enum_values,
     header,
-    kebab,
     native_enum,
-    pascal,
     sorted_tables,
 )
+from agent.codegen.names import enum_const_name, enum_type_name, field_name, field_note, module_name
 from agent.schema.tables import Column, Schema, Table
 
 __all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_doc", "enum_type_name", "enum_values_name",
@@ -44,9 +42,9 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
 
 def module_per_table(schema: Schema, module: Callable[[Table], str], shared: str, shared_text: str) -> Files:
     """A TypeScript module per table, one of what they share (`shared`.ts), and an index of all."""
-    files = {f"{kebab(t.entity)}.ts": module(t) for t in sorted_tables(schema)}
+    files = {f"{module_name(t)}.ts": module(t) for t in sorted_tables(schema)}
     files[f"{shared}.ts"] = f"{header('//')}\n\n{shared_text}"
-    exports = [f"export * from './{kebab(t.entity)}';" for t in sorted_tables(schema)]
+    exports = [f"export * from './{module_name(t)}';" for t in sorted_tables(schema)]
     files["index.ts"] = "\n".join([header("//"), "", f"export * from './{shared}';", *exports, ""])
     return files
 
@@ -54,15 +52,6 @@ def module_per_table(schema: Schema, module: Callable[[Table], str], shared: str
 def ts_string(text: str) -> str:
     """A single-quoted TypeScript string literal."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
-
-
-def enum_type_name(table: Table, column: Column) -> str:
-    return table.entity + pascal(column.name)
-
-
-def enum_const_name(table: Table, column: Column) -> str:
-    """`LOT_QUALITY_STATUS`: the allowed values, for dropdowns."""
-    return f"{kebab(table.entity).replace('-', '_')}_{column.name}".upper()
 
 
 def enum_values_name(table: Table, column: Column) -> str:
@@ -119,8 +108,8 @@ def _interface(table: Table, options: CodegenOptions) -> str:
     for column in table.columns:
         optional = "" if column.not_null else "?"
         nullable = "" if column.not_null else " | null"
-        lines += _doc(column.comment, "  ")
-        lines.append(f"  {camel(column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
+        lines += _doc(column.comment, "  ") + _doc(field_note(table, column.name), "  ")
+        lines.append(f"  {field_name(table, column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
     return "\n".join([*lines, "}"])
 
 
@@ -130,5 +119,6 @@ def _insert_interface(table: Table, options: CodegenOptions) -> str:
     for column in table.columns:
         optional = "?" if column.default is not None or not column.not_null else ""
         nullable = "" if column.not_null else " | null"
-        lines.append(f"  {camel(column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
+        lines += _doc(field_note(table, column.name), "  ")
+        lines.append(f"  {field_name(table, column.name)}{optional}: {ts_type(table, column, options)}{nullable};")
     return "\n".join([*lines, "}"])

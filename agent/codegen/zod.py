@@ -25,6 +25,7 @@ from agent.codegen.model import (
     header,
     type_arguments,
 )
+from agent.codegen.names import field_name, field_note
 from agent.codegen.typescript import module_per_table, ts_string
 from agent.schema.tables import Check, Column, Schema, Table
 from agent.verify.constraint_values import enum_values_of
@@ -50,11 +51,16 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
 
 def _module(table: Table, options: CodegenOptions) -> str:
     plan = _Plan(table)
-    fields = [f"  {camel(c.name)}: {_field(table, c, plan, options)}," for c in table.columns]
+    fields = [_member(table, c, _field(table, c, plan, options)) for c in table.columns]
     body = [f"const {camel(table.name)}Fields = {{", *fields, "};"]
     parts = [header("//"), _imports("\n".join(body)), *plan.notes(), "\n".join(body),
              _variant(table, plan, insert=True), _variant(table, plan, insert=False)]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _member(table: Table, column: Column, value: str) -> str:
+    note = field_note(table, column.name)
+    return (f"  // {note}\n" if note else "") + f"  {field_name(table, column.name)}: {value},"
 
 
 def _imports(body: str) -> str:
@@ -85,7 +91,7 @@ class _Plan:
                                                                               lambda _: "v")))
             else:
                 self.on_object.append((check, translate(check.expression, self.columns,
-                                                        lambda name: f"r.{camel(name)}")))
+                                                        lambda name: f"r.{field_name(self.table, name)}")))
         except Untranslatable as reason:
             self.left.append((check, str(reason)))
 
@@ -136,7 +142,8 @@ def _variant(table: Table, plan: _Plan, insert: bool) -> str:
     name = f"New{table.entity}Schema" if insert else f"{table.entity}UpdateSchema"
     doc = (f"An insert into {table.name}: columns with a default, and nullable ones, may be left out."
            if insert else f"An update of {table.name}: any subset of the columns; NOT NULL ones cannot be null.")
-    fields = [f"  {camel(c.name)}: {camel(table.name)}Fields.{camel(c.name)}{_modifier(c, insert)},"
+    fields = [f"  {field_name(table, c.name)}: {camel(table.name)}Fields.{field_name(table, c.name)}"
+              f"{_modifier(c, insert)},"
               for c in table.columns]
     lines = [f"/** {doc} */", f"export const {name} = z.object({{", *fields, "})"]
     if plan.on_object:
@@ -158,7 +165,7 @@ def _modifier(column: Column, insert: bool) -> str:
 def _object_check(table: Table, check: Check, script: str, insert: bool) -> str:
     read = [c for c in table.column_names if c in _named_columns(check, table)]
     known = [c for c in read if not insert or table.column(c).default is not None]
-    condition = " && ".join(f"r.{camel(c)} !== undefined" for c in known)
+    condition = " && ".join(f"r.{field_name(table, c)} !== undefined" for c in known)
     issue = f"ctx.addIssue({{ code: 'custom', message: {ts_string(_message(check))} }});"
     return f"  if ({condition + ' && ' if condition else ''}!S.passes({script})) {issue}"
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from agent.codegen import TARGETS, CodegenOptions, Files, render
 from agent.schema.tables import Schema
@@ -129,3 +134,18 @@ def prisma_env() -> dict[str, str]:
 
 def migration_files() -> list[Path]:
     return sorted(p for p in MIGRATIONS.glob("*.sql") if not p.stem.endswith("_down"))
+
+
+def strict_python_module(path: Path) -> ModuleType:
+    """A generated Python module that passes `mypy --strict`, imported (skips without mypy or sqlalchemy)."""
+    if importlib.util.find_spec("mypy") is None or importlib.util.find_spec("sqlalchemy") is None:
+        pytest.skip("mypy and sqlalchemy are needed")
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module

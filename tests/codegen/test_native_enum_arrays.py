@@ -5,10 +5,7 @@ tsc --strict accepts the type's values and refuses another; prisma validate and 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ import pytest
 from agent.codegen import CodegenOptions, render
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
-from tests.codegen.helpers import prisma_validate, tsc, write_files
+from tests.codegen.helpers import prisma_validate, strict_python_module, tsc, write_files
 from tests.diff.test_native_enums import MEMBER as NATIVE_MEMBER
 
 MEMBER = NATIVE_MEMBER + "  tags: {type: array, items: {type: string}}\n"
@@ -80,17 +77,7 @@ def test_the_array_compiles_with_the_enums_values_only(tmp_path: Path) -> None:
 
 @pytest.mark.integration
 def test_the_sqlalchemy_array_is_the_enum_type_and_passes_mypy_strict(tmp_path: Path) -> None:
-    if importlib.util.find_spec("mypy") is None or importlib.util.find_spec("sqlalchemy") is None:
-        pytest.skip("mypy and sqlalchemy are needed")
     path = tmp_path / "native_enum_models.py"
     path.write_text(_files()["sqlalchemy/models.py"])
-    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(path)],
-                          capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stdout
-    spec = importlib.util.spec_from_file_location("native_enum_models", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["native_enum_models"] = module
-    spec.loader.exec_module(module)
-    roles = module.Member.__table__.c.roles.type
+    roles = strict_python_module(path).Member.__table__.c.roles.type
     assert (roles.item_type.name, roles.item_type.enums) == ("Role", ["USER", "ADMIN"])
