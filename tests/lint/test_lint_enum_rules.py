@@ -167,3 +167,12 @@ async def test_ma218s_catalogs_are_postgresqls(db: asyncpg.Connection) -> None:
     rows = await db.fetch("SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace "
                           "AND relkind = 'r'")
     assert {r["relname"] for r in rows} == SYSTEM_CATALOGS
+
+
+def test_ma108_names_the_new_type_as_written() -> None:
+    """A type swap's cast to a mixed-case enum (or its array) is named as PostgreSQL reads it."""
+    sql = ('ALTER TABLE "Member" ALTER COLUMN roles TYPE "Role"[] USING roles::text[]::"Role"[];\n'
+           "ALTER TABLE lots ALTER COLUMN quantity TYPE numeric(12, 3);")
+    report = lint_texts([("m.sql", sql)], workers=1)
+    assert [f.message.split(" can rewrite")[0] for f in report.files[0].findings if f.code == "MA108"] == [
+        'changing Member.roles to "Role"[]', "changing lots.quantity to numeric(12, 3)"]

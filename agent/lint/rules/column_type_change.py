@@ -6,11 +6,12 @@ from collections.abc import Iterator
 
 from pglast import ast
 from pglast.enums import AlterTableType
+from pglast.stream import RawStream
 
 from agent.lint.context import Context
 from agent.lint.effects import type_change_rewrites
 from agent.lint.model import Finding, Rule, Severity
-from agent.lint.nodes import alter_commands, type_name
+from agent.lint.nodes import alter_commands
 from agent.lint.rules._common import existing_table, relation_at
 from agent.lint.source import Statement
 
@@ -18,12 +19,13 @@ __all__ = ["RULE", "rewriting_type_changes"]
 
 
 def rewriting_type_changes(statement: Statement, context: Context, table: str) -> Iterator[tuple[str, str]]:
-    """(column, new type) for each type change of the statement that rewrites the table."""
+    """(column, new type as PostgreSQL reads it: `"Role"[]`, `numeric(12, 3)`) for each type change of the
+    statement that rewrites the table."""
     for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
         column = command.def_
         old = context.earlier_files.type_of(table, command.name) if command.name else None
         if isinstance(column, ast.ColumnDef) and command.name and type_change_rewrites(column, old):
-            yield command.name, type_name(column.typeName)
+            yield command.name, RawStream()(column.typeName)
 
 
 def check(statement: Statement, context: Context) -> Iterator[Finding]:
