@@ -24,7 +24,8 @@ def rewriting_type_changes(statement: Statement, context: Context, table: str) -
     for command in alter_commands(statement.node, AlterTableType.AT_AlterColumnType):
         column = command.def_
         old = context.earlier_files.type_of(table, command.name) if command.name else None
-        if isinstance(column, ast.ColumnDef) and command.name and type_change_rewrites(column, old):
+        if isinstance(column, ast.ColumnDef) and column.typeName is not None and command.name and \
+                type_change_rewrites(column, old):
             yield command.name, RawStream()(column.typeName)
 
 
