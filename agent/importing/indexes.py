@@ -54,6 +54,9 @@ def _is_automatic(work: TableImport, index: Index, targets: set[tuple[str, ...]]
 def _constraint_index_flags(work: TableImport, index: Index) -> None:
     if index.comment is not None:
         work.lost(f"the comment on index {index.name} has no place in the YAML")
+    if _statement(index).options:
+        work.lost(f"the index of constraint {index.constraint} has storage parameters, which the YAML says "
+                  "on indexes only")
     _definition_extras(work, index)
 
 

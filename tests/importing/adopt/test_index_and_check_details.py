@@ -8,6 +8,7 @@ where it stands, saying why."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,9 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from agent.catalog import read_catalog
+from agent.importing import import_texts
+from agent.jobs.generate import generate_migrations
 from agent.schema import SchemaError, load_schema_sources
 from tests.generate.helpers import generate
 from tests.importing.adopt.helpers import HERE, generated_verified, round_tripped_as_written, run_cli, servers
@@ -112,3 +116,39 @@ def test_what_generate_writes_for_each_detail() -> None:
     assert "ON events (name);" in sql  # NULLS LAST is ascending's default: not written
     assert "CHECK (length(name) < 10)\n" not in sql
     assert "ALTER TABLE events\n    ADD CONSTRAINT events_name_short CHECK (length(name) < 10) NOT VALID;" in sql
+
+
+CHECK = "constraints:\n- name: events_name_short\n  check: length(name) < 10\n"
+
+
+def _planned(before: str, after: str) -> str:
+    """The SQL of every migration `diff` plans from the table with `before` to it with `after`."""
+    project = {"project.yaml": "project:\n  name: t\n"}
+    old = load_schema_sources({**project, "events.yaml": TABLE + before}).schema
+    outcome = generate_migrations(load_schema_sources({**project, "events.yaml": TABLE + after}), old,
+                                  dt.datetime(2026, 1, 1, tzinfo=dt.UTC), [], allow_changes=True)
+    return "\n".join(m.up_sql for m in outcome.migrations)
+
+
+@pytest.mark.parametrize(("before", "after", "present", "absent"), [
+    ("", CHECK + "  validated: false\n",
+     ["ADD CONSTRAINT events_name_short CHECK (length(name) < 10) NOT VALID"], ["VALIDATE CONSTRAINT"]),
+    (CHECK + "  validated: false\n", CHECK,
+     ["ALTER TABLE events VALIDATE CONSTRAINT events_name_short;"], ["ADD CONSTRAINT", "DROP CONSTRAINT"]),
+    (CHECK, CHECK + "  validated: false\n",
+     ["ADD CONSTRAINT events_name_short_next CHECK (length(name) < 10) NOT VALID",
+      "RENAME CONSTRAINT events_name_short_next TO events_name_short"], ["VALIDATE CONSTRAINT"]),
+], ids=["added-not-valid", "validated-later", "made-not-valid"])
+def test_diff_follows_validated(before: str, after: str, present: list[str], absent: list[str]) -> None:
+    sql = _planned(before, after)
+    assert [text for text in present if text not in sql] == [], sql
+    assert [text for text in absent if text in sql] == [], sql
+
+
+async def test_storage_parameters_of_a_constraint_s_index_are_listed_as_lost(db: asyncpg.Connection) -> None:
+    """`storage:` is said on indexes; a unique constraint's own index WITH (...) has no place to say it."""
+    await db.execute("CREATE TABLE tags (id serial PRIMARY KEY, name text, UNIQUE (name) WITH (fillfactor = 70))")
+    imported = import_texts(await read_catalog(db))
+    assert [str(p) for p in imported.errors] == [
+        "error: tags: the index of constraint tags_name_key has storage parameters, which the YAML says on indexes "
+        "only"]
