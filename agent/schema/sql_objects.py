@@ -3,8 +3,10 @@ triggers, views, materialized views, sequences, extensions), each a create and a
 
 Both are parsed (one statement each, of the object's kind); what migrations run is pglast's
 rendering of the parse tree, never the text as given. Functions, sequences and extensions are
-created before the tables (a default may call such a function) and dropped after them;
-triggers and views after the tables and dropped before them.
+created before the tables (a default may call such a function) and dropped after them, except a
+function of SQL whose body names a table (PostgreSQL resolves it when the function is made);
+triggers and views after the tables and dropped before them. Beside the two statements an
+object may carry a comment, a materialized view its indexes, a sequence its owning column.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from pglast import ast, parser
 from pglast.enums import DefElemAction, ObjectType
 from pglast.stream import RawStream
+from pglast.visitors import referenced_relations
 
 from agent.schema.model import SequenceOwner, SqlObjectSpec
 from agent.schema.tables import SqlObject
@@ -89,12 +92,29 @@ def _facts(kind: str, create: Any) -> dict[str, Any]:
         return {"view": str((create.view if kind == "view" else create.into.rel).relname)}
     if kind == "extension":
         return {"extension": str(create.extname)}
+    if kind == "function":
+        return {"reads_tables": _reads_tables(create)}
     if kind == "sequence":
         if any(option.defname == "owned_by" for option in create.options or ()):
             raise SqlObjectError("create", "OWNED BY needs its table, which is made after the sequence: "
                                  "write `owned_by: {table: ..., column: ...}` instead")
         return {"sequence": str(create.sequence.relname)}
     return {}
+
+
+def _reads_tables(create: Any) -> bool:
+    """Whether PostgreSQL would look up a table when making the function: a body of SQL (standard,
+    or quoted text it checks) that names one. PL/pgSQL is resolved only when it runs."""
+    if create.sql_body is not None:
+        return bool(referenced_relations(create.sql_body))
+    options = {str(o.defname): o.arg for o in create.options or ()}
+    language = options.get("language")
+    if language is None or str(language.sval).lower() != "sql" or "as" not in options:
+        return False
+    try:
+        return bool(referenced_relations(str(options["as"][0].sval)))
+    except parser.ParseError:
+        return False
 
 
 def _comment(drop: Any, text: str) -> str:

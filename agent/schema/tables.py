@@ -234,9 +234,14 @@ class SqlObject(_Frozen):
     """A sequence's ALTER SEQUENCE ... OWNED BY the column, and OWNED BY NONE: run after the tables
     are made, and before they are dropped."""
 
+    reads_tables: bool = False
+    """A function whose body PostgreSQL checks when it is made (SQL, not PL/pgSQL) reads tables."""
+
     @property
     def before_tables(self) -> bool:
-        return self.kind in ("function", "sequence", "extension")
+        """Made before the tables: sequences, extensions and functions, except one whose body
+        PostgreSQL resolves against tables that do not exist yet."""
+        return self.kind in ("sequence", "extension") or (self.kind == "function" and not self.reads_tables)
 
 
 class Schema(_Frozen):

@@ -175,3 +175,20 @@ def test_without_the_sequence_object_the_default_is_refused() -> None:
     project = PROJECT.replace('"Ticket numbers" AS bigint', '"Tickets" AS bigint').replace(
         'DROP SEQUENCE "Ticket numbers"', 'DROP SEQUENCE "Tickets"')
     _refused({**FILES, "project.yaml": project}, "calls nextval\\(\\), which reads or advances a sequence")
+
+
+@pytest.mark.parametrize(("create", "after"), [
+    ("CREATE FUNCTION n() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM tickets $$", True),
+    ("CREATE FUNCTION n() RETURNS bigint LANGUAGE sql STABLE BEGIN ATOMIC SELECT count(*) FROM tickets; END", True),
+    ("CREATE FUNCTION n() RETURNS bigint LANGUAGE sql STABLE AS $$ WITH t AS (SELECT 1) SELECT count(*) FROM t $$",
+     False),
+    ("CREATE FUNCTION n() RETURNS bigint LANGUAGE plpgsql AS $$ BEGIN RETURN (SELECT count(*) FROM tickets); END $$",
+     False),
+])
+def test_a_function_of_sql_reading_a_table_is_made_after_the_tables(create: str, after: bool) -> None:
+    """PostgreSQL looks the tables of an SQL body up when it makes the function (PL/pgSQL's only
+    when it runs), so such a function waits for the tables."""
+    project = _objects(f"    - name: n\n      create: {json.dumps(create)}\n      drop: DROP FUNCTION n()\n")
+    migrations = generate(load_schema_sources({**FILES, "project.yaml": project})).migrations
+    assert ("CREATE FUNCTION n()" in migrations[-1].up_sql) is after
+    assert ("CREATE FUNCTION n()" in migrations[0].up_sql) is not after

@@ -1,8 +1,8 @@
 -- A hand-written schema with what the SQL objects of an adopted database carry beside their
 -- create statement (issue 23): functions with settings (SET ...) and comments, a default calling
--- one of them, a serial column whose table was renamed (its sequence keeps the old table's name),
--- a serial column whose sequence was given settings of its own,
--- a sequence of its own with its own settings and a comment that a default advances, a
+-- one of them, a function of SQL reading a table, a serial column whose table was renamed (its
+-- sequence keeps the old table's name), a serial column whose sequence was given settings of its
+-- own, a sequence of its own with its own settings and a comment that a default advances, a
 -- materialized view with a comment and indexes, a view with a comment. Written for this project's
 -- tests; it is not taken from any other project.
 
@@ -21,6 +21,8 @@ CREATE TABLE packages (
     downloads integer NOT NULL DEFAULT 0
 );
 ALTER TABLE packages RENAME TO crates;
+CREATE FUNCTION crate_count() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM crates $$;
+COMMENT ON FUNCTION crate_count() IS 'How many crates there are';
 CREATE TABLE teams (id SERIAL PRIMARY KEY, name text NOT NULL);
 ALTER SEQUENCE teams_id_seq INCREMENT BY 10 START WITH 10 MINVALUE 10 RESTART;
 
