@@ -21,6 +21,7 @@ Problem = tuple[KeyPath, str, bool]
 
 _UNIQUE_METHODS = {"btree"}
 _INCLUDE_METHODS = {"btree", "gist"}
+_ORDERED_METHODS = {"btree"}
 
 
 def index_name(table: str, keys: tuple[str, ...]) -> str:
@@ -100,6 +101,10 @@ class _Indexes:
         descending = {self.listed_key(text, listed, (*path, "descending", i)) for i, text in enumerate(spec.descending)}
         nulls = {key: order for text, order in spec.nulls.items()
                  if (key := self.listed_key(text, listed, (*path, "nulls", text))) is not None}
+        for field_name in ("descending", "nulls"):
+            if getattr(spec, field_name) and spec.using not in _ORDERED_METHODS:
+                self.problems.append(((*path, field_name), f"a {spec.using} index keeps no order: DESC and NULLS "
+                                      "FIRST/LAST are for btree", False))
         if len(self.problems) > problems:
             return None
         return opclass, {key for key in descending if key is not None}, nulls

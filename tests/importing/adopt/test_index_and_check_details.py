@@ -87,6 +87,8 @@ def _refused(tail: str) -> list[str]:
      "events.yaml:16:17: 'name' is not a column this index lists"),
     ("indexes:\n- columns: [lower(name)]\n  nulls: {upper(name): first}\n",
      "events.yaml:16:24: 'upper(name)' is not an expression this index lists"),
+    ("indexes:\n- columns: [created_at]\n  using: brin\n  nulls: {created_at: first}\n",
+     "events.yaml:17:3: a brin index keeps no order: DESC and NULLS FIRST/LAST are for btree"),
     ("indexes:\n- columns: [created_at]\n  using: brin\n  storage: {fillfactor: 70}\n",
      "events.yaml:17:25: a brin index takes no storage parameter fillfactor (it takes autosummarize, "
      "pages_per_range)"),
@@ -98,8 +100,8 @@ def _refused(tail: str) -> list[str]:
      "events.yaml:17:26: operator class 'x; DROP TABLE t' is not snake_case"),
     ("constraints:\n- check: name <> ''\n  validated: 'no'\n",
      "events.yaml:16:3: input should be a valid boolean"),
-], ids=["nulls-word", "nulls-unlisted-column", "nulls-unlisted-expression", "storage-name", "storage-range",
-        "storage-boolean", "opclass-on-expression", "validated-word"])
+], ids=["nulls-word", "nulls-unlisted-column", "nulls-unlisted-expression", "nulls-unordered", "storage-name",
+        "storage-range", "storage-boolean", "opclass-on-expression", "validated-word"])
 def test_a_bad_value_is_refused_where_it_stands(tail: str, expected: str) -> None:
     assert any(message.startswith(expected) for message in _refused(tail)), _refused(tail)
 
