@@ -193,6 +193,7 @@ def _column(row: Row) -> m.Column:
         generated_expression=row["expression"] if generated else None,
         collation=row["collation"],
         comment=row["comment"],
+        own_type=bool(row["own_type"]),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Literal, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Catalog",
@@ -71,6 +71,9 @@ class Column(_Frozen):
     generated_expression: str | None = None
     collation: str | None = None  # only when it differs from the type's own
     comment: str | None = None
+    own_type: bool = Field(default=False, exclude=True)
+    """Of a type the database defines itself (a domain, a composite type), not PostgreSQL's, an
+    extension's or a native enum; left out of fingerprints, which it adds nothing to."""
 
 
 class Constraint(_Frozen):

@@ -48,7 +48,11 @@ SELECT c.relname::text AS relation, a.attname::text AS name,
        a.attidentity::text AS identity, a.attgenerated::text AS generated,
        pg_get_expr(d.adbin, d.adrelid, true) AS expression,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END AS collation,
-       col_description(c.oid, a.attnum) AS comment, a.attnum AS position
+       col_description(c.oid, a.attnum) AS comment, a.attnum AS position,
+       (SELECT b.typnamespace <> 'pg_catalog'::regnamespace AND b.typtype <> 'e'
+               AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_type'::regclass
+                               AND e.objid = b.oid AND e.deptype = 'e')
+          FROM pg_type b WHERE b.oid = CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END) AS own_type
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid {_IN_SCHEMA}
 JOIN pg_type t ON t.oid = a.atttypid

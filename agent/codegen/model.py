@@ -81,7 +81,8 @@ _ARGUMENTS = re.compile(r"\(([^)]*)\)")
 def type_arguments(sql_type: str) -> tuple[int, ...]:
     """`VARCHAR(20)` -> (20,), `DECIMAL(12, 3)` -> (12, 3), `TEXT` -> ()."""
     found = _ARGUMENTS.search(sql_type)
-    return tuple(int(part) for part in found.group(1).split(",")) if found else ()
+    parts = found.group(1).split(",") if found else []
+    return tuple(int(part) for part in parts) if all(p.strip().isdigit() for p in parts) else ()
 
 
 def element_sql_type(column: Column) -> str:

@@ -129,7 +129,7 @@ def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:
     enum = natives.get(element_sql_type(column))
     if enum is not None:
         scalar, native = enum, ""
-    array = column.property_type == "array"
+    array = column.property_type == "array" and not scalar.startswith("Unsupported(")  # Unsupported("ltree[]")
     optional = "?" if not column.not_null and not array else ""
     attributes = []
     if table.primary_key and table.primary_key.columns == (column.name,):
@@ -145,8 +145,9 @@ def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:
 
 def _scalar(column: Column) -> tuple[str, str]:
     kind = base_type(column)
-    if kind == "interval":
-        return 'Unsupported("interval")', ""
+    if kind in ("interval", "custom"):
+        name = "interval" if kind == "interval" else column.sql_type
+        return f'Unsupported({_quote(name)})', ""
     scalar, native = _SCALARS[kind]
     arguments = type_arguments(element_sql_type(column))
     if kind in ("string", "enum") and arguments:

@@ -21,7 +21,7 @@ _TYPES = {
     "uuid": "UUID", "string": "str", "text": "str", "enum": "str", "smallint": "int", "integer": "int", "bigint": "int",
     "decimal": "Decimal", "float": "float", "double": "float", "boolean": "bool", "date": "dt.date",
     "time": "dt.time", "timestamp": "dt.datetime", "interval": "dt.timedelta", "json": "Any",
-    "jsonb": "Any", "bytea": "bytes", "inet": "IPvAnyInterface",
+    "jsonb": "Any", "bytea": "bytes", "inet": "IPvAnyInterface", "custom": "str",
 }
 _MODULES = {"dt.": "import datetime as dt", "Decimal": "from decimal import Decimal", "UUID": "from uuid import UUID"}
 

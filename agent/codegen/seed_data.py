@@ -161,6 +161,7 @@ _OTHERS: dict[str, Any] = {
     "jsonb": lambda rng, number, i: {"tag": rng.choice(_WORDS), "n": i},
     "bytea": lambda rng, number, i: bytes(rng.getrandbits(8) for _ in range(4)),
     "inet": lambda rng, number, i: f"10.{number}.{i // 250}.{i % 250 + 1}",
+    "custom": lambda rng, number, i: f"sample_{number}_{i}",
 }
 
 

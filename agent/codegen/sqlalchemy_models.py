@@ -46,6 +46,16 @@ _SQLALCHEMY = ("BigInteger", "Boolean", "CheckConstraint", "Date", "DateTime", "
                "Index", "Integer", "Interval", "JSON", "LargeBinary", "Numeric", "PrimaryKeyConstraint", "REAL",
                "SmallInteger", "String", "Text", "Time", "UniqueConstraint", "Uuid", "text")
 _POSTGRESQL = ("ARRAY", "ENUM", "INET", "JSONB")
+_POSTGRES_TYPE = '''class PostgresType(UserDefinedType[str]):
+    """A type PostgreSQL or an extension defines that SQLAlchemy has no class for, by its name."""
+
+    cache_ok = True
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return self.name'''
 _PYTHON = {"dt.": "import datetime as dt", "uuid.": "import uuid", "Decimal": "from decimal import Decimal"}
 """Marker in the classes -> the import it needs; plain imports sort before `from` ones."""
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -61,6 +71,8 @@ def render(schema: Schema, options: CodegenOptions) -> Files:
     enums = [_enum(t, c) for t in sorted_tables(schema) for c in t.columns if enum_values(c)]
     classes = [_model(schema, t, found) for t in sorted_tables(schema)]
     body = "\n\n".join(enums) + ("\n\n\n" if enums else "") + "\n\n\n".join(classes)
+    if "PostgresType(" in body:
+        body = f"{_POSTGRES_TYPE}\n\n\n{body}"
     doc = (f'"""{header("").strip()}\n\nSQLAlchemy 2.0 models of the tables the migrations build. The migrations '
            "own the schema: row-level security, policies, the updated_at triggers and constraint comments are "
            'theirs alone, so use these for queries, not `create_all` in production."""')
@@ -87,6 +99,8 @@ def _imports(body: str) -> str:
     lines.append(_from_import("sqlalchemy", _used(_SQLALCHEMY, code)))
     if _used(_POSTGRESQL, code):
         lines.append(_from_import("sqlalchemy.dialects.postgresql", _used(_POSTGRESQL, code)))
+    if "UserDefinedType" in code:
+        lines.append("from sqlalchemy.types import UserDefinedType")
     orm = ["DeclarativeBase", "Mapped", "mapped_column"] + (["relationship"] if "relationship(" in code else [])
     lines.append(_from_import("sqlalchemy.orm", orm))
     return "\n".join(lines)
@@ -189,7 +203,10 @@ def _column(table: Table, column: Column, attribute: str, note: str | None) -> s
 
 def _type(column: Column) -> tuple[str, str]:
     kind = base_type(column)
-    python, sqlalchemy = _TYPES[kind]
+    if kind == "custom":
+        python, sqlalchemy = "str", f"PostgresType({_q(element_sql_type(column))})"
+    else:
+        python, sqlalchemy = _TYPES[kind]
     arguments = type_arguments(element_sql_type(column))
     if kind in ("string", "enum") and arguments:
         sqlalchemy = f"String({arguments[0]})"

@@ -37,6 +37,13 @@ _TYPES = {
     "timestamp": "timestamptz", "interval": "interval", "json": "json", "jsonb": "jsonb",
     "bytea": "bytea", "inet": "inet",
 }
+_NAMED_TYPES = frozenset({
+    "citext", "hstore", "money", "timetz", "point", "line", "lseg", "box", "circle", "path", "polygon", "geography",
+    "geometry", "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "int4multirange",
+    "int8multirange", "nummultirange", "tsmultirange", "tstzmultirange", "datemultirange", "cidr", "macaddr",
+    "macaddr8", "bit", "varbit", "tsvector", "tsquery", "xml", "jsonpath", "cube", "ltree",
+})
+"""`type: custom` names TypeORM's ColumnType knows; for another it is left to TypeORM's default."""
 _ACTIONS = {"CASCADE": "CASCADE", "RESTRICT": "RESTRICT", "SET NULL": "SET NULL",
             "SET DEFAULT": "SET DEFAULT", "NO ACTION": "NO ACTION"}
 DECIMAL_TRANSFORMER = """import type { ValueTransformer } from 'typeorm';
@@ -167,7 +174,8 @@ def _property_type(table: Table, column: Column, options: CodegenOptions) -> str
 
 def _column_type(column: Column) -> list[str]:
     kind, native = base_type(column), native_enum(column)
-    settings = [f"type: {_q(_TYPES[kind])}"]
+    name = element_sql_type(column) if kind == "custom" else _TYPES[kind]
+    settings = [f"type: {_q(name)}"] if kind != "custom" or name in _NAMED_TYPES else []
     if native is not None:
         values = ", ".join(_q(v) for v in enum_values(column))
         settings = ['type: "enum"', f"enum: [{values}]", f"enumName: {_q(native)}"]

@@ -28,7 +28,7 @@ _TYPES = {
     "uuid": "string", "string": "string", "text": "string", "enum": "string", "inet": "string", "time": "string",
     "interval": "string", "smallint": "number", "integer": "number", "float": "number",
     "double": "number", "bigint": "string", "boolean": "boolean", "date": "Date", "timestamp": "Date",
-    "json": "JsonValue", "jsonb": "JsonValue", "bytea": "Uint8Array",
+    "json": "JsonValue", "jsonb": "JsonValue", "bytea": "Uint8Array", "custom": "string",
 }
 JSON_VALUE = (
     "export type JsonValue =\n  | string\n  | number\n  | boolean\n  | null\n  | JsonValue[]\n"

@@ -39,7 +39,7 @@ _TYPES = {
     "double": "z.number()", "boolean": "z.boolean()", "date": "z.iso.date()", "time": "z.iso.time()",
     "timestamp": "z.iso.datetime({ offset: true, local: true })", "interval": "z.string()",
     "json": "z.unknown()", "jsonb": "z.unknown()", "bytea": "z.instanceof(Uint8Array)",
-    "inet": "z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])",
+    "inet": "z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])", "custom": "z.string()",
 }
 """YAML type -> the Zod schema of one value; widths, precision and enums are added in `_value`."""
 _RUNTIME = ("S", "bigint", "decimal", "decimalNumber", "text", "varchar")

@@ -18,7 +18,7 @@ from agent.schema.resolve import singular
 __all__ = ["PROPERTY_KEYS", "entity_document", "entity_name"]
 
 PROPERTY_KEYS = (
-    "type", "max_length", "fixed", "varchar", "min_length", "pattern", "precision", "scale", "time_zone",
+    "type", "sql_type", "max_length", "fixed", "varchar", "min_length", "pattern", "precision", "scale", "time_zone",
     "minimum", "maximum",
     "values", "native", "items", "required", "serial", "identity", "default", "unique", "index", "references",
     "description",

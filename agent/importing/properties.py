@@ -30,9 +30,9 @@ def add_properties(work: TableImport) -> None:
 
 def _property(work: TableImport, column: Column) -> dict[str, Any] | None:
     fields = property_type(column.type, work.enums)
-    if fields is None:
-        work.lost(f"column {column.name} is {column.type}, a type the YAML language does not have;"
-                  " it is left out")
+    if fields is None or (column.own_type and fields["type"] == "custom"):
+        work.lost(f"column {column.name} is {column.type}, a type the YAML language does not have"
+                  f"{' (the database defines it: a domain or composite type)' if fields else ''}; it is left out")
         return None
     if column.generated:
         work.lost(f"column {column.name} is generated ({column.generated_expression}); "

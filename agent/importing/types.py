@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from agent.schema.custom_types import custom_type_name
 from agent.schema.literals import quote_ident
 
 __all__ = ["property_type"]
@@ -51,4 +52,13 @@ def property_type(format_type: str, enums: Mapping[str, Any] | None = None) -> d
     if match := _NUMERIC.match(format_type):
         precision, scale = int(match[1]), int(match[2])
         return {"type": "decimal", "precision": precision, **({"scale": scale} if scale else {})}
-    return None
+    return _custom(format_type)
+
+
+def _custom(format_type: str) -> dict[str, Any] | None:
+    """A type of PostgreSQL's or an extension's the language has no name for (ltree, tsvector)."""
+    try:
+        custom_type_name(format_type)
+    except ValueError:
+        return None
+    return {"type": "custom", "sql_type": format_type}

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.schema.custom_types import custom_type_name
 from agent.schema.diagnostics import Diagnostic, KeyPath
 from agent.schema.expressions import ExpressionError, ExpressionKind, parse_expression
 from agent.schema.literals import quote_ident, quote_literal
@@ -46,6 +47,7 @@ _FIELD_TYPES: dict[str, frozenset[str]] = {
     "maximum": NUMERIC_TYPES,
     "values": frozenset({"enum"}),
     "items": frozenset({"array"}),
+    "sql_type": frozenset({"custom"}),
 }
 
 
@@ -61,6 +63,8 @@ def sql_type(prop: Property) -> str:
         return f"VARCHAR({prop.max_length})" if prop.max_length else "VARCHAR" if prop.varchar else "TEXT"
     if prop.type == "enum" and prop.native:
         return quote_ident(prop.native)
+    if prop.type == "custom":
+        return custom_type_name(prop.sql_type or "")
     if prop.type == "enum":
         width = prop.max_length or max((len(v) for v in prop.values or ["x"]), default=1)
         return f"VARCHAR({width})"
@@ -85,10 +89,12 @@ class ColumnBuilder:
 
     def column(self, name: str, prop: Property, path: KeyPath) -> tuple[Column, list[Check]]:
         self._check_fields(prop, path)
-        self._check_examples(prop, path)
+        type_ok = self._type_ok(prop, path)
+        if type_ok:
+            self._check_examples(prop, path)
         column = Column(
             name=name,
-            sql_type=sql_type(prop) if self._type_ok(prop, path) else "TEXT",
+            sql_type=sql_type(prop) if type_ok else "TEXT",
             not_null=prop.required or prop.serial or prop.identity is not None,  # both are NOT NULL
             identity=prop.identity,
             default=serial_default(self.table, name) if prop.serial else self.default_sql(
@@ -115,6 +121,15 @@ class ColumnBuilder:
         if prop.type == "enum" and not prop.values:
             self.error((*path, "values"), "enum needs at least one value")
             return False
+        if prop.items is not None:
+            return self._type_ok(prop.items, (*path, "items"))
+        if prop.type == "custom":
+            try:
+                custom_type_name(prop.sql_type or "")
+            except ValueError as error:
+                message = str(error) if prop.sql_type else "a custom type needs `sql_type`, the type's name"
+                self.error((*path, "sql_type") if prop.sql_type else path, message)
+                return False
         return True
 
     def _check_fields(self, prop: Property, path: KeyPath) -> None:
@@ -270,6 +285,8 @@ def literal_for(prop: Property, value: Any) -> str:
         return _array_literal(prop, value)
     if not isinstance(value, str):
         raise ValueError(f"default must be text for a column of type {kind}")
+    if kind == "custom":
+        return f"{quote_literal(value)}::{sql_type(prop)}"
     _check_text_value(prop, value)
     return quote_literal(value)
 

@@ -36,7 +36,7 @@ __all__ = [
 PropertyType = Literal[
     "uuid", "string", "text", "smallint", "integer", "bigint", "decimal", "float", "double",
     "boolean", "date", "time", "timestamp", "interval", "json", "jsonb", "bytea", "inet",
-    "enum", "array",
+    "enum", "array", "custom",
 ]
 ReferentialAction = Literal["CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"]
 IndexMethod = Literal["btree", "gin", "gist", "brin", "hash"]
@@ -177,6 +177,8 @@ class Property(_Strict):
     native: str | None = None
     """`enum`: the name of a native enum type of project.yaml's `enums` (instead of `values`)."""
     items: Property | None = None
+    sql_type: str | None = None
+    """`custom`: a type PostgreSQL or an extension defines (`ltree`, `tsvector`), parsed as a type name."""
     required: bool = False
     serial: bool = False
     """`smallint`/`integer`/`bigint`: numbered by a sequence of its own (SERIAL), as Prisma's

@@ -121,7 +121,7 @@ def _restore_rows(op: CreateTable) -> str:
     """The backup's rows back, by column name (the table's columns may have been added in
     another order than its YAML's), before its triggers and policies exist; then the backup goes."""
     columns = column_list(tuple(c.name for c in op.table.columns))
-    values = ", ".join(f"{quote_ident(c.name)}::{c.sql_type}" if _native_enum(c) else quote_ident(c.name)
+    values = ", ".join(f"{quote_ident(c.name)}::{c.sql_type}" if _backed_up_as_text(c) else quote_ident(c.name)
                        for c in op.table.columns)
     backup = quote_ident(op.restore_from or "")
     return (f"INSERT INTO {quote_ident(op.table.name)} ({columns}) OVERRIDING SYSTEM VALUE\n"
@@ -133,18 +133,19 @@ def _as_text(column: Column) -> str:
     return f"{name}::{'text[]' if column.sql_type.endswith('[]') else 'text'} AS {name}"
 
 
-def _native_enum(column: Column) -> bool:
-    """A column of a native enum type (or an array of one): its backup holds text, so that the
-    type can be dropped after the table."""
-    return (column.property_type == "enum" or column.array_of == "enum") and not column.sql_type.startswith("VARCHAR")
+def _backed_up_as_text(column: Column) -> bool:
+    """A column of a native enum type or a custom one (an extension's), or an array of one: its
+    backup holds text, so that the type can be dropped after the table."""
+    kind = column.array_of or column.property_type
+    return (kind == "enum" and not column.sql_type.startswith("VARCHAR")) or kind == "custom"
 
 
 def table_backup(op: DropTable) -> str:
     backup = op.backup_as or ""
     table = quote_ident(op.table.name)
     source = f"TABLE {table}"
-    if any(_native_enum(c) for c in op.table.columns):
-        listed = ", ".join(_as_text(c) if _native_enum(c) else quote_ident(c.name) for c in op.table.columns)
+    if any(_backed_up_as_text(c) for c in op.table.columns):
+        listed = ", ".join(_as_text(c) if _backed_up_as_text(c) else quote_ident(c.name) for c in op.table.columns)
         source = f"SELECT {listed} FROM {table}"
     return f"{set_aside(backup)}\nCREATE TABLE {quote_ident(backup)} AS {source};\n{sealed(backup)}"
 

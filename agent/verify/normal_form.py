@@ -60,9 +60,17 @@ def _simplify(node: Any) -> Any:
         return node.arg
     if isinstance(node, ast.A_Expr):
         return _simplify_operator(node)
-    if isinstance(node, ast.FuncCall) and len(node.funcname) == 2 and node.funcname[0].sval == "pg_catalog":
-        node.funcname = node.funcname[1:]  # pglast writes `AT TIME ZONE` as pg_catalog.timezone(); PostgreSQL, timezone()
+    if isinstance(node, ast.FuncCall):
+        return _unqualified(node)
     return node
+
+
+def _unqualified(call: Any) -> Any:
+    """pglast writes `AT TIME ZONE` as pg_catalog.timezone(); PostgreSQL stores timezone()."""
+    names = list(call.funcname or ())
+    if len(names) == 2 and names[0].sval == "pg_catalog":
+        call.funcname = tuple(names[1:])
+    return call
 
 
 def _numeric_text(cast: Any) -> bool:

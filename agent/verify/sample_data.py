@@ -195,6 +195,8 @@ _VALUES: dict[str, Generator] = {
     "jsonb": lambda c, i, rng, r: f'{{"n": {i}, "grade": "{"AB"[i % 2]}"}}',
     "bytea": lambda c, i, rng, r: i.to_bytes(8, "big"),
     "inet": lambda c, i, rng, r: f"10.{(i >> 16) % 256}.{(i >> 8) % 256}.{i % 256}",
+    # a word most types read (ltree, tsvector, citext, xml); another type's column takes `example:` values
+    "custom": lambda c, i, rng, r: f"sample_{i}",
 }
 
 
@@ -246,6 +248,7 @@ _FRESH_BY_TYPE: dict[str, Callable[[int], Any]] = {
     "bytea": lambda n: f"\\x{n % 2**64:016x}",
     "json": lambda n: {"fresh": n % 10**12},
     "jsonb": lambda n: {"fresh": n % 10**12},
+    "custom": lambda n: f"fresh_{n % 10**12}",
 }
 
 
@@ -273,12 +276,18 @@ async def _set_tenant(connection: asyncpg.Connection, schema: Schema, tenant: uu
                              str(tenant) if tenant else "")
 
 
+def _custom_columns(table: Table) -> list[Column]:
+    """Columns of `type: custom` (or arrays of it): loaded as text, cast by PostgreSQL."""
+    return [c for c in table.columns if (c.array_of or c.property_type) == "custom"]
+
+
 def _filter_sql(table: Table, names: list[str], stage: str, tenant_column: str) -> str:
     """The stage's rows of one tenant; where a check could not be judged in Python, only those its
     checks accept, and none that clash with a unique key (ON CONFLICT DO NOTHING follows)."""
     accepted = " AND ".join(f"({check.expression}) IS NOT FALSE" for check in table.checks) or "true"
     tenant = f" AND {quote_ident(tenant_column)} = $1" if table.tenant_scoped else ""
-    listed = ", ".join(quote_ident(n) for n in names)
+    custom = {c.name: c.sql_type for c in _custom_columns(table)}
+    listed = ", ".join(f"{quote_ident(n)}::{custom[n]}" if n in custom else quote_ident(n) for n in names)
     return f"SELECT {listed} FROM {quote_ident(stage)} WHERE {accepted}{tenant}"
 
 
@@ -289,7 +298,7 @@ class _Loader:
 
     async def table(self, rows: TableRows) -> dict[uuid.UUID | None, list[Any]]:
         """Loads the rows; their primary keys per tenant."""
-        if self.privileged and rows.solved and rows.pk is not None:
+        if self.privileged and rows.solved and rows.pk is not None and not _custom_columns(rows.table):
             await self.connection.copy_records_to_table(
                 rows.table.name, records=[rows.inserted(r) for r in rows.rows], columns=rows.columns)
             keys: dict[uuid.UUID | None, list[Any]] = {}
@@ -305,6 +314,10 @@ class _Loader:
         stage = f"stage_{table.name}"[:60]
         await self.connection.execute(f"CREATE TEMP TABLE {quote_ident(stage)} "
                                       f"(LIKE {quote_ident(table.name)} INCLUDING DEFAULTS) ON COMMIT DROP")
+        for column in _custom_columns(table):  # COPY has no binary encoder for an extension's type: text
+            text = "text[]" if column.property_type == "array" else "text"
+            await self.connection.execute(f"ALTER TABLE {quote_ident(stage)} ALTER COLUMN {quote_ident(column.name)} "
+                                          f"TYPE {text} USING NULL")
         await self.connection.copy_records_to_table(stage, records=[rows.inserted(r) for r in rows.rows],
                                                     columns=names)
         insert = (f"INSERT INTO {quote_ident(table.name)} ({', '.join(quote_ident(n) for n in names)}) "

@@ -18,6 +18,7 @@ from agent.catalog import Catalog
 from agent.catalog import Table as CatalogTable
 from agent.catalog.model import Constraint
 from agent.catalog.model import Index as CatalogIndex
+from agent.schema.custom_types import custom_type_name
 from agent.schema.expressions import is_column_key
 from agent.schema.index_storage import definition_storage
 from agent.schema.literals import quote_ident
@@ -183,6 +184,14 @@ def _owner(column: str | None) -> str:
     return f"owned by {column}" if column else "present"
 
 
+def _catalog_type(type_text: str) -> str:
+    """format_type text; a type of `type: custom` in its parsed spelling, as the YAML side has it."""
+    try:
+        return format_type(custom_type_name(type_text))
+    except ValueError:
+        return type_text
+
+
 def _catalog_table_facts(table: CatalogTable) -> Facts:
     name = table.name
     facts: Facts = {f"{name} / comment": table.comment or "-",
@@ -190,7 +199,7 @@ def _catalog_table_facts(table: CatalogTable) -> Facts:
                     f"{name} / row level security": f"enabled={table.rls_enabled}, forced={table.rls_forced}"}
     for column in table.columns:
         prefix = f"{name} / column {column.name}"
-        facts[f"{prefix} / type"] = column.type
+        facts[f"{prefix} / type"] = _catalog_type(column.type)
         facts[f"{prefix} / not null"] = str(column.not_null)
         facts[f"{prefix} / default"] = _expression(column.default)
         facts[f"{prefix} / comment"] = column.comment or "-"
