@@ -142,10 +142,18 @@ class CodeNames:
     """Every name `render` gives for one schema, found once."""
 
     schema: Schema
+    _tables: set[int] = field(default_factory=set)
+    """The ids of the schema's tables: a table of another schema is not named here."""
     _fields: dict[str, dict[str, Named]] = field(default_factory=dict)
     _modules: dict[str, str] | None = None
     _enum_types: dict[str, Named] | None = None
     _enum_consts: dict[str, Named] | None = None
+
+    def __post_init__(self) -> None:
+        self._tables = {id(t) for t in self.schema.tables}
+
+    def names(self, table: Table) -> bool:
+        return id(table) in self._tables
 
     def field_of(self, table: Table, column: str) -> Named:
         if table.name not in self._fields:
@@ -181,6 +189,7 @@ def _const_base(table: Table, column: Column) -> str:
 
 
 _CURRENT: ContextVar[CodeNames | None] = ContextVar("code_names", default=None)
+_alone: CodeNames | None = None
 
 
 @contextmanager
@@ -196,10 +205,14 @@ def naming(schema: Schema) -> Iterator[CodeNames]:
 
 def _names(table: Table) -> CodeNames:
     """The render's names; outside one (a target called alone), those of the table by itself."""
+    global _alone
     current = _CURRENT.get()
-    if current is not None and current.schema.table(table.name) is table:
+    if current is not None and current.names(table):
         return current
-    return CodeNames(Schema(tables=[table]))
+    alone = _alone
+    if alone is None or not alone.names(table):
+        alone = _alone = CodeNames(Schema(tables=[table]))
+    return alone
 
 
 def field_name(table: Table, column: str) -> str:
