@@ -22,7 +22,7 @@ from agent.schema.model import SequenceOwner, SqlObjectSpec
 from agent.schema.tables import SqlObject
 from agent.sql.parsing import parse_sql
 
-__all__ = ["SqlObjectError", "spec_of", "sql_object"]
+__all__ = ["SqlObjectError", "comment_statement", "spec_of", "sql_object"]
 
 _KINDS: dict[type, tuple[str, ObjectType]] = {
     ast.CreateFunctionStmt: ("function", ObjectType.OBJECT_FUNCTION),
@@ -117,7 +117,12 @@ def _reads_tables(create: Any) -> bool:
         return False
 
 
-def _comment(drop: Any, text: str) -> str:
+def comment_statement(item: SqlObject) -> str:
+    """COMMENT ON the object `item` drops, with its comment (IS NULL when it has none)."""
+    return _comment(_one(item.drop, "drop"), item.comment)
+
+
+def _comment(drop: Any, text: str | None) -> str:
     """COMMENT ON the one object the drop statement names, built from its parse tree."""
     if len(drop.objects) != 1:
         raise SqlObjectError("comment", "needs a drop statement naming one object")

@@ -6,7 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.plan import enum_operations as enum
-from agent.plan.object_operations import CreateSqlObject, DisownSequence, DropSqlObject, OwnSequence
+from agent.plan.object_operations import (
+    CommentSqlObject,
+    CreateSqlObject,
+    DisownSequence,
+    DropSqlObject,
+    OwnSequence,
+)
 from agent.plan.operations import Operation
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.names import bounded_name
@@ -67,6 +73,10 @@ def _create_object(op: CreateSqlObject) -> str:
     return "\n".join(f"{statement};" for statement in (op.sql_object.create, *op.sql_object.then))
 
 
+def _comment_object(op: CommentSqlObject) -> str:
+    return f"{op.statement};"
+
+
 def _own_sequence(op: OwnSequence) -> str:
     assert op.sql_object.own is not None
     return f"{op.sql_object.own[0]};"
@@ -85,6 +95,7 @@ TYPE_AND_OBJECT_RENDERERS: dict[type[Operation], Callable[[Any], str]] = {
     CreateSqlObject: _create_object,
     DropSqlObject: _drop_object,
     OwnSequence: _own_sequence,
+    CommentSqlObject: _comment_object,
     DisownSequence: _disown_sequence,
     enum.CreateEnumType: _create,
     enum.DropEnumType: _drop,

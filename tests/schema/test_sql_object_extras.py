@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from agent.catalog import compare, read_catalog
-from agent.migrate.snapshot import SNAPSHOT_FILE, read_snapshot, snapshot_text
+from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot, snapshot_text
 from agent.schema import SchemaError, load_schema_sources
 from agent.verify.apply import without_backups
 from agent.verify.schema_compare import compare_schema
@@ -126,6 +126,18 @@ def test_a_snapshot_reads_back_what_it_wrote(tmp_path: Path) -> None:
     assert read_snapshot(tmp_path) == schema
 
 
+@pytest.mark.parametrize("field", ["then", "own"])
+def test_a_snapshot_whose_statements_are_not_its_objects_is_refused(tmp_path: Path, field: str) -> None:
+    """What runs beside the create comes from the parse of comment, indexes and owned_by: a
+    snapshot holding other statements there is refused, not run."""
+    schema = load_schema_sources(FILES).schema
+    tampered = schema.sql_objects[0].model_copy(update={field: ("DROP TABLE tickets", "DROP TABLE tickets")})
+    (tmp_path / SNAPSHOT_FILE).write_text(snapshot_text(schema.model_copy(
+        update={"sql_objects": (tampered, *schema.sql_objects[1:])})))
+    with pytest.raises(SnapshotError, match="SQL object ticket_numbers: is not what its statements parse to"):
+        read_snapshot(tmp_path)
+
+
 @pytest.mark.parametrize(("extra", "message", "key"), [
     ("    - name: v\n      create: CREATE VIEW v AS SELECT 1 AS a\n      drop: DROP VIEW v\n"
      "      indexes: [CREATE INDEX v_a ON v (a)]\n", "only a materialized view has indexes here, not a view",
@@ -192,3 +204,24 @@ def test_a_function_of_sql_reading_a_table_is_made_after_the_tables(create: str,
     migrations = generate(load_schema_sources({**FILES, "project.yaml": project})).migrations
     assert ("CREATE FUNCTION n()" in migrations[-1].up_sql) is after
     assert ("CREATE FUNCTION n()" in migrations[0].up_sql) is not after
+
+
+async def test_a_new_comment_or_owner_changes_only_that(db: asyncpg.Connection) -> None:
+    """A function a default calls, or a sequence a default advances, cannot be dropped and made
+    again under the column: a changed comment is a COMMENT ON, a changed owner an OWNED BY."""
+    v1 = load_schema_sources(FILES)
+    await apply_up(db, generate(v1))
+    project = PROJECT.replace("comment: Upper case", "comment: Shouted")
+    project = project.replace("      comment: Tickets per note\n", "")
+    project = project.replace("{table: tickets, column: number}", "{table: tickets, column: note}")
+    v2 = load_schema_sources({**FILES, "project.yaml": project})
+    change = generate(v2, v1.schema)
+    statements = [line for m in change.migrations for line in m.up_sql.splitlines()
+                  if line and not line.startswith(("--", "SET ", "BEGIN", "COMMIT"))]
+    assert statements == [
+        'ALTER SEQUENCE "Ticket numbers" OWNED BY none;', "COMMENT ON FUNCTION shout (text) IS 'Shouted';",
+        "COMMENT ON MATERIALIZED VIEW ticket_counts IS NULL;", 'ALTER SEQUENCE "Ticket numbers" OWNED BY tickets.note;']
+    await apply_up(db, change)
+    assert [f.message for f in compare_schema(v2.schema, await read_catalog(db)) if not f.passed] == []
+    await apply_down(db, change)
+    assert [f.message for f in compare_schema(v1.schema, await read_catalog(db)) if not f.passed] == []
