@@ -97,7 +97,8 @@ def _fields(table: Table) -> dict[str, Named]:
 
 def python_names(table: Table, reserved: Callable[[str], bool]) -> Mapping[str, str]:
     """Column -> its attribute in Python: the name itself when it is an identifier, else its words
-    joined by `_`; a keyword or a name the base class keeps (`reserved`) gets a trailing `_`."""
+    joined by `_`; a keyword or a name the base class keeps (`reserved`) gets a trailing `_`, or
+    loses its leading ones."""
     return {k: v.name for k, v in _python(table, reserved).items()}
 
 
@@ -113,7 +114,8 @@ def _python(table: Table, reserved: Callable[[str], bool]) -> dict[str, Named]:
 
     def base(name: str) -> str:
         plain = name if _PYTHON_IDENTIFIER.fullmatch(name) else "_".join(words(name))
-        return plain if free(plain) else f"{plain}_"
+        bare = plain.lstrip("_") or "column"  # pydantic keeps `_x` for private attributes
+        return next((c for c in (plain, f"{plain}_", bare, f"{bare}_") if free(c)), f"{bare}_")
 
     return _allocate(table.column_names, base, lambda name: name if free(name) else None, lambda b, n: f"{b}{n}")
 

@@ -80,8 +80,8 @@ def _escape(text: str) -> str:
 
 
 def _kept(name: str) -> bool:
-    """What BaseModel keeps for itself: its attributes and the `model_` namespace."""
-    return hasattr(BaseModel, name) or name.startswith("model_")
+    """What BaseModel keeps for itself: its attributes, the `model_` namespace and private `_x` names."""
+    return hasattr(BaseModel, name) or name.startswith(("model_", "_"))
 
 
 def _field(table: Table, column: Column, insert: bool, attribute: str, note: str | None) -> str:

@@ -57,6 +57,20 @@ def test_colliding_columns_get_distinct_stable_names_in_code() -> None:
     assert module_names(_schema()) == {"ACCOUNT": "account", "Account": "account-2"}
 
 
+@pytest.mark.integration
+def test_pydantic_fields_are_never_private_attributes(tmp_path: Path) -> None:
+    """A leading `_` makes a pydantic attribute private (no field): `_id` is the field `id`, or `id2`
+    beside a column `id`, with the exact name as its alias."""
+    schema = load_schema_sources({"project.yaml": "project:\n  naming: preserve\n",
+                                  "doc.yaml": ACCOUNT.format(entity="Doc").replace(
+                                      "  createdAt:", "  _id: {type: text, required: true}\n  createdAt:")}).schema
+    text = render(schema, ["pydantic"], CodegenOptions())["pydantic/models.py"]
+    assert '    id2: str = Field(alias="_id")' in text
+    (tmp_path / "private_pydantic.py").write_text(text)
+    model = strict_python_module(tmp_path / "private_pydantic.py").Doc
+    assert model.model_validate({"id": 1, "_id": "x", "a_b": "y"}).model_dump(by_alias=True)["_id"] == "x"
+
+
 def test_every_target_says_which_column_a_renamed_field_is() -> None:
     files = _files()
     note = '/** Column "created_at": createdAt is column "createdAt" in code. */'
