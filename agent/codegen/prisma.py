@@ -60,8 +60,8 @@ export default defineConfig({
 def render(schema: Schema, options: CodegenOptions) -> Files:
     found = named_relations(schema)
     blocks = [_preamble(options.compat)] + [_model(schema, t, found) for t in sorted_tables(schema)]
-    blocks += [_enum(e.name, e.values) for e in schema.enums if _PRISMA_NAME.match(e.name)
-               and all(_PRISMA_NAME.match(v) for v in e.values)]
+    enums = _enum_names(schema)
+    blocks += [_enum(enums[e.name], e.name, e.values) for e in schema.enums if e.name in enums]
     files = {"schema.prisma": "\n\n".join(blocks) + "\n"}
     if not options.compat:
         files["prisma.config.ts"] = f"{header('//')}\n\n{CONFIG}"
@@ -80,8 +80,7 @@ def _preamble(compat: bool) -> str:
 def _model(schema: Schema, table: Table, found: list[Relation]) -> str:
     lines = _model_comments(table)
     lines.append(f"model {table.entity} {{")
-    natives = {quote_ident(e.name): e.name for e in schema.enums if _PRISMA_NAME.match(e.name)
-               and all(_PRISMA_NAME.match(v) for v in e.values)}
+    natives = {quote_ident(name): prisma for name, prisma in _enum_names(schema).items()}
     check_class_members("prisma", table, found)
     lines += _aligned([_field(table, c, natives) for c in table.columns], [c.comment for c in table.columns],
                       [field_note(table, c.name) for c in table.columns])
@@ -119,9 +118,24 @@ def _model_comments(table: Table) -> list[str]:
     return lines
 
 
-def _enum(name: str, values: tuple[str, ...]) -> str:
+def _enum_names(schema: Schema) -> dict[str, str]:
+    """Native enum type -> its Prisma enum, for those Prisma can name: the type's own name, or
+    `<name>Enum` where a model has it (models and enums share one namespace)."""
+    models, types = {t.entity for t in schema.tables}, {e.name for e in schema.enums}
+    names: dict[str, str] = {}
+    for enum in schema.enums:
+        if not _PRISMA_NAME.match(enum.name) or not all(_PRISMA_NAME.match(v) for v in enum.values):
+            continue
+        chosen, number = enum.name, 1
+        while chosen in models or chosen in names.values() or (chosen != enum.name and chosen in types):
+            chosen, number = f"{enum.name}Enum{number if number > 1 else ''}", number + 1
+        names[enum.name] = chosen
+    return names
+
+
+def _enum(name: str, database_name: str, values: tuple[str, ...]) -> str:
     """A native enum type as a Prisma enum, mapped to its exact database name."""
-    return "\n".join([f"enum {name} {{", *(f"  {v}" for v in values), "", f'  @@map("{name}")', "}"])
+    return "\n".join([f"enum {name} {{", *(f"  {v}" for v in values), "", f'  @@map("{database_name}")', "}"])
 
 
 def _field(table: Table, column: Column, natives: dict[str, str]) -> list[str]:

@@ -15,6 +15,7 @@ from agent.codegen.names import CodeNameError, field_names, module_names, python
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
 from tests.codegen.helpers import prisma_validate, strict_python_module, tsc, write_files
+from tests.diff.test_native_enums import MEMBER
 
 ACCOUNT = """version: 1
 entity: {entity}
@@ -188,5 +189,38 @@ def test_the_stepped_aside_relations_compile(tmp_path: Path) -> None:
     write_files(tmp_path, render(_related(), ["typeorm", "prisma"], CodegenOptions()))
     done = tsc(tmp_path, ["typeorm/*.ts"])
     assert done.returncode == 0, done.stdout + done.stderr
+    validated = prisma_validate(tmp_path / "prisma")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+ROLE = """version: 1
+entity: Role
+table: roles
+tenant_scoped: false
+audit: false
+primary_key: id
+properties:
+  id: {type: integer, serial: true}
+"""
+
+
+def _role_and_enum() -> Schema:
+    """A model `Role` (table roles) beside the native enum type `Role`: one name in Prisma."""
+    return load_schema_sources({"project.yaml": "project:\n  naming: camelCase\n  enums:\n    Role: [USER, ADMIN]\n",
+                                "member.yaml": MEMBER, "role.yaml": ROLE}).schema
+
+
+def test_a_prisma_enum_named_like_a_model_steps_aside() -> None:
+    prisma = render(_role_and_enum(), ["prisma"], CodegenOptions())["prisma/schema.prisma"]
+    assert 'enum RoleEnum {\n  USER\n  ADMIN\n\n  @@map("Role")\n}' in prisma
+    assert "model Role {" in prisma
+    flat = " ".join(prisma.split())
+    assert 'role RoleEnum @default(USER) @map("role")' in flat and "roles RoleEnum[]" in flat
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("node_tools")
+def test_the_stepped_aside_enum_validates(tmp_path: Path) -> None:
+    write_files(tmp_path, render(_role_and_enum(), ["prisma"], CodegenOptions()))
     validated = prisma_validate(tmp_path / "prisma")
     assert validated.returncode == 0, validated.stdout + validated.stderr
