@@ -176,3 +176,11 @@ def test_ma108_names_the_new_type_as_written() -> None:
     report = lint_texts([("m.sql", sql)], workers=1)
     assert [f.message.split(" can rewrite")[0] for f in report.files[0].findings if f.code == "MA108"] == [
         'changing Member.roles to "Role"[]', "changing lots.quantity to numeric(12, 3)"]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_ma217_knows_the_values_across_workers(workers: int) -> None:
+    """The enum types travel with the catalog a worker passes on to the next."""
+    files = [("000.sql", STATE), *((f"{n:03d}.sql", "SELECT 1;") for n in range(1, 31)), ("999.sql", SWAP)]
+    report = lint_texts(files, workers=workers)
+    assert "MA217" in [f.code for f in report.files[-1].findings]
