@@ -91,11 +91,7 @@ def gap(reason: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=reason)
 
 
-IMPORT_GAPS = {
-    "crates-io": gap("ltree and tsvector columns (and the indexes on them); an index giving an expression "
-                     "gin_trgm_ops; an index with a fillfactor; two NOT VALID checks"),
-    "marquez": gap("an index (created_at DESC NULLS LAST)"),
-}
+IMPORT_GAPS: dict[str, pytest.MarkDecorator] = {}
 
 GENERATE_GAPS = {
     "crates-io": gap("the ltree column categories.path is left out (a type the YAML language does not have) "
@@ -104,18 +100,12 @@ GENERATE_GAPS = {
 }
 
 ROUND_TRIP_GAPS = {
-    "crates-io": gap("what the import loses (ltree and tsvector columns, an expression operator class index, "
-                     "...) is missing from the rebuilt catalog"),
     "marquez": gap("the default of lineage_events.created_at, (now() AT TIME ZONE 'UTC'::text)::timestamptz, "
                    "is written back as pg_catalog.timezone('UTC', now()), which PostgreSQL stores and prints "
                    "as a call of timezone()"),
 }
 
-DIFF_GAPS = {
-    project: gap("diff --from-database reads the original with the importer, which refuses it for the same "
-                 "losses as the import (exit 2, nothing planned)")
-    for project in ("crates-io", "marquez")
-}
+DIFF_GAPS: dict[str, pytest.MarkDecorator] = {}
 
 
 def each(gaps: dict[str, pytest.MarkDecorator]) -> list[object]:
