@@ -81,3 +81,16 @@ def test_the_sqlalchemy_array_is_the_enum_type_and_passes_mypy_strict(tmp_path: 
     path.write_text(_files()["sqlalchemy/models.py"])
     roles = strict_python_module(path).Member.__table__.c.roles.type
     assert (roles.item_type.name, roles.item_type.enums) == ("Role", ["USER", "ADMIN"])
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("compat_node_tools")
+def test_the_array_compiles_on_the_previous_majors(tmp_path: Path) -> None:
+    """TypeScript 5 and TypeORM 0.3 take the same enum column options; Prisma 6 the same enum list."""
+    write_files(tmp_path, render(_schema(), ["ts", "typeorm", "prisma"], CodegenOptions(compat=True)))
+    (tmp_path / "uses.ts").write_text("\n".join(line for line in USES.replace("ROLE", "'USER'").splitlines()
+                                                if "zod" not in line.lower() and "parsed" not in line))
+    done = tsc(tmp_path, ["uses.ts", "ts/*.ts", "typeorm/*.ts"], "compat")
+    assert done.returncode == 0, done.stdout + done.stderr
+    validated = prisma_validate(tmp_path / "prisma", "compat")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
