@@ -115,8 +115,8 @@ _REFUSED: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for
     (r"dblink\w*|postgres_fdw\w*", "connects to other servers"),
     (r"set_config", "changes settings"),
     (r"pg_notify", "sends notifications"),
-    (r"nextval|setval|currval|lastval", "reads or advances a sequence (a default may call nextval() of a "
-                                        "sequence the project's sql_objects make, and nothing else)"),
+    (r"nextval|setval|currval|lastval", "reads or advances a sequence (only a default may, calling nextval() "
+                                        "of a sequence the project's sql_objects make)"),
     (r"txid_\w+|pg_current_xact_id\w*|pg_current_snapshot", "assigns or reads transaction ids"),
     (r"xml\w*|xpath\w*", "parses XML; the schema language has no xml type"),
     (r"has_\w+_privilege|pg_has_role|\w+_description|to_reg\w+|format_type|version"
@@ -170,10 +170,11 @@ def _custom_setting(arguments: tuple[Any, ...]) -> bool:
     return isinstance(value, ast.String) and custom_setting_problem(str(value.sval)) is None
 
 
-def refused_calls(node: ast.Node) -> str | None:
-    """The first thing in the expression tree `node` that it may not call, name or read."""
+def refused_calls(node: ast.Node, default: bool = False) -> str | None:
+    """The first thing in the expression tree `node` that it may not call, name or read; only a
+    `default` may advance the project's own sequences (once per row it fills)."""
     try:
-        _CallChecker()(node)
+        _CallChecker(default)(node)
     except _Refused as refused:
         return str(refused)
     return None
@@ -201,10 +202,14 @@ def _own_sequence(node: Any) -> bool:
 
 
 class _CallChecker(Visitor):
+    def __init__(self, default: bool) -> None:
+        super().__init__()
+        self.default = default
+
     def visit_FuncCall(self, ancestors: object, node: Any) -> Any:
         if len(node.funcname) == 1 and str(node.funcname[0].sval) in _PROJECT_FUNCTIONS.get():
             return None
-        if _own_sequence(node):
+        if self.default and _own_sequence(node):
             return Skip  # the regclass cast names the sequence, not a catalog lookup of the user's choosing
         name = _builtin_name(node.funcname, "function")
         problem = call_problem(name, tuple(node.args or ()))

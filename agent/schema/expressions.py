@@ -68,7 +68,7 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
         node = _single_target(text)
         collector = _ColumnCollector(kind)
         columns = collector.collect(node)
-        refused = refused_calls(node)
+        refused = refused_calls(node, default=kind is ExpressionKind.DEFAULT)
         rendered = RawStream()(node)
     except RecursionError:  # pglast's printer and the collector recurse in Python
         raise ExpressionError("is nested too deeply (hundreds of levels) to be checked") from None

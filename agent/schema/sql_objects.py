@@ -124,6 +124,8 @@ def comment_statement(item: SqlObject) -> str:
 
 def _comment(drop: Any, text: str | None) -> str:
     """COMMENT ON the one object the drop statement names, built from its parse tree."""
+    if text is not None and "\x00" in text:
+        raise SqlObjectError("comment", "may not contain a NUL character")
     if len(drop.objects) != 1:
         raise SqlObjectError("comment", "needs a drop statement naming one object")
     return str(RawStream()(ast.CommentStmt(objtype=drop.removeType, object=drop.objects[0], comment=text)))

@@ -225,3 +225,21 @@ async def test_a_new_comment_or_owner_changes_only_that(db: asyncpg.Connection) 
     assert [f.message for f in compare_schema(v2.schema, await read_catalog(db)) if not f.passed] == []
     await apply_down(db, change)
     assert [f.message for f in compare_schema(v1.schema, await read_catalog(db)) if not f.passed] == []
+
+
+@pytest.mark.parametrize("where", [
+    "constraints:\n  - check: \"number < nextval('\\\"Ticket numbers\\\"'::regclass)\"\n",
+    "policies:\n  - name: p\n    command: SELECT\n    using: \"nextval('\\\"Ticket numbers\\\"'::regclass) > 0\"\n",
+])
+def test_only_a_default_may_advance_the_sequence(where: str) -> None:
+    """A default takes the next number once per row; a check or a policy would advance the
+    sequence on every row it reads or writes."""
+    text = _refused({**FILES, "tickets.yaml": TICKETS % json.dumps(DEFAULT) + where},
+                    "calls nextval\\(\\), which reads or advances a sequence")
+    assert text.startswith("tickets.yaml:")
+
+
+def test_a_comment_with_a_nul_character_is_refused_at_its_key() -> None:
+    project = PROJECT.replace("comment: Upper case", 'comment: "Upper\\0case"')
+    text = _refused({**FILES, "project.yaml": project}, "may not contain a NUL character")
+    assert "sql_objects[1].comment:" in text
