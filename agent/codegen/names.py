@@ -26,6 +26,7 @@ __all__ = [
     "CodeNameError",
     "CodeNames",
     "check_class_members",
+    "check_insert_names",
     "enum_const_name",
     "enum_type_name",
     "field_name",
@@ -255,6 +256,18 @@ def named_relations(schema: Schema) -> list[Relation]:
     fields = [free(r.child.name, r.field) for r in found]
     return [replace(r, field=f, back_field=free(r.parent.name, r.back_field))
             for r, f in zip(found, fields, strict=True)]
+
+
+def check_insert_names(target: str, schema: Schema) -> None:
+    """`New<Entity>`, the insert type beside each row type, names no entity. Entity names are the
+    YAML's own (not the database's), so a clash is refused rather than renamed."""
+    entities = {t.entity: t for t in schema.tables}
+    for table in sorted(schema.tables, key=lambda t: t.name):
+        other = entities.get(f"New{table.entity}")
+        if other is not None:
+            raise CodeNameError(f"{target}: the insert type of entity {table.entity} (table {table.name}) is "
+                                f"New{table.entity}, the name of entity {other.entity} (table {other.name}); "
+                                "rename one of the two entities")
 
 
 def check_class_members(target: str, table: Table, found: Sequence[Relation]) -> None:

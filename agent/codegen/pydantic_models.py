@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from agent.codegen.model import CodegenOptions, Files, base_type, enum_values, header, sorted_tables, type_arguments
-from agent.codegen.names import python_names, python_notes
+from agent.codegen.names import check_insert_names, python_names, python_notes
 from agent.codegen.typescript import enum_type_name, enum_values_name
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
@@ -27,6 +27,7 @@ _MODULES = {"dt.": "import datetime as dt", "Decimal": "from decimal import Deci
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
+    check_insert_names("pydantic", schema)
     tables = sorted_tables(schema)
     names = sorted(_exports(tables), key=lambda n: (not n.isupper(), n))
     body = []

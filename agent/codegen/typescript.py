@@ -18,7 +18,14 @@ from agent.codegen.model import (
     native_enum,
     sorted_tables,
 )
-from agent.codegen.names import enum_const_name, enum_type_name, field_name, field_note, module_name
+from agent.codegen.names import (
+    check_insert_names,
+    enum_const_name,
+    enum_type_name,
+    field_name,
+    field_note,
+    module_name,
+)
 from agent.schema.tables import Column, Schema, Table
 
 __all__ = ["JSON_VALUE", "enum_const_name", "enum_declaration", "enum_doc", "enum_type_name", "enum_values_name",
@@ -37,6 +44,7 @@ JSON_VALUE = (
 
 
 def render(schema: Schema, options: CodegenOptions) -> Files:
+    check_insert_names("ts", schema)
     return module_per_table(schema, lambda table: _module(table, options), "json", JSON_VALUE)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from agent.codegen import TARGETS, CodegenOptions, render
+from agent.codegen.names import CodeNameError
 from agent.codegen.seed_data import SeedError
 from agent.commands.common import fail, out
 from agent.commands.generate import load_or_exit
@@ -42,6 +43,8 @@ def codegen_command(schemas_dir: Path, targets: tuple[str, ...], output: Path, d
         files = render(schema, chosen, options)
     except SeedError as error:
         fail(ExitCode.BAD_INPUT, f"seed data: {error}")
+    except CodeNameError as error:
+        fail(ExitCode.BAD_INPUT, f"names in code: {error}")
     _write(output, files)
     out.print(f"Wrote {len(files)} file(s) for {', '.join(chosen)} to {output}", markup=False)
 

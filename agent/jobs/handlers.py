@@ -20,6 +20,7 @@ import asyncpg
 from agent.bus.messages import DETAIL_LIMIT, Job, JobError, JobOutcome, JobRejected
 from agent.catalog import read_catalog, table_fingerprints
 from agent.codegen import CodegenOptions, render
+from agent.codegen.names import CodeNameError
 from agent.codegen.seed_data import SeedError
 from agent.embedded import EmbeddedError
 from agent.jobs.generate import (
@@ -336,6 +337,8 @@ async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
         files = render(schema, list(dict.fromkeys(job.options.targets)), options)
     except SeedError as error:
         raise reject("seed_data", str(error)) from None
+    except CodeNameError as error:
+        raise reject("code_names", str(error)) from None
     return JobOutcome(artifacts=files, summary=f"{len(files)} file(s) for {', '.join(job.options.targets)}")
 
 

@@ -9,9 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from agent.bus.messages import Job, JobRejected
 from agent.codegen import CodegenOptions, render
 from agent.codegen.names import CodeNameError, field_names, module_names, python_names, unique_members
+from agent.commands.codegen import codegen_command
+from agent.exit_codes import ExitCode
+from agent.jobs.handlers import JobContext, run_job
 from agent.schema import load_schema_sources
 from agent.schema.tables import Schema
 from tests.codegen.helpers import prisma_validate, strict_python_module, tsc, write_files
@@ -224,3 +229,35 @@ def test_the_stepped_aside_enum_validates(tmp_path: Path) -> None:
     write_files(tmp_path, render(_role_and_enum(), ["prisma"], CodegenOptions()))
     validated = prisma_validate(tmp_path / "prisma")
     assert validated.returncode == 0, validated.stdout + validated.stderr
+
+
+def test_an_entity_named_like_another_ones_insert_type_is_bad_input(tmp_path: Path) -> None:
+    """Entity names are the YAML's own (the database keeps its names), so a clash of `NewAccount`
+    with entity Account's insert type is refused, naming both, rather than renamed."""
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "project.yaml").write_text("project:\n  naming: preserve\n")
+    (schemas / "account.yaml").write_text(MATERIAL.replace("entity: Material", "entity: Account"))
+    (schemas / "new-account.yaml").write_text(MATERIAL.replace("entity: Material", "entity: NewAccount")
+                                              .replace("table: materials", "table: signups"))
+    out = str(tmp_path / "out")
+    result = CliRunner().invoke(codegen_command, [str(schemas), "-t", "prisma", "-t", "ts", "-o", out])
+    assert result.exit_code == ExitCode.BAD_INPUT, result.output
+    assert ("ts: the insert type of entity Account (table materials) is NewAccount, the name of entity NewAccount "
+            "(table signups); rename one of the two entities") in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
+    assert CliRunner().invoke(codegen_command, [str(schemas), "-t", "prisma", "-o", out]).exit_code == 0
+
+
+async def test_the_codegen_job_rejects_the_same_clash() -> None:
+    """On the bus the clash is a rejection naming it, as `codegen` exits 2."""
+    payload = {"project.yaml": "project:\n  naming: preserve\n",
+               "account.yaml": MATERIAL.replace("entity: Material", "entity: Account"),
+               "new-account.yaml": MATERIAL.replace("entity: Material", "entity: NewAccount")
+               .replace("table: materials", "table: signups")}
+    job = Job(job_id="names-job", kind="codegen", requested_by="tests", payload=payload,
+              options={"targets": ["pydantic"]})
+    with pytest.raises(JobRejected) as raised:
+        await run_job(job, JobContext(scratch_url="postgresql://unused.invalid/none"))
+    assert raised.value.error.code == "code_names"
+    assert "pydantic: the insert type of entity Account (table materials) is NewAccount" in raised.value.error.message
