@@ -1,10 +1,10 @@
 -- A hand-written schema with what the SQL objects of an adopted database carry beside their
 -- create statement (issue 23): functions with settings (SET ...) and comments, a default calling
--- one of them, a function of SQL reading a table, a serial column whose table was renamed (its
--- sequence keeps the old table's name), a serial column whose sequence was given settings of its
--- own, a sequence of its own with its own settings and a comment that a default advances, a
--- materialized view with a comment and indexes, a view with a comment. Written for this project's
--- tests; it is not taken from any other project.
+-- one of them, a function of SQL reading a table, a trigger with a comment, a serial column whose
+-- table was renamed (its sequence keeps the old table's name), a serial column whose sequence was
+-- given settings of its own, a sequence of its own with its own settings and a comment that a
+-- default advances, a materialized view with a comment and indexes, a view with a comment.
+-- Written for this project's tests; it is not taken from any other project.
 
 CREATE FUNCTION random_code(length integer) RETURNS text LANGUAGE sql VOLATILE
     SET search_path = "$user", public, pg_temp SET work_mem = '8MB'
@@ -23,6 +23,9 @@ CREATE TABLE packages (
 ALTER TABLE packages RENAME TO crates;
 CREATE FUNCTION crate_count() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM crates $$;
 COMMENT ON FUNCTION crate_count() IS 'How many crates there are';
+CREATE FUNCTION lower_name() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := lower(NEW.name); RETURN NEW; END $$;
+CREATE TRIGGER crates_lower_name BEFORE INSERT OR UPDATE OF name ON crates FOR EACH ROW EXECUTE FUNCTION lower_name();
+COMMENT ON TRIGGER crates_lower_name ON crates IS 'Crate names are kept lower case';
 CREATE TABLE teams (id SERIAL PRIMARY KEY, name text NOT NULL);
 ALTER SEQUENCE teams_id_seq INCREMENT BY 10 START WITH 10 MINVALUE 10 RESTART;
 

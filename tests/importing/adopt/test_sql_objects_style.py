@@ -36,6 +36,7 @@ async def test_settings_comments_indexes_and_sequences_are_carried(
         "CREATE INDEX recent_downloads_by_downloads ON recent_downloads USING btree (downloads DESC)",
         "CREATE UNIQUE INDEX recent_downloads_crate_id ON recent_downloads USING btree (crate_id)"]
     assert objects["crate_names"]["comment"] == "Only the names"
+    assert objects["crates_lower_name"]["comment"] == "Crate names are kept lower case"
     crates = yaml.safe_load(files["crates.yaml"])["properties"]
     assert crates["id"]["default"] == {"sql": "nextval(CAST('packages_id_seq' AS regclass))"}
     assert crates["token"]["default"] == {"sql": "random_code(26)"}
