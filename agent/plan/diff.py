@@ -213,7 +213,7 @@ class _Differ:
             checks = _checks_reading(old.name, self.old.checks)
             self.changes.add("expand", alter.AlterColumnType(
                 table, new.name, new.sql_type, old.sql_type, _policies_reading(old.name, self.old.policies), checks))
-            kept = [c for c in checks if c in self.new.checks]
+            kept = [c for c in checks if c in self.new.checks and c.validated]
             self.changes.add("validate", *(alter.ValidateConstraint(table, c.name) for c in kept))
             self.set_aside.update(i.name for i in _indexes_rebuilt(old.name, self.old.indexes))
             return

@@ -134,10 +134,10 @@ def _alter_type(op: alter.AlterColumnType) -> str:
     """The checks that read the column come off and back in the same statement; with policies
     that read it, one DO block, so they are dropped and re-created atomically even in a file
     that runs outside a transaction."""
-    not_valid = " NOT VALID" if op.widens else ""
     clauses = [*(f"DROP CONSTRAINT {quote_ident(c.name)}" for c in op.checks),
                f"ALTER COLUMN {quote_ident(op.column)} TYPE {op.new_type}",
-               *(f"ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression}){not_valid}" for c in op.checks)]
+               *(f"ADD CONSTRAINT {quote_ident(c.name)} CHECK ({c.expression})"
+                 + (" NOT VALID" if op.widens or not c.validated else "") for c in op.checks)]
     separator = f",\n{INDENT}"
     alter_sql = (f"{_table(op)}\n{INDENT}{separator.join(clauses)};" if op.checks else
                  f"{_table(op)} {clauses[0]};")
@@ -147,7 +147,7 @@ def _alter_type(op: alter.AlterColumnType) -> str:
     elif op.undoes_widening:
         alter_sql = f"{NARROWING_BACK}\n{alter_sql}"
     validations = [f"{_table(op)} VALIDATE CONSTRAINT {quote_ident(c.name)};"
-                   for c in op.checks if op.widens and op.validate_checks]
+                   for c in op.checks if op.widens and op.validate_checks and c.validated]
     return "\n".join([alter_sql, *validations])
 
 

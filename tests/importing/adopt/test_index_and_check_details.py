@@ -121,6 +121,8 @@ def test_what_generate_writes_for_each_detail() -> None:
 
 
 CHECK = "constraints:\n- name: events_name_short\n  check: length(name) < 10\n"
+CODE = ("  code:\n    type: string\n    max_length: {width}\n"
+        "constraints:\n- name: events_code_short\n  check: length(code) < 9\n  validated: false\n")
 
 
 def _planned(before: str, after: str) -> str:
@@ -140,7 +142,9 @@ def _planned(before: str, after: str) -> str:
     (CHECK, CHECK + "  validated: false\n",
      ["ADD CONSTRAINT events_name_short_next CHECK (length(name) < 10) NOT VALID",
       "RENAME CONSTRAINT events_name_short_next TO events_name_short"], ["VALIDATE CONSTRAINT"]),
-], ids=["added-not-valid", "validated-later", "made-not-valid"])
+    (CODE.format(width=10), CODE.format(width=20),
+     ["ADD CONSTRAINT events_code_short CHECK (length(code) < 9) NOT VALID"], ["VALIDATE CONSTRAINT"]),
+], ids=["added-not-valid", "validated-later", "made-not-valid", "column-widened"])
 def test_diff_follows_validated(before: str, after: str, present: list[str], absent: list[str]) -> None:
     sql = _planned(before, after)
     assert [text for text in present if text not in sql] == [], sql
