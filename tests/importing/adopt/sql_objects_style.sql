@@ -1,18 +1,18 @@
 -- A hand-written schema with what the SQL objects of an adopted database carry beside their
 -- create statement (issue 23): functions with settings (SET ...: lists with quoted elements, an
--- empty search_path, a custom setting) and comments, a default calling
--- one of them, a function of SQL reading a table, a trigger with a comment, a serial column whose
--- table was renamed (its sequence keeps the old table's name), a serial column whose sequence was
--- given settings of its own, a sequence of its own with its own settings and a comment that a
--- default advances, a materialized view with a comment and indexes, a view with a comment.
--- Written for this project's tests; it is not taken from any other project.
+-- empty search_path, a mixed-case name) and comments, a default calling one of them, a function
+-- of SQL reading a table, a trigger with a comment, a serial column whose table was renamed (its
+-- sequence keeps the old table's name), a serial column whose sequence was given settings of its
+-- own, a sequence of its own with its own settings and a comment that a default advances, a
+-- materialized view with a comment and indexes, a view with a comment. Written for this
+-- project's tests; it is not taken from any other project.
 
 CREATE FUNCTION random_code(length integer) RETURNS text LANGUAGE sql VOLATILE
     SET search_path = "$user", public, pg_temp SET work_mem = '8MB'
     AS $$ SELECT substr(md5(random()::text), 1, length) $$;
 COMMENT ON FUNCTION random_code(integer) IS 'A random code of the given length; it''s not a secret';
 CREATE FUNCTION quiet() RETURNS integer LANGUAGE sql IMMUTABLE
-    SET search_path = '' SET statement_timeout = '5s' SET "app.Mode" = 'it''s "odd"'
+    SET search_path = '' SET statement_timeout = '5s' SET "DateStyle" = 'ISO, DMY'
     RETURN 1;
 CREATE FUNCTION odd_path() RETURNS integer LANGUAGE sql IMMUTABLE
     SET search_path = "My ""odd"", schema", public, "UPPER" RETURN 2;
