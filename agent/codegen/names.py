@@ -62,24 +62,26 @@ class Named:
 
 
 def _allocate(keys: Sequence[str], base: Callable[[str], str], own: Callable[[str], str | None],
-              numbered: Callable[[str, int], str]) -> dict[str, Named]:
-    """One distinct name per key, in the keys' order (see the module's docstring)."""
+              numbered: Callable[[str, int], str], others: frozenset[str] = frozenset()) -> dict[str, Named]:
+    """One distinct name per key, in the keys' order (see the module's docstring), none of them
+    one of `others` (names something else already has)."""
     bases = {k: base(k) for k in keys}
-    keepers = {k: k for k in keys if bases[k] == k}
+    keepers = {k: k for k in keys if bases[k] == k and k not in others}
     for key in keys:
-        keepers.setdefault(bases[key], key)
-    taken = set(keepers)
+        if bases[key] not in others:
+            keepers.setdefault(bases[key], key)
+    taken = set(keepers) | others
     named: dict[str, Named] = {}
     for key in keys:
         b = bases[key]
-        if keepers[b] == key:
+        if keepers.get(b) == key:
             named[key] = Named(b, b)
             continue
         candidate = own(key)
         if candidate is None or candidate in taken:
-            candidate = next(numbered(b, n) for n in range(2, len(keys) + 3) if numbered(b, n) not in taken)
+            candidate = next(numbered(b, n) for n in range(2, len(taken) + 3) if numbered(b, n) not in taken)
         taken.add(candidate)
-        named[key] = Named(candidate, b, keepers[b])
+        named[key] = Named(candidate, b, keepers.get(b))
     return named
 
 
@@ -179,8 +181,10 @@ class CodeNames:
         return self._enum_consts[_key(table, column)].name
 
     def _enums(self, base: Callable[[Table, Column], str], numbered: Callable[[str, int], str]) -> dict[str, Named]:
+        """Exported beside the entities' row and insert types (the index re-exports every module)."""
         pairs = {_key(t, c): (t, c) for t, c in _enum_columns(self.schema)}
-        return _allocate(list(pairs), lambda k: base(*pairs[k]), lambda k: None, numbered)
+        entities = frozenset(n for t in self.schema.tables for n in (t.entity, f"New{t.entity}"))
+        return _allocate(list(pairs), lambda k: base(*pairs[k]), lambda k: None, numbered, entities)
 
 
 def _key(table: Table, column: Column) -> str:

@@ -261,3 +261,39 @@ async def test_the_codegen_job_rejects_the_same_clash() -> None:
         await run_job(job, JobContext(scratch_url="postgresql://unused.invalid/none"))
     assert raised.value.error.code == "code_names"
     assert "pydantic: the insert type of entity Account (table materials) is NewAccount" in raised.value.error.message
+
+
+LOT_STATUS = """version: 1
+entity: LotStatus
+table: lot_statuses
+tenant_scoped: false
+audit: false
+primary_key: id
+properties:
+  id: {type: integer, serial: true}
+"""
+LOT_WITH_STATUS = LOT + "  status: {type: enum, values: [open, closed]}\n"
+
+
+def _status_schema() -> Schema:
+    """Lot's enum column `status` would be the type LotStatus, which entity LotStatus is."""
+    return load_schema_sources({"project.yaml": "project:\n  naming: preserve\n", "material.yaml": MATERIAL,
+                                "lot.yaml": LOT_WITH_STATUS, "lot-status.yaml": LOT_STATUS}).schema
+
+
+def test_an_enum_type_named_like_an_entity_steps_aside() -> None:
+    files = render(_status_schema(), ["ts"], CodegenOptions())
+    assert "export type LotStatus2 = (typeof LOT_STATUS)[number];" in files["ts/lot.ts"]
+    assert "export interface LotStatus {" in files["ts/lot-status.ts"]
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("node_tools")
+def test_the_index_re_exports_every_name_once(tmp_path: Path) -> None:
+    write_files(tmp_path, render(_status_schema(), ["ts", "typeorm"], CodegenOptions()))
+    (tmp_path / "uses.ts").write_text("import { LotStatus, LotStatus2, NewLot } from './ts';\n"
+                                      "export const lot: NewLot = { status: 'open' };\n"
+                                      "export const kind: LotStatus2 = 'closed';\n"
+                                      "export const row: LotStatus = { id: 1 };\n")
+    done = tsc(tmp_path, ["uses.ts", "ts/*.ts", "typeorm/*.ts"])
+    assert done.returncode == 0, done.stdout + done.stderr
