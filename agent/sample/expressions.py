@@ -3,7 +3,7 @@
 Enough of PostgreSQL for the checks schemas write: AND/OR/NOT, comparisons, `IS [NOT] DISTINCT
 FROM`, `BETWEEN`, `IN`, `IS [NOT] NULL`, `IS [NOT] TRUE/FALSE`, `~`/`~*`/`!~`, `LIKE`, arithmetic
 on numbers, dates (`start_date + 1`) and intervals (`interval '2 days'`), casts to the common
-types, `coalesce` and `char_length`/`length`/`lower`/`upper`/`btrim`/`abs`. Anything else raises
+types, `coalesce` and `char_length`/`length`/`octet_length`/`lower`/`upper`/`btrim`/`abs`. Anything else raises
 `Unsupported`: such a check is then left to PostgreSQL.
 """
 
@@ -345,6 +345,7 @@ def _cast(node: Any) -> Evaluator:
 _FUNCTIONS: dict[str, Callable[[Any], Any]] = {
     "char_length": len, "length": len, "character_length": len, "lower": str.lower, "upper": str.upper,
     "btrim": str.strip, "trim": str.strip, "abs": abs, "cardinality": len, "array_length": len,
+    "octet_length": lambda value: len(value if isinstance(value, bytes | bytearray) else str(value).encode()),
 }
 
 

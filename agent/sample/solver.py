@@ -256,6 +256,10 @@ def _function(name: str, column: str, target: Any, op: str, row: Row) -> tuple[s
         text = str(current) if current is not None else ""
         lengths = [n for n in _around(target, op) if isinstance(n, int) and n >= 0]
         return column, [(text * (n // max(len(text), 1) + 1) if text else "x" * n)[:n] for n in lengths]
+    if name == "octet_length" and isinstance(target, int):  # a digest's width: `octet_length(sha256) = 32`
+        seed = current if isinstance(current, bytes) else str(current or "x").encode()
+        lengths = [n for n in _around(target, op) if isinstance(n, int) and n >= 0]
+        return column, [(seed * (n // max(len(seed), 1) + 1))[:n] for n in lengths]
     if name in ("lower", "upper") and isinstance(target, str):
         return column, [target]
     return None

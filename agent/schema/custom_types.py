@@ -16,6 +16,7 @@ __all__ = ["custom_type_name"]
 
 _LANGUAGE_NAMES = {
     "uuid": "uuid", "text": "text", "varchar": "string", "character varying": "string", "bpchar": "string",
+    "char": "string", "character": "string", "dec": "decimal", "float": "double",
     "int2": "smallint", "smallint": "smallint", "int4": "integer", "integer": "integer", "int": "integer",
     "int8": "bigint", "bigint": "bigint", "numeric": "decimal", "decimal": "decimal", "float4": "float",
     "real": "float", "float8": "double", "double precision": "double", "bool": "boolean", "boolean": "boolean",

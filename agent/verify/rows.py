@@ -132,8 +132,21 @@ async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes:
     return await connection.fetchval(
         f"INSERT INTO {name} OVERRIDING SYSTEM VALUE "  # a copy keeps even a GENERATED ALWAYS key's new value
         f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source) || $2::jsonb)).* "
-        f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1 RETURNING {row_key_sql(table)}",
+        f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1{_over_a_triggers_row(table)} "
+        f"RETURNING {row_key_sql(table)}",
         key, json.dumps(changes, default=str))
+
+
+def _over_a_triggers_row(table: Table) -> str:
+    """A copy takes the place of a row a trigger made for the same key (a counter row per parent:
+    the new parent a copy needs made it). A copy's own key is always new, so no other row is."""
+    if table.primary_key is None:
+        return ""
+    columns = [c.name for c in table.columns if c.identity != "always"]
+    listed = ", ".join(quote_ident(c) for c in columns)
+    taken = ", ".join(f"EXCLUDED.{quote_ident(c)}" for c in columns)
+    assignment = f"({listed}) = ROW({taken})" if len(columns) > 1 else f"{listed} = {taken}"
+    return f" ON CONFLICT ON CONSTRAINT {quote_ident(table.primary_key.name)} DO UPDATE SET {assignment}"
 
 
 async def referenced_values(connection: asyncpg.Connection, parent: Table, key: ForeignKey, parent_key: Any,

@@ -56,7 +56,10 @@ def test_casts_that_carry_meaning_are_kept(stored: str) -> None:
     ("timestamp(3) without time zone", {"type": "timestamp", "precision": 3, "time_zone": False}),
     ("character(3)", {"type": "string", "max_length": 3, "fixed": True}),
     ("integer[][]", None),
-    ("tstzrange", None),
+    ("tstzrange", {"type": "custom", "sql_type": "tstzrange"}),
+    ("ltree[]", {"type": "array", "items": {"type": "custom", "sql_type": "ltree"}}),
+    ("time with time zone", {"type": "custom", "sql_type": "time with time zone"}),
+    ("text[][]", None),
 ])
 def test_types(format_type: str, fields: dict[str, Any] | None) -> None:
     assert property_type(format_type) == fields

@@ -30,7 +30,7 @@ def test_a_refused_file_and_a_resolution_error_of_another_come_together() -> Non
         "owners.yaml:9:25 properties.part_id.references.table: references unknown table 'prts'; did you mean parts?",
         "parts.yaml:6:11 properties.a.type: must be one of 'uuid', 'string', 'text', 'smallint', 'integer', "
         "'bigint', 'decimal', 'float', 'double', 'boolean', 'date', 'time', 'timestamp', 'interval', 'json', "
-        "'jsonb', 'bytea', 'inet', 'enum' or 'array'; did you mean integer?",
+        "'jsonb', 'bytea', 'inet', 'enum', 'array' or 'custom'; did you mean integer?",
     ]
 
 

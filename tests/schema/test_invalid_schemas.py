@@ -31,7 +31,7 @@ CASES: dict[str, tuple[dict[str, str], list[str]]] = {
     'wrong value type': ({"parts.yaml": ent("properties:\n  a:\n    type: text\n    required: maybe\n")},
         ['parts.yaml:7:15 properties.a.required: input should be a valid boolean']),
     'unknown property type': ({"parts.yaml": ent("properties:\n  a:\n    type: cash\n")},
-        ["parts.yaml:6:11 properties.a.type: must be one of 'uuid', 'string', 'text', 'smallint', 'integer', 'bigint', 'decimal', 'float', 'double', 'boolean', 'date', 'time', 'timestamp', 'interval', 'json', 'jsonb', 'bytea', 'inet', 'enum' or 'array'"]),
+        ["parts.yaml:6:11 properties.a.type: must be one of 'uuid', 'string', 'text', 'smallint', 'integer', 'bigint', 'decimal', 'float', 'double', 'boolean', 'date', 'time', 'timestamp', 'interval', 'json', 'jsonb', 'bytea', 'inet', 'enum', 'array' or 'custom'"]),
     'version not 1': ({"parts.yaml": "version: 2\nentity: Part\ntable: parts\n"},
         ['parts.yaml:1:10 version: must be one of 1']),
     'entity not PascalCase': ({"parts.yaml": "version: 1\nentity: part_thing\ntable: parts\n"},

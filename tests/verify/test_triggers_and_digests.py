@@ -1,0 +1,65 @@
+"""Sample data for shapes adopted databases have (issue 23, from crates.io): a table a trigger on
+another table fills (a counter row per crate), and a digest column whose width a check fixes
+(`octet_length(tar_sha256) = 32`). Both verify: the trigger's rows count as the table's sample,
+and the digests are made as wide as the check says."""
+
+from __future__ import annotations
+
+from agent.schema import load_schema_sources
+from agent.verify.apply import MigrationText
+from agent.verify.pipeline import run_pipeline
+from tests.generate.helpers import generate
+
+PROJECT = """project:
+  sql_objects:
+    - name: insert_download_counter
+      create: |
+        CREATE FUNCTION insert_download_counter() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO crate_downloads (crate_id) VALUES (NEW.id);
+          RETURN NEW;
+        END $$
+      drop: DROP FUNCTION insert_download_counter()
+    - name: crates_insert_download_counter
+      create: CREATE TRIGGER crates_insert_download_counter AFTER INSERT ON crates
+        FOR EACH ROW EXECUTE FUNCTION insert_download_counter()
+      drop: DROP TRIGGER crates_insert_download_counter ON crates
+"""
+
+CRATES = """version: 1
+entity: Crate
+table: crates
+tenant_scoped: false
+audit: false
+primary_key: id
+properties:
+  id: {type: integer, serial: true}
+  name: {type: string, max_length: 40, required: true, unique: true}
+  tar_sha256: {type: bytea, required: true}
+constraints:
+  - name: crates_tar_sha256_len
+    check: octet_length(tar_sha256) = 32
+"""
+
+DOWNLOADS = """version: 1
+entity: CrateDownload
+table: crate_downloads
+tenant_scoped: false
+audit: false
+primary_key: crate_id
+properties:
+  crate_id:
+    type: integer
+    references: {table: crates, on_delete: CASCADE, reason: the counter of its crate}
+  downloads: {type: bigint, required: true, default: 0}
+"""
+
+
+async def test_a_table_a_trigger_fills_and_a_digest_of_fixed_width_verify(postgres_server_url: str) -> None:
+    loaded = load_schema_sources({"project.yaml": PROJECT, "crates.yaml": CRATES,
+                                  "crate-downloads.yaml": DOWNLOADS})
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    assert report.passed, report.to_markdown()
+    sample = next(step for step in report.steps if step.title == "Sample data")
+    assert all(f.passed for f in sample.findings), [f.message for f in sample.findings]
