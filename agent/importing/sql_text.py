@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pglast import ast, enums, parser
-from pglast.stream import RawStream
 
-from agent.sql.parsing import parse_sql
+from agent.sql.parsing import parse_sql, sql_text
 
 __all__ = [
     "Simplifier",
@@ -60,7 +59,7 @@ def parse_node(sql: str) -> Any | None:
 
 
 def render(node: Any) -> str:
-    return str(RawStream()(node))
+    return sql_text(node)
 
 
 def column_of(node: Any) -> str | None:

@@ -23,6 +23,7 @@ from typing import Any
 
 from agent.sample.expressions import Evaluator, Unsupported, compiled
 from agent.sample.order import insertion_order
+from agent.sample.patterns import shaped_like
 from agent.sample.solver import CheckRule, mend
 from agent.schema.tables import Column, ForeignKey, Schema, Table
 
@@ -216,6 +217,11 @@ class _Filler:
                 self.result.solved = False
         return found
 
+    @staticmethod
+    def _shaped(column: Column, given: list[Any], rng: random.Random) -> str | None:
+        shaped = shaped_like(given, rng.getrandbits(64))
+        return shaped if shaped is not None and len(shaped) <= (text_width(column.sql_type) or len(shaped)) else None
+
     def _maker(self, column: Column, generated: Make) -> Make:
         """The column's `example:` values come first: in every row, or in the first rows only where a
         unique key needs other values after them."""
@@ -224,8 +230,8 @@ class _Filler:
             return generated
         unique = any(column.name in u.columns for u in self.table.uniques) or column.name == self.result.pk or any(
             i.unique and any(column.name == k or _mentions(k, column.name) for k in i.keys) for i in self.table.indexes)
-        if unique:
-            return lambda i, rng: given[i] if i < len(given) else generated(i, rng)
+        if unique:  # then values shaped like them (`1.0.0` -> `1483.27.9`): what they mean may lie in the shape
+            return lambda i, rng: given[i] if i < len(given) else self._shaped(column, given, rng) or generated(i, rng)
         return lambda i, rng: given[i % len(given)]
 
     # ------------------------------------------------------------ the Space the solver asks

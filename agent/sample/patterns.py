@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["value_from_pattern"]
+__all__ = ["shaped_like", "value_from_pattern"]
 
 _sre: Any = importlib.import_module("re._parser")
 
@@ -105,3 +106,14 @@ def _class(items: Any) -> list[str]:
         else:  # NEGATE and anything fancier
             raise _Unsupported
     return chars
+
+
+def shaped_like(examples: Sequence[Any], n: int) -> str | None:
+    """An example with each run of digits replaced by another number (`1.0.0` -> `4821.77.305`):
+    where only the examples say what a value means (a version a trigger parses), a new value
+    keeps their shape. None when no example has digits."""
+    shapes = [e for e in examples if isinstance(e, str) and re.search(r"\d", e)]
+    if not shapes:
+        return None
+    numbers = iter(str(n // 1000**i % 1000 + 1000 * (i == 0)) for i in range(64))
+    return re.sub(r"\d+", lambda _: next(numbers, "7"), shapes[n % len(shapes)])

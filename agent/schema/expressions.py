@@ -16,11 +16,10 @@ from enum import Enum
 from typing import Any
 
 from pglast import ast, parser
-from pglast.stream import RawStream
 from pglast.visitors import Visitor
 
 from agent.schema.allowed_calls import refused_calls
-from agent.sql.parsing import parse_sql
+from agent.sql.parsing import parse_sql, sql_text
 
 __all__ = ["Expression", "ExpressionError", "ExpressionKind", "columns_read", "is_column_key", "parse_expression"]
 
@@ -69,7 +68,7 @@ def parse_expression(text: object, kind: ExpressionKind) -> Expression:
         collector = _ColumnCollector(kind)
         columns = collector.collect(node)
         refused = refused_calls(node, default=kind is ExpressionKind.DEFAULT)
-        rendered = RawStream()(node)
+        rendered = sql_text(node)
     except RecursionError:  # pglast's printer and the collector recurse in Python
         raise ExpressionError("is nested too deeply (hundreds of levels) to be checked") from None
     if refused:

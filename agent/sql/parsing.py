@@ -11,9 +11,12 @@ cannot, and skips the extra pass.
 
 from __future__ import annotations
 
-from pglast import ast, parser
+from typing import Any
 
-__all__ = ["GUARDED_LENGTH", "parse_sql"]
+from pglast import ast, parser
+from pglast.stream import RawStream
+
+__all__ = ["GUARDED_LENGTH", "parse_sql", "sql_text"]
 
 # Half of it, 5 000 levels, is a quarter of what pglast was seen to survive.
 GUARDED_LENGTH = 10_000
@@ -25,3 +28,9 @@ def parse_sql(text: str) -> tuple[ast.RawStmt, ...]:
     if len(text) >= GUARDED_LENGTH:
         parser.parse_sql_json(text)
     return parser.parse_sql(text)
+
+
+def sql_text(node: Any) -> str:
+    """A parse tree written back as SQL, in the syntax it was parsed from where SQL has one
+    (`x AT TIME ZONE 'UTC'`, not pg_catalog.timezone(): PostgreSQL stores the two differently)."""
+    return str(RawStream(special_functions=True)(node))

@@ -16,8 +16,8 @@ from agent.schema.tables import Column, ForeignKey, Schema, Table
 from agent.verify.row_key import row_key_columns, row_key_sql
 from agent.verify.sample_data import fresh_value
 
-__all__ = ["NewParent", "attempt", "clone", "columns_in", "free_columns", "materialized", "referenced_values",
-           "rolled_back", "unique_overrides", "unused_value"]
+__all__ = ["NewParent", "attempt", "clone", "columns_in", "examples_of", "free_columns", "materialized",
+           "referenced_values", "rolled_back", "unique_overrides", "unused_value"]
 
 
 def columns_in(table: Table, expression: str) -> list[str]:
@@ -37,35 +37,46 @@ class NewParent:
 
 
 async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_column: str,
-                           avoid: Mapping[str, Any] | None = None, *, schema: Schema | None = None) -> dict[str, Any]:
+                           avoid: Mapping[str, Any] | None = None, *, schema: Schema | None = None,
+                           new_parents: bool = True) -> dict[str, Any]:
     """A new primary key and, for every unique key (constraint or unique index, expressions
     included), a new value in one of its free columns (not the tenant, not an enum, not a
     boolean), so a copy of a sample row violates none of them. Values are checked against the
-    table (a two-letter code has little room) and differ from `avoid`'s. With `schema`, a key
-    column with no parent row left to point at gets a `NewParent`, made by `clone`."""
+    table (a two-letter code has little room) and differ from `avoid`'s. With `schema`, text is
+    shaped like the column's examples, and (`new_parents`) a key column with no parent row left
+    to point at gets a `NewParent`, made by `clone`."""
     avoid = avoid or {}
     return {name: await unused_value(connection, table, table.column(name), avoid.get(name),
-                                     tenant_column=tenant_column, schema=schema)
+                                     tenant_column=tenant_column, schema=schema, new_parents=new_parents)
             for name in _override_columns(table, tenant_column)}
 
 
 async def unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any = None, *,
-                       tenant_column: str, schema: Schema | None = None) -> Any:
+                       tenant_column: str, schema: Schema | None = None, new_parents: bool = True) -> Any:
     """A value of `column` no row holds; for a foreign key's column, a parent row no row points at."""
     key = next((k for k in table.foreign_keys if k.columns == (column.name,)), None)
     if key is not None:
         found = await _unused_parent(connection, table, column, key.ref_table, key.ref_columns[0], avoid)
-        parent = schema.table(key.ref_table) if schema is not None and found is None else None
+        parent = schema.table(key.ref_table) if schema is not None and new_parents and found is None else None
         if parent is None:
             return fresh_value(table, column) if found is None else found
-        return await _new_parent(connection, parent, key.ref_columns[0], tenant_column) or fresh_value(table, column)
-    candidates = [value for value in (fresh_value(table, column) for _ in range(20)) if value is not None]
+        made = await _new_parent(connection, schema, parent, key.ref_columns[0], tenant_column)
+        return made or fresh_value(table, column)
+    examples = examples_of(schema, table, column) if schema is not None else ()
+    candidates = [value for value in (fresh_value(table, column, examples) for _ in range(20)) if value is not None]
     if not candidates:
         return None
     taken = {row[0] for row in await connection.fetch(
         f"SELECT {quote_ident(column.name)}::text FROM {quote_ident(table.name)} "
         f"WHERE {quote_ident(column.name)}::text = ANY($1::text[])", [str(c) for c in candidates])}
     return next((c for c in candidates if str(c) not in taken and c != avoid), candidates[0])
+
+
+def examples_of(schema: Schema, table: Table, column: Column) -> tuple[str, ...]:
+    """The column's `example:` values, as text."""
+    found = next((hint.values for hint in schema.examples if (hint.table, hint.column) == (table.name, column.name)),
+                 ())
+    return tuple(value for value in (json.loads(text) for text in found) if isinstance(value, str))
 
 
 async def _unused_parent(connection: asyncpg.Connection, table: Table, column: Column, parent: str,
@@ -79,14 +90,15 @@ async def _unused_parent(connection: asyncpg.Connection, table: Table, column: C
     return values[0] if values else None
 
 
-async def _new_parent(connection: asyncpg.Connection, parent: Table, referenced: str,
+async def _new_parent(connection: asyncpg.Connection, schema: Schema | None, parent: Table, referenced: str,
                       tenant_column: str) -> NewParent | None:
     key = row_key_sql(parent)
     source = await connection.fetchval(f"SELECT {key} FROM {quote_ident(parent.name)} ORDER BY {key} LIMIT 1")
     if source is None:
         return None
     # the parent's own key columns get plain fresh values: one level of new rows, never a chain
-    return NewParent(parent, referenced, source, await unique_overrides(connection, parent, tenant_column))
+    overrides = await unique_overrides(connection, parent, tenant_column, schema=schema, new_parents=False)
+    return NewParent(parent, referenced, source, overrides)
 
 
 async def materialized(connection: asyncpg.Connection, changes: Mapping[str, Any]) -> dict[str, Any]:

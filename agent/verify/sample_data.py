@@ -21,7 +21,7 @@ import functools
 import random
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +31,7 @@ from pglast import ast
 
 from agent.sample.engine import TableRows, solve, text_width
 from agent.sample.expressions import column_of, node_of, operator_of
-from agent.sample.patterns import value_from_pattern
+from agent.sample.patterns import shaped_like, value_from_pattern
 from agent.schema.literals import quote_ident, quote_literal
 from agent.schema.tables import Column, Schema, Table
 from agent.verify.constraint_values import bounds_of
@@ -216,8 +216,9 @@ def column_value(table: Table, column: Column, i: int, rng: random.Random) -> An
     return column_maker(table, column)(i, rng)
 
 
-def fresh_value(table: Table, column: Column) -> Any:
-    """A value of the column's type and rules that no sample row holds (for keys and unique columns)."""
+def fresh_value(table: Table, column: Column, examples: Sequence[str] = ()) -> Any:
+    """A value of the column's type and rules that no sample row holds (for keys and unique columns);
+    for text with `example:` values, one shaped like them."""
     token = uuid.uuid4()
     if column.property_type == "uuid":
         return str(token)
@@ -232,6 +233,9 @@ def fresh_value(table: Table, column: Column) -> Any:
     width = _width(column) or 32
     if rules.pattern is not None:
         return _fresh_from_pattern(rules, token.int % 10**12, width)
+    shaped = shaped_like(examples, token.int)
+    if shaped is not None and len(shaped) <= width:
+        return shaped
     return f"u{token.hex}".ljust(rules.min_length or 0, "x")[:width]
 
 

@@ -63,3 +63,53 @@ async def test_a_table_a_trigger_fills_and_a_digest_of_fixed_width_verify(postgr
     assert report.passed, report.to_markdown()
     sample = next(step for step in report.steps if step.title == "Sample data")
     assert all(f.passed for f in sample.findings), [f.message for f in sample.findings]
+
+
+RELEASES_PROJECT = """project:
+  sql_objects:
+    - name: fill_release
+      create: |
+        CREATE FUNCTION fill_release() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.major := CASE WHEN NEW.num ~ '^[0-9]+[.][0-9]+[.][0-9]+' THEN split_part(NEW.num, '.', 1)::integer END;
+          NEW.search := to_tsvector('simple', NEW.num);
+          RETURN NEW;
+        END $$
+      drop: DROP FUNCTION fill_release()
+    - name: releases_fill
+      create: CREATE TRIGGER releases_fill BEFORE INSERT OR UPDATE ON releases
+        FOR EACH ROW EXECUTE FUNCTION fill_release()
+      drop: DROP TRIGGER releases_fill ON releases
+"""
+
+RELEASES = """version: 1
+entity: Release
+table: releases
+tenant_scoped: false
+audit: false
+primary_key: id
+properties:
+  id: {type: integer, serial: true}
+  num: {type: string, max_length: 40, required: true, unique: true, example: [1.0.0, 0.3.1]}
+  major: {type: integer, required: true}
+  search: {type: custom, sql_type: tsvector, required: true}
+indexes:
+  - columns: [search]
+    using: gin
+"""
+
+
+async def test_columns_a_trigger_fills_from_a_shaped_value_verify(postgres_server_url: str) -> None:
+    """A BEFORE trigger fills two NOT NULL columns from `num`, one only when it reads as a version:
+    NULL given for them is replaced before the row is stored (the not-null check says so), rows
+    and copies beyond the two examples are shaped like them, and the full-text index is probed
+    with `@@`."""
+    loaded = load_schema_sources({"project.yaml": RELEASES_PROJECT, "releases.yaml": RELEASES})
+    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    assert report.passed, report.to_markdown()
+    messages = [f.message for step in report.steps for f in step.findings]
+    assert "releases: NULL in NOT NULL column major is replaced before the row is stored (a trigger fills it)" \
+        in messages
+    (probe,) = [f for step in report.steps for f in step.findings if f.message.startswith("idx_releases_search")]
+    assert probe.passed and "search @@ $1::text::tsquery" in probe.details["query"], probe

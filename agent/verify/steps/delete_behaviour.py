@@ -36,7 +36,8 @@ async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, 
     changes = {**await unique_overrides(connection, child, tenant_column, schema=schema), column: None}
     if child.name == parent.name:
         changes.pop(column)
-    new_parent = await clone(connection, parent, parent_key, await unique_overrides(connection, parent, tenant_column))
+    parent_overrides = await unique_overrides(connection, parent, tenant_column, schema=schema, new_parents=False)
+    new_parent = await clone(connection, parent, parent_key, parent_overrides)
     pointing = await referenced_values(connection, parent, key, new_parent, tenant_column) or {}
     new_child = await clone(connection, child, child_key, {**changes, **pointing})
     before = await connection.fetchval(f"SELECT to_jsonb(t) FROM {quote_ident(child.name)} AS t "

@@ -47,9 +47,9 @@ async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> 
     the keys the row leaves empty, which it serves too."""
     keys = [_key_sql(k) for k in index.keys]
     present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-    row = await _first(connection, table, index, keys, present)
+    row = await _first(connection, table, index, [_probe_value(table, index, k) for k in index.keys], present)
     if row is None and index.method == "btree":
-        row = await _first(connection, table, index, keys, "true")
+        row = await _first(connection, table, index, [_probe_value(table, index, k) for k in index.keys], "true")
     if row is None:
         return None
     nulls = frozenset(key for key, value in zip(index.keys, row, strict=True) if value is None)
@@ -60,7 +60,7 @@ async def _first(connection: asyncpg.Connection, table: Table, index: Index, key
                  condition: str) -> asyncpg.Record | None:
     where = f" AND ({index.where})" if index.where else ""
     return await connection.fetchrow(
-        f"SELECT {', '.join(f'{k}::text' for k in keys)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
+        f"SELECT {', '.join(keys)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
         f"ORDER BY {row_key_sql(table)} LIMIT 1")
 
 
@@ -76,16 +76,36 @@ def probe_sql(table: Table, index: Index, typed: bool = True, nulls: frozenset[s
             tests.append(f"{_key_sql(raw)} IS NULL")
             continue
         parameters += 1
-        cast = f"::text::{_cast_of(table, raw)}" if typed else ""
-        tests.append(f"{_key_sql(raw)} {_operator(index, raw)} ${parameters}{cast}")
+        kind = "tsquery" if _full_text(table, raw) else _cast_of(table, raw)
+        cast = f"::text::{kind}" if typed else ""
+        tests.append(f"{_key_sql(raw)} {_operator(index, raw, table)} ${parameters}{cast}")
     where = f" AND ({index.where})" if index.where else ""
     return f"SELECT * FROM {quote_ident(table.name)} WHERE {' AND '.join(tests)}{where}"
 
 
-def _operator(index: Index, key: str) -> str:
-    """`@>` for GIN over jsonb and arrays; pg_trgm's classes serve `=` on text, and have no `@>`."""
+def _operator(index: Index, key: str, table: Table) -> str:
+    """`@>` for GIN over jsonb and arrays, `@@` over a text search vector; pg_trgm's classes serve
+    `=` on text, and have no `@>`."""
     trigram = (index.opclass_of(key) or "").endswith("_trgm_ops")
+    if _full_text(table, key):
+        return "@@"
     return "@>" if index.method == "gin" and not trigram else "="
+
+
+def _full_text(table: Table, key: str) -> bool:
+    """A tsvector key: a column of that type, or an expression that makes one."""
+    if is_column_key(key):
+        return table.column(key).sql_type == "tsvector"
+    return "to_tsvector(" in key
+
+
+def _probe_value(table: Table, index: Index, key: str) -> str:
+    """What a real row gives the probe for `key`, as text: for a text search vector, one of its
+    lexemes as a query (`'word'`), which the vector matches."""
+    sql = _key_sql(key)
+    if _full_text(table, key):
+        return f"quote_literal((tsvector_to_array({sql}))[1])"
+    return f"{sql}::text"
 
 
 def _cast_of(table: Table, key: str) -> str:
@@ -183,8 +203,9 @@ async def run(context: VerifyContext) -> list[Finding]:
     for table in context.schema.tables:
         for index in table.indexes:
             others = tuple(f"DROP INDEX {quote_ident(i.name)}" for i in table.indexes if i.name != index.name)
-            others += tuple(f"ALTER TABLE {quote_ident(table.name)} DROP CONSTRAINT {quote_ident(u.name)} CASCADE"
-                            for u in table.uniques)
+            keys = [u.name for u in table.uniques] + ([table.primary_key.name] if table.primary_key else [])
+            others += tuple(f"ALTER TABLE {quote_ident(table.name)} DROP CONSTRAINT {quote_ident(name)} CASCADE"
+                            for name in keys)
             try:
                 findings.append(await _index(context.connection, table, index, others))
             except asyncpg.PostgresError as error:

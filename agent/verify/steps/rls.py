@@ -75,7 +75,8 @@ class _Probe:
 
     async def row_for(self, source: dict[str, Any], tenant: str) -> str:
         """A copy of `source` for `tenant`; read as the connection's own role, before any switch."""
-        changes = {**await unique_overrides(self.connection, self.table, self.context.schema.tenant_column),
+        changes = {**await unique_overrides(self.connection, self.table, self.context.schema.tenant_column,
+                                            schema=self.context.schema, new_parents=False),
                    self.context.schema.tenant_column: tenant}
         return json.dumps({**source, **changes}, default=str)
 
