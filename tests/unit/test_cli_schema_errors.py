@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 TYPES = ("'uuid', 'string', 'text', 'smallint', 'integer', 'bigint', 'decimal', 'float', 'double', 'boolean', "
-         "'date', 'time', 'timestamp', 'interval', 'json', 'jsonb', 'bytea', 'inet', 'enum' or 'array'")
+         "'date', 'time', 'timestamp', 'interval', 'json', 'jsonb', 'bytea', 'inet', 'enum', 'array' or 'custom'")
 SUPPLIERS = ("version: 1\nentity: Supplier\ntable: suppliers\nproperties:\n  name:\n    type: strng\n"
              "    required: true\nindexes:\n  - columns: [name]\n")
 PARTS = ("version: 1\nentity: Part\ntable: parts\nproperties:\n  lot_id:\n    type: uuid\n    references:\n"
