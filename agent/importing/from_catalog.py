@@ -22,6 +22,7 @@ from agent.importing.lossy import check_other_objects
 from agent.importing.objects import sql_object_documents
 from agent.importing.problems import Problem, Problems
 from agent.importing.shape import TENANT_TYPES, ImportOptions, Shape, primary_key_column, table_shape
+from agent.migrate.baseline import TOOL_TABLES
 from agent.migrate.tracking import TRACKING_TABLE
 from agent.schema.allowed_calls import project_names
 from agent.schema.load import PROJECT_FILE
@@ -97,6 +98,11 @@ def _shape(table: Table, options: ImportOptions, problems: Problems) -> Shape | 
         return None
     if table.name == TRACKING_TABLE:
         problems.note(table.name, "the agent's record of applied migrations; not imported")
+        return None
+    tool = next((t for t in TOOL_TABLES if t.table == table.name), None)
+    if tool is not None:
+        problems.note(table.name, f"the record of what {' or '.join(tool.layouts)} applied "
+                      "(`migrate baseline` reads it); not imported")
         return None
     if table.partition_of is not None:
         problems.lost(table.name, f"a partition of {table.partition_of}; partitions are not imported")

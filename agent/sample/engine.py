@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from agent.sample.expressions import Evaluator, Unsupported, compiled
+from agent.sample.expressions import Evaluator, Unsupported, compiled, json_member
 from agent.sample.order import insertion_order
 from agent.sample.patterns import shaped_like
 from agent.sample.solver import CheckRule, mend
-from agent.schema.tables import Column, ForeignKey, Schema, Table
+from agent.schema.tables import Column, ForeignKey, Index, Schema, Table
 
 __all__ = ["SampleError", "TableRows", "ValueMaker", "solve", "text_width"]
 
@@ -448,6 +448,7 @@ class _Filler:
         """Every index with a predicate or expressions gets a row it selects, in each tenant, so
         the index-use step has a query to prove: a row that has none is mended towards one."""
         for index in self.table.indexes:
+            self._fill_json_members(index)
             if not index.where and all(k in self.columns for k in index.keys):
                 continue
             wanted = [f"({k}) IS NOT NULL" for k in index.keys] + ([f"({index.where})"] if index.where else [])
@@ -458,6 +459,18 @@ class _Filler:
             for tenant in dict.fromkeys(self.result.tenants):
                 self._select_one(rule, [r for r, t in zip(self.result.rows, self.result.tenants, strict=True)
                                         if t == tenant])
+
+    def _fill_json_members(self, index: Index) -> None:
+        """An index on `doc -> 'member'` (harbor's report_uuids) selects only rows whose document
+        has that member: in each tenant, a row's document gets it."""
+        members = [m for m in (json_member(k) for k in index.keys) if m is not None]
+        for column, member in members:
+            if column not in self.result.columns or column in self.in_keys:
+                continue
+            for tenant in dict.fromkeys(self.result.tenants):
+                rows = [r for r, t in zip(self.result.rows, self.result.tenants, strict=True) if t == tenant]
+                if rows and not any(_has_member(row.get(column), member) for row in rows):
+                    rows[0][column] = json.dumps({member: [f"{member}-{len(rows)}"]})
 
     def _select_one(self, rule: CheckRule, rows: list[Row]) -> None:
         chosen = next((row for row in rows if _selects(rule, row)), None)
@@ -475,6 +488,14 @@ class _Filler:
                 self.claimed.add(id(row))  # another index's row must not undo this one
                 return
             self.seen.update(old)
+
+
+def _has_member(document: Any, member: str) -> bool:
+    try:
+        loaded = json.loads(document) if isinstance(document, str) else document
+    except ValueError:
+        return False
+    return isinstance(loaded, dict) and member in loaded
 
 
 def _selects(rule: CheckRule, row: Row) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pglast import ast, enums
+from pglast import ast, enums, parser
 
 from agent.sql.parsing import parse_sql
 
@@ -65,6 +65,25 @@ def column_of(node: Any) -> str | None:
     if isinstance(node, ast.ColumnRef) and node.fields and isinstance(node.fields[-1], ast.String):
         return str(node.fields[-1].sval)
     return None
+
+
+def json_member(sql: str) -> tuple[str, str] | None:
+    """(column, key) of `col -> 'key'` or `col ->> 'key'` (casts around either side allowed):
+    an index on a member of a json column."""
+    try:
+        node = node_of(sql)
+    except (parser.ParseError, AttributeError, IndexError):  # not one expression: no member
+        return None
+    if operator_of(node) not in ("->", "->>"):
+        return None
+    column, key = _uncast(node.lexpr), _uncast(node.rexpr)
+    if column_of(column) is None or not isinstance(key, ast.A_Const) or not isinstance(key.val, ast.String):
+        return None
+    return str(column_of(column)), str(key.val.sval)
+
+
+def _uncast(node: Any) -> Any:
+    return _uncast(node.arg) if isinstance(node, ast.TypeCast) else node
 
 
 def operator_of(node: Any) -> str | None:

@@ -7,6 +7,7 @@ expressions naming columns) happens here, where the whole schema is known.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -373,7 +374,7 @@ class _Resolver:
                 return False
             if child is None:
                 return False
-            if child.sql_type != referenced.sql_type:
+            if not _comparable(child.sql_type, referenced.sql_type):
                 theirs_type = f"{parent.name}.{theirs} is {referenced.sql_type}"
                 self.error(draft, path, f"{mine} is {child.sql_type} but {theirs_type}")
                 return False
@@ -512,6 +513,15 @@ class _Resolver:
             return self.expression(draft, text, kind, path)
 
         return parse
+
+
+_COMPARABLE = (re.compile(r"(SMALLINT|INTEGER|BIGINT)\Z"), re.compile(r"(TEXT|VARCHAR(\(\d+\))?|CHAR\(\d+\))\Z"),
+               re.compile(r"DECIMAL(\(\d+, \d+\))?\Z"))
+"""Types a key may mix, as PostgreSQL lets it (an adopted database's BIGINT pointing at INTEGER)."""
+
+
+def _comparable(child: str, referenced: str) -> bool:
+    return child == referenced or any(p.match(child) and p.match(referenced) for p in _COMPARABLE)
 
 
 def _unused_name(base: str, taken: set[str]) -> str:

@@ -143,7 +143,7 @@ async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes:
     name = quote_ident(table.name)
     return await connection.fetchval(
         f"INSERT INTO {name} OVERRIDING SYSTEM VALUE "  # a copy keeps even a GENERATED ALWAYS key's new value
-        f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source) || $2::jsonb)).* "
+        f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source.*) || $2::jsonb)).* "
         f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1{_over_a_triggers_row(table)} "
         f"RETURNING {row_key_sql(table)}",
         key, json.dumps(changes, default=str))

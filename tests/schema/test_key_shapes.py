@@ -107,3 +107,25 @@ async def test_keys_of_several_columns_and_none_verify_with_every_step(postgres_
     assert report.passed, report.to_markdown()
     checks = {f.check for step in report.steps for f in step.findings if f.table == "page_views"}
     assert {"rls-by-id", "rls-insert", "delete"} <= checks, checks
+
+
+@pytest.mark.parametrize(("child", "parent", "accepted"), [
+    ("bigint", "integer", True),  # harbor: artifact_accessory.artifact_id BIGINT -> artifact.id SERIAL
+    ("text", "string, max_length: 64", True),  # harbor: report_uuid TEXT -> scan_report.uuid VARCHAR(64)
+    ("decimal, precision: 12, scale: 2", "decimal", True),
+    ("uuid", "text", False),
+    ("integer", "text", False),
+])
+def test_a_key_may_mix_the_types_postgresql_compares(child: str, parent: str, accepted: bool) -> None:
+    parents = ("version: 1\nentity: Artifact\ntable: artifacts\ntenant_scoped: false\nprimary_key: code\n"
+               f"properties:\n  code: {{type: {parent}}}\n")
+    children = ("version: 1\nentity: Tag\ntable: tags\ntenant_scoped: false\nproperties:\n  artifact_code:\n"
+                f"    type: {child.split(',')[0]}\n" + "".join(f"    {part.strip().replace(': ', ': ')}\n"
+                                                         for part in child.split(",")[1:])
+                + "    references: {table: artifacts, on_delete: CASCADE, reason: tags of an artifact}\n")
+    sources = {"artifacts.yaml": parents, "tags.yaml": children}
+    if accepted:
+        assert load_schema_sources(sources).schema.table("tags").foreign_keys
+    else:
+        with pytest.raises(SchemaError, match="artifact_code is .* but artifacts.code is"):
+            load_schema_sources(sources)

@@ -271,7 +271,7 @@ async def _table(context: VerifyContext, connection: asyncpg.Connection, table: 
         return [Finding(check="constraints", table=table.name, passed=False,
                         message=f"{table.name}: no sample row to copy, the constraints could not be tried")]
     row = await connection.fetchval(
-        f"SELECT to_jsonb(t) FROM {quote_ident(table.name)} AS t WHERE {row_key_sql(table, 't')} = $1", case.key)
+        f"SELECT to_jsonb(t.*) FROM {quote_ident(table.name)} AS t WHERE {row_key_sql(table, 't')} = $1", case.key)
     case.source = json.loads(row) if row else {}
     findings = [await case.expect("valid-row", case.insert({}), None, set(), "a valid copy of a sample row")]
     findings += await _not_null(case)

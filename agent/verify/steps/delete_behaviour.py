@@ -40,7 +40,7 @@ async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, 
     new_parent = await clone(connection, parent, parent_key, parent_overrides)
     pointing = await referenced_values(connection, parent, key, new_parent, tenant_column) or {}
     new_child = await clone(connection, child, child_key, {**changes, **pointing})
-    before = await connection.fetchval(f"SELECT to_jsonb(t) FROM {quote_ident(child.name)} AS t "
+    before = await connection.fetchval(f"SELECT to_jsonb(t.*) FROM {quote_ident(child.name)} AS t "
                                        f"WHERE {row_key_sql(child, 't')} = $1", new_child)
     try:
         await connection.execute(
@@ -66,7 +66,7 @@ async def _child_after(connection: asyncpg.Connection, child: Table, key: Foreig
         return await connection.fetchrow(f"SELECT * FROM {quote_ident(child.name)} AS t "
                                          f"WHERE {row_key_sql(child, 't')} = $1", keys[0])
     return await connection.fetchrow(
-        f"SELECT * FROM {quote_ident(child.name)} AS t WHERE to_jsonb(t) - $2::text[] = $1::jsonb - $2::text[] "
+        f"SELECT * FROM {quote_ident(child.name)} AS t WHERE to_jsonb(t.*) - $2::text[] = $1::jsonb - $2::text[] "
         "AND t.ctid <> ALL($3::tid[]) LIMIT 1", before, list(key.columns), list(keys)) if before else None
 
 

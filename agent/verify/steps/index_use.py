@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from agent.catalog import Catalog
+from agent.sample.expressions import json_member
 from agent.schema.expressions import is_column_key
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Index, Table
@@ -109,7 +110,11 @@ def _probe_value(table: Table, index: Index, key: str) -> str:
 
 
 def _cast_of(table: Table, key: str) -> str:
-    return table.column(key).sql_type if is_column_key(key) else "text"
+    """The key's type: a column's; a json member (`doc -> 'member'`) jsonb; another expression text."""
+    if is_column_key(key):
+        return table.column(key).sql_type
+    member = json_member(key)
+    return "jsonb" if member is not None and "->>" not in key else "text"
 
 
 async def _plan(connection: asyncpg.Connection, sql: str, values: list[Any], seqscan: bool,

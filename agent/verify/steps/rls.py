@@ -88,7 +88,7 @@ class _Probe:
 
 async def _source_row(probe: _Probe, key: Any) -> dict[str, Any]:
     row = await probe.connection.fetchval(
-        f"SELECT to_jsonb(t) FROM {probe.name} AS t WHERE {row_key_sql(probe.table, 't')} = $1", key)
+        f"SELECT to_jsonb(t.*) FROM {probe.name} AS t WHERE {row_key_sql(probe.table, 't')} = $1", key)
     return dict(json.loads(row)) if row else {}
 
 
