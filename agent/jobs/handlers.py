@@ -38,7 +38,7 @@ from agent.lint.source import SqlSyntaxError
 from agent.memory.knowledge import compost_warnings, learn_from_verification, record_applied, schema_from_memory
 from agent.memory.shared import SharedStore
 from agent.memory.store import MemoryStore
-from agent.migrate.discovery import MigrationFile, discover
+from agent.migrate.discovery import LayoutError, MigrationFile, read_folder
 from agent.migrate.files import existing_versions
 from agent.migrate.runner import Runner, RunnerError, RunSettings
 from agent.migrate.snapshot import SNAPSHOT_FILE, SnapshotError, read_snapshot
@@ -344,7 +344,10 @@ async def _codegen(job: Job, folder: Path, _context: JobContext) -> JobOutcome:
 
 async def _apply(job: Job, folder: Path, context: JobContext) -> JobOutcome:
     url = _target_url(job, context)
-    files = discover(folder)
+    try:
+        files = read_folder(folder).files
+    except LayoutError as error:  # the payload's files, named: in no layout, or in two
+        raise reject("migration_layout", str(error).replace(str(folder), "the payload")) from None
     if not files:
         raise reject("no_migrations", "the payload holds no migration files (YYYYMMDDHHMMSS_name.sql)")
     connection = await asyncpg.connect(url, timeout=10)

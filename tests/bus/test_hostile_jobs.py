@@ -178,6 +178,17 @@ async def test_an_apply_whose_sql_ends_its_own_session_fails_once_with_the_reaso
     assert result["deliveries"] == 1 and len(answers) == 1
 
 
+async def test_an_apply_of_files_in_no_layout_is_rejected_naming_them(
+        client: Client, urls: ServiceUrls, tmp_path: Path, postgres_server_url: str) -> None:
+    payload = {"20250101000000_create.sql": "SELECT 1;", "20250101000000_create_down.sql": "SELECT 1;",
+               "cleanup.sql": "DROP TABLE lots;"}
+    async with serving(urls, tmp_path / "log.md", apply_targets={"staging": postgres_server_url}):
+        result = await _answer(client, "stray", _body("stray", "apply", payload, target="staging"), "apply")
+    assert (result["status"], result["error"]["code"]) == ("rejected", "migration_layout"), result
+    assert "cleanup.sql" in result["error"]["message"], result["error"]
+    assert "/tmp/" not in result["error"]["message"], result["error"]  # the server's folders stay its own
+
+
 async def test_a_job_cannot_raise_its_time_limit_past_the_servers(
         client: Client, urls: ServiceUrls, tmp_path: Path) -> None:
     async with serving(urls, tmp_path / "log.md", job_timeout_s=2):
