@@ -71,11 +71,11 @@ def _flags(work: TableImport, index: Index) -> None:
 
 
 def _definition_extras(work: TableImport, index: Index) -> None:
-    """Collations, operator class parameters and tablespaces, which the YAML does not say."""
+    """Operator class parameters and tablespaces, which the YAML does not say."""
     statement = _statement(index)
     elements = [*(statement.indexParams or ()), *(statement.indexIncludingParams or ())]
-    if any(e.collation or e.opclassopts or e.ordering == SortByDir.SORTBY_ASC for e in elements):
-        work.lost(f"index {index.name} has a collation or operator class parameters the YAML cannot say "
+    if any(e.opclassopts or e.ordering == SortByDir.SORTBY_ASC for e in elements):
+        work.lost(f"index {index.name} has operator class parameters or an explicit ASC the YAML cannot say "
                   f"({index.definition})")
     if statement.tableSpace:
         work.lost(f"index {index.name} is in tablespace {statement.tableSpace}, which the YAML cannot say")
@@ -87,7 +87,7 @@ def _statement(index: Index) -> Any:
 
 def _has_extras(statement: Any) -> bool:
     """An operator class, DESC, NULLS FIRST/LAST or a storage parameter: more than a plain index."""
-    return bool(statement.options) or any(e.opclass or e.ordering or e.nulls_ordering
+    return bool(statement.options) or any(e.opclass or e.ordering or e.nulls_ordering or e.collation
                                           for e in statement.indexParams or ())
 
 
@@ -98,6 +98,7 @@ def _key_details(keys: list[str], statement: Any) -> dict[str, Any]:
         "opclass": {key: str(e.opclass[-1].sval) for key, e in elements if e.opclass},
         "descending": [key for key, e in elements if e.ordering == SortByDir.SORTBY_DESC],
         "nulls": {key: _NULLS[e.nulls_ordering] for key, e in elements if e.nulls_ordering in _NULLS},
+        "collation": {key: str(e.collation[-1].sval) for key, e in elements if e.collation},
         "storage": {str(name): yaml_storage_value(text) for name, text in definition_storage(statement)},
     }
     return {field: value for field, value in details.items() if value}

@@ -265,6 +265,8 @@ class Index(_Strict):
     """Keys the index orders DESC (`created_at DESC`: newest first); each one the index lists."""
     nulls: dict[str, NullsOrder] = Field(default_factory=dict)
     """NULLS FIRST or LAST by key, where the default (last ascending, first descending) is not wanted."""
+    collation: dict[str, str] = Field(default_factory=dict)
+    """A collation by key, where the column's own is not the index's (openfga's `object_id COLLATE "C"`)."""
     storage: dict[str, int | bool | str] = Field(default_factory=dict)
     """Storage parameters, WITH (...): `{fillfactor: 70}`; the names the method takes."""
     redundant: bool = False

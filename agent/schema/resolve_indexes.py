@@ -61,6 +61,9 @@ class _Indexes:
         if orders is None or storage is None:
             return None
         opclass, descending, nulls = orders
+        collation = self.collations(spec, path, dict(zip(spec.columns, key_tuple, strict=True)))
+        if collation is None:
+            return None
         return Index(
             name=spec.name or index_name(self.table, key_tuple), method=spec.using, keys=key_tuple,
             unique=spec.unique, where=where[0] if where else None, include=tuple(spec.include),
@@ -68,6 +71,7 @@ class _Indexes:
             descending=tuple(k for k in key_tuple if k in descending),
             nulls=tuple((k, nulls[k].upper()) for k in key_tuple
                         if k in nulls and (nulls[k] == "first") != (k in descending)),
+            collation=tuple((k, collation[k]) for k in key_tuple if k in collation),
             storage=storage,
         )
 
@@ -108,6 +112,20 @@ class _Indexes:
         if len(self.problems) > problems:
             return None
         return opclass, {key for key in descending if key is not None}, nulls
+
+    def collations(self, spec: IndexSpec, path: KeyPath, listed: dict[str, str]) -> dict[str, str] | None:
+        """`collation` by the key each names; None when one names a key the index does not list or
+        is no identifier."""
+        problems = len(self.problems)
+        found: dict[str, str] = {}
+        for text, name in spec.collation.items():
+            key = self.listed_key(text, listed, (*path, "collation", text))
+            problem = identifier_problem(name)
+            if problem:
+                self.problems.append(((*path, "collation", text), f"collation {problem}", False))
+            elif key is not None:
+                found[key] = name
+        return None if len(self.problems) > problems else found
 
     def listed_key(self, text: str, listed: dict[str, str], path: KeyPath) -> str | None:
         """The key of the index `text` names, written as in `columns` or as the same expression."""
@@ -153,7 +171,7 @@ class _Indexes:
 
 def _plain(index: Index) -> bool:
     return (index.method == "btree" and index.where is None and not index.opclass and not index.descending
-            and not index.nulls and not index.storage)
+            and not index.nulls and not index.storage and not index.collation)
 
 
 def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
@@ -161,14 +179,15 @@ def _leads_with(keys: tuple[str, ...], columns: tuple[str, ...]) -> bool:
 
 
 def _same(a: Index, b: Index) -> bool:
-    return (a.keys, a.method, a.where, a.opclass, a.descending, a.nulls) == (
-        b.keys, b.method, b.where, b.opclass, b.descending, b.nulls)
+    return (a.keys, a.method, a.where, a.opclass, a.descending, a.nulls, a.collation) == (
+        b.keys, b.method, b.where, b.opclass, b.descending, b.nulls, b.collation)
 
 
 def _is_prefix_of(a: Index, b: Index) -> bool:
     return (
         a.method == b.method == "btree" and a.where == b.where and not a.unique and not a.opclass and not b.opclass
         and not a.descending and not b.descending and not a.nulls and not b.nulls
+        and not a.collation and not b.collation
         and len(a.keys) < len(b.keys) and _leads_with(b.keys, a.keys)
     )
 

@@ -114,6 +114,8 @@ class Index(_Frozen):
     """Keys ordered DESC, in key order."""
     nulls: tuple[tuple[str, str], ...] = ()
     """(key, `FIRST` or `LAST`) pairs where the order differs from the default, in key order."""
+    collation: tuple[tuple[str, str], ...] = ()
+    """(key, collation) pairs, in key order."""
     storage: tuple[tuple[str, str], ...] = ()
     """(storage parameter, the text PostgreSQL stores for its value) pairs, in the YAML's order."""
     automatic: bool = False
@@ -123,6 +125,9 @@ class Index(_Frozen):
 
     def nulls_of(self, key: str) -> str | None:
         return next((order for column, order in self.nulls if column == key), None)
+
+    def collation_of(self, key: str) -> str | None:
+        return next((name for column, name in self.collation if column == key), None)
 
 
 class Policy(_Frozen):

@@ -174,9 +174,10 @@ def index_key(key: str) -> str:
 
 
 def _index_element(index: Index, key: str) -> str:
-    """A key with its operator class, DESC and NULLS order (`created_at DESC NULLS LAST`)."""
-    opclass, nulls = index.opclass_of(key), index.nulls_of(key)
-    return (index_key(key) + (f" {quote_ident(opclass)}" if opclass else "")
+    """A key with its collation, operator class, DESC and NULLS order (`created_at DESC NULLS LAST`)."""
+    opclass, nulls, collation = index.opclass_of(key), index.nulls_of(key), index.collation_of(key)
+    return (index_key(key) + (f" COLLATE {quote_ident(collation)}" if collation else "")
+            + (f" {quote_ident(opclass)}" if opclass else "")
             + (" DESC" if key in index.descending else "") + (f" NULLS {nulls}" if nulls else ""))
 
 

@@ -93,7 +93,8 @@ def _table_facts(table: Table) -> Facts:
     for index in table.indexes:
         facts[f"{name} / index {index.name}"] = _index_fact(
             index.method, index.unique, index.keys, index.include, index.where,
-            tuple(_order(index.opclass_of(k), k in index.descending, index.nulls_of(k)) for k in index.keys),
+            tuple(_order(index.opclass_of(k), k in index.descending, index.nulls_of(k), index.collation_of(k))
+                  for k in index.keys),
             index.storage)
     for policy in table.policies:
         facts[f"{name} / policy {policy.name}"] = _policy_fact(
@@ -119,16 +120,18 @@ def _opclasses(index: CatalogIndex) -> tuple[str | None, ...]:
     """The operator class and order of each key, as the index's definition names them (None: the default)."""
     elements = list(_definition(index).indexParams or ())[: len(index.keys)]
     return tuple(_order(str(e.opclass[-1].sval) if e.opclass else None, e.ordering == SortByDir.SORTBY_DESC,
-                        _NULLS.get(e.nulls_ordering)) for e in elements)
+                        _NULLS.get(e.nulls_ordering), str(e.collation[-1].sval) if e.collation else None)
+                 for e in elements)
 
 
 def _definition(index: CatalogIndex) -> Any:
     return parse_sql(index.definition)[0].stmt
 
 
-def _order(opclass: str | None, descending: bool, nulls: str | None = None) -> str | None:
-    """A key's operator class and sort order, as the index fact shows them after the key."""
-    words = (opclass, "DESC" if descending else None, f"NULLS {nulls}" if nulls else None)
+def _order(opclass: str | None, descending: bool, nulls: str | None = None, collation: str | None = None) -> str | None:
+    """A key's collation, operator class and sort order, as the index fact shows them after the key."""
+    words = (f"COLLATE {collation}" if collation else None, opclass, "DESC" if descending else None,
+             f"NULLS {nulls}" if nulls else None)
     return " ".join(word for word in words if word) or None
 
 

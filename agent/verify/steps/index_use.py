@@ -79,7 +79,9 @@ def probe_sql(table: Table, index: Index, typed: bool = True, nulls: frozenset[s
         parameters += 1
         kind = "tsquery" if _full_text(table, raw) else _cast_of(table, raw)
         cast = f"::text::{kind}" if typed else ""
-        tests.append(f"{_key_sql(raw)} {_operator(index, raw, table)} ${parameters}{cast}")
+        collation = index.collation_of(raw)  # the index serves comparisons in its own collation
+        key = _key_sql(raw) + (f" COLLATE {quote_ident(collation)}" if collation else "")
+        tests.append(f"{key} {_operator(index, raw, table)} ${parameters}{cast}")
     where = f" AND ({index.where})" if index.where else ""
     return f"SELECT * FROM {quote_ident(table.name)} WHERE {' AND '.join(tests)}{where}"
 

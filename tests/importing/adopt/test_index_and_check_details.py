@@ -1,5 +1,5 @@
 """Details of indexes and constraints the real schemas showed (issue 23): NULLS FIRST/LAST other
-than the default (marquez), storage parameters (crates.io's BRIN pages_per_range), an operator
+than the default (marquez), a key's own collation (openfga's COLLATE "C"), storage parameters (crates.io's BRIN pages_per_range), an operator
 class on an expression (crates.io's gin_trgm_ops on canon_crate_name(name)), and checks and keys
 left NOT VALID (crates.io's versions_num_max_length). Each is imported without loss, generated
 and verified, and round-trips to the original's fingerprint; a bad value in the YAML is refused
@@ -39,6 +39,10 @@ DETAILS = {
     "expression-opclass": ("expression_opclass.sql", "crates.yaml", [
         "  using: gin\n  opclass:\n    canon_crate_name(name): gin_trgm_ops\n",
         "  opclass:\n    lower(name): text_pattern_ops\n  descending:\n  - lower(name)\n"]),
+    "collation": ("index_collation.sql", "tuple.yaml", [
+        "- name: idx_user_lookup\n  columns:\n  - store\n  - _user\n  - relation\n  - object_type\n  - object_id\n"
+        "  collation:\n    object_id: C\n",
+        "  collation:\n    lower(object_id): C\n"]),
     "not-valid": ("not_valid.sql", "versions.yaml", [
         "- name: versions_num_max_length\n  check: char_length(num) <= 150\n  validated: false\n",
         "  validated: false\n",

@@ -10,7 +10,9 @@ and licences):
   the file holds CREATE INDEX CONCURRENTLY (Flyway detects it); the R__ repeatable views are
   left out, as they are rebuilt from data;
 - harbor: golang-migrate, `<version>_<name>.up.sql` in version order, each sent whole, after the
-  `schema_migrations` table golang-migrate makes (harbor's migrations alter it).
+  `schema_migrations` table golang-migrate makes (harbor's migrations alter it);
+- openfga: goose, the `-- +goose Up` section of each `<version>_<name>.sql` in version order,
+  statement by statement outside a transaction under `-- +goose NO TRANSACTION`.
 
 Each acceptance step is a test of its own. A step that does not hold yet is marked
 xfail(strict=True) with the exact cause, so the gap is documented and the mark fails the moment
@@ -84,6 +86,7 @@ PROJECTS: dict[str, tuple[Callable[[Path], list[Migration]], Path]] = {
     "crates-io": (diesel, FIELD / "crates-io" / "migrations"),
     "marquez": (flyway, FIELD / "marquez" / "migration"),
     "harbor": (golang_migrate, FIELD / "harbor" / "postgresql"),
+    "openfga": (goose, FIELD / "openfga" / "postgres"),
 }
 
 
@@ -140,7 +143,7 @@ def each(gaps: dict[str, pytest.MarkDecorator]) -> list[object]:
 async def test_the_projects_own_migrations_build_it(db: asyncpg.Connection, project: str) -> None:
     await build(db, project)
     tables = await db.fetchval("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
-    assert tables >= {"hoppscotch": 20, "crates-io": 30, "marquez": 30, "harbor": 30}[project]
+    assert tables >= {"hoppscotch": 20, "crates-io": 30, "marquez": 30, "harbor": 30, "openfga": 5}[project]
 
 
 @pytest.mark.parametrize("project", each(IMPORT_GAPS))
