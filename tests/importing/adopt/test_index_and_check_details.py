@@ -1,9 +1,10 @@
 """Details of indexes and constraints the real schemas showed (issue 23): NULLS FIRST/LAST other
-than the default (marquez), a key's own collation (openfga's COLLATE "C"), storage parameters (crates.io's BRIN pages_per_range), an operator
-class on an expression (crates.io's gin_trgm_ops on canon_crate_name(name)), and checks and keys
-left NOT VALID (crates.io's versions_num_max_length). Each is imported without loss, generated
-and verified, and round-trips to the original's fingerprint; a bad value in the YAML is refused
-where it stands, saying why."""
+than the default (marquez), a key's own collation (openfga's COLLATE "C"), storage parameters
+(crates.io's BRIN pages_per_range), an operator class on an expression (crates.io's gin_trgm_ops
+on canon_crate_name(name)), and checks and keys left NOT VALID (crates.io's
+versions_num_max_length). Each is imported without loss, generated and verified, and
+round-trips to the original's fingerprint; a bad value in the YAML is refused where it stands,
+saying why."""
 
 from __future__ import annotations
 
