@@ -14,7 +14,7 @@ import asyncpg
 from agent.schema.literals import quote_ident
 from agent.schema.tables import Column, ForeignKey, Schema, Table
 from agent.verify.row_key import row_key_columns, row_key_sql
-from agent.verify.sample_data import fresh_value
+from agent.verify.sample_data import confined, fresh_value
 
 __all__ = ["NewParent", "attempt", "clone", "columns_in", "examples_of", "free_columns", "materialized",
            "referenced_values", "rolled_back", "unique_overrides", "unused_value"]
@@ -38,7 +38,7 @@ class NewParent:
 
 async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_column: str,
                            avoid: Mapping[str, Any] | None = None, *, schema: Schema | None = None,
-                           new_parents: bool = True) -> dict[str, Any]:
+                           new_parents: bool = True, kept: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A new primary key and, for every unique key (constraint or unique index, expressions
     included), a new value in one of its free columns (not the tenant, not an enum, not a
     boolean), so a copy of a sample row violates none of them. Values are checked against the
@@ -48,7 +48,7 @@ async def unique_overrides(connection: asyncpg.Connection, table: Table, tenant_
     avoid = avoid or {}
     return {name: await unused_value(connection, table, table.column(name), avoid.get(name),
                                      tenant_column=tenant_column, schema=schema, new_parents=new_parents)
-            for name in _override_columns(table, tenant_column)}
+            for name in _override_columns(table, tenant_column, kept)}
 
 
 async def unused_value(connection: asyncpg.Connection, table: Table, column: Column, avoid: Any = None, *,
@@ -115,43 +115,53 @@ async def materialized(connection: asyncpg.Connection, changes: Mapping[str, Any
     return found
 
 
-def _override_columns(table: Table, tenant_column: str) -> list[str]:
+def _override_columns(table: Table, tenant_column: str, kept: frozenset[str] = frozenset()) -> list[str]:
+    """One column to vary per key (the primary key's own column, else one free column of each
+    unique key no other choice varies already); never a column of `kept`, the columns a copy
+    repeats on purpose (a duplicate of one key must still leave every other)."""
     single = len(table.key_columns) == 1
     columns = set(table.key_columns if single else ())
     keys = [u.columns for u in table.uniques] + [i.keys for i in table.indexes if i.unique]
     keys += [] if single or not table.key_columns else [table.key_columns]
     for key in keys:
         named = [c for part in key for c in ([part] if part in table.column_names else columns_in(table, part))]
-        free = free_columns(table, named, tenant_column)
-        if not columns.intersection(named):
+        free = [c for c in free_columns(table, named, tenant_column) if c not in kept]
+        if not columns.intersection(set(named) - kept):
             columns.update(free[:1])
-    return sorted(columns)
+    return sorted(columns - kept)
 
 
 def free_columns(table: Table, named: Iterable[str], tenant_column: str) -> list[str]:
-    """The columns a copy can vary to leave a unique key: not the tenant, an enum or a boolean;
-    a foreign key's column last (a new value for it must be a parent row nothing points at)."""
+    """The columns a copy can vary to leave a unique key: not the tenant, an enum, a boolean, a
+    column its checks confine to few values or one a check compares with another (a new value may
+    break `end_on > start_on`); a foreign key's column last (a new value for it must be a parent
+    row nothing points at)."""
     keyed = {c for k in table.foreign_keys for c in k.columns}
+    compared = {c for check in table.checks for found in [columns_in(table, check.expression)]
+                if len(found) > 1 for c in found}
     free = [c for c in named if c != tenant_column and not table.column(c).enum_values
-            and table.column(c).property_type != "boolean"]
+            and table.column(c).property_type != "boolean" and not confined(table, c) and c not in compared]
     return sorted(free, key=lambda c: c in keyed)
 
 
-async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any]) -> Any:
-    """Insert a copy of row `key` (see row_key) with `changes` applied; returns the new row's key (or raises)."""
+async def clone(connection: asyncpg.Connection, table: Table, key: Any, changes: dict[str, Any], *,
+                over_a_triggers_row: bool = False) -> Any:
+    """Insert a copy of row `key` (see row_key) with `changes` applied; returns the new row's key (or
+    raises). `over_a_triggers_row`: the copy takes the place of a row a trigger made for its key."""
     changes = await materialized(connection, changes)
     name = quote_ident(table.name)
     return await connection.fetchval(
         f"INSERT INTO {name} OVERRIDING SYSTEM VALUE "  # a copy keeps even a GENERATED ALWAYS key's new value
         f"SELECT (jsonb_populate_record(NULL::{name}, to_jsonb(source.*) || $2::jsonb)).* "
-        f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1{_over_a_triggers_row(table)} "
+        f"FROM {name} AS source WHERE {row_key_sql(table, 'source')} = $1"
+        f"{_upsert(table) if over_a_triggers_row else ''} "
         f"RETURNING {row_key_sql(table)}",
         key, json.dumps(changes, default=str))
 
 
-def _over_a_triggers_row(table: Table) -> str:
+def _upsert(table: Table) -> str:
     """A copy takes the place of a row a trigger made for the same key (a counter row per parent:
-    the new parent a copy needs made it). A copy's own key is always new, so no other row is."""
+    the new parent a copy needs made it)."""
     if table.primary_key is None:
         return ""
     columns = [c.name for c in table.columns if c.identity != "always"]

@@ -1,7 +1,8 @@
 """A hypothesis strategy for whole valid schemas: 1 to 12 tables, tenant and shared, with nullable
 and required keys (self references, cycles, two keys to one table), per-tenant and global
-uniques, partial, expression and GIN indexes, enums, arrays, jsonb, defaults, and checks of every
-form the sample engine reads, within and across columns. Drawn as plain data, rendered to YAML."""
+uniques, partial, expression and GIN indexes, enums, arrays, jsonb, defaults, checks of every
+form the sample engine reads, within and across columns, and primary keys of one generated
+column, of `code` and another drawn column, or none. Drawn as plain data, rendered to YAML."""
 
 from __future__ import annotations
 
@@ -82,14 +83,31 @@ def _table(draw: st.DrawFn, n: int, count: int) -> Spec:
                                    st.sampled_from(["RESTRICT", "CASCADE", "NO ACTION", "SET NULL"])),
                          max_size=2))
     uniques = [["code", "status"]] if {"code", "status"} <= set(columns) and draw(st.booleans()) else []
+    key = draw(st.sampled_from(["id", "id", "id", "pair", "none"]))
+    keyable = [name for name in sorted(columns) if name in _KEYABLE]
+    if key == "pair" and "code" in columns and keyable:
+        key_columns = draw(st.permutations(["code", draw(st.sampled_from(keyable))]))
+        for name in key_columns:
+            columns[name]["required"] = True
+        key = key_columns
+    elif key == "pair":
+        key = "id"
     return {"n": n, "scoped": draw(st.sampled_from([True, True, True, False])), "audit": draw(st.booleans()),
-            "columns": columns, "checks": checks, "indexes": indexes, "keys": keys, "uniques": uniques}
+            "columns": columns, "checks": checks, "indexes": indexes, "keys": keys, "uniques": uniques, "key": key}
+
+
+_KEYABLE = frozenset({"qty", "price", "status", "start_on", "at"})
+"""Columns a key of several columns takes beside `code` (which has room for as many rows as the
+sample needs: a key of a six-valued qty and a three-valued status has eighteen at most)."""
 
 
 @st.composite
 def schemas(draw: st.DrawFn) -> list[Spec]:
     count = draw(st.integers(1, 12))
-    return [draw(_table(n, count)) for n in range(count)]
+    tables = [draw(_table(n, count)) for n in range(count)]
+    for spec in tables:  # a reference names no columns: it goes to a table with a generated key
+        spec["keys"] = [k for k in spec["keys"] if tables[k[0]].get("key", "id") == "id"]
+    return tables
 
 
 def _entity(spec: Spec, tables: list[Spec]) -> Spec:
@@ -106,9 +124,11 @@ def _entity(spec: Spec, tables: list[Spec]) -> Spec:
             checks.append({"check": "ref0_id <> ref1_id"})  # two NULLs pass `<>`
         elif _populatable(spec, tables):
             checks.append({"check": "ref0_id IS DISTINCT FROM ref1_id"})
+    key = spec.get("key", "id")
+    shape = {} if key == "id" else {"primary_key": False if key == "none" else list(key)}
     return {
         "version": 1, "entity": f"T{spec['n']:02d}", "table": name, "tenant_scoped": spec["scoped"],
-        "audit": spec["audit"], "properties": properties,
+        "audit": spec["audit"], **shape, "properties": properties,
         "constraints": checks + [{"unique": u} for u in spec["uniques"]], "indexes": spec["indexes"],
     }
 

@@ -46,6 +46,46 @@ async def _verify(server: str, tables: list[Spec]) -> None:
 @settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(tables=schemas())
+@example(tables=[  # a table without a key whose rows look alike: the copy a CASCADE deletes is counted, not found
+    {"n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": "id", "checks": [], "indexes": [],
+     "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
+    {"n": 1, "scoped": True, "audit": False, "keys": [(0, False, "CASCADE")], "uniques": [], "key": "none",
+     "checks": [], "indexes": [], "columns": {"active": {"type": "boolean", "required": False, "default": True}}}])
+@example(tables=[{  # a key of (code, start_on) beside `end_on > start_on`: a duplicate code repeats the key
+    "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": ["code", "start_on"],
+    "columns": {"active": {"type": "boolean", "required": False, "default": True},
+                "code": {"type": "string", "max_length": 24, "required": True, "unique": False},
+                "end_on": {"type": "date", "required": False}, "qty": {"type": "integer", "required": False},
+                "start_on": {"type": "date", "required": True}},
+    "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'",
+               "end_on IS NULL OR end_on >= start_on + interval '2 days'", "end_on > start_on",
+               "end_on >= start_on + 1", "qty BETWEEN 1 AND 50", "qty IN (1, 2, 3, 5, 8, 13)",
+               "NOT (qty = 4) AND qty <> 7"],
+    "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
+@example(tables=[{  # a key of (qty, code) beside `price >= qty`: the copy varies code, not the compared qty
+    "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": ["qty", "code"], "indexes": [],
+    "columns": {"active": {"type": "boolean", "required": False, "default": True},
+                "code": {"type": "string", "max_length": 24, "required": True, "unique": False},
+                "price": {"type": "decimal", "precision": 10, "scale": 2, "required": False},
+                "qty": {"type": "integer", "required": True},
+                "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": False}},
+    "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'", "price >= qty",
+               "NOT (qty = 4) AND qty <> 7", "status IS DISTINCT FROM 'HELD' OR active IS NOT TRUE",
+               "(status = 'OPEN' AND qty > 2) OR status <> 'OPEN'"]}])
+@example(tables=[{  # a key of (code, qty) with qty confined to six values: the duplicate of lower(code) repeats it
+    "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": ["code", "qty"],
+    "columns": {"active": {"type": "boolean", "required": False, "default": True},
+                "code": {"type": "string", "max_length": 24, "required": True, "unique": False},
+                "qty": {"type": "integer", "required": True, "minimum": 0}},
+    "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'", "qty BETWEEN 1 AND 50",
+               "qty IN (1, 2, 3, 5, 8, 13)", "NOT (qty = 4) AND qty <> 7"],
+    "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
+@example(tables=[{  # a key of (code, price) beside UNIQUE lower(code): a duplicate code repeats the key too
+    "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": ["code", "price"],
+    "columns": {"code": {"type": "string", "max_length": 24, "required": True, "unique": False},
+                "price": {"type": "decimal", "precision": 10, "scale": 2, "required": True}},
+    "checks": ["char_length(code) >= 3", "code ~ '^[A-Z]{2}-[0-9]{3,5}$'"],
+    "indexes": [{"columns": ["lower(code)"], "unique": True}]}])
 @example(tables=[{  # a patterned code under a unique expression index: copies need codes the pattern takes
     "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [],
     "columns": {"active": {"type": "boolean", "required": False, "default": True},

@@ -61,10 +61,12 @@ class _Case:
         self.key = context.sample.some_key(table.name, self.tenant) if context.sample else None
         self.base: dict[str, Any] = {}  # set by `_check_table`: finding fresh values reads the table
         self.source: dict[str, Any] = {}
+        self.trigger_filled = bool(context.sample) and table.name in context.sample.trigger_filled
 
     def insert(self, changes: dict[str, Any], base: dict[str, Any] | None = None) -> Action:
         overrides = self.base if base is None else base
-        return lambda: clone(self.connection, self.table, self.key, {**overrides, **changes})
+        return lambda: clone(self.connection, self.table, self.key, {**overrides, **changes},
+                             over_a_triggers_row=self.trigger_filled)
 
     async def expect(self, check: str, action: Action, sqlstate: str | None, constraints: set[str],
                      what: str) -> Finding:
@@ -158,13 +160,15 @@ def _unique_keys(table: Table) -> list[tuple[str, tuple[str, ...], bool]]:
 async def _unique(case: _Case) -> list[Finding]:
     findings = []
     keys = _unique_keys(case.table)
+    pk = case.table.primary_key
+    several = [(pk.name, pk.columns, False)] if pk and len(pk.columns) > 1 else []
     for name, columns, _ in keys:
-        if case.table.primary_key and set(case.table.primary_key.columns) <= set(columns):
+        if pk and set(pk.columns) <= set(columns):
             continue  # (tenant, pk) for composite foreign keys: the primary key already makes it unique
-        # Keys whose free columns (not the tenant, an enum or a boolean) all lie in this one cannot
-        # be told apart from it: a copy that repeats it repeats them.
+        # Keys whose free columns (not the tenant, an enum, a boolean or a column its checks confine)
+        # all lie in this one cannot be told apart from it: a copy that repeats it repeats them.
         tenant = case.schema.tenant_column
-        covering = [(other, cols) for other, cols, _ in keys
+        covering = [(other, cols) for other, cols, _ in [*keys, *several]
                     if set(free_columns(case.table, cols, tenant)) <= set(columns)]
         implied = {other for other, _ in covering}
         across = {other for other, cols in covering if tenant not in cols}
@@ -180,13 +184,14 @@ async def _duplicate(case: _Case, name: str, columns: tuple[str, ...], implied: 
     filled = {c: await _new_key_value(case, case.table.column(c)) for c in columns if c != tenant}
     filled = {c: v for c, v in filled.items() if v is not None}
     base = {k: v for k, v in case.base.items() if k not in columns}
-    second = {k: v for k, v in (await unique_overrides(case.connection, case.table, tenant, case.base,
-                                                       schema=case.schema)).items() if k not in columns}
+    second = await unique_overrides(case.connection, case.table, tenant, case.base, schema=case.schema,
+                                    kept=frozenset(columns))
 
     def twice(extra: dict[str, Any]) -> Action:
         async def action() -> None:
             shared = await materialized(case.connection, filled)  # both copies point at the same new parent
-            await clone(case.connection, case.table, case.key, {**base, **shared})
+            await clone(case.connection, case.table, case.key, {**base, **shared},
+                        over_a_triggers_row=case.trigger_filled)
             await clone(case.connection, case.table, case.key, {**second, **shared, **extra})
         return action
 

@@ -30,7 +30,7 @@ class _Observed(Exception):
 
 
 async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, key: ForeignKey,
-                   child_key: Any, parent_key: Any, schema: Schema) -> str:
+                   child_key: Any, parent_key: Any, schema: Schema, trigger_filled: set[str]) -> str:
     tenant_column = schema.tenant_column
     column = next(c for c in key.columns if c != tenant_column)
     changes = {**await unique_overrides(connection, child, tenant_column, schema=schema), column: None}
@@ -39,17 +39,16 @@ async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, 
     parent_overrides = await unique_overrides(connection, parent, tenant_column, schema=schema, new_parents=False)
     new_parent = await clone(connection, parent, parent_key, parent_overrides)
     pointing = await referenced_values(connection, parent, key, new_parent, tenant_column) or {}
-    new_child = await clone(connection, child, child_key, {**changes, **pointing})
-    before = await connection.fetchval(f"SELECT to_jsonb(t.*) FROM {quote_ident(child.name)} AS t "
-                                       f"WHERE {row_key_sql(child, 't')} = $1", new_child)
+    new_child = await clone(connection, child, child_key, {**changes, **pointing},
+                            over_a_triggers_row=child.name in trigger_filled)
+    if not row_key_columns(child):
+        return await _without_a_key(connection, child, parent, key, new_parent, pointing)
     try:
-        await connection.execute(
-            f"DELETE FROM {quote_ident(parent.name)} AS t WHERE {row_key_sql(parent, 't')} = $1", new_parent)
-    except asyncpg.IntegrityConstraintViolationError as error:
-        if error.sqlstate in ("23503", "23001"):  # NO ACTION, RESTRICT
-            return "refused"
-        raise
-    row = await _child_after(connection, child, key, (new_child, child_key), before)
+        await _delete(connection, parent, new_parent)
+    except _Refused:
+        return "refused"
+    row = await connection.fetchrow(f"SELECT * FROM {quote_ident(child.name)} AS t "
+                                    f"WHERE {row_key_sql(child, 't')} = $1", new_child)
     if row is None:
         return "deleted the child"
     if row[column] is None:
@@ -57,17 +56,40 @@ async def _observe(connection: asyncpg.Connection, child: Table, parent: Table, 
     return f"left the reference as {row[column]}"
 
 
-async def _child_after(connection: asyncpg.Connection, child: Table, key: ForeignKey, keys: tuple[Any, Any],
-                       before: str | None) -> asyncpg.Record | None:
-    """The copied child row after its parent's delete (`keys`: the copy's and its source's). A table
-    without a key finds it by its other values, at a new place: SET NULL moves the row (its ctid),
-    the rest stays; the source row and the copy's old place are not it."""
-    if row_key_columns(child):
-        return await connection.fetchrow(f"SELECT * FROM {quote_ident(child.name)} AS t "
-                                         f"WHERE {row_key_sql(child, 't')} = $1", keys[0])
-    return await connection.fetchrow(
-        f"SELECT * FROM {quote_ident(child.name)} AS t WHERE to_jsonb(t.*) - $2::text[] = $1::jsonb - $2::text[] "
-        "AND t.ctid <> ALL($3::tid[]) LIMIT 1", before, list(key.columns), list(keys)) if before else None
+class _Refused(Exception):
+    """The delete was refused by the key (NO ACTION, RESTRICT)."""
+
+
+async def _delete(connection: asyncpg.Connection, parent: Table, parent_key: Any) -> None:
+    try:
+        await connection.execute(
+            f"DELETE FROM {quote_ident(parent.name)} AS t WHERE {row_key_sql(parent, 't')} = $1", parent_key)
+    except asyncpg.IntegrityConstraintViolationError as error:
+        if error.sqlstate in ("23503", "23001"):
+            raise _Refused from None
+        raise
+
+
+async def _without_a_key(connection: asyncpg.Connection, child: Table, parent: Table, key: ForeignKey,
+                         parent_key: Any, pointing: dict[str, Any]) -> str:
+    """Rows of a table without a key cannot be told apart, so they are counted: the copy is the one
+    row pointing at the new parent (nothing else does); after the delete it still does, or the
+    rows whose key columns are NULL are one more, or it is gone."""
+    own = [c for c in key.columns if c in pointing]
+    at_parent = " AND ".join(f"t.{quote_ident(c)}::text = ${n}" for n, c in enumerate(own, 1))
+    nulled = " AND ".join(f"t.{quote_ident(c)} IS NULL" for c in own)
+    counts = (f"SELECT count(*) FILTER (WHERE {at_parent}), count(*) FILTER (WHERE {nulled}) "
+              f"FROM {quote_ident(child.name)} AS t")
+    values = [pointing[c] for c in own]
+    _, nulls_before = await connection.fetchrow(counts, *values)
+    try:
+        await _delete(connection, parent, parent_key)
+    except _Refused:
+        return "refused"
+    still, nulls_after = await connection.fetchrow(counts, *values)
+    if still:
+        return f"left the reference as {', '.join(str(v) for v in values)}"
+    return "nulled the reference" if nulls_after == nulls_before + 1 else "deleted the child"
 
 
 _EXPECTED = {
@@ -91,7 +113,8 @@ async def _key(context: VerifyContext, connection: asyncpg.Connection, child: Ta
     await transaction.start()
     try:
         await connection.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a deferred key answers now, not at a commit
-        outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema)
+        outcome = await _observe(connection, child, parent, key, child_key, parent_key, context.schema,
+                                 sample.trigger_filled)
     finally:
         await transaction.rollback()
     expected = _EXPECTED.get(key.on_delete, "left the reference as")
