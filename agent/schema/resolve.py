@@ -278,11 +278,15 @@ class _Resolver:
                        "`unique: global` only differs from `true` on a tenant-scoped table",
                        warning=True)
         columns = (self.tenant, name) if per_tenant else (name,)
-        self._add_unique(draft, None, columns)
+        self._add_unique(draft, None, columns, path=("properties", name, "unique"))
 
     def _add_unique(self, draft: _Draft, name: str | None, columns: tuple[str, ...],
-                    deferrable: str | None = None) -> None:
+                    deferrable: str | None = None, path: KeyPath = ()) -> None:
         if any(u.columns == columns for u in draft.uniques):
+            return
+        if columns == draft.pk_columns:  # PostgreSQL would drop it in silence
+            self.error(draft, path, f"UNIQUE ({', '.join(columns)}) is the primary key; it is not created",
+                       warning=True)
             return
         draft.uniques.append(Unique(name=name or bounded_name(f"{draft.name}_{'_'.join(columns)}_key"),
                                     columns=columns, deferrable=deferrable))
@@ -298,7 +302,7 @@ class _Resolver:
 
     def _table_unique(self, draft: _Draft, spec: UniqueConstraint, path: KeyPath) -> None:
         if self._known_columns(draft, spec.unique, (*path, "unique")):
-            self._add_unique(draft, spec.name, tuple(spec.unique), _DEFERRABLE[spec.deferrable])
+            self._add_unique(draft, spec.name, tuple(spec.unique), _DEFERRABLE[spec.deferrable], (*path, "unique"))
             if draft.entity.tenant_scoped and self.tenant not in spec.unique:
                 self.error(draft, (*path, "unique"),
                            f"unique across all tenants; add {self.tenant} to make it per tenant",

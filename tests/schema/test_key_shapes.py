@@ -129,3 +129,12 @@ def test_a_key_may_mix_the_types_postgresql_compares(child: str, parent: str, ac
     else:
         with pytest.raises(SchemaError, match=r"artifact_code is \w+ but artifacts\.code is"):
             load_schema_sources(sources)
+
+
+def test_a_unique_key_that_is_the_primary_key_is_not_created_and_says_so() -> None:
+    text = MEMBERSHIPS + "constraints:\n  - unique: [project_id, member_email]\n"
+    loaded = load_schema_sources({**SOURCES, "memberships.yaml": text})
+    assert ("project_id", "member_email") not in {u.columns for u in loaded.schema.table("memberships").uniques}
+    assert [str(w) for w in loaded.warnings if "is the primary key" in str(w)] == [
+        "memberships.yaml:12:5 constraints[0].unique: warning: UNIQUE (project_id, member_email) is the primary key; "
+        "it is not created"]

@@ -51,6 +51,11 @@ async def _verify(server: str, tables: list[Spec]) -> None:
      "columns": {"active": {"type": "boolean", "required": False, "default": True}}},
     {"n": 1, "scoped": True, "audit": False, "keys": [(0, False, "CASCADE")], "uniques": [], "key": "none",
      "checks": [], "indexes": [], "columns": {"active": {"type": "boolean", "required": False, "default": True}}}])
+@example(tables=[{  # UNIQUE (code, status) that is the key (code, status): PostgreSQL would drop it in silence
+    "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [["code", "status"]], "key": ["code", "status"],
+    "checks": [], "indexes": [],
+    "columns": {"code": {"type": "string", "max_length": 24, "required": True, "unique": False},
+                "status": {"type": "enum", "values": ["OPEN", "HELD", "DONE"], "required": True}}}])
 @example(tables=[{  # a key of (code, start_on) beside `end_on > start_on`: a duplicate code repeats the key
     "n": 0, "scoped": True, "audit": False, "keys": [], "uniques": [], "key": ["code", "start_on"],
     "columns": {"active": {"type": "boolean", "required": False, "default": True},
