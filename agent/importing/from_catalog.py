@@ -70,10 +70,10 @@ def import_catalog(catalog: Catalog, options: ImportOptions | None = None) -> Im
 
 
 def _add_entity(result: ImportResult, work: TableImport) -> None:
-    name = file_name(work.name)
-    if name in result.documents:
-        work.lost(f"its file name {name} is taken by another table; it is left out")
-        return
+    stem, number = file_name(work.name).removesuffix(".yaml"), 2
+    name = f"{stem}.yaml"
+    while name in result.documents:  # `User` and `user` both read as user.yaml
+        name, number = f"{stem}-{number}.yaml", number + 1
     document = entity_document(work)
     taken = {d.get("entity") for d in result.documents.values()}
     base, number = document["entity"], 2
