@@ -17,16 +17,23 @@ __all__ = ["ensure_bus"]
 log = get_logger("agent.bus")
 
 
+_NO_PEERS_FOR_PLACEMENT = 10005
+"""JetStream's error code for "no suitable peers for placement" (a replica's peer is offline)."""
+
+
 async def ensure_bus(js: JetStreamContext, settings: BusSettings, *, patience_s: float = 0) -> None:
-    """On a cluster electing a leader, JetStream answers nothing for a while: a request that times
-    out or finds it unavailable is repeated for up to `patience_s` seconds."""
+    """On a cluster electing a leader, JetStream answers nothing for a while, and while a peer is
+    still joining it cannot place replicas on it: a request that times out, finds it unavailable or
+    finds no peers for placement is repeated for up to `patience_s` seconds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + patience_s
     while True:
         try:
             return await _ensure_bus(js, settings)
-        except (nats.errors.TimeoutError, nats.js.errors.ServiceUnavailableError) as error:
-            if loop.time() >= deadline:
+        except (nats.errors.TimeoutError, nats.js.errors.ServiceUnavailableError,
+                nats.js.errors.BadRequestError) as error:
+            placement = getattr(error, "err_code", None) == _NO_PEERS_FOR_PLACEMENT
+            if loop.time() >= deadline or (isinstance(error, nats.js.errors.BadRequestError) and not placement):
                 raise
             log.warning("JetStream not ready; trying again", error=repr(error))
             await asyncio.sleep(0.5)

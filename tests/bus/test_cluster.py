@@ -220,3 +220,26 @@ def test_a_planned_cluster_never_gives_two_nodes_one_port(tmp_path: Path) -> Non
     nodes = nats_cluster.plan_cluster(tmp_path, 9)
     ports = [port for node in nodes for port in (node.client_port, node.route_port, node.monitor_port)]
     assert len(set(ports)) == len(ports) == 27
+
+
+async def test_the_bus_waits_for_a_peer_still_joining(tmp_path: Path) -> None:
+    """An agent that starts while a node is not back yet cannot place three replicas: JetStream
+    times out or answers "no suitable peers for placement" (10005, which an agent in CI once gave
+    up on at start). The bus waits for the node instead of giving up. Here JetStream happens to
+    time out; the 10005 answer takes the same path."""
+    nodes = NatsCluster(tmp_path / "cluster")
+    nodes.start()
+    late = nodes.nodes[2].name
+    nodes.kill_node(late)
+    client = await nats.connect([node.url for node in nodes.running()], max_reconnect_attempts=-1,
+                                reconnect_time_wait=0.2)
+    try:
+        waiting = asyncio.create_task(ensure_bus(client.jetstream(), BusSettings(replicas=3), patience_s=60))
+        await asyncio.sleep(3)
+        assert not waiting.done(), waiting
+        nodes.start_node(late)
+        await asyncio.wait_for(waiting, 60)
+        assert (await client.jetstream().stream_info(ASSIGNMENTS)).config.num_replicas == 3
+    finally:
+        await client.close()
+        nodes.stop()
