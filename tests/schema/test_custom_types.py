@@ -13,9 +13,7 @@ import pytest
 from agent.catalog import read_catalog
 from agent.importing import import_texts
 from agent.schema import SchemaError, load_schema_sources
-from agent.verify.apply import MigrationText
-from agent.verify.pipeline import run_pipeline
-from tests.generate.helpers import generate
+from tests.generate.helpers import generate, verified_report
 
 PROJECT = """project:
   sql_objects:
@@ -66,8 +64,7 @@ def test_what_is_not_a_type_name_is_refused(field: str, message: str) -> None:
 
 async def test_created_verified_and_rolled_back_before_its_extension(postgres_server_url: str) -> None:
     loaded = load_schema_sources(SOURCES)
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()
     assert report.steps[2].findings[0].passed  # sample rows were loaded into the ltree columns
 

@@ -9,10 +9,8 @@ import pytest
 from agent.catalog import read_catalog
 from agent.importing import import_texts
 from agent.schema import SchemaError, load_schema_sources
-from agent.verify.apply import MigrationText
-from agent.verify.pipeline import run_pipeline
 from agent.verify.schema_compare import compare_schema
-from tests.generate.helpers import generate
+from tests.generate.helpers import generate, verified_report
 from tests.generate.test_apply import apply_up
 
 THINGS = """version: 1
@@ -65,6 +63,5 @@ async def test_verification_copies_rows_of_always_identity_tables(postgres_serve
              "reason: parts of a thing}}\n")
     things = THINGS + "  name: {type: text, required: true, unique: true}\n"
     loaded = load_schema_sources({"things.yaml": things, "parts.yaml": parts})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()

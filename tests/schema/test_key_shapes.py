@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agent.schema import SchemaError, load_schema_sources
-from agent.verify.apply import MigrationText
-from agent.verify.pipeline import run_pipeline
-from tests.generate.helpers import generate
+from tests.generate.helpers import generate, verified_report
 
 PROJECTS = """version: 1
 entity: Project
@@ -102,8 +100,7 @@ def test_a_reference_to_a_table_without_a_key_names_its_columns() -> None:
 
 async def test_keys_of_several_columns_and_none_verify_with_every_step(postgres_server_url: str) -> None:
     loaded = load_schema_sources(SOURCES)
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()
     checks = {f.check for step in report.steps for f in step.findings if f.table == "page_views"}
     assert {"rls-by-id", "rls-insert", "delete"} <= checks, checks

@@ -5,9 +5,7 @@ document has that member reach (the sample gives one per tenant such a document)
 from __future__ import annotations
 
 from agent.schema import load_schema_sources
-from agent.verify.apply import MigrationText
-from agent.verify.pipeline import run_pipeline
-from tests.generate.helpers import generate
+from tests.generate.helpers import verified_report
 
 ACCESSORIES = """version: 1
 entity: Accessory
@@ -25,8 +23,7 @@ indexes:
 
 async def test_columns_named_like_aliases_and_a_json_member_index_verify(postgres_server_url: str) -> None:
     loaded = load_schema_sources({"accessories.yaml": ACCESSORIES})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()
     (probe,) = [f for step in report.steps for f in step.findings if "report_uuids" in f.message
                 or "report_uuids" in str(f.details.get("query", ""))]

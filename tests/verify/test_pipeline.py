@@ -15,7 +15,7 @@ from agent.verify.context import VerifyContext
 from agent.verify.pipeline import run_pipeline
 from agent.verify.report import VerificationReport
 from agent.verify.scratch import ScratchProvider
-from tests.generate.helpers import examples, generate
+from tests.generate.helpers import examples, generate, migration_texts
 
 pytestmark = pytest.mark.integration
 
@@ -247,7 +247,7 @@ async def test_sample_rows_follow_patterns_and_lengths_so_every_step_runs(postgr
     from agent.schema import load_schema_sources
 
     loaded = load_schema_sources({"parts.yaml": PATTERNED})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    files = migration_texts(loaded)
     report = await verify(postgres_server_url, files, loaded.schema)
     assert failures(report) == []
     assert all(step.skipped is None for step in report.steps)
@@ -291,7 +291,7 @@ async def test_a_key_with_little_room_still_gets_fresh_values_for_the_copies(pos
     from agent.schema import load_schema_sources
 
     loaded = load_schema_sources({"countries.yaml": COUNTRIES})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    files = migration_texts(loaded)
     for _ in range(3):
         report = await verify(postgres_server_url, files, loaded.schema)
         assert failures(report) == []
@@ -301,7 +301,7 @@ async def test_a_leak_through_a_permissive_policy_names_the_policy(postgres_serv
     from agent.schema import load_schema_sources
 
     loaded = load_schema_sources({"notes.yaml": LEAKY})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
+    files = migration_texts(loaded)
     report = await verify(postgres_server_url, files, loaded.schema)
     leaks = [f for s in report.steps if s.name == "rls" for f in s.failures]
     assert leaks and all("permissive policy notes_read_public OR-ed with tenant isolation" in f.message

@@ -6,9 +6,7 @@ and the digests are made as wide as the check says."""
 from __future__ import annotations
 
 from agent.schema import load_schema_sources
-from agent.verify.apply import MigrationText
-from agent.verify.pipeline import run_pipeline
-from tests.generate.helpers import generate
+from tests.generate.helpers import verified_report
 
 PROJECT = """project:
   sql_objects:
@@ -58,8 +56,7 @@ properties:
 async def test_a_table_a_trigger_fills_and_a_digest_of_fixed_width_verify(postgres_server_url: str) -> None:
     loaded = load_schema_sources({"project.yaml": PROJECT, "crates.yaml": CRATES,
                                   "crate-downloads.yaml": DOWNLOADS})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()
     sample = next(step for step in report.steps if step.title == "Sample data")
     assert all(f.passed for f in sample.findings), [f.message for f in sample.findings]
@@ -105,8 +102,7 @@ async def test_columns_a_trigger_fills_from_a_shaped_value_verify(postgres_serve
     and copies beyond the two examples are shaped like them, and the full-text index is probed
     with `@@`."""
     loaded = load_schema_sources({"project.yaml": RELEASES_PROJECT, "releases.yaml": RELEASES})
-    files = [MigrationText(m.up_name, m.up_sql, m.down_sql) for m in generate(loaded).migrations]
-    report = await run_pipeline(postgres_server_url, files, schema=loaded.schema, rows_per_table=20)
+    report = await verified_report(postgres_server_url, loaded)
     assert report.passed, report.to_markdown()
     messages = [f.message for step in report.steps for f in step.findings]
     assert "releases: NULL in NOT NULL column major is replaced before the row is stored (a trigger fills it)" \

@@ -57,11 +57,11 @@ async def _query(connection: asyncpg.Connection, table: Table, index: Index) -> 
     return probe_sql(table, index, nulls=nulls), [value for value in row if value is not None]
 
 
-async def _first(connection: asyncpg.Connection, table: Table, index: Index, keys: list[str],
+async def _first(connection: asyncpg.Connection, table: Table, index: Index, values: list[str],
                  condition: str) -> asyncpg.Record | None:
     where = f" AND ({index.where})" if index.where else ""
     return await connection.fetchrow(
-        f"SELECT {', '.join(keys)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
+        f"SELECT {', '.join(values)} FROM {quote_ident(table.name)} WHERE {condition}{where} "
         f"ORDER BY {row_key_sql(table)} LIMIT 1")
 
 
